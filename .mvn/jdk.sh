@@ -1,0 +1,10 @@
+# Sourced by mvnw and the Makefile: when JAVA_HOME is unset or older than 21, pick the newest JDK 21+ found on the machine.
+java_major() { "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
+if [ -z "${JAVA_HOME-}" ] || [ "$(java_major "$JAVA_HOME")" -lt 21 ] 2>/dev/null; then
+  set +f  # mvnw runs with globbing off
+  for candidate in $(ls -d /usr/lib/jvm/*/ /opt/java/*/ "$HOME"/.sdkman/candidates/java/*/ 2>/dev/null | sort -rV); do
+    major=$(java_major "${candidate%/}")
+    if [ -n "$major" ] && [ "$major" -ge 21 ]; then JAVA_HOME="${candidate%/}"; export JAVA_HOME; break; fi
+  done
+  set -f
+fi

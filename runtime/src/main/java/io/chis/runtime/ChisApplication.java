@@ -1,0 +1,55 @@
+package io.chis.runtime;
+
+import io.chis.runtime.config.ChisSettings;
+import io.chis.runtime.config.DatabaseUrl;
+import io.chis.runtime.config.EmbeddedStores;
+import io.chis.runtime.config.Migrations;
+import java.util.concurrent.CountDownLatch;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * Entry point of {@code chis-runtime.jar}: {@code serve} (the default) runs the roles named by {@code CHIS_ROLES},
+ * {@code migrate} applies the database migrations and exits, {@code stores} runs only the embedded PostgreSQL and
+ * Redis so that separately started roles can share them locally.
+ */
+@SpringBootApplication
+public class ChisApplication {
+
+    public static void main(String[] args) throws InterruptedException {
+        String command = args.length > 0 ? args[0] : "serve";
+        ChisSettings settings;
+        try {
+            settings = ChisSettings.fromEnv(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("chis: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        switch (command) {
+            case "serve" -> {
+                ChisRuntime runtime = ChisRuntime.start(settings);
+                Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "chis-shutdown"));
+            }
+            case "migrate" -> {
+                if (settings.databaseUrl() == null) {
+                    System.err.println("chis: migrate needs DATABASE_URL");
+                    System.exit(2);
+                }
+                var result = Migrations.apply(DatabaseUrl.parse(settings.databaseUrl()));
+                System.out.println("chis: schema at version " + result.targetSchemaVersion + " ("
+                        + result.migrationsExecuted + " migrations applied)");
+            }
+            case "stores" -> {
+                EmbeddedStores stores = EmbeddedStores.start(settings.dataDir(), 54329, 63799);
+                Runtime.getRuntime().addShutdownHook(new Thread(stores::close, "chis-stores-shutdown"));
+                System.out.println("DATABASE_URL=" + stores.databaseUrl());
+                System.out.println("REDIS_URL=" + stores.redisUrl());
+                new CountDownLatch(1).await();
+            }
+            default -> {
+                System.err.println("usage: java -jar chis-runtime.jar [serve|migrate|stores]");
+                System.exit(2);
+            }
+        }
+    }
+}

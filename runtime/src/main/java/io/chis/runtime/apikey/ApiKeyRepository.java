@@ -1,0 +1,89 @@
+package io.chis.runtime.apikey;
+
+import io.chis.runtime.auth.AccountRepository;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@Repository
+@ConditionalOnProperty("chis.role.api")
+public class ApiKeyRepository {
+
+    public record ApiKey(UUID id, String name, String prefix, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {}
+
+    private final DatabaseClient db;
+
+    public ApiKeyRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<ApiKey> insert(UUID accountId, String name, String key) {
+        return db.sql("""
+                        insert into api_keys (id, account_id, name, key_hash, key_prefix)
+                        values (:id, :account, :name, :hash, :prefix)
+                        returning id, name, key_prefix, created_at, last_used_at, revoked_at""")
+                .bind("id", UUID.randomUUID())
+                .bind("account", accountId)
+                .bind("name", name)
+                .bind("hash", hash(key))
+                .bind("prefix", key.substring(0, Math.min(12, key.length())))
+                .map(row -> new ApiKey(row.get("id", UUID.class), row.get("name", String.class),
+                        row.get("key_prefix", String.class), AccountRepository.instant(row, "created_at"),
+                        AccountRepository.instant(row, "last_used_at"), AccountRepository.instant(row, "revoked_at")))
+                .one();
+    }
+
+    public Flux<ApiKey> list(UUID accountId) {
+        return db.sql("""
+                        select id, name, key_prefix, created_at, last_used_at, revoked_at
+                        from api_keys where account_id = :account order by created_at, id""")
+                .bind("account", accountId)
+                .map(row -> new ApiKey(row.get("id", UUID.class), row.get("name", String.class),
+                        row.get("key_prefix", String.class), AccountRepository.instant(row, "created_at"),
+                        AccountRepository.instant(row, "last_used_at"), AccountRepository.instant(row, "revoked_at")))
+                .all();
+    }
+
+    /** True when the key existed, belonged to the account and was active. */
+    public Mono<Boolean> revoke(UUID accountId, UUID keyId) {
+        return db.sql("update api_keys set revoked_at = now() where id = :id and account_id = :account and revoked_at is null")
+                .bind("id", keyId)
+                .bind("account", accountId)
+                .fetch()
+                .rowsUpdated()
+                .map(count -> count > 0);
+    }
+
+    /** The account owning an active key; empty for unknown or revoked keys. */
+    public Mono<UUID> accountFor(String key) {
+        byte[] hash = hash(key);
+        return db.sql("select id, account_id, last_used_at from api_keys where key_hash = :hash and revoked_at is null")
+                .bind("hash", hash)
+                .map(row -> new Object[] {row.get("id", UUID.class), row.get("account_id", UUID.class),
+                        AccountRepository.instant(row, "last_used_at")})
+                .one()
+                .flatMap(found -> touch((UUID) found[0], (Instant) found[2]).thenReturn((UUID) found[1]));
+    }
+
+    // last_used_at is written at most once a minute per key, to keep sends free of a write per request.
+    private Mono<Void> touch(UUID keyId, Instant lastUsed) {
+        if (lastUsed != null && lastUsed.isAfter(Instant.now().minus(1, ChronoUnit.MINUTES))) return Mono.empty();
+        return db.sql("update api_keys set last_used_at = now() where id = :id").bind("id", keyId).then();
+    }
+
+    static byte[] hash(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.chis.runtime.auth;
+
+import io.chis.runtime.apikey.ApiKeyRepository;
+import io.chis.runtime.support.ApiException;
+import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
+
+/** Resolves the calling account from a Bearer JWT or an {@code X-API-Key}. */
+@Component
+@ConditionalOnProperty("chis.role.api")
+public class Authenticator {
+
+    public static final String API_KEY_HEADER = "X-API-Key";
+
+    private final TokenService tokens;
+    private final ApiKeyRepository apiKeys;
+
+    public Authenticator(TokenService tokens, ApiKeyRepository apiKeys) {
+        this.tokens = tokens;
+        this.apiKeys = apiKeys;
+    }
+
+    public Mono<UUID> bearer(ServerRequest request) {
+        String header = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Mono.error(ApiException.unauthorized("missing Authorization: Bearer <token> header"));
+        }
+        return Mono.fromCallable(() -> tokens.verify(header.substring(7).trim()));
+    }
+
+    public Mono<UUID> apiKey(ServerRequest request) {
+        String key = request.headers().firstHeader(API_KEY_HEADER);
+        if (key == null || key.isBlank()) {
+            return Mono.error(ApiException.unauthorized("missing " + API_KEY_HEADER + " header"));
+        }
+        return apiKeys.accountFor(key.trim())
+                .switchIfEmpty(Mono.error(() -> ApiException.unauthorized("unknown or revoked API key")));
+    }
+
+    /** Routes that accept either credential: the API key wins when both are present. */
+    public Mono<UUID> apiKeyOrBearer(ServerRequest request) {
+        return request.headers().firstHeader(API_KEY_HEADER) != null ? apiKey(request) : bearer(request);
+    }
+}

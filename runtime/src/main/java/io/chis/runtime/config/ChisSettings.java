@@ -1,0 +1,94 @@
+package io.chis.runtime.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything the runtime reads from its environment (DESIGN §2), parsed and checked once at start-up so that a
+ * bad value fails fast with a message naming the variable.
+ */
+public record ChisSettings(
+        Set<Role> roles,
+        String databaseUrl,
+        String redisUrl,
+        String jwtSecret,
+        String grpcAddress,
+        int httpPort,
+        int grpcPort,
+        int metricsPort,
+        int maxPayloadBytes,
+        Path dataDir,
+        boolean allowPrivateTargets,
+        String adminToken) {
+
+    public static final int MIN_JWT_SECRET_BYTES = 32;
+
+    public static ChisSettings fromEnv(Map<String, String> env) {
+        Set<Role> roles = Role.parse(env.get("CHIS_ROLES"));
+        String databaseUrl = blankToNull(env.get("DATABASE_URL"));
+        String redisUrl = blankToNull(env.get("REDIS_URL"));
+        if (databaseUrl != null) DatabaseUrl.parse(databaseUrl);
+        if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+            throw new IllegalArgumentException("REDIS_URL must start with redis:// or rediss://");
+        }
+        String jwtSecret = blankToNull(env.get("JWT_SECRET"));
+        if (jwtSecret != null && jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
+            throw new IllegalArgumentException("JWT_SECRET must be at least " + MIN_JWT_SECRET_BYTES
+                    + " bytes long (HS256 needs a 256-bit key); generate one with: openssl rand -base64 48");
+        }
+        boolean allRoles = roles.size() == Role.values().length;
+        boolean embedded = databaseUrl == null && redisUrl == null;
+        String allowPrivate = blankToNull(env.get("CHIS_ALLOW_PRIVATE_TARGETS"));
+        return new ChisSettings(
+                roles, databaseUrl, redisUrl, jwtSecret,
+                env.getOrDefault("GRPC_ADDRESS", "localhost:50051"),
+                port(env, "HTTP_PORT", 8080),
+                port(env, "GRPC_PORT", 50051),
+                port(env, "METRICS_PORT", 9090),
+                positiveInt(env, "CHIS_MAX_PAYLOAD_BYTES", 262144),
+                Path.of(env.getOrDefault("CHIS_DATA_DIR", "./.chis")).toAbsolutePath().normalize(),
+                allowPrivate == null ? allRoles && embedded : Boolean.parseBoolean(allowPrivate),
+                blankToNull(env.get("CHIS_ADMIN_TOKEN")));
+    }
+
+    public boolean runs(Role role) {
+        return roles.contains(role);
+    }
+
+    public boolean runsAll() {
+        return roles.size() == Role.values().length;
+    }
+
+    public ChisSettings withStores(String databaseUrl, String redisUrl) {
+        return new ChisSettings(roles, databaseUrl, redisUrl, jwtSecret, grpcAddress, httpPort, grpcPort,
+                metricsPort, maxPayloadBytes, dataDir, allowPrivateTargets, adminToken);
+    }
+
+    public ChisSettings withJwtSecret(String secret) {
+        return new ChisSettings(roles, databaseUrl, redisUrl, secret, grpcAddress, httpPort, grpcPort,
+                metricsPort, maxPayloadBytes, dataDir, allowPrivateTargets, adminToken);
+    }
+
+    private static int port(Map<String, String> env, String name, int fallback) {
+        int value = positiveInt(env, name, fallback);
+        if (value > 65535) throw new IllegalArgumentException(name + " must be a port number (1-65535)");
+        return value;
+    }
+
+    private static int positiveInt(Map<String, String> env, String name, int fallback) {
+        String raw = blankToNull(env.get(name));
+        if (raw == null) return fallback;
+        try {
+            int value = Integer.parseInt(raw.trim());
+            if (value <= 0) throw new NumberFormatException();
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a positive integer, got '" + raw + "'");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

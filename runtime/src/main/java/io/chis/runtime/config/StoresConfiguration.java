@@ -1,0 +1,70 @@
+package io.chis.runtime.config;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import io.r2dbc.postgresql.client.SSLMode;
+import java.time.Duration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/** PostgreSQL over R2DBC and Redis over Lettuce, shared by every role of the process. */
+@Configuration(proxyBeanMethods = false)
+public class StoresConfiguration {
+
+    @Bean(destroyMethod = "dispose")
+    ConnectionPool connectionPool(ChisSettings settings) {
+        DatabaseUrl url = DatabaseUrl.parse(settings.databaseUrl());
+        var config = PostgresqlConnectionConfiguration.builder()
+                .host(url.host())
+                .port(url.port())
+                .database(url.database())
+                .username(url.user())
+                .sslMode(SSLMode.fromValue(url.sslMode()))
+                .applicationName("chis-" + String.join("-", settings.roles().stream().map(Role::id).toList()));
+        if (url.password() != null) config.password(url.password());
+        return new ConnectionPool(ConnectionPoolConfiguration.builder(new PostgresqlConnectionFactory(config.build()))
+                .initialSize(2)
+                .maxSize(Integer.getInteger("chis.db.pool", 20))
+                .maxIdleTime(Duration.ofMinutes(10))
+                .maxAcquireTime(Duration.ofSeconds(10))
+                .validationQuery("SELECT 1")
+                .name("chis")
+                .build());
+    }
+
+    @Bean
+    DatabaseClient databaseClient(ConnectionPool pool) {
+        return DatabaseClient.create(pool);
+    }
+
+    @Bean
+    TransactionalOperator transactionalOperator(ConnectionPool pool) {
+        return TransactionalOperator.create(new R2dbcTransactionManager(pool));
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    RedisClient redisClient(ChisSettings settings) {
+        RedisClient client = RedisClient.create(RedisURI.create(settings.redisUrl()));
+        // Fail commands at once while disconnected instead of buffering them: PostgreSQL is the fallback.
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        return client;
+    }
+
+    /** The shared, pipelined connection for short commands; blocking reads get their own connection. */
+    @Bean(destroyMethod = "close")
+    StatefulRedisConnection<String, String> redisConnection(RedisClient client) {
+        return client.connect();
+    }
+}

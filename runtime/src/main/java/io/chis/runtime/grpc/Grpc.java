@@ -1,0 +1,69 @@
+package io.chis.runtime.grpc;
+
+import io.chis.runtime.support.ApiException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import reactor.core.publisher.Mono;
+
+/** Bridges between gRPC's StreamObserver and Reactor on both sides of the api → delivery call. */
+public final class Grpc {
+
+    private static final Logger log = LoggerFactory.getLogger(Grpc.class);
+
+    private Grpc() {}
+
+    /** Server side: completes the observer with the Mono's value, or with a gRPC status for its error. */
+    public static <T> void respond(Mono<T> result, StreamObserver<T> observer) {
+        result.subscribe(value -> {
+            observer.onNext(value);
+            observer.onCompleted();
+        }, error -> {
+            if (error instanceof StatusRuntimeException status) {
+                observer.onError(status);
+            } else {
+                log.error("gRPC call failed", error);
+                observer.onError(Status.INTERNAL.withDescription("internal error in the delivery service").asRuntimeException());
+            }
+        });
+    }
+
+    /** Client side: a unary call as a Mono; gRPC statuses become the REST API's errors. */
+    public static <T> Mono<T> call(Consumer<StreamObserver<T>> call) {
+        return Mono.<T>create(sink -> call.accept(new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+                sink.success(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                sink.error(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                sink.success();
+            }
+        })).onErrorMap(StatusRuntimeException.class, Grpc::toApi);
+    }
+
+    static ApiException toApi(StatusRuntimeException e) {
+        String detail = e.getStatus().getDescription();
+        return switch (e.getStatus().getCode()) {
+            case NOT_FOUND -> ApiException.notFound(detail);
+            case INVALID_ARGUMENT -> ApiException.badRequest(detail);
+            case FAILED_PRECONDITION, ALREADY_EXISTS -> ApiException.conflict(detail);
+            case UNAVAILABLE, DEADLINE_EXCEEDED -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
+                    "the delivery service is unavailable; nothing was accepted, try again");
+            default -> {
+                log.error("Delivery service call failed", e);
+                yield new ApiException(HttpStatus.BAD_GATEWAY, "the delivery service failed; nothing was accepted");
+            }
+        };
+    }
+}

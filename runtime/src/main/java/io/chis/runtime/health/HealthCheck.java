@@ -1,0 +1,54 @@
+package io.chis.runtime.health;
+
+import io.chis.runtime.config.ChisSettings;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/** Whether this process can reach its stores: {@code UP} only when PostgreSQL and Redis both answer. */
+@Component
+public class HealthCheck {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    public record Report(boolean up, Map<String, Object> body) {}
+
+    private final DatabaseClient db;
+    private final StatefulRedisConnection<String, String> redis;
+    private final ChisSettings settings;
+
+    public HealthCheck(DatabaseClient db, StatefulRedisConnection<String, String> redis, ChisSettings settings) {
+        this.db = db;
+        this.redis = redis;
+        this.settings = settings;
+    }
+
+    public Mono<Report> check() {
+        Mono<String> postgres = db.sql("select 1").fetch().first().map(row -> "UP");
+        Mono<String> queue = redis.reactive().ping().map(pong -> "UP");
+        return Mono.zip(probe(postgres), probe(queue)).map(results -> {
+            boolean up = results.getT1().equals("UP") && results.getT2().equals("UP");
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", up ? "UP" : "DOWN");
+            body.put("roles", settings.roles().stream().map(r -> r.id()).toList());
+            body.put("checks", Map.of("postgres", results.getT1(), "redis", results.getT2()));
+            return new Report(up, body);
+        });
+    }
+
+    public Mono<ServerResponse> response() {
+        return check().flatMap(report -> ServerResponse.status(report.up() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                .bodyValue(report.body()));
+    }
+
+    private static Mono<String> probe(Mono<String> check) {
+        return check.timeout(TIMEOUT).onErrorResume(e -> Mono.just("DOWN: " + e.getClass().getSimpleName()))
+                .defaultIfEmpty("DOWN");
+    }
+}

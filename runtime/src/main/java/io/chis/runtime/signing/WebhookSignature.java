@@ -1,0 +1,46 @@
+package io.chis.runtime.signing;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Standard Webhooks signatures: {@code v1,base64(HMAC-SHA256(key, id + "." + timestamp + "." + body))}, where the
+ * key is the base64 part of a {@code whsec_} secret. During a rotation the header lists one signature per secret.
+ */
+public final class WebhookSignature {
+
+    public static final String SECRET_PREFIX = "whsec_";
+
+    private WebhookSignature() {}
+
+    public static String newSecret() {
+        return SECRET_PREFIX + Base64.getEncoder().encodeToString(io.chis.runtime.support.Secrets.randomBytes(24));
+    }
+
+    public static String sign(String secret, String messageId, long timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key(secret), "HmacSHA256"));
+            mac.update((messageId + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    }
+
+    /** The {@code webhook-signature} header value: one signature per secret, space separated. */
+    public static String header(List<String> secrets, String messageId, long timestamp, byte[] body) {
+        return secrets.stream().map(s -> sign(s, messageId, timestamp, body)).collect(Collectors.joining(" "));
+    }
+
+    static byte[] key(String secret) {
+        String encoded = secret.startsWith(SECRET_PREFIX) ? secret.substring(SECRET_PREFIX.length()) : secret;
+        return Base64.getDecoder().decode(encoded);
+    }
+}

@@ -40,6 +40,7 @@ public record SendRequest(String url, String eventType, byte[] payload) {
                         if (value == JsonToken.VALUE_NULL) break;
                         int start = (int) parser.currentTokenLocation().getByteOffset();
                         parser.skipChildren();
+                        parser.finishToken(); // scalars are read lazily: consume the whole value first
                         int end = (int) parser.currentLocation().getByteOffset();
                         payload = Arrays.copyOfRange(body, start, end);
                     }

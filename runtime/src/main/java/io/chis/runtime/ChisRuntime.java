@@ -82,6 +82,11 @@ public final class ChisRuntime implements AutoCloseable {
         return context;
     }
 
+    /** The stores this process started itself, when no URLs were given. */
+    public java.util.Optional<EmbeddedStores> embeddedStores() {
+        return java.util.Optional.ofNullable(stores);
+    }
+
     public ChisSettings settings() {
         return settings;
     }

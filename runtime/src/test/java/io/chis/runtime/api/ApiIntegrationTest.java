@@ -6,6 +6,7 @@ import io.chis.runtime.ChisRuntime;
 import io.chis.runtime.queue.DeliveryQueue;
 import io.chis.runtime.testing.ApiClient;
 import io.chis.runtime.testing.Db;
+import io.chis.runtime.testing.PromTool;
 import io.chis.runtime.testing.TestRuntime;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
@@ -363,6 +364,22 @@ class ApiIntegrationTest {
             return http.get().uri("/webhook/messages" + query).header("X-API-Key", key).exchange()
                     .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         }
+    }
+
+    @Test
+    void metricsUseTheContractNamesInValidPrometheusText() throws Exception {
+        http.get().uri("/health").exchange().expectStatus().isOk();
+        String text = WebTestClient.bindToServer().baseUrl("http://localhost:" + runtime.settings().metricsPort()).build()
+                .get().uri("/metrics").exchange().expectStatus().isOk()
+                .expectHeader().value("Content-Type", type -> assertThat(type).startsWith("text/plain"))
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(text).contains("# TYPE http_requests_total counter")
+                .contains("# TYPE http_request_duration_ms histogram")
+                .containsPattern("http_requests_total\\{method=\"GET\",route=\"/health\",status=\"200\"} [1-9]")
+                .contains("http_request_duration_ms_count{method=\"GET\",route=\"/health\",status=\"200\"}")
+                .doesNotContain("http_request_duration_ms_seconds")
+                .doesNotContain("http_server_requests");
+        PromTool.assertValid(text);
     }
 
     @Test

@@ -29,6 +29,8 @@ public class ChisApplication {
             case "serve" -> {
                 ChisRuntime runtime = ChisRuntime.start(settings);
                 Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "chis-shutdown"));
+                // Roles without a web server run only on daemon threads: keep the JVM up until it is stopped.
+                new CountDownLatch(1).await();
             }
             case "migrate" -> {
                 if (settings.databaseUrl() == null) {

@@ -1,0 +1,47 @@
+# Chis — local targets. Every target finds a JDK 21+ itself (.mvn/jdk.sh), even where the default java is older.
+SHELL := /bin/bash
+JAR := runtime/target/chis-runtime.jar
+JAVA := $(shell . ./.mvn/jdk.sh >/dev/null 2>&1; echo "$${JAVA_HOME:+$$JAVA_HOME/bin/}java")
+SOURCES := $(shell find proto/src runtime/src/main -type f 2>/dev/null) pom.xml proto/pom.xml runtime/pom.xml
+
+# Split-role targets read DATABASE_URL, REDIS_URL, JWT_SECRET... from .env when it exists (cp .env.example .env).
+-include .env
+export
+unexport SOURCES JAR JAVA
+
+.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test bench
+
+## run: the whole system in one process on embedded PostgreSQL and Redis (data in ./.chis)
+run: $(JAR)
+	env -u DATABASE_URL -u REDIS_URL CHIS_ROLES=all $(JAVA) -jar $(JAR)
+
+## run-stores: only the embedded PostgreSQL (54329) and Redis (63799), for the split-role targets below
+run-stores: $(JAR)
+	$(JAVA) -jar $(JAR) stores
+
+## run-api / run-grpc / run-worker / run-scheduler: one role per process, against DATABASE_URL and REDIS_URL
+run-api: $(JAR)
+	CHIS_ROLES=api METRICS_PORT=$${API_METRICS_PORT:-9090} $(JAVA) -jar $(JAR)
+
+run-grpc: $(JAR) migrate-up
+	CHIS_ROLES=delivery METRICS_PORT=$${DELIVERY_METRICS_PORT:-9091} $(JAVA) -jar $(JAR)
+
+run-worker: $(JAR)
+	CHIS_ROLES=worker METRICS_PORT=$${WORKER_METRICS_PORT:-9092} $(JAVA) -jar $(JAR)
+
+run-scheduler: $(JAR)
+	CHIS_ROLES=scheduler METRICS_PORT=$${SCHEDULER_METRICS_PORT:-9093} $(JAVA) -jar $(JAR)
+
+## migrate-up: apply the database migrations to DATABASE_URL
+migrate-up: $(JAR)
+	$(JAVA) -jar $(JAR) migrate
+
+## build: the runtime jar (runtime/target/chis-runtime.jar)
+build: $(JAR)
+
+$(JAR): $(SOURCES)
+	./mvnw -q -B -ntp -DskipTests -pl runtime -am package
+
+## test: everything CI runs
+test:
+	./mvnw -B -ntp verify

@@ -20,9 +20,18 @@ public record ChisSettings(
         int maxPayloadBytes,
         Path dataDir,
         boolean allowPrivateTargets,
-        String adminToken) {
+        String adminToken,
+        DeliverySettings delivery) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
+
+    /** Settings with the default worker and scheduler tuning. */
+    public ChisSettings(Set<Role> roles, String databaseUrl, String redisUrl, String jwtSecret, String grpcAddress,
+            int httpPort, int grpcPort, int metricsPort, int maxPayloadBytes, Path dataDir, boolean allowPrivateTargets,
+            String adminToken) {
+        this(roles, databaseUrl, redisUrl, jwtSecret, grpcAddress, httpPort, grpcPort, metricsPort, maxPayloadBytes,
+                dataDir, allowPrivateTargets, adminToken, DeliverySettings.DEFAULTS);
+    }
 
     public static ChisSettings fromEnv(Map<String, String> env) {
         Set<Role> roles = Role.parse(env.get("CHIS_ROLES"));
@@ -49,7 +58,8 @@ public record ChisSettings(
                 positiveInt(env, "CHIS_MAX_PAYLOAD_BYTES", 262144),
                 Path.of(env.getOrDefault("CHIS_DATA_DIR", "./.chis")).toAbsolutePath().normalize(),
                 allowPrivate == null ? allRoles && embedded : Boolean.parseBoolean(allowPrivate),
-                blankToNull(env.get("CHIS_ADMIN_TOKEN")));
+                blankToNull(env.get("CHIS_ADMIN_TOKEN")),
+                DeliverySettings.fromEnv(env));
     }
 
     public boolean runs(Role role) {
@@ -62,12 +72,12 @@ public record ChisSettings(
 
     public ChisSettings withStores(String databaseUrl, String redisUrl) {
         return new ChisSettings(roles, databaseUrl, redisUrl, jwtSecret, grpcAddress, httpPort, grpcPort,
-                metricsPort, maxPayloadBytes, dataDir, allowPrivateTargets, adminToken);
+                metricsPort, maxPayloadBytes, dataDir, allowPrivateTargets, adminToken, delivery);
     }
 
     public ChisSettings withJwtSecret(String secret) {
         return new ChisSettings(roles, databaseUrl, redisUrl, secret, grpcAddress, httpPort, grpcPort,
-                metricsPort, maxPayloadBytes, dataDir, allowPrivateTargets, adminToken);
+                metricsPort, maxPayloadBytes, dataDir, allowPrivateTargets, adminToken, delivery);
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

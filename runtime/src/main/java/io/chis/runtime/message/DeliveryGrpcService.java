@@ -11,6 +11,7 @@ import io.chis.proto.v1.RetryMessageRequest;
 import io.chis.proto.v1.RetryMessageResponse;
 import io.chis.proto.v1.SubmitMessageRequest;
 import io.chis.proto.v1.SubmitMessageResponse;
+import io.chis.runtime.endpoint.EndpointService;
 import io.chis.runtime.grpc.Grpc;
 import io.chis.runtime.message.MessageRecord.AttemptRecord;
 import io.chis.runtime.message.MessageRecord.DeliveryRecord;
@@ -32,20 +33,29 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     static final int MAX_PAGE = 100;
 
     private final MessageService messages;
+    private final EndpointService endpoints;
 
-    public DeliveryGrpcService(MessageService messages) {
+    public DeliveryGrpcService(MessageService messages, EndpointService endpoints) {
         this.messages = messages;
+        this.endpoints = endpoints;
     }
 
     @Override
     public void submitMessage(SubmitMessageRequest request, StreamObserver<SubmitMessageResponse> observer) {
         Grpc.respond(Mono.defer(() -> {
-            if (request.getUrl().isEmpty()) {
-                return Mono.error(invalid("url is required"));
+            UUID account = uuid(request.getAccountId(), "account_id");
+            String eventType = emptyToNull(request.getEventType());
+            Mono<List<MessageService.Target>> targets;
+            if (!request.getUrl().isEmpty()) {
+                targets = Mono.just(List.of(new MessageService.Target(request.getUrl(), null)));
+            } else if (eventType == null) {
+                return Mono.error(invalid("url or event_type is required"));
+            } else {
+                targets = endpoints.subscribers(account, eventType).map(list -> list.stream()
+                        .map(e -> new MessageService.Target(e.url(), e.id())).toList());
             }
-            return messages.submit(uuid(request.getAccountId(), "account_id"), emptyToNull(request.getEventType()),
-                            request.getPayload().toByteArray(), emptyToNull(request.getIdempotencyKey()),
-                            List.of(new MessageService.Target(request.getUrl(), null)))
+            return targets.flatMap(t -> messages.submit(account, eventType, request.getPayload().toByteArray(),
+                            emptyToNull(request.getIdempotencyKey()), t))
                     .map(s -> SubmitMessageResponse.newBuilder().setId(s.id().toString()).setStatus(s.status())
                             .setDeliveries(s.deliveries()).setDuplicate(s.duplicate()).build());
         }), observer);

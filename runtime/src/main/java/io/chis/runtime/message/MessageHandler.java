@@ -61,7 +61,7 @@ public class MessageHandler {
                         .flatMap(send -> Grpc.<SubmitMessageResponse>call(observer -> stub().submitMessage(
                                 SubmitMessageRequest.newBuilder()
                                         .setAccountId(account.toString())
-                                        .setUrl(send.url())
+                                        .setUrl(send.url() == null ? "" : send.url())
                                         .setEventType(send.eventType() == null ? "" : send.eventType())
                                         .setPayload(ByteString.copyFrom(send.payload()))
                                         .setIdempotencyKey(idempotencyKey == null ? "" : idempotencyKey.trim())
@@ -70,6 +70,7 @@ public class MessageHandler {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("id", submitted.getId());
                     body.put("status", submitted.getStatus());
+                    body.put("deliveries", submitted.getDeliveries());
                     return ServerResponse.accepted().bodyValue(body);
                 });
     }

@@ -183,6 +183,11 @@ public class MessageRepository {
                 .all();
     }
 
+    /** A message no endpoint subscribes to has nothing left to do. */
+    public Mono<Void> markDelivered(UUID messageId) {
+        return db.sql("update messages set status = 'delivered' where id = :id").bind("id", messageId).then();
+    }
+
     /** Recomputes a message's status from its deliveries: in flight first, then dead over delivered. */
     public Mono<Void> refreshStatus(UUID messageId) {
         return db.sql("""

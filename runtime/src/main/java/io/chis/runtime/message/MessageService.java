@@ -49,7 +49,9 @@ public class MessageService {
                 .flatMap(id -> reactor.core.publisher.Flux.range(0, targets.size())
                         .concatMap(i -> messages.insertDelivery(deliveryIds.get(i), id, accountId,
                                 targets.get(i).url(), targets.get(i).endpointId()))
-                        .then(Mono.just(new Submitted(id, MessageStatus.PENDING, targets.size(), false))))
+                        .then(targets.isEmpty() ? messages.markDelivered(id) : Mono.empty())
+                        .then(Mono.just(new Submitted(id, targets.isEmpty() ? MessageStatus.DELIVERED : MessageStatus.PENDING,
+                                targets.size(), false))))
                 .switchIfEmpty(Mono.defer(() -> messages.findByIdempotencyKey(accountId, idempotencyKey)))
                 .as(tx::transactional);
         return stored.flatMap(submitted -> submitted.duplicate()

@@ -12,7 +12,8 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * A parsed {@code POST /webhook/send} body. The payload is kept as the exact bytes the client sent, so the
+ * A parsed {@code POST /webhook/send} body: to one {@code url}, or, without one, to every endpoint subscribed to
+ * {@code eventType}. The payload is kept as the exact bytes the client sent, so the
  * receiver gets (and the signature covers) the same bytes, not a re-serialisation.
  */
 public record SendRequest(String url, String eventType, byte[] payload) {
@@ -62,7 +63,11 @@ public record SendRequest(String url, String eventType, byte[] payload) {
                 throw ApiException.badRequest("eventType must be at most " + MAX_EVENT_TYPE_LENGTH + " characters");
             }
         }
-        if (url == null || url.isBlank()) throw ApiException.badRequest("url is required");
+        if (url == null || url.isBlank()) {
+            // without a url the message fans out to the account's endpoints subscribed to its event type
+            if (eventType == null) throw ApiException.badRequest("url is required (or eventType, to send to your endpoints)");
+            return new SendRequest(null, eventType, payload);
+        }
         return new SendRequest(checkUrl(url.trim()), eventType, payload);
     }
 

@@ -3,6 +3,7 @@ package io.chis.runtime.web;
 
 import io.chis.runtime.apikey.ApiKeyHandler;
 import io.chis.runtime.auth.AuthHandler;
+import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.health.HealthCheck;
 import io.chis.runtime.message.MessageHandler;
 import io.chis.runtime.signing.SigningSecretHandler;
@@ -20,7 +21,7 @@ public class ApiRouter {
 
     @Bean
     RouterFunction<ServerResponse> routes(AuthHandler auth, ApiKeyHandler apiKeys, SigningSecretHandler signing,
-            MessageHandler messages, HealthCheck health) {
+            EndpointHandler endpoints, MessageHandler messages, HealthCheck health) {
         return RouterFunctions.route()
                 .GET("/health", request -> health.response())
                 .POST("/auth/register", auth::register)
@@ -30,6 +31,12 @@ public class ApiRouter {
                 .DELETE("/api/api-keys/{id}", apiKeys::revoke)
                 .GET("/api/signing-secret", signing::get)
                 .POST("/api/signing-secret/rotate", signing::rotate)
+                .POST("/api/endpoints", endpoints::create)
+                .GET("/api/endpoints", endpoints::list)
+                .GET("/api/endpoints/{id}", endpoints::get)
+                .PUT("/api/endpoints/{id}", endpoints::replace)
+                .DELETE("/api/endpoints/{id}", endpoints::delete)
+                .POST("/api/endpoints/{id}/rotate-secret", endpoints::rotateSecret)
                 .POST("/webhook/send", messages::send)
                 .GET("/webhook/messages", messages::list)
                 .GET("/webhook/messages/{id}", messages::get)

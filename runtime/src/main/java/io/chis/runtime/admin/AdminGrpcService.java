@@ -1,0 +1,129 @@
+package io.chis.runtime.admin;
+
+import io.chis.proto.v1.AdminServiceGrpc;
+import io.chis.proto.v1.ApplyEndpointResponse;
+import io.chis.proto.v1.ApplyPolicyResponse;
+import io.chis.proto.v1.DeleteEndpointRequest;
+import io.chis.proto.v1.DeleteEndpointResponse;
+import io.chis.proto.v1.DeletePolicyRequest;
+import io.chis.proto.v1.DeletePolicyResponse;
+import io.chis.proto.v1.EndpointSpec;
+import io.chis.proto.v1.EndpointStats;
+import io.chis.proto.v1.EndpointStatsRequest;
+import io.chis.proto.v1.Policy;
+import io.chis.runtime.config.ChisSettings;
+import io.chis.runtime.delivery.RetrySchedule;
+import io.chis.runtime.endpoint.EndpointDraft;
+import io.chis.runtime.endpoint.EndpointRepository;
+import io.chis.runtime.endpoint.EndpointService;
+import io.chis.runtime.grpc.Grpc;
+import io.chis.runtime.policy.DeliveryPolicy;
+import io.chis.runtime.policy.PolicyRepository;
+import io.chis.runtime.support.ApiException;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The admin API the operator calls to apply DeliveryPolicy and WebhookEndpoint resources and read endpoint
+ * stats; every call needs the admin token.
+ */
+@Component
+@ConditionalOnProperty("chis.role.delivery")
+public class AdminGrpcService implements AdminServiceGrpc.AsyncService, BindableService {
+
+    private final EndpointService endpoints;
+    private final EndpointRepository endpointRecords;
+    private final PolicyRepository policies;
+    private final AdminTokenInterceptor auth;
+
+    public AdminGrpcService(EndpointService endpoints, EndpointRepository endpointRecords, PolicyRepository policies,
+            ChisSettings settings) {
+        this.endpoints = endpoints;
+        this.endpointRecords = endpointRecords;
+        this.policies = policies;
+        this.auth = new AdminTokenInterceptor(settings.adminToken());
+    }
+
+    @Override
+    public ServerServiceDefinition bindService() {
+        return ServerInterceptors.intercept(AdminServiceGrpc.bindService(this), auth);
+    }
+
+    @Override
+    public void applyPolicy(Policy request, StreamObserver<ApplyPolicyResponse> observer) {
+        Grpc.respond(Mono.defer(() -> {
+            DeliveryPolicy policy = toPolicy(request);
+            return policies.upsert(policy)
+                    .thenReturn(ApplyPolicyResponse.newBuilder().setSchedule(policy.schedule().describe()).build());
+        }), observer);
+    }
+
+    @Override
+    public void deletePolicy(DeletePolicyRequest request, StreamObserver<DeletePolicyResponse> observer) {
+        Grpc.respond(policies.delete(request.getName()).map(d -> DeletePolicyResponse.newBuilder().setDeleted(d).build()), observer);
+    }
+
+    @Override
+    public void applyEndpoint(EndpointSpec request, StreamObserver<ApplyEndpointResponse> observer) {
+        Grpc.respond(Mono.defer(() -> {
+            if (request.getRef().isBlank()) return Mono.error(invalid("ref is required"));
+            if (request.getOwnerEmail().isBlank()) return Mono.error(invalid("owner_email is required"));
+            EndpointDraft draft = new EndpointDraft(request.getName(), request.getUrl(), List.copyOf(request.getEventTypesList()),
+                    request.getPolicy(), request.getHeadersMap(), request.getDisabled());
+            return endpoints.applyDeclared(request.getRef(), request.getOwnerEmail(), draft, request.getSecret())
+                    .map(e -> ApplyEndpointResponse.newBuilder().setId(e.id().toString()).build());
+        }).onErrorMap(ApiException.class, e -> invalid(e.getMessage()))
+                .onErrorMap(EndpointService.OwnerNotFoundException.class,
+                        e -> Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException()), observer);
+    }
+
+    @Override
+    public void deleteEndpoint(DeleteEndpointRequest request, StreamObserver<DeleteEndpointResponse> observer) {
+        Grpc.respond(endpoints.deleteDeclared(request.getRef())
+                .map(d -> DeleteEndpointResponse.newBuilder().setDeleted(d).build()), observer);
+    }
+
+    @Override
+    public void getEndpointStats(EndpointStatsRequest request, StreamObserver<EndpointStats> observer) {
+        Grpc.respond(endpointRecords.findByRef(request.getRef())
+                .switchIfEmpty(Mono.error(() -> Status.NOT_FOUND.withDescription("no endpoint for " + request.getRef()).asRuntimeException()))
+                .flatMap(e -> endpointRecords.stats(e.id()).zipWith(missingPolicy(e.policy()), (s, missing) -> {
+                    var stats = EndpointStats.newBuilder().setId(e.id().toString()).setDelivered(s.delivered())
+                            .setFailed(s.failed()).setDeadLettered(s.deadLettered()).setDisabled(e.disabled())
+                            .setDisabledReason(e.disabledReason() == null ? "" : e.disabledReason())
+                            .setMissingPolicy(missing);
+                    if (s.lastAttemptAt() != null) stats.setLastAttemptAt(s.lastAttemptAt().toString());
+                    if (s.lastStatusCode() != null) stats.setLastStatusCode(s.lastStatusCode());
+                    return stats.build();
+                })), observer);
+    }
+
+    private Mono<String> missingPolicy(String name) {
+        if (name == null) return Mono.just("");
+        return policies.find(name).map(p -> "").defaultIfEmpty(name);
+    }
+
+    static DeliveryPolicy toPolicy(Policy p) {
+        if (p.getName().isBlank()) throw invalid("name is required");
+        try {
+            return new DeliveryPolicy(p.getName(),
+                    new RetrySchedule(p.getMaxRetries(), Duration.ofMillis(p.getInitialDelayMs()), p.getMultiplier(),
+                            Duration.ofMillis(p.getMaxDelayMs()), p.getJitter()),
+                    Duration.ofMillis(p.getTimeoutMs()), p.getRateLimitPerSecond());
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    private static RuntimeException invalid(String description) {
+        return Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException();
+    }
+}

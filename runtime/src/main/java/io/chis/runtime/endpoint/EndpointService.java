@@ -1,0 +1,101 @@
+package io.chis.runtime.endpoint;
+
+import io.chis.runtime.auth.AccountRepository;
+import io.chis.runtime.signing.WebhookSignature;
+import io.chis.runtime.support.ApiException;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Endpoints for both of their sources: the REST API (an account's own) and WebhookEndpoint resources applied by the
+ * operator (named by {@code ref}). Resource-managed endpoints are changed only through their resource, so GitOps
+ * stays the source of truth.
+ */
+@Service
+public class EndpointService {
+
+    private final EndpointRepository endpoints;
+    private final AccountRepository accounts;
+
+    public EndpointService(EndpointRepository endpoints, AccountRepository accounts) {
+        this.endpoints = endpoints;
+        this.accounts = accounts;
+    }
+
+    public Mono<Endpoint> create(UUID accountId, EndpointDraft draft) {
+        return Mono.fromCallable(draft::validated)
+                .flatMap(valid -> endpoints.insert(accountId, null, valid, WebhookSignature.newSecret()));
+    }
+
+    public Mono<Endpoint> get(UUID accountId, UUID id) {
+        return endpoints.find(accountId, id).switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    public Flux<Endpoint> list(UUID accountId) {
+        return endpoints.list(accountId);
+    }
+
+    public Mono<Endpoint> replace(UUID accountId, UUID id, EndpointDraft draft) {
+        return Mono.fromCallable(draft::validated)
+                .flatMap(valid -> editable(accountId, id).flatMap(existing -> endpoints.update(id, valid)));
+    }
+
+    public Mono<Void> delete(UUID accountId, UUID id) {
+        return editable(accountId, id).flatMap(existing -> endpoints.delete(id)).then();
+    }
+
+    public Mono<Endpoint> rotateSecret(UUID accountId, UUID id) {
+        return editable(accountId, id).flatMap(existing -> endpoints.rotateSecret(id, WebhookSignature.newSecret()));
+    }
+
+    /** Creates or updates the endpoint a resource declares; a changed secret starts a rotation. */
+    public Mono<Endpoint> applyDeclared(String ref, String ownerEmail, EndpointDraft draft, String secret) {
+        if (secret != null && !secret.isEmpty() && !secret.startsWith(WebhookSignature.SECRET_PREFIX)) {
+            return Mono.error(ApiException.badRequest("secret must be a whsec_ secret"));
+        }
+        return Mono.fromCallable(draft::validated).flatMap(valid -> accounts.findByEmail(ownerEmail)
+                .switchIfEmpty(Mono.error(() -> new OwnerNotFoundException(ownerEmail)))
+                .flatMap(owner -> endpoints.findByRef(ref)
+                        .flatMap(existing -> {
+                            if (!existing.accountId().equals(owner.id())) {
+                                // a new owner gets the endpoint afresh: the old owner's history stays with the old id
+                                return endpoints.delete(existing.id()).then(Mono.<Endpoint>empty());
+                            }
+                            Mono<Endpoint> updated = endpoints.update(existing.id(), valid);
+                            return secret == null || secret.isEmpty() || secret.equals(existing.secret())
+                                    ? updated
+                                    : updated.then(endpoints.rotateSecret(existing.id(), secret));
+                        })
+                        .switchIfEmpty(Mono.defer(() -> endpoints.insert(owner.id(), ref, valid,
+                                secret == null || secret.isEmpty() ? WebhookSignature.newSecret() : secret)))));
+    }
+
+    public Mono<Boolean> deleteDeclared(String ref) {
+        return endpoints.findByRef(ref).flatMap(existing -> endpoints.delete(existing.id())).defaultIfEmpty(false);
+    }
+
+    /** Enabled endpoints of the account subscribed to the event type. */
+    public Mono<List<Endpoint>> subscribers(UUID accountId, String eventType) {
+        return endpoints.enabled(accountId).filter(e -> EventTypes.anyMatches(e.eventTypes(), eventType)).collectList();
+    }
+
+    private Mono<Endpoint> editable(UUID accountId, UUID id) {
+        return get(accountId, id).flatMap(existing -> existing.ref() == null ? Mono.just(existing)
+                : Mono.error(ApiException.conflict("endpoint is managed by the WebhookEndpoint resource "
+                        + existing.ref() + "; change it there")));
+    }
+
+    private static ApiException notFound(UUID id) {
+        return ApiException.notFound("no endpoint with id " + id);
+    }
+
+    /** The account a resource names as owner does not exist (yet). */
+    public static final class OwnerNotFoundException extends RuntimeException {
+        public OwnerNotFoundException(String email) {
+            super("no account with email " + email + "; register it first", null, false, false);
+        }
+    }
+}

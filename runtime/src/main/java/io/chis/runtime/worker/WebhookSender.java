@@ -1,0 +1,188 @@
+package io.chis.runtime.worker;
+
+import io.chis.runtime.config.ChisSettings;
+import io.chis.runtime.config.DeliverySettings;
+import io.chis.runtime.delivery.AttemptOutcome;
+import io.chis.runtime.delivery.DeliveryRepository;
+import io.chis.runtime.delivery.DeliveryRepository.AttemptRecord;
+import io.chis.runtime.delivery.DeliveryRepository.Claimed;
+import io.chis.runtime.delivery.RetrySchedule;
+import io.chis.runtime.delivery.RetrySchedule.NextStep;
+import io.chis.runtime.message.MessageRepository;
+import io.chis.runtime.message.MessageStatus;
+import io.chis.runtime.queue.RetryQueue;
+import io.chis.runtime.signing.SigningSecretRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * One attempt at one delivery: claim it in PostgreSQL, sign and POST it, record the attempt and decide what
+ * follows (delivered, a retry in the sorted set, or dead). Everything that matters is in PostgreSQL before the
+ * stream entry is acknowledged, so a crash at any point leaves work the sweep or another worker picks up.
+ */
+@Component
+@ConditionalOnProperty("chis.role.worker")
+public class WebhookSender {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
+
+    private final DeliveryRepository deliveries;
+    private final MessageRepository messages;
+    private final SigningSecretRepository signingSecrets;
+    private final RetryQueue retries;
+    private final WebhookClient client;
+    private final TransactionalOperator tx;
+    private final RetrySchedule schedule = RetrySchedule.DEFAULT;
+    private final DeliverySettings settings;
+
+    private final Counter succeeded;
+    private final Counter failed;
+    private final Counter died;
+    private final Counter retriesScheduled;
+    private final Counter deadLettered;
+    private final DistributionSummary duration;
+
+    public WebhookSender(DeliveryRepository deliveries, MessageRepository messages, SigningSecretRepository signingSecrets,
+            RetryQueue retries, WebhookClient client, TransactionalOperator tx, ChisSettings settings, MeterRegistry registry) {
+        this.deliveries = deliveries;
+        this.messages = messages;
+        this.signingSecrets = signingSecrets;
+        this.retries = retries;
+        this.client = client;
+        this.tx = tx;
+        this.settings = settings.delivery();
+        this.succeeded = delivered(registry, "success");
+        this.failed = delivered(registry, "failed");
+        this.died = delivered(registry, "dead");
+        this.retriesScheduled = Counter.builder("chis.retries.scheduled")
+                .description("Failed attempts that were given a retry").register(registry);
+        this.deadLettered = Counter.builder("chis.dead.lettered")
+                .description("Deliveries dead-lettered (last retry failed, 410 Gone, or a refused target)").register(registry);
+        this.duration = DistributionSummary.builder("webhook.delivery.duration")
+                .description("Duration of webhook HTTP attempts, connect to response body")
+                .baseUnit("ms")
+                .serviceLevelObjectives(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000)
+                .register(registry);
+    }
+
+    private static Counter delivered(MeterRegistry registry, String status) {
+        return Counter.builder("webhooks.delivered")
+                .description("Webhook attempts by result: success, failed (will retry) or dead (dead-lettered)")
+                .tag("status", status)
+                .register(registry);
+    }
+
+    /**
+     * Makes the delivery's next attempt if it is due and free. A delivery that is not (a duplicate stream entry,
+     * one already finished, one another worker holds) is left alone; one that came early is put back in the
+     * sorted set for its due time.
+     */
+    public Mono<Void> send(UUID deliveryId) {
+        return deliveries.claim(deliveryId, settings.lease())
+                .flatMap(claimed -> messages.refreshStatus(claimed.messageId()).thenReturn(claimed))
+                .as(tx::transactional)
+                .flatMap(this::attempt)
+                .switchIfEmpty(Mono.defer(() -> deliveries.dueLater(deliveryId)
+                        .flatMap(due -> retries.schedule(deliveryId, due))
+                        .then(Mono.empty())))
+                .then();
+    }
+
+    private Mono<Boolean> attempt(Claimed delivery) {
+        return signingSecrets.find(delivery.accountId())
+                .map(s -> s.previousSecret() == null ? List.of(s.secret()) : List.of(s.secret(), s.previousSecret()))
+                .defaultIfEmpty(List.of())
+                .flatMap(secrets -> {
+                    Instant at = Instant.now();
+                    long start = System.nanoTime();
+                    return exchange(delivery, secrets, at)
+                            .flatMap(result -> finish(delivery, at, (System.nanoTime() - start) / 1_000_000, result));
+                });
+    }
+
+    private record Result(AttemptOutcome outcome, String body) {}
+
+    private Mono<Result> exchange(Claimed delivery, List<String> secrets, Instant at) {
+        URI url;
+        try {
+            url = new URI(delivery.url());
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
+                throw new URISyntaxException(delivery.url(), "not an absolute http(s) URL");
+            }
+        } catch (URISyntaxException e) {
+            return Mono.just(new Result(new AttemptOutcome.Rejected(null, "cannot request this URL: " + e.getMessage()), null));
+        }
+        if (secrets.isEmpty()) {
+            return Mono.just(new Result(new AttemptOutcome.Rejected(null, "the account has no signing secret"), null));
+        }
+        var headers = WebhookHeaders.of(delivery.messageId().toString(), at.getEpochSecond(), delivery.payload(), secrets);
+        return client.post(url, headers, delivery.payload())
+                .map(r -> new Result(AttemptOutcome.ofResponse(r.status(), r.location(), r.retryAfter(), Instant.now()), r.body()))
+                .onErrorResume(e -> Mono.just(new Result(AttemptOutcome.ofError(e, client.timeout()), null)));
+    }
+
+    private Mono<Boolean> finish(Claimed delivery, Instant at, long durationMs, Result result) {
+        AttemptOutcome outcome = result.outcome();
+        NextStep step = schedule.after(outcome, delivery.attemptsSinceReplay(), ThreadLocalRandom.current().nextDouble());
+        String status;
+        Duration delay = null;
+        switch (step) {
+            case NextStep.Deliver d -> status = MessageStatus.DELIVERED;
+            case NextStep.RetryAfter r -> {
+                status = MessageStatus.RETRYING;
+                delay = r.delay();
+            }
+            case NextStep.DeadLetter d -> status = MessageStatus.DEAD;
+        }
+        var attempt = new AttemptRecord(at, outcome.statusCode(), durationMs, outcome.error(), result.body());
+        return deliveries.record(delivery, attempt, status, delay)
+                .flatMap(next -> messages.refreshStatus(delivery.messageId()).thenReturn(next))
+                .as(tx::transactional)
+                .flatMap(next -> {
+                    duration.record(durationMs);
+                    switch (status) {
+                        case MessageStatus.DELIVERED -> succeeded.increment();
+                        case MessageStatus.RETRYING -> {
+                            failed.increment();
+                            retriesScheduled.increment();
+                        }
+                        default -> {
+                            died.increment();
+                            deadLettered.increment();
+                            log.info("Delivery {} of message {} dead-lettered after {} attempt(s): {}", delivery.id(),
+                                    delivery.messageId(), delivery.attemptCount() + 1, outcome.error());
+                        }
+                    }
+                    if (!status.equals(MessageStatus.RETRYING)) return Mono.just(true);
+                    // If this fails the retry is still in PostgreSQL, and the sweep queues it once it is overdue.
+                    return retries.schedule(delivery.id(), next)
+                            .onErrorResume(e -> {
+                                log.warn("Scheduling the retry of delivery {} in Redis failed ({}); the sweep will queue it",
+                                        delivery.id(), e.toString());
+                                return Mono.empty();
+                            })
+                            .thenReturn(true);
+                })
+                .switchIfEmpty(Mono.fromSupplier(() -> {
+                    log.warn("Delivery {} was taken over by another worker while this one waited for {}; "
+                            + "this attempt is not recorded", delivery.id(), delivery.url());
+                    return false;
+                }));
+    }
+}

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -55,6 +56,7 @@ public class WorkerRole implements SmartLifecycle {
     private final WebhookSender sender;
     private final DeliverySettings settings;
     private final Semaphore slots;
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final Consumer<String> consumer;
     private final Duration claimEvery;
     private final Sinks.Empty<Void> abandon = Sinks.empty();
@@ -76,7 +78,7 @@ public class WorkerRole implements SmartLifecycle {
         // Often enough that a dead worker's entries wait little beyond the claim timeout.
         Duration quarter = this.settings.claimTimeout().dividedBy(4);
         this.claimEvery = quarter.compareTo(Duration.ofSeconds(15)) > 0 ? Duration.ofSeconds(15) : quarter;
-        Gauge.builder("chis.worker.in.flight", slots, s -> this.settings.concurrency() - s.availablePermits())
+        Gauge.builder("chis.worker.in.flight", inFlight, AtomicInteger::get)
                 .description("Attempts this worker has in flight").register(registry);
     }
 
@@ -96,14 +98,15 @@ public class WorkerRole implements SmartLifecycle {
     public void stop() {
         running = false;
         try {
-            if (reader != null) reader.join(READ_BLOCK.multipliedBy(3).toMillis());
             // Let attempts in flight finish; whatever is still running after the grace is abandoned to other workers.
-            if (slots.tryAcquire(settings.concurrency(), settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                slots.release(settings.concurrency());
-            } else {
+            long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+            while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
+            if (inFlight.get() > 0) {
                 log.warn("Worker {} stopping with {} attempt(s) in flight; other workers take them over after {}",
-                        consumer.getName(), settings.concurrency() - slots.availablePermits(), settings.claimTimeout());
+                        consumer.getName(), inFlight.get(), settings.claimTimeout());
             }
+            abandon.tryEmitEmpty();
+            if (reader != null) reader.join(READ_BLOCK.multipliedBy(3).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -168,6 +171,7 @@ public class WorkerRole implements SmartLifecycle {
     private void dispatch(StreamMessage<String, String> entry) {
         UUID deliveryId = deliveryId(entry);
         Mono<Void> work = deliveryId == null ? Mono.empty() : sender.send(deliveryId);
+        inFlight.incrementAndGet();
         work.then(Mono.defer(() -> acknowledge(entry.getId())))
                 .onErrorResume(e -> {
                     // Not acknowledged: the entry stays pending and is claimed again after the claim timeout.
@@ -176,7 +180,10 @@ public class WorkerRole implements SmartLifecycle {
                     return Mono.empty();
                 })
                 .takeUntilOther(abandon.asMono())
-                .doFinally(signal -> slots.release())
+                .doFinally(signal -> {
+                    inFlight.decrementAndGet();
+                    slots.release();
+                })
                 .subscribe();
     }
 

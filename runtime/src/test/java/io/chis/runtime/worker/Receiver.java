@@ -58,7 +58,13 @@ public final class Receiver implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    private Receiver(IntFunction<Reply> script) {
+    /** Chooses the reply to the n-th request (0-based), which is already in {@link #requests()}. */
+    @FunctionalInterface
+    public interface Script {
+        Reply reply(int n, Request request);
+    }
+
+    private Receiver(Script script) {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -70,11 +76,12 @@ public final class Receiver implements AutoCloseable {
             Map<String, String> headers = new TreeMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
             int index;
+            Request request = new Request(exchange.getRequestURI().getPath(), headers, body, System.nanoTime());
             synchronized (requests) {
                 index = requests.size();
-                requests.add(new Request(exchange.getRequestURI().getPath(), headers, body, System.nanoTime()));
+                requests.add(request);
             }
-            Reply reply = script.apply(index);
+            Reply reply = script.reply(index, request);
             try {
                 if (!reply.delay().isZero()) Thread.sleep(reply.delay().toMillis());
                 reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
@@ -96,7 +103,17 @@ public final class Receiver implements AutoCloseable {
 
     /** A receiver that answers request n with {@code script.apply(n)}. */
     public static Receiver start(IntFunction<Reply> script) {
+        return new Receiver((n, request) -> script.apply(n));
+    }
+
+    /** A receiver whose replies may depend on the request itself. */
+    public static Receiver start(Script script) {
         return new Receiver(script);
+    }
+
+    /** The requests that carried this {@code webhook-id}. */
+    public List<Request> requestsFor(String webhookId) {
+        return requests.stream().filter(r -> webhookId.equals(r.header("webhook-id"))).toList();
     }
 
     public String url(String path) {

@@ -8,6 +8,7 @@ import io.chis.runtime.queue.DeliveryQueue;
 import io.chis.runtime.queue.RetryQueue;
 import io.chis.runtime.testing.Db;
 import io.chis.runtime.testing.TestRuntime;
+import io.chis.runtime.testing.TestStores;
 import io.chis.runtime.worker.Receiver;
 import io.chis.runtime.worker.Receiver.Reply;
 import io.chis.runtime.worker.Sender;
@@ -151,6 +152,30 @@ class FaultToleranceTest {
         assertThat(this.<Object>redis(r -> r.xinfoGroups(DeliveryQueue.STREAM)).toString()).contains(DeliveryQueue.GROUP);
         Db db = new Db(shared.get("DATABASE_URL"));
         assertThat(db.count("select count(*) from deliveries where status <> 'delivered'")).isZero();
+    }
+
+    @Test
+    void aRedisRestartLosesNothingEvenWhatWasSentWhileItWasDown() throws Exception {
+        ChisRuntime all = start("all");
+        Sender sender = new Sender(all.settings().httpPort());
+        Receiver receiver = receiver((n, request) -> Reply.ok());
+        String before = sender.send(receiver.url("/before"), "{\"when\":\"before\"}");
+        sender.awaitStatus(before, "delivered", Duration.ofSeconds(10));
+
+        var redisServer = TestStores.get().redis();
+        String during;
+        redisServer.stop();
+        try {
+            // Committed in PostgreSQL and answered 202; the enqueue fails and is left to the sweep.
+            during = sender.send(receiver.url("/during"), "{\"when\":\"during\"}");
+            assertThat(sender.status(during)).isEqualTo("pending");
+        } finally {
+            redisServer.start();
+        }
+        String after = sender.send(receiver.url("/after"), "{\"when\":\"after\"}");
+
+        for (String id : List.of(during, after)) sender.awaitStatus(id, "delivered", Duration.ofSeconds(30));
+        assertThat(receiver.requests()).extracting(Receiver.Request::path).containsOnlyOnce("/before", "/during", "/after");
     }
 
     @Test

@@ -1,0 +1,96 @@
+package io.chis.operator.platform;
+
+import io.chis.operator.api.WebhookPlatform;
+import io.chis.operator.support.Labels;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+
+/** The managed PostgreSQL 16: one StatefulSet with a claim for its data, and a ClusterIP Service. */
+public final class ManagedPostgres {
+    static final String COMPONENT = "postgres";
+    private static final String DATA_DIR = "/var/lib/postgresql/data";
+
+    private ManagedPostgres() {
+    }
+
+    public static StatefulSet statefulSet(WebhookPlatform platform, PlatformSettings settings) {
+        PlatformSettings.ManagedPostgres postgres = settings.managedPostgres().orElseThrow();
+        String name = settings.postgresName();
+        String[] ready = {"sh", "-c", "pg_isready -h 127.0.0.1 -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\""};
+        return new StatefulSetBuilder()
+                .withMetadata(ChildMetadata.of(platform, name, COMPONENT))
+                .withNewSpec()
+                    .withServiceName(name)
+                    .withReplicas(1)
+                    .withNewSelector().withMatchLabels(Labels.selector(platform, COMPONENT)).endSelector()
+                    // deleting the platform deletes the data with it: it leaves nothing behind
+                    .withNewPersistentVolumeClaimRetentionPolicy().withWhenDeleted("Delete").withWhenScaled("Retain")
+                    .endPersistentVolumeClaimRetentionPolicy()
+                    .withNewTemplate()
+                        .withNewMetadata().withLabels(Labels.selector(platform, COMPONENT)).endMetadata()
+                        .withNewSpec()
+                            .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(999L).withFsGroup(999L)
+                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                            .endSecurityContext()
+                            .addNewContainer()
+                                .withName(COMPONENT)
+                                .withImage(postgres.image())
+                                .addNewPort().withName(COMPONENT).withContainerPort(PlatformSettings.POSTGRES_PORT).endPort()
+                                .withEnv(
+                                        fromSecret("POSTGRES_USER", name, PlatformSecrets.USERNAME),
+                                        fromSecret("POSTGRES_PASSWORD", name, PlatformSecrets.PASSWORD),
+                                        fromSecret("POSTGRES_DB", name, PlatformSecrets.DATABASE),
+                                        // a subdirectory: the volume's root may hold lost+found, which initdb refuses
+                                        new EnvVar("PGDATA", DATA_DIR + "/pgdata", null))
+                                .withResources(postgres.resources())
+                                .addNewVolumeMount().withName("data").withMountPath(DATA_DIR).endVolumeMount()
+                                .withNewReadinessProbe()
+                                    .withNewExec().withCommand(ready).endExec()
+                                    .withPeriodSeconds(5).withTimeoutSeconds(5).withFailureThreshold(3)
+                                .endReadinessProbe()
+                                .withNewLivenessProbe()
+                                    .withNewExec().withCommand(ready).endExec()
+                                    .withInitialDelaySeconds(30).withPeriodSeconds(10).withTimeoutSeconds(5).withFailureThreshold(6)
+                                .endLivenessProbe()
+                                .withNewSecurityContext().withAllowPrivilegeEscalation(false)
+                                    .withNewCapabilities().addToDrop("ALL").endCapabilities()
+                                .endSecurityContext()
+                            .endContainer()
+                        .endSpec()
+                    .endTemplate()
+                    .addNewVolumeClaimTemplate()
+                        .withNewMetadata().withName("data").withLabels(Labels.selector(platform, COMPONENT)).endMetadata()
+                        .withNewSpec()
+                            .withAccessModes("ReadWriteOnce")
+                            .withStorageClassName(postgres.storageClassName().orElse(null))
+                            .withNewResources().addToRequests("storage", new Quantity(postgres.storage())).endResources()
+                        .endSpec()
+                    .endVolumeClaimTemplate()
+                .endSpec()
+                .build();
+    }
+
+    public static Service service(WebhookPlatform platform, PlatformSettings settings) {
+        return new ServiceBuilder()
+                .withMetadata(ChildMetadata.of(platform, settings.postgresName(), COMPONENT))
+                .withNewSpec()
+                    .withType("ClusterIP")
+                    .withSelector(Labels.selector(platform, COMPONENT))
+                    .addNewPort().withName(COMPONENT).withPort(PlatformSettings.POSTGRES_PORT)
+                        .withTargetPort(new IntOrString(COMPONENT)).withProtocol("TCP").endPort()
+                .endSpec()
+                .build();
+    }
+
+    static EnvVar fromSecret(String env, String secret, String key) {
+        return new EnvVarBuilder().withName(env)
+                .withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key).endSecretKeyRef().endValueFrom()
+                .build();
+    }
+}

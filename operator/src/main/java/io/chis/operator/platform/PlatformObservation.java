@@ -1,0 +1,18 @@
+package io.chis.operator.platform;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.Map;
+import java.util.Optional;
+
+/** The children as the API server returned them in this reconcile: what status is computed from. */
+public record PlatformObservation(
+        Optional<StatefulSet> postgres,
+        Optional<Deployment> redis,
+        Optional<String> migrationJobName,
+        Optional<Job> migration,
+        Map<Role, Deployment> roles,
+        Optional<Service> apiService) {
+}

@@ -1,0 +1,158 @@
+package io.chis.operator.platform;
+
+import io.chis.operator.api.Condition;
+import io.chis.operator.api.WebhookPlatform;
+import io.chis.operator.api.WebhookPlatformStatus;
+import io.chis.operator.support.ChildApplier;
+import io.chis.operator.support.ChildConflictException;
+import io.chis.operator.support.Conditions;
+import io.chis.operator.support.EventRecorder;
+import io.chis.operator.support.Labels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Observe, validate, apply, report: the WebhookPlatform control loop. The builders decide what each child looks like. */
+@ControllerConfiguration(name = PlatformReconciler.NAME)
+public class PlatformReconciler implements Reconciler<WebhookPlatform> {
+    public static final String NAME = "webhookplatform";
+    /** The kinds of child the operator creates; one label-selected informer each. */
+    public static final List<Class<? extends HasMetadata>> CHILD_KINDS =
+            List.of(Secret.class, Service.class, StatefulSet.class, Deployment.class, Job.class, PodDisruptionBudget.class);
+    private static final Logger log = LoggerFactory.getLogger(PlatformReconciler.class);
+
+    private final boolean serverSideApply;
+    private final RandomTokens tokens;
+    private final Duration secretRecheck;
+    private final Clock clock;
+
+    public PlatformReconciler(boolean serverSideApply, Duration secretRecheck) {
+        this(serverSideApply, RandomTokens.secure(), secretRecheck, Clock.systemUTC());
+    }
+
+    PlatformReconciler(boolean serverSideApply, RandomTokens tokens, Duration secretRecheck, Clock clock) {
+        this.serverSideApply = serverSideApply;
+        this.tokens = tokens;
+        this.secretRecheck = secretRecheck;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, WebhookPlatform>> prepareEventSources(EventSourceContext<WebhookPlatform> context) {
+        List<EventSource<?, WebhookPlatform>> sources = new ArrayList<>();
+        for (Class<? extends HasMetadata> kind : CHILD_KINDS) {
+            sources.add(informer(kind, context));
+        }
+        return sources;
+    }
+
+    private static <R extends HasMetadata> InformerEventSource<R, WebhookPlatform> informer(Class<R> kind,
+                                                                                         EventSourceContext<WebhookPlatform> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, WebhookPlatform.class)
+                .withName(kind.getSimpleName())
+                .withLabelSelector(Labels.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(WebhookPlatform.class))
+                .build(), context);
+    }
+
+    @Override
+    public UpdateControl<WebhookPlatform> reconcile(WebhookPlatform platform, Context<WebhookPlatform> context) {
+        KubernetesClient client = context.getClient();
+        PlatformSettings settings = PlatformSettings.of(platform);
+        Map<String, Optional<Secret>> read = new HashMap<>();
+        Function<String, Optional<Secret>> userSecrets = name -> read.computeIfAbsent(name, n -> Optional.ofNullable(
+                client.secrets().inNamespace(settings.namespace()).withName(n).get()));
+
+        List<SpecProblem> problems = new ArrayList<>(PlatformValidation.validate(platform, settings, userSecrets));
+        PlatformRollout rollout = new PlatformRollout(new ChildApplier(client, serverSideApply, platform), tokens);
+        PlatformObservation observed;
+        if (problems.isEmpty()) {
+            try {
+                observed = rollout.apply(platform, settings, userSecrets);
+            } catch (ChildConflictException e) {
+                problems.add(new SpecProblem(null, "NameConflict", e.getMessage()));
+                observed = rollout.observe(settings);
+            }
+        } else {
+            observed = rollout.observe(settings);
+        }
+
+        WebhookPlatformStatus status = PlatformStatusBuilder.build(platform, settings, problems, observed, clock.instant());
+        announce(client, platform, status, !problems.isEmpty());
+        UpdateControl<WebhookPlatform> control;
+        if (Conditions.same(platform.getStatus(), status)) {
+            control = UpdateControl.noUpdate();
+        } else {
+            platform.setStatus(status);
+            control = UpdateControl.patchStatus(platform);
+        }
+        // the user's Secrets are not watched (only labelled children are), so look again for the one that is missing
+        if (problems.stream().anyMatch(SpecProblem::waitsForSecret)) {
+            control.rescheduleAfter(secretRecheck);
+        }
+        return control;
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<WebhookPlatform> updateErrorStatus(WebhookPlatform platform, Context<WebhookPlatform> context,
+                                                                       Exception e) {
+        String message = "reconcile failed, retrying: " + e.getMessage();
+        log.warn("{} {}", ChildApplier.describe(platform), message, e);
+        WebhookPlatformStatus status = Optional.ofNullable(platform.getStatus()).orElseGet(WebhookPlatformStatus::new);
+        Optional<Condition> ready = Conditions.find(status, Conditions.READY);
+        if (ready.isPresent() && "ReconcileFailed".equals(ready.get().getReason()) && message.equals(ready.get().getMessage())) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        new EventRecorder(context.getClient()).record(platform, EventRecorder.WARNING, "ReconcileFailed", message);
+        List<Condition> conditions = new ArrayList<>(status.getConditions());
+        conditions.removeIf(c -> Conditions.READY.equals(c.getType()));
+        conditions.add(0, Conditions.condition(Conditions.READY, false, "ReconcileFailed", message));
+        long generation = Optional.ofNullable(platform.getMetadata().getGeneration()).orElse(0L);
+        status.setConditions(Conditions.merge(platform.getStatus(), conditions, generation, clock.instant()));
+        platform.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(platform);
+    }
+
+    /** Logs and records an Event when Ready changes: a Warning with the reason to fix, or Normal when it becomes Ready. */
+    private void announce(KubernetesClient client, WebhookPlatform platform, WebhookPlatformStatus status, boolean specInvalid) {
+        Condition ready = Conditions.find(status, Conditions.READY).orElseThrow();
+        Optional<Condition> before = Conditions.find(platform.getStatus(), Conditions.READY);
+        boolean changed = before.isEmpty() || !before.get().getStatus().equals(ready.getStatus())
+                || !before.get().getReason().equals(ready.getReason());
+        if (!changed) {
+            return;
+        }
+        log.info("{} Ready={} {}: {}", ChildApplier.describe(platform), ready.getStatus(), ready.getReason(), ready.getMessage());
+        EventRecorder events = new EventRecorder(client);
+        if (ready.isTrue()) {
+            events.record(platform, EventRecorder.NORMAL, ready.getReason(), ready.getMessage());
+        } else if (specInvalid || "MigrationFailed".equals(ready.getReason())) {
+            events.record(platform, EventRecorder.WARNING, ready.getReason(), ready.getMessage());
+        }
+    }
+}

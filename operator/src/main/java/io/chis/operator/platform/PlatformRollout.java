@@ -1,0 +1,121 @@
+package io.chis.operator.platform;
+
+import io.chis.operator.api.SecretKeyRef;
+import io.chis.operator.api.WebhookPlatform;
+import io.chis.operator.support.ChildApplier;
+import io.chis.operator.support.Hashes;
+import io.chis.operator.support.Labels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Applies a valid platform's children in dependency order: Secrets, then the stores, then the migration Job once
+ * the database is ready, then the role Deployments once the Job has succeeded; finally removes children that are
+ * no longer wanted (a store switched to external, an old migration Job, a budget of a role scaled to one).
+ */
+final class PlatformRollout {
+    private final ChildApplier applier;
+    private final RandomTokens tokens;
+
+    PlatformRollout(ChildApplier applier, RandomTokens tokens) {
+        this.applier = applier;
+        this.tokens = tokens;
+    }
+
+    PlatformObservation apply(WebhookPlatform platform, PlatformSettings settings, Function<String, Optional<Secret>> userSecrets) {
+        Map<Class<? extends HasMetadata>, Set<String>> keep = new LinkedHashMap<>();
+        for (Class<? extends HasMetadata> kind : PlatformReconciler.CHILD_KINDS) {
+            keep.put(kind, new HashSet<>());
+        }
+        Map<String, Secret> secrets = new LinkedHashMap<>();
+
+        Secret runtime = applySecret(keep, settings.runtimeSecretName(),
+                existing -> PlatformSecrets.runtime(platform, settings, existing, tokens));
+        secrets.put(runtime.getMetadata().getName(), runtime);
+
+        Optional<StatefulSet> postgres = Optional.empty();
+        if (settings.managedPostgres().isPresent()) {
+            Secret secret = applySecret(keep, settings.postgresName(), existing -> PlatformSecrets.postgres(platform, settings, existing, tokens));
+            secrets.put(secret.getMetadata().getName(), secret);
+            postgres = Optional.of(apply(keep, ManagedPostgres.statefulSet(platform, settings)));
+            apply(keep, ManagedPostgres.service(platform, settings));
+        }
+        Optional<Deployment> redis = Optional.empty();
+        if (settings.managedRedis().isPresent()) {
+            Secret secret = applySecret(keep, settings.redisName(), existing -> PlatformSecrets.redis(platform, settings, existing, tokens));
+            secrets.put(secret.getMetadata().getName(), secret);
+            redis = Optional.of(apply(keep, ManagedRedis.deployment(platform, settings)));
+            apply(keep, ManagedRedis.service(platform, settings));
+        }
+
+        ConnectionRefs refs = ConnectionRefs.of(settings);
+        Function<SecretKeyRef, String> value = ref -> Optional.ofNullable(secrets.get(ref.getName()))
+                .or(() -> userSecrets.apply(ref.getName()))
+                .flatMap(secret -> PlatformSecrets.value(secret, ref.getKey()))
+                .orElse("");
+        String databaseUrl = value.apply(refs.databaseUrl());
+        boolean databaseReady = postgres.map(PlatformStatusBuilder::ready).orElse(true);
+
+        String jobName = MigrationJob.name(settings, databaseUrl);
+        keep.get(Job.class).add(jobName);
+        Optional<Job> migration = applier.get(Job.class, jobName);
+        if (migration.isEmpty() && databaseReady) {
+            migration = Optional.of(applier.createIfAbsent(MigrationJob.desired(platform, settings, refs, databaseUrl)));
+        }
+        boolean migrated = migration.map(job -> MigrationState.of(job) == MigrationState.SUCCEEDED).orElse(false);
+
+        // the pods restart when a secret setting changes, not only when the spec does
+        String configHash = Hashes.shortSha256(databaseUrl, value.apply(refs.redisUrl()), value.apply(refs.jwtSecret()),
+                value.apply(refs.adminToken()), settings.defaultPolicy().orElse(""));
+        Map<Role, Deployment> roles = new EnumMap<>(Role.class);
+        for (Role role : Role.values()) {
+            String name = settings.roleName(role);
+            keep.get(Deployment.class).add(name);
+            Optional<Deployment> deployment = migrated
+                    ? Optional.of(applier.apply(RoleDeployment.desired(platform, settings, role, refs, configHash)))
+                    : applier.get(Deployment.class, name);
+            deployment.ifPresent(d -> roles.put(role, d));
+            RoleServices.disruptionBudget(platform, settings, role).ifPresent(pdb -> apply(keep, pdb));
+        }
+        Service api = apply(keep, RoleServices.api(platform, settings));
+        apply(keep, RoleServices.delivery(platform, settings));
+
+        applier.prune(keep, Labels.childrenOf(platform));
+        return new PlatformObservation(postgres, redis, Optional.of(jobName), migration, roles, Optional.of(api));
+    }
+
+    /** Reads what exists without changing anything: for a spec the operator cannot act on. */
+    PlatformObservation observe(PlatformSettings settings) {
+        Map<Role, Deployment> roles = new EnumMap<>(Role.class);
+        for (Role role : Role.values()) {
+            applier.get(Deployment.class, settings.roleName(role)).ifPresent(d -> roles.put(role, d));
+        }
+        return new PlatformObservation(
+                applier.get(StatefulSet.class, settings.postgresName()),
+                applier.get(Deployment.class, settings.redisName()),
+                Optional.empty(), Optional.empty(), roles,
+                applier.get(Service.class, settings.roleName(Role.API)));
+    }
+
+    private <T extends HasMetadata> T apply(Map<Class<? extends HasMetadata>, Set<String>> keep, T desired) {
+        keep.get(desired.getClass()).add(desired.getMetadata().getName());
+        return applier.apply(desired);
+    }
+
+    private Secret applySecret(Map<Class<? extends HasMetadata>, Set<String>> keep, String name,
+                               Function<Optional<Secret>, Secret> desired) {
+        keep.get(Secret.class).add(name);
+        return applier.apply(desired.apply(applier.get(Secret.class, name)));
+    }
+}

@@ -1,0 +1,146 @@
+package io.chis.operator.platform;
+
+import io.chis.operator.api.SecretKeyRef;
+import io.chis.operator.api.WebhookPlatform;
+import io.chis.operator.api.WebhookPlatformSpec;
+import io.chis.operator.api.WebhookPlatformSpec.RoleSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A WebhookPlatform's spec with every default applied: the one place defaults live (they are never written
+ * back into spec) and what the builders read.
+ */
+public record PlatformSettings(
+        String name,
+        String namespace,
+        String image,
+        String imagePullPolicy,
+        Map<Role, Integer> replicas,
+        Map<Role, ResourceRequirements> resources,
+        int workerConcurrency,
+        String apiServiceType,
+        Map<String, String> apiServiceAnnotations,
+        Optional<ManagedPostgres> managedPostgres,
+        Optional<SecretKeyRef> externalDatabase,
+        Optional<ManagedRedis> managedRedis,
+        Optional<SecretKeyRef> externalRedis,
+        Optional<SecretKeyRef> jwtSecretRef,
+        Optional<String> defaultPolicy) {
+
+    public static final String DEFAULT_IMAGE = "ghcr.io/chis-io/chis-runtime:0.1.0";
+    public static final String DEFAULT_POSTGRES_IMAGE = "postgres:16";
+    public static final String DEFAULT_REDIS_IMAGE = "redis:7.2";
+    public static final String DEFAULT_STORAGE = "1Gi";
+    public static final int DEFAULT_WORKER_CONCURRENCY = 64;
+    public static final String DEFAULT_API_SERVICE_TYPE = "LoadBalancer";
+    public static final int HTTP_PORT = 8080;
+    public static final int GRPC_PORT = 50051;
+    public static final int METRICS_PORT = 9090;
+    public static final int POSTGRES_PORT = 5432;
+    public static final int REDIS_PORT = 6379;
+
+    public record ManagedPostgres(String image, String storage, Optional<String> storageClassName, ResourceRequirements resources) {
+    }
+
+    public record ManagedRedis(String image, ResourceRequirements resources) {
+    }
+
+    public static PlatformSettings of(WebhookPlatform platform) {
+        WebhookPlatformSpec spec = Optional.ofNullable(platform.getSpec()).orElseGet(WebhookPlatformSpec::new);
+        Map<Role, RoleSpec> roles = new EnumMap<>(Role.class);
+        roles.put(Role.API, spec.getApi());
+        roles.put(Role.DELIVERY, spec.getDelivery());
+        roles.put(Role.WORKER, spec.getWorker());
+        roles.put(Role.SCHEDULER, spec.getScheduler());
+        Map<Role, Integer> replicas = new EnumMap<>(Role.class);
+        Map<Role, ResourceRequirements> resources = new EnumMap<>(Role.class);
+        roles.forEach((role, roleSpec) -> {
+            replicas.put(role, roleSpec == null || roleSpec.getReplicas() == null ? 1 : roleSpec.getReplicas());
+            resources.put(role, roleSpec == null || roleSpec.getResources() == null ? runtimeResources() : roleSpec.getResources());
+        });
+        var service = spec.getApi() == null ? null : spec.getApi().getService();
+        var database = spec.getDatabase();
+        var redis = spec.getRedis();
+        return new PlatformSettings(
+                platform.getMetadata().getName(),
+                platform.getMetadata().getNamespace(),
+                blankOr(spec.getImage(), DEFAULT_IMAGE),
+                blankOr(spec.getImagePullPolicy(), "IfNotPresent"),
+                Map.copyOf(replicas),
+                Map.copyOf(resources),
+                spec.getWorker() == null || spec.getWorker().getConcurrency() == null
+                        ? DEFAULT_WORKER_CONCURRENCY : spec.getWorker().getConcurrency(),
+                service == null ? DEFAULT_API_SERVICE_TYPE : blankOr(service.getType(), DEFAULT_API_SERVICE_TYPE),
+                service == null || service.getAnnotations() == null ? Map.of() : Map.copyOf(service.getAnnotations()),
+                Optional.ofNullable(database).map(WebhookPlatformSpec.DatabaseSpec::getManaged).map(m -> new ManagedPostgres(
+                        blankOr(m.getImage(), DEFAULT_POSTGRES_IMAGE),
+                        blankOr(m.getStorage(), DEFAULT_STORAGE),
+                        Optional.ofNullable(m.getStorageClassName()).filter(s -> !s.isBlank()),
+                        m.getResources() == null ? storeResources() : m.getResources())),
+                Optional.ofNullable(database).map(WebhookPlatformSpec.DatabaseSpec::getExternal)
+                        .map(WebhookPlatformSpec.ExternalStore::getUrlSecretRef),
+                Optional.ofNullable(redis).map(WebhookPlatformSpec.RedisSpec::getManaged).map(m -> new ManagedRedis(
+                        blankOr(m.getImage(), DEFAULT_REDIS_IMAGE),
+                        m.getResources() == null ? storeResources() : m.getResources())),
+                Optional.ofNullable(redis).map(WebhookPlatformSpec.RedisSpec::getExternal)
+                        .map(WebhookPlatformSpec.ExternalStore::getUrlSecretRef),
+                Optional.ofNullable(spec.getJwtSecretRef()),
+                Optional.ofNullable(spec.getDefaultPolicy()).filter(s -> !s.isBlank()));
+    }
+
+    public int replicas(Role role) {
+        return replicas.get(role);
+    }
+
+    public ResourceRequirements resources(Role role) {
+        return resources.get(role);
+    }
+
+    // ---- names of the children, in one place ----
+
+    public String runtimeSecretName() {
+        return name + "-runtime";
+    }
+
+    public String postgresName() {
+        return name + "-postgres";
+    }
+
+    public String redisName() {
+        return name + "-redis";
+    }
+
+    public String roleName(Role role) {
+        return name + "-" + role.id();
+    }
+
+    /** Cluster-internal DNS name of a Service of this platform. */
+    public String serviceHost(String serviceName) {
+        return serviceName + "." + namespace + ".svc";
+    }
+
+    private static ResourceRequirements runtimeResources() {
+        return new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("100m"))
+                .addToRequests("memory", new Quantity("256Mi"))
+                .addToLimits("memory", new Quantity("512Mi"))
+                .build();
+    }
+
+    private static ResourceRequirements storeResources() {
+        return new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("100m"))
+                .addToRequests("memory", new Quantity("128Mi"))
+                .addToLimits("memory", new Quantity("512Mi"))
+                .build();
+    }
+
+    private static String blankOr(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,123 @@
+package io.chis.operator.platform;
+
+import io.chis.operator.api.SecretKeyRef;
+import io.chis.operator.api.WebhookPlatform;
+import io.chis.operator.support.Labels;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One Deployment per runtime role, with the env vars of DESIGN §2, /health probes and Prometheus annotations. */
+public final class RoleDeployment {
+    /** Pod-template annotation: a hash of the secret settings, so changing them rolls the pods. */
+    public static final String CONFIG_HASH = "chis.io/config-hash";
+    static final String RUNTIME_CONTAINER = "runtime";
+    private static final long RUNTIME_UID = 65532L;
+
+    private RoleDeployment() {
+    }
+
+    public static Deployment desired(WebhookPlatform platform, PlatformSettings settings, Role role, ConnectionRefs refs, String configHash) {
+        Map<String, String> podAnnotations = new LinkedHashMap<>();
+        podAnnotations.put("prometheus.io/scrape", "true");
+        podAnnotations.put("prometheus.io/port", String.valueOf(PlatformSettings.METRICS_PORT));
+        podAnnotations.put("prometheus.io/path", "/metrics");
+        podAnnotations.put(CONFIG_HASH, configHash);
+        HTTPGetAction health = new HTTPGetActionBuilder().withPath("/health").withPort(new IntOrString("metrics")).build();
+        return new DeploymentBuilder()
+                .withMetadata(ChildMetadata.of(platform, settings.roleName(role), role.id()))
+                .withNewSpec()
+                    .withReplicas(settings.replicas(role))
+                    .withNewSelector().withMatchLabels(Labels.selector(platform, role.id())).endSelector()
+                    .withNewTemplate()
+                        .withNewMetadata().withLabels(Labels.selector(platform, role.id())).withAnnotations(podAnnotations).endMetadata()
+                        .withNewSpec()
+                            .withSecurityContext(podSecurity())
+                            .withTerminationGracePeriodSeconds(role == Role.WORKER ? 60L : 30L)
+                            .addNewContainer()
+                                .withName(RUNTIME_CONTAINER)
+                                .withImage(settings.image())
+                                .withImagePullPolicy(settings.imagePullPolicy())
+                                .withPorts(ports(role))
+                                .withEnv(env(settings, role, refs))
+                                .withResources(settings.resources(role))
+                                .withNewStartupProbe().withHttpGet(health).withPeriodSeconds(2).withFailureThreshold(60).endStartupProbe()
+                                .withNewLivenessProbe().withHttpGet(health).withPeriodSeconds(10).withTimeoutSeconds(3)
+                                    .withFailureThreshold(3).endLivenessProbe()
+                                .withNewReadinessProbe().withHttpGet(health).withPeriodSeconds(5).withTimeoutSeconds(3)
+                                    .withFailureThreshold(2).endReadinessProbe()
+                                .withSecurityContext(containerSecurity())
+                            .endContainer()
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    static List<ContainerPort> ports(Role role) {
+        List<ContainerPort> ports = new ArrayList<>();
+        if (role == Role.API) {
+            ports.add(port("http", PlatformSettings.HTTP_PORT));
+        }
+        if (role == Role.DELIVERY) {
+            ports.add(port("grpc", PlatformSettings.GRPC_PORT));
+        }
+        ports.add(port("metrics", PlatformSettings.METRICS_PORT));
+        return ports;
+    }
+
+    static List<EnvVar> env(PlatformSettings settings, Role role, ConnectionRefs refs) {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVar("CHIS_ROLES", role.id(), null));
+        env.add(new EnvVar("HTTP_PORT", String.valueOf(PlatformSettings.HTTP_PORT), null));
+        env.add(new EnvVar("GRPC_PORT", String.valueOf(PlatformSettings.GRPC_PORT), null));
+        env.add(new EnvVar("METRICS_PORT", String.valueOf(PlatformSettings.METRICS_PORT), null));
+        env.add(fromSecret("DATABASE_URL", refs.databaseUrl()));
+        env.add(fromSecret("REDIS_URL", refs.redisUrl()));
+        env.add(fromSecret("JWT_SECRET", refs.jwtSecret()));
+        switch (role) {
+            case API -> env.add(new EnvVar("GRPC_ADDRESS",
+                    settings.roleName(Role.DELIVERY) + ":" + PlatformSettings.GRPC_PORT, null));
+            case DELIVERY -> env.add(fromSecret("CHIS_ADMIN_TOKEN", refs.adminToken()));
+            case WORKER -> env.add(new EnvVar("CHIS_WORKER_CONCURRENCY", String.valueOf(settings.workerConcurrency()), null));
+            case SCHEDULER -> { }
+        }
+        if (role == Role.WORKER || role == Role.DELIVERY) {
+            settings.defaultPolicy().ifPresent(policy -> env.add(new EnvVar("CHIS_DEFAULT_POLICY", policy, null)));
+        }
+        // size the heap from the container's memory limit rather than the node's memory
+        env.add(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75", null));
+        return env;
+    }
+
+    static EnvVar fromSecret(String name, SecretKeyRef ref) {
+        return ManagedPostgres.fromSecret(name, ref.getName(), ref.getKey());
+    }
+
+    static PodSecurityContext podSecurity() {
+        return new PodSecurityContextBuilder().withRunAsNonRoot(true).withRunAsUser(RUNTIME_UID)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build();
+    }
+
+    static SecurityContext containerSecurity() {
+        return new SecurityContextBuilder().withAllowPrivilegeEscalation(false)
+                .withNewCapabilities().addToDrop("ALL").endCapabilities().build();
+    }
+
+    private static ContainerPort port(String name, int number) {
+        return new ContainerPortBuilder().withName(name).withContainerPort(number).withProtocol("TCP").build();
+    }
+}

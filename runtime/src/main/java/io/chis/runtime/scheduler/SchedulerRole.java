@@ -13,7 +13,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -40,6 +42,9 @@ public class SchedulerRole implements SmartLifecycle {
     private static final int MOVE_BATCH = 500;
     private static final int SWEEP_BATCH = 500;
     private static final Duration GAUGE_REFRESH = Duration.ofSeconds(5);
+    // Every worker start joins the group under a new name; names silent this long with nothing pending are gone.
+    private static final Duration CONSUMER_RETIREMENT = Duration.ofHours(1);
+    private static final Duration CONSUMER_PRUNE_EVERY = Duration.ofMinutes(5);
 
     private final RetryQueue retries;
     private final DeliveryQueue queue;
@@ -89,6 +94,8 @@ public class SchedulerRole implements SmartLifecycle {
         tasks.add(every(settings.sweepInterval(), "sweeping for lost deliveries", this::sweep));
         tasks.add(every(GAUGE_REFRESH.compareTo(settings.sweepInterval()) < 0 ? GAUGE_REFRESH : settings.sweepInterval(),
                 "reading queue gauges", this::refreshGauges));
+        tasks.add(every(CONSUMER_PRUNE_EVERY, "pruning departed workers from the consumer group",
+                () -> pruneConsumers(CONSUMER_RETIREMENT)));
         log.info("Scheduler moving retries every {}, sweeping every {} for deliveries overdue by {}",
                 settings.schedulerTick(), settings.sweepInterval(), settings.sweepGrace());
     }
@@ -128,6 +135,34 @@ public class SchedulerRole implements SmartLifecycle {
                     log.info("Sweep re-queued {} overdue or abandoned deliveries", found.size());
                     return (long) found.size();
                 }));
+    }
+
+    /**
+     * Removes consumers of workers that are gone: idle longer than {@code idle} with no unacknowledged entries
+     * (their entries were taken over already). A live worker reads every second, so it is never idle that long,
+     * and a removed name would simply be re-created by its next read.
+     */
+    Mono<Long> pruneConsumers(Duration idle) {
+        var commands = redis.reactive();
+        return commands.xinfoConsumers(DeliveryQueue.STREAM, DeliveryQueue.GROUP)
+                .map(SchedulerRole::fields)
+                .filter(c -> Long.valueOf(0).equals(c.get("pending")) && c.get("idle") instanceof Long ms && ms > idle.toMillis())
+                .concatMap(c -> commands.xgroupDelconsumer(DeliveryQueue.STREAM,
+                        io.lettuce.core.Consumer.from(DeliveryQueue.GROUP, String.valueOf(c.get("name")))))
+                .count()
+                .doOnNext(removed -> {
+                    if (removed > 0) log.info("Removed {} departed worker(s) from consumer group {}", removed, DeliveryQueue.GROUP);
+                })
+                .onErrorResume(e -> String.valueOf(e.getMessage()).startsWith("NOGROUP"), noGroupYet -> Mono.just(0L));
+    }
+
+    // XINFO CONSUMERS answers each consumer as a flat name/value list.
+    private static Map<String, Object> fields(Object consumer) {
+        Map<String, Object> fields = new HashMap<>();
+        if (consumer instanceof List<?> list) {
+            for (int i = 0; i + 1 < list.size(); i += 2) fields.put(String.valueOf(list.get(i)), list.get(i + 1));
+        }
+        return fields;
     }
 
     private Mono<Void> refreshGauges() {

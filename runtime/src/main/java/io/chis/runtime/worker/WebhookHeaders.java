@@ -12,7 +12,7 @@ public final class WebhookHeaders {
     public static final String TIMESTAMP = "webhook-timestamp";
     public static final String SIGNATURE = "webhook-signature";
 
-    /** {@code Chis/<version>}: the jar's version, or {@code dev} when run from classes. */
+    /** {@code Chis/<version>}: the jar manifest's Implementation-Version, else {@code -Dchis.version}, else {@code dev}. */
     public static final String USER_AGENT = "Chis/" + version();
 
     private WebhookHeaders() {}
@@ -33,6 +33,7 @@ public final class WebhookHeaders {
 
     private static String version() {
         String version = WebhookHeaders.class.getPackage().getImplementationVersion();
+        if (version == null || version.isBlank()) version = System.getProperty("chis.version");
         return version == null || version.isBlank() ? "dev" : version;
     }
 }

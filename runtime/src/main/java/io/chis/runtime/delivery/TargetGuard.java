@@ -1,6 +1,5 @@
 package io.chis.runtime.delivery;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -114,9 +113,5 @@ public final class TargetGuard {
         v6[11] = (byte) 0xff;
         System.arraycopy(v4, 0, v6, 12, 4);
         return v6;
-    }
-
-    static boolean isIpv4(InetAddress address) {
-        return address instanceof Inet4Address;
     }
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -36,8 +37,14 @@ public final class ChisOperator {
 
     /** The operator with its controllers registered, not yet started. */
     public static Operator create(KubernetesClient client, OperatorSettings settings, boolean closeClientOnStop) {
+        return create(client, settings, closeClientOnStop, Metrics.NOOP);
+    }
+
+    /** As above, reporting each reconciliation to {@code metrics} (tests wait on it). */
+    public static Operator create(KubernetesClient client, OperatorSettings settings, boolean closeClientOnStop, Metrics metrics) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
+                    .withMetrics(metrics)
                     .withCloseClientOnStop(closeClientOnStop)
                     .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
                     .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply());

@@ -10,12 +10,15 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Status of a WebhookPlatform from its spec problems and observed children. Pure. */
 public final class PlatformStatusBuilder {
     public static final String MIGRATIONS_APPLIED = "MigrationsApplied";
+    private static final Set<String> FAILURES = Set.of("MigrationFailed");
 
     private PlatformStatusBuilder() {
     }
@@ -54,7 +57,9 @@ public final class PlatformStatusBuilder {
             String more = problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problem(s))" : "";
             return Conditions.condition(Conditions.READY, false, first.reason(), first.message() + more);
         }
-        return components.stream().filter(c -> !c.isTrue()).findFirst()
+        // a component that failed outranks one that is only on its way
+        return components.stream().filter(c -> !c.isTrue())
+                .min(Comparator.comparing(c -> FAILURES.contains(c.getReason()) ? 0 : 1))
                 .map(c -> Conditions.condition(Conditions.READY, false, c.getReason(), c.getType() + ": " + c.getMessage()))
                 .orElseGet(() -> Conditions.condition(Conditions.READY, true, "AllComponentsReady",
                         "database, queue, migrations and all four roles are ready"));

@@ -17,7 +17,7 @@ public final class HealthServer implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(port), 0);
         // a standby replica (not the leader) is healthy and ready: it is waiting for the Lease
         server.createContext("/healthz", exchange -> answer(exchange, () -> operator.getRuntimeInfo().isStarted()
-                && operator.getRuntimeInfo().unhealthyInformerWrappingEventSourceHealthIndicator().isEmpty()));
+                && operator.getRuntimeInfo().allEventSourcesAreHealthy()));
         server.createContext("/readyz", exchange -> answer(exchange, () -> operator.getRuntimeInfo().isStarted()));
         server.start();
     }

@@ -74,6 +74,10 @@ public final class OperatorHarness implements AutoCloseable {
         operator.start();
     }
 
+    public Operator operator() {
+        return operator;
+    }
+
     public void stopOperator() {
         operator.stop();
     }

@@ -8,7 +8,8 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
-import java.time.Duration;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,16 +24,23 @@ public final class ChisOperator {
     public static void main(String[] args) throws Exception {
         OperatorSettings settings = OperatorSettings.fromEnv(System.getenv());
         KubernetesClient client = new KubernetesClientBuilder().build();
-        Operator operator = create(client, settings, true);
-        if (settings.healthPort() > 0) {
-            HealthServer health = new HealthServer(settings.healthPort(), operator);
-            log.info("health probes on :{}/healthz and /readyz", health.port());
-        }
-        operator.installShutdownHook(Duration.ofSeconds(10));
-        log.info("starting: namespaces={}, server-side apply={}, leader election={}",
+        AtomicBoolean leading = new AtomicBoolean(!settings.leaderElection());
+        Operator operator = create(client, settings, true, Metrics.NOOP, leading);
+        HealthServer health = settings.healthPort() > 0 ? new HealthServer(settings.healthPort(), operator, leading::get) : null;
+        // JOSDK installs no shutdown hook when leader election is on: stop cleanly on SIGTERM ourselves
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (health != null) {
+                health.stopping();
+            }
+            operator.stop();
+        }, "shutdown"));
+        log.info("starting: namespaces={}, server-side apply={}, leader election={}, health port={}",
                 settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
-                settings.serverSideApply(), settings.leaderElection());
+                settings.serverSideApply(), settings.leaderElection(), settings.healthPort());
         operator.start();
+        if (health != null) {
+            health.started();
+        }
     }
 
     /** The operator with its controllers registered, not yet started. */
@@ -42,6 +50,12 @@ public final class ChisOperator {
 
     /** As above, reporting each reconciliation to {@code metrics} (tests wait on it). */
     public static Operator create(KubernetesClient client, OperatorSettings settings, boolean closeClientOnStop, Metrics metrics) {
+        return create(client, settings, closeClientOnStop, metrics, new AtomicBoolean());
+    }
+
+    /** As above; {@code leading} follows whether this replica holds the Lease. */
+    static Operator create(KubernetesClient client, OperatorSettings settings, boolean closeClientOnStop, Metrics metrics,
+                           AtomicBoolean leading) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withMetrics(metrics)
@@ -50,7 +64,16 @@ public final class ChisOperator {
                     .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply());
             if (settings.leaderElection()) {
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME,
-                        settings.leaseNamespace().orElse(null), settings.identity().orElse(null)));
+                        settings.leaseNamespace().orElse(null),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        settings.identity().orElse(null),
+                        new LeaderCallbacks(() -> {
+                            leading.set(true);
+                            log.info("leading: this replica holds Lease {}", OperatorSettings.LEASE_NAME);
+                        }, () -> leading.set(false), leader -> log.info("leader is {}", leader)),
+                        true));
             }
         });
         operator.register(new PlatformReconciler(settings.serverSideApply(), settings.secretRecheck()), namespaces(settings));

@@ -30,13 +30,19 @@ class OperatorRuntimeTest {
     }
 
     @Test
-    void probesAnswerOkWhileTheOperatorRunsAndNotAfterItStops() throws Exception {
-        try (HealthServer health = new HealthServer(0, k8s.operator()); HttpClient http = HttpClient.newHttpClient()) {
+    void probesFollowTheOperatorsLifecycle() throws Exception {
+        try (HealthServer health = new HealthServer(0, k8s.operator(), () -> true); HttpClient http = HttpClient.newHttpClient()) {
+            // starting: alive, not ready yet
             assertThat(get(http, health.port(), "/healthz")).isEqualTo(200);
-            assertThat(get(http, health.port(), "/readyz")).isEqualTo(200);
-            k8s.stopOperator();
             assertThat(get(http, health.port(), "/readyz")).isEqualTo(503);
+            health.started();
+            assertThat(get(http, health.port(), "/readyz")).isEqualTo(200);
+            assertThat(get(http, health.port(), "/healthz")).isEqualTo(200);
+            // the leader's informers stopped: no longer live
+            k8s.stopOperator();
             assertThat(get(http, health.port(), "/healthz")).isEqualTo(503);
+            health.stopping();
+            assertThat(get(http, health.port(), "/readyz")).isEqualTo(503);
         }
     }
 

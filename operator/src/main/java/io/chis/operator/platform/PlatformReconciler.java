@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -33,12 +34,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Observe, validate, apply, report: the WebhookPlatform control loop. The builders decide what each child looks like. */
-@ControllerConfiguration(name = PlatformReconciler.NAME)
+// the user's own Secrets (external URLs, JWT key) are not watched: a periodic pass picks up a rotated value
+@ControllerConfiguration(name = PlatformReconciler.NAME, fieldManager = ChildApplier.FIELD_MANAGER,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     public static final String NAME = "webhookplatform";
     /** The kinds of child the operator creates; one label-selected informer each. */
@@ -75,6 +79,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
                                                                                          EventSourceContext<WebhookPlatform> context) {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, WebhookPlatform.class)
                 .withName(kind.getSimpleName())
+                .withNamespacesInheritedFromController()
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(WebhookPlatform.class))
                 .build(), context);

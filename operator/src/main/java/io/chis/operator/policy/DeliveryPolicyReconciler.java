@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Reports a DeliveryPolicy's effective settings and retry schedule in its status. */
-@ControllerConfiguration(name = DeliveryPolicyReconciler.NAME)
+@ControllerConfiguration(name = DeliveryPolicyReconciler.NAME, fieldManager = ChildApplier.FIELD_MANAGER)
 public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy> {
     public static final String NAME = "deliverypolicy";
     private static final Logger log = LoggerFactory.getLogger(DeliveryPolicyReconciler.class);

@@ -63,7 +63,12 @@ public final class OperatorHarness implements AutoCloseable {
     }
 
     public void startOperator() {
-        OperatorSettings settings = new OperatorSettings(Set.of(), false, false, Optional.empty(), Optional.empty(), 0,
+        startOperator(Set.of());
+    }
+
+    /** Starts the operator watching only {@code namespaces} (all when empty), server-side apply and leader election off. */
+    public void startOperator(Set<String> namespaces) {
+        OperatorSettings settings = new OperatorSettings(namespaces, false, false, Optional.empty(), Optional.empty(), 0,
                 Duration.ofMillis(500));
         operator = ChisOperator.create(client, settings, false, new Metrics() {
             @Override

@@ -66,6 +66,20 @@ class OperatorRuntimeTest {
         assertThat(ready.getObservedGeneration()).isEqualTo(reported.getMetadata().getGeneration());
     }
 
+    @Test
+    void withWatchNamespacesTheOperatorLeavesOtherNamespacesAlone() {
+        k8s.stopOperator();
+        k8s.startOperator(java.util.Set.of("shop"));
+        k8s.create(io.chis.operator.platform.Platforms.managed("elsewhere", "acme"));
+        k8s.create(io.chis.operator.platform.Platforms.managed("shop", "acme"));
+        k8s.awaitExists(io.fabric8.kubernetes.api.model.apps.StatefulSet.class, "shop", "acme-postgres");
+        OperatorHarness.await(() -> k8s.platform("shop", "acme").getStatus());
+
+        assertThat(k8s.platform("elsewhere", "acme").getStatus()).isNull();
+        assertThat(k8s.client.secrets().inNamespace("elsewhere").list().getItems()).isEmpty();
+        assertThat(k8s.reconciliations(k8s.platform("elsewhere", "acme"))).isZero();
+    }
+
     private static int get(HttpClient http, int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -79,6 +79,11 @@ public class EndpointRepository {
                 .map(EndpointRepository::endpoint).one();
     }
 
+    public Mono<Endpoint> findById(UUID id) {
+        return db.sql("select " + COLUMNS + " from endpoints where id = :id")
+                .bind("id", id).map(EndpointRepository::endpoint).one();
+    }
+
     public Mono<Endpoint> findByRef(String ref) {
         return db.sql("select " + COLUMNS + " from endpoints where ref = :ref")
                 .bind("ref", ref).map(EndpointRepository::endpoint).one();

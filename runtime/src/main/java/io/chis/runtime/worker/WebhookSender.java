@@ -3,13 +3,16 @@ package io.chis.runtime.worker;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DeliverySettings;
 import io.chis.runtime.delivery.AttemptOutcome;
-import io.chis.runtime.delivery.DeliveryRepository;
 import io.chis.runtime.delivery.DeliveryRepository.AttemptRecord;
 import io.chis.runtime.delivery.DeliveryRepository.Claimed;
-import io.chis.runtime.delivery.RetrySchedule;
+import io.chis.runtime.delivery.DeliveryRepository;
 import io.chis.runtime.delivery.RetrySchedule.NextStep;
+import io.chis.runtime.delivery.RetrySchedule;
+import io.chis.runtime.endpoint.EndpointRepository;
 import io.chis.runtime.message.MessageRepository;
 import io.chis.runtime.message.MessageStatus;
+import io.chis.runtime.policy.DeliveryPolicy;
+import io.chis.runtime.policy.PolicyRepository;
 import io.chis.runtime.queue.RetryQueue;
 import io.chis.runtime.signing.SigningSecretRepository;
 import io.micrometer.core.instrument.Counter;
@@ -19,8 +22,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -47,7 +52,8 @@ public class WebhookSender {
     private final RetryQueue retries;
     private final WebhookClient client;
     private final TransactionalOperator tx;
-    private final RetrySchedule schedule = RetrySchedule.DEFAULT;
+    private final EndpointRepository endpoints;
+    private final PolicyRepository policies;
     private final DeliverySettings settings;
 
     private final Counter succeeded;
@@ -58,8 +64,11 @@ public class WebhookSender {
     private final DistributionSummary duration;
 
     public WebhookSender(DeliveryRepository deliveries, MessageRepository messages, SigningSecretRepository signingSecrets,
-            RetryQueue retries, WebhookClient client, TransactionalOperator tx, ChisSettings settings, MeterRegistry registry) {
+            EndpointRepository endpoints, PolicyRepository policies, RetryQueue retries, WebhookClient client,
+            TransactionalOperator tx, ChisSettings settings, MeterRegistry registry) {
         this.deliveries = deliveries;
+        this.endpoints = endpoints;
+        this.policies = policies;
         this.messages = messages;
         this.signingSecrets = signingSecrets;
         this.retries = retries;
@@ -103,21 +112,40 @@ public class WebhookSender {
                 .then();
     }
 
+    /** How to sign and retry one delivery: its endpoint's secret, headers and policy, or the account's secret. */
+    private record Target(List<String> secrets, Map<String, String> headers, RetrySchedule schedule, UUID endpointId) {}
+
     private Mono<Boolean> attempt(Claimed delivery) {
-        return signingSecrets.find(delivery.accountId())
-                .map(s -> s.previousSecret() == null ? List.of(s.secret()) : List.of(s.secret(), s.previousSecret()))
-                .defaultIfEmpty(List.of())
-                .flatMap(secrets -> {
-                    Instant at = Instant.now();
-                    long start = System.nanoTime();
-                    return exchange(delivery, secrets, at)
-                            .flatMap(result -> finish(delivery, at, (System.nanoTime() - start) / 1_000_000, result));
-                });
+        return target(delivery).flatMap(target -> {
+            Instant at = Instant.now();
+            long start = System.nanoTime();
+            return exchange(delivery, target, at)
+                    .flatMap(result -> finish(delivery, target, at, (System.nanoTime() - start) / 1_000_000, result));
+        });
+    }
+
+    private Mono<Target> target(Claimed delivery) {
+        Mono<Target> account = signingSecrets.find(delivery.accountId())
+                .map(s -> new Target(secrets(s.secret(), s.previousSecret()), Map.of(), RetrySchedule.DEFAULT, null))
+                .defaultIfEmpty(new Target(List.of(), Map.of(), RetrySchedule.DEFAULT, null));
+        if (delivery.endpointId() == null) return account;
+        // a deleted endpoint's pending deliveries fall back to the account's secret and the default schedule
+        return endpoints.findById(delivery.endpointId())
+                .flatMap(e -> (e.policy() == null ? Mono.<DeliveryPolicy>empty() : policies.find(e.policy()))
+                        .map(DeliveryPolicy::schedule)
+                        .defaultIfEmpty(RetrySchedule.DEFAULT)
+                        .map(schedule -> new Target(secrets(e.secret(), e.previousSecret()), e.headers(), schedule, e.id())))
+                .switchIfEmpty(account);
+    }
+
+    private static List<String> secrets(String current, String previous) {
+        return previous == null ? List.of(current) : List.of(current, previous);
     }
 
     private record Result(AttemptOutcome outcome, String body) {}
 
-    private Mono<Result> exchange(Claimed delivery, List<String> secrets, Instant at) {
+    private Mono<Result> exchange(Claimed delivery, Target target, Instant at) {
+        List<String> secrets = target.secrets();
         URI url;
         try {
             url = new URI(delivery.url());
@@ -131,15 +159,16 @@ public class WebhookSender {
         if (secrets.isEmpty()) {
             return Mono.just(new Result(new AttemptOutcome.Rejected(null, "the account has no signing secret"), null));
         }
-        var headers = WebhookHeaders.of(delivery.messageId().toString(), at.getEpochSecond(), delivery.payload(), secrets);
+        Map<String, String> headers = new LinkedHashMap<>(target.headers());
+        headers.putAll(WebhookHeaders.of(delivery.messageId().toString(), at.getEpochSecond(), delivery.payload(), secrets));
         return client.post(url, headers, delivery.payload())
                 .map(r -> new Result(AttemptOutcome.ofResponse(r.status(), r.location(), r.retryAfter(), Instant.now()), r.body()))
                 .onErrorResume(e -> Mono.just(new Result(AttemptOutcome.ofError(e, client.timeout()), null)));
     }
 
-    private Mono<Boolean> finish(Claimed delivery, Instant at, long durationMs, Result result) {
+    private Mono<Boolean> finish(Claimed delivery, Target target, Instant at, long durationMs, Result result) {
         AttemptOutcome outcome = result.outcome();
-        NextStep step = schedule.after(outcome, delivery.attemptsSinceReplay(), ThreadLocalRandom.current().nextDouble());
+        NextStep step = target.schedule().after(outcome, delivery.attemptsSinceReplay(), ThreadLocalRandom.current().nextDouble());
         String status;
         Duration delay = null;
         switch (step) {
@@ -151,8 +180,12 @@ public class WebhookSender {
             case NextStep.DeadLetter d -> status = MessageStatus.DEAD;
         }
         var attempt = new AttemptRecord(at, outcome.statusCode(), durationMs, outcome.error(), result.body());
+        // 410 Gone from an endpoint disables it: the receiver said it no longer wants these webhooks
+        Mono<Void> disable = target.endpointId() != null && Integer.valueOf(410).equals(outcome.statusCode())
+                ? endpoints.disable(target.endpointId(), "HTTP 410 Gone from " + delivery.url() + " at " + at)
+                : Mono.empty();
         return deliveries.record(delivery, attempt, status, delay)
-                .flatMap(next -> messages.refreshStatus(delivery.messageId()).thenReturn(next))
+                .flatMap(next -> disable.then(messages.refreshStatus(delivery.messageId())).thenReturn(next))
                 .as(tx::transactional)
                 .flatMap(next -> {
                     duration.record(durationMs);

@@ -1,0 +1,123 @@
+package io.chis.runtime.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.chis.proto.v1.AdminServiceGrpc;
+import io.chis.proto.v1.Policy;
+import io.chis.runtime.ChisRuntime;
+import io.chis.runtime.testing.ApiClient;
+import io.chis.runtime.testing.Db;
+import io.chis.runtime.testing.TestRuntime;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.http.MediaType;
+
+/** Deliveries to endpoints: each signed with its endpoint's secret, with its headers and policy; 410 disables. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EndpointDeliveryTest {
+
+    ChisRuntime runtime;
+    ApiClient api;
+    Db db;
+    ManagedChannel channel;
+
+    @BeforeAll
+    void start() {
+        Map<String, String> env = TestRuntime.environment();
+        env.put("CHIS_ADMIN_TOKEN", "admin");
+        env.put("CHIS_DELIVERY_TIMEOUT", "2s");
+        env.put("CHIS_CLAIM_TIMEOUT", "4s");
+        env.put("CHIS_SCHEDULER_TICK", "100ms");
+        runtime = TestRuntime.start(env);
+        api = new ApiClient(runtime.settings().httpPort());
+        db = new Db(env.get("DATABASE_URL"));
+        channel = NettyChannelBuilder.forAddress("localhost", runtime.settings().grpcPort()).usePlaintext().build();
+    }
+
+    @AfterAll
+    void stop() {
+        channel.shutdownNow();
+        runtime.close();
+    }
+
+    Map<?, ?> endpoint(String token, Map<String, Object> body) {
+        return api.http.post().uri("/api/endpoints").header("Authorization", "Bearer " + token)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    String fanOut(String key, String eventType) {
+        return (String) api.http.post().uri("/webhook/send").header("X-API-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"eventType\":\"" + eventType + "\",\"payload\":{\"ok\":true}}").exchange()
+                .expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody().get("id");
+    }
+
+    @Test
+    void eachEndpointGetsItsOwnSignatureAndHeadersAndAMatchingEventOnly() {
+        try (Receiver a = Receiver.start(n -> Receiver.Reply.ok()); Receiver b = Receiver.start(n -> Receiver.Reply.ok())) {
+            String token = api.newAccountToken();
+            String key = api.newApiKey(token);
+            Map<?, ?> users = endpoint(token, Map.of("name", "a", "url", a.url("/a"), "eventTypes", List.of("user.*"),
+                    "headers", Map.of("X-Tenant", "acme")));
+            Map<?, ?> everything = endpoint(token, Map.of("name", "b", "url", b.url("/b"), "eventTypes", List.of("*")));
+            endpoint(token, Map.of("name", "c", "url", b.url("/c"), "eventTypes", List.of("order.*")));
+
+            String id = fanOut(key, "user.created");
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.requests().size() == 1 && b.requests().size() == 1);
+            var toA = a.requests().get(0);
+            var toB = b.requests().get(0);
+            assertThat(toB.path()).isEqualTo("/b");
+            assertThat(toA.header("x-tenant")).isEqualTo("acme");
+            assertThat(toA.header("webhook-id")).isEqualTo(id).isEqualTo(toB.header("webhook-id"));
+            assertThat(verify((String) users.get("secret"), toA)).isTrue();
+            assertThat(verify((String) everything.get("secret"), toA)).as("signed with the endpoint's own secret").isFalse();
+            assertThat(verify((String) everything.get("secret"), toB)).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(api.message(key, id).get("status")));
+        }
+    }
+
+    @Test
+    void theEndpointsPolicyDecidesTheRetriesAndGoneDisablesIt() {
+        Metadata auth = new Metadata();
+        auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer admin");
+        AdminServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))
+                .applyPolicy(Policy.newBuilder().setName("once").setMaxRetries(1).setInitialDelayMs(200).setMultiplier(2)
+                        .setMaxDelayMs(1000).setTimeoutMs(2000).build());
+        try (Receiver failing = Receiver.start(n -> Receiver.Reply.status(500));
+                Receiver gone = Receiver.start(n -> Receiver.Reply.status(410))) {
+            String token = api.newAccountToken();
+            String key = api.newApiKey(token);
+            endpoint(token, Map.of("name", "f", "url", failing.url("/f"), "eventTypes", List.of("job.failed"), "policy", "once"));
+            Map<?, ?> goneEndpoint = endpoint(token, Map.of("name", "g", "url", gone.url("/g"), "eventTypes", List.of("job.gone")));
+
+            String failed = fanOut(key, "job.failed");
+            await().atMost(Duration.ofSeconds(20)).until(() -> "dead".equals(api.message(key, failed).get("status")));
+            assertThat(failing.requests()).as("policy 'once': 1 retry, 2 attempts").hasSize(2);
+
+            String first = fanOut(key, "job.gone");
+            await().atMost(Duration.ofSeconds(20)).until(() -> "dead".equals(api.message(key, first).get("status")));
+            Map<?, ?> disabled = api.http.get().uri("/api/endpoints/{id}", goneEndpoint.get("id"))
+                    .header("Authorization", "Bearer " + token).exchange().expectBody(Map.class).returnResult().getResponseBody();
+            assertThat(disabled.get("disabled")).isEqualTo(true);
+            assertThat((String) disabled.get("disabledReason")).contains("410");
+            fanOut(key, "job.gone");
+            assertThat(gone.requests()).as("a disabled endpoint gets nothing more").hasSize(1);
+        }
+    }
+
+    static boolean verify(String secret, Receiver.Request request) {
+        return StandardWebhooksVerifier.verify(secret, request.header("webhook-id"), request.header("webhook-timestamp"),
+                request.header("webhook-signature"), request.body(), Instant.now());
+    }
+}

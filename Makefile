@@ -9,7 +9,7 @@ SOURCES := $(shell find proto/src runtime/src/main -type f 2>/dev/null) pom.xml 
 export
 unexport SOURCES JAR JAVA
 
-.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test bench
+.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator
 
 ## run: the whole system in one process on embedded PostgreSQL and Redis (data in ./.chis)
 run: $(JAR)
@@ -45,3 +45,11 @@ $(JAR): $(SOURCES)
 ## test: everything CI runs
 test:
 	./mvnw -B -ntp verify
+
+## operator: the operator jar (operator/target/chis-operator.jar)
+operator:
+	./mvnw -q -B -ntp -DskipTests -pl operator -am package
+
+## crds: regenerate the committed CRDs in crds/ from the operator's CR classes
+crds:
+	./mvnw -q -B -ntp -pl operator -am process-classes && cp operator/target/classes/META-INF/fabric8/*.yml crds/

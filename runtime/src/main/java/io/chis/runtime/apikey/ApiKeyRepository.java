@@ -35,9 +35,7 @@ public class ApiKeyRepository {
                 .bind("name", name)
                 .bind("hash", hash(key))
                 .bind("prefix", key.substring(0, Math.min(12, key.length())))
-                .map(row -> new ApiKey(row.get("id", UUID.class), row.get("name", String.class),
-                        row.get("key_prefix", String.class), AccountRepository.instant(row, "created_at"),
-                        AccountRepository.instant(row, "last_used_at"), AccountRepository.instant(row, "revoked_at")))
+                .map(ApiKeyRepository::apiKey)
                 .one();
     }
 
@@ -46,9 +44,7 @@ public class ApiKeyRepository {
                         select id, name, key_prefix, created_at, last_used_at, revoked_at
                         from api_keys where account_id = :account order by created_at, id""")
                 .bind("account", accountId)
-                .map(row -> new ApiKey(row.get("id", UUID.class), row.get("name", String.class),
-                        row.get("key_prefix", String.class), AccountRepository.instant(row, "created_at"),
-                        AccountRepository.instant(row, "last_used_at"), AccountRepository.instant(row, "revoked_at")))
+                .map(ApiKeyRepository::apiKey)
                 .all();
     }
 
@@ -77,6 +73,12 @@ public class ApiKeyRepository {
     private Mono<Void> touch(UUID keyId, Instant lastUsed) {
         if (lastUsed != null && lastUsed.isAfter(Instant.now().minus(1, ChronoUnit.MINUTES))) return Mono.empty();
         return db.sql("update api_keys set last_used_at = now() where id = :id").bind("id", keyId).then();
+    }
+
+    private static ApiKey apiKey(io.r2dbc.spi.Readable row) {
+        return new ApiKey(row.get("id", UUID.class), row.get("name", String.class), row.get("key_prefix", String.class),
+                AccountRepository.instant(row, "created_at"), AccountRepository.instant(row, "last_used_at"),
+                AccountRepository.instant(row, "revoked_at"));
     }
 
     static byte[] hash(String key) {

@@ -64,6 +64,11 @@ public final class WebhookClient implements AutoCloseable {
 
     /** Sends one attempt; errors (refused target, timeout, connection failure) come out as the Mono's error. */
     public Mono<Response> post(URI url, Map<String, String> headers, byte[] body) {
+        return post(url, headers, body, timeout);
+    }
+
+    /** As {@link #post(URI, Map, byte[])} with a tighter deadline; never longer than the configured timeout. */
+    public Mono<Response> post(URI url, Map<String, String> headers, byte[] body, Duration deadline) {
         return http.post()
                 .uri(url)
                 .send((request, out) -> {
@@ -85,11 +90,16 @@ public final class WebhookClient implements AutoCloseable {
                                     text(kept.toByteArray())));
                 })
                 .next()
-                .timeout(timeout);
+                .timeout(effective(deadline));
     }
 
     public Duration timeout() {
         return timeout;
+    }
+
+    /** The lease and claim timeout are sized for the configured timeout, so a policy may only shorten it. */
+    public Duration effective(Duration deadline) {
+        return deadline == null || deadline.compareTo(timeout) > 0 ? timeout : deadline;
     }
 
     @Override

@@ -113,7 +113,8 @@ public class WebhookSender {
     }
 
     /** How to sign and retry one delivery: its endpoint's secret, headers and policy, or the account's secret. */
-    private record Target(List<String> secrets, Map<String, String> headers, RetrySchedule schedule, UUID endpointId) {}
+    private record Target(List<String> secrets, Map<String, String> headers, RetrySchedule schedule, Duration timeout,
+            UUID endpointId) {}
 
     private Mono<Boolean> attempt(Claimed delivery) {
         return target(delivery).flatMap(target -> {
@@ -126,15 +127,16 @@ public class WebhookSender {
 
     private Mono<Target> target(Claimed delivery) {
         Mono<Target> account = signingSecrets.find(delivery.accountId())
-                .map(s -> new Target(secrets(s.secret(), s.previousSecret()), Map.of(), RetrySchedule.DEFAULT, null))
-                .defaultIfEmpty(new Target(List.of(), Map.of(), RetrySchedule.DEFAULT, null));
+                .map(s -> new Target(secrets(s.secret(), s.previousSecret()), Map.of(), RetrySchedule.DEFAULT, null, null))
+                .defaultIfEmpty(new Target(List.of(), Map.of(), RetrySchedule.DEFAULT, null, null));
         if (delivery.endpointId() == null) return account;
         // a deleted endpoint's pending deliveries fall back to the account's secret and the default schedule
         return endpoints.findById(delivery.endpointId())
                 .flatMap(e -> (e.policy() == null ? Mono.<DeliveryPolicy>empty() : policies.find(e.policy()))
-                        .map(DeliveryPolicy::schedule)
-                        .defaultIfEmpty(RetrySchedule.DEFAULT)
-                        .map(schedule -> new Target(secrets(e.secret(), e.previousSecret()), e.headers(), schedule, e.id())))
+                        .map(policy -> new Target(secrets(e.secret(), e.previousSecret()), e.headers(), policy.schedule(),
+                                policy.timeout(), e.id()))
+                        .defaultIfEmpty(new Target(secrets(e.secret(), e.previousSecret()), e.headers(),
+                                RetrySchedule.DEFAULT, null, e.id())))
                 .switchIfEmpty(account);
     }
 
@@ -161,9 +163,9 @@ public class WebhookSender {
         }
         Map<String, String> headers = new LinkedHashMap<>(target.headers());
         headers.putAll(WebhookHeaders.of(delivery.messageId().toString(), at.getEpochSecond(), delivery.payload(), secrets));
-        return client.post(url, headers, delivery.payload())
+        return client.post(url, headers, delivery.payload(), target.timeout())
                 .map(r -> new Result(AttemptOutcome.ofResponse(r.status(), r.location(), r.retryAfter(), Instant.now()), r.body()))
-                .onErrorResume(e -> Mono.just(new Result(AttemptOutcome.ofError(e, client.timeout()), null)));
+                .onErrorResume(e -> Mono.just(new Result(AttemptOutcome.ofError(e, client.effective(target.timeout())), null)));
     }
 
     private Mono<Boolean> finish(Claimed delivery, Target target, Instant at, long durationMs, Result result) {

@@ -116,6 +116,27 @@ class EndpointDeliveryTest {
         }
     }
 
+    @Test
+    void aPolicyTimeoutShorterThanTheWorkersApplies() {
+        Metadata auth = new Metadata();
+        auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer admin");
+        AdminServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))
+                .applyPolicy(Policy.newBuilder().setName("impatient").setMaxRetries(0).setInitialDelayMs(100).setMultiplier(1)
+                        .setMaxDelayMs(100).setTimeoutMs(300).build());
+        // answers well inside the worker's 2 s timeout, but not inside the policy's 300 ms
+        try (Receiver slow = Receiver.start(n -> Receiver.Reply.ok().after(Duration.ofMillis(1200)))) {
+            String token = api.newAccountToken();
+            String key = api.newApiKey(token);
+            endpoint(token, Map.of("name", "s", "url", slow.url("/s"), "eventTypes", List.of("slow.*"), "policy", "impatient"));
+            String id = fanOut(key, "slow.call");
+            await().atMost(Duration.ofSeconds(20)).until(() -> "dead".equals(api.message(key, id).get("status")));
+            Map<?, ?> delivery = (Map<?, ?>) ((List<?>) api.message(key, id).get("deliveries")).get(0);
+            Map<?, ?> attempt = (Map<?, ?>) ((List<?>) delivery.get("attempts")).get(0);
+            assertThat((String) attempt.get("error")).containsIgnoringCase("time");
+            assertThat(attempt.get("statusCode")).isNull();
+        }
+    }
+
     static boolean verify(String secret, Receiver.Request request) {
         return StandardWebhooksVerifier.verify(secret, request.header("webhook-id"), request.header("webhook-timestamp"),
                 request.header("webhook-signature"), request.body(), Instant.now());

@@ -4,10 +4,8 @@ import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.support.Labels;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 
@@ -77,15 +75,8 @@ public final class ManagedPostgres {
     }
 
     public static Service service(WebhookPlatform platform, PlatformSettings settings) {
-        return new ServiceBuilder()
-                .withMetadata(ChildMetadata.of(platform, settings.postgresName(), COMPONENT))
-                .withNewSpec()
-                    .withType("ClusterIP")
-                    .withSelector(Labels.selector(platform, COMPONENT))
-                    .addNewPort().withName(COMPONENT).withPort(PlatformSettings.POSTGRES_PORT)
-                        .withTargetPort(new IntOrString(COMPONENT)).withProtocol("TCP").endPort()
-                .endSpec()
-                .build();
+        return ChildService.of(platform, settings.postgresName(), COMPONENT, "ClusterIP",
+                ChildService.port(COMPONENT, PlatformSettings.POSTGRES_PORT).build());
     }
 
     static EnvVar fromSecret(String env, String secret, String key) {

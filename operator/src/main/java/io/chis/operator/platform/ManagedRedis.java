@@ -4,7 +4,6 @@ import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.support.Labels;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 
@@ -62,14 +61,7 @@ public final class ManagedRedis {
     }
 
     public static Service service(WebhookPlatform platform, PlatformSettings settings) {
-        return new ServiceBuilder()
-                .withMetadata(ChildMetadata.of(platform, settings.redisName(), COMPONENT))
-                .withNewSpec()
-                    .withType("ClusterIP")
-                    .withSelector(Labels.selector(platform, COMPONENT))
-                    .addNewPort().withName(COMPONENT).withPort(PlatformSettings.REDIS_PORT)
-                        .withTargetPort(new IntOrString(COMPONENT)).withProtocol("TCP").endPort()
-                .endSpec()
-                .build();
+        return ChildService.of(platform, settings.redisName(), COMPONENT, "ClusterIP",
+                ChildService.port(COMPONENT, PlatformSettings.REDIS_PORT).build());
     }
 }

@@ -4,7 +4,6 @@ import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.support.Labels;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import java.util.Optional;
@@ -16,32 +15,18 @@ public final class RoleServices {
 
     /** The REST API; LoadBalancer by default, as in the seed. */
     public static Service api(WebhookPlatform platform, PlatformSettings settings) {
-        var metadata = ChildMetadata.of(platform, settings.roleName(Role.API), Role.API.id());
+        Service service = ChildService.of(platform, settings.roleName(Role.API), Role.API.id(), settings.apiServiceType(),
+                ChildService.port("http", PlatformSettings.HTTP_PORT).build());
         if (!settings.apiServiceAnnotations().isEmpty()) {
-            metadata.setAnnotations(new java.util.LinkedHashMap<>(settings.apiServiceAnnotations()));
+            service.getMetadata().setAnnotations(new java.util.LinkedHashMap<>(settings.apiServiceAnnotations()));
         }
-        return new ServiceBuilder()
-                .withMetadata(metadata)
-                .withNewSpec()
-                    .withType(settings.apiServiceType())
-                    .withSelector(Labels.selector(platform, Role.API.id()))
-                    .addNewPort().withName("http").withPort(PlatformSettings.HTTP_PORT)
-                        .withTargetPort(new IntOrString("http")).withProtocol("TCP").endPort()
-                .endSpec()
-                .build();
+        return service;
     }
 
     /** The gRPC address the api role calls ({@code GRPC_ADDRESS=<name>-delivery:50051}). */
     public static Service delivery(WebhookPlatform platform, PlatformSettings settings) {
-        return new ServiceBuilder()
-                .withMetadata(ChildMetadata.of(platform, settings.roleName(Role.DELIVERY), Role.DELIVERY.id()))
-                .withNewSpec()
-                    .withType("ClusterIP")
-                    .withSelector(Labels.selector(platform, Role.DELIVERY.id()))
-                    .addNewPort().withName("grpc").withPort(PlatformSettings.GRPC_PORT)
-                        .withTargetPort(new IntOrString("grpc")).withProtocol("TCP").withAppProtocol("grpc").endPort()
-                .endSpec()
-                .build();
+        return ChildService.of(platform, settings.roleName(Role.DELIVERY), Role.DELIVERY.id(), "ClusterIP",
+                ChildService.port("grpc", PlatformSettings.GRPC_PORT).withAppProtocol("grpc").build());
     }
 
     /** At most one pod of a role down at a time during voluntary disruptions; none for single-replica roles. */

@@ -45,13 +45,8 @@ public class EndpointRepository {
                 .bind("id", UUID.randomUUID())
                 .bind("account", accountId)
                 .bind("ref", Parameter.fromOrEmpty(ref, String.class))
-                .bind("name", draft.name())
-                .bind("url", draft.url())
-                .bind("types", draft.eventTypes().toArray(String[]::new))
-                .bind("policy", Parameter.fromOrEmpty(draft.policy(), String.class))
-                .bind("headers", Json.of(JSON.writeValueAsString(draft.headers())))
-                .bind("disabled", draft.disabled())
                 .bind("secret", secret)
+                .bindValues(settings(draft))
                 .map(EndpointRepository::endpoint)
                 .one();
     }
@@ -63,12 +58,7 @@ public class EndpointRepository {
                         + " disabled_reason = case when :disabled then disabled_reason end, updated_at = now()"
                         + " where id = :id returning " + COLUMNS)
                 .bind("id", id)
-                .bind("name", draft.name())
-                .bind("url", draft.url())
-                .bind("types", draft.eventTypes().toArray(String[]::new))
-                .bind("policy", Parameter.fromOrEmpty(draft.policy(), String.class))
-                .bind("headers", Json.of(JSON.writeValueAsString(draft.headers())))
-                .bind("disabled", draft.disabled())
+                .bindValues(settings(draft))
                 .map(EndpointRepository::endpoint)
                 .one();
     }
@@ -133,6 +123,13 @@ public class EndpointRepository {
                 .map(row -> new Stats(row.get("delivered", Long.class), row.get("failed", Long.class),
                         row.get("dead", Long.class), instant(row, "last_at"), row.get("last_status", Integer.class)))
                 .one();
+    }
+
+    /** The columns a draft sets, for both insert and update. */
+    private static Map<String, Object> settings(EndpointDraft draft) {
+        return Map.of("name", draft.name(), "url", draft.url(), "types", draft.eventTypes().toArray(String[]::new),
+                "policy", Parameter.fromOrEmpty(draft.policy(), String.class),
+                "headers", Json.of(JSON.writeValueAsString(draft.headers())), "disabled", draft.disabled());
     }
 
     static Endpoint endpoint(Readable row) {

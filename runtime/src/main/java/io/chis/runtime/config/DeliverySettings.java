@@ -15,6 +15,8 @@ import java.util.Map;
  * @param schedulerTick    {@code CHIS_SCHEDULER_TICK}: how often due retries move from the sorted set to the stream
  * @param sweepInterval    {@code CHIS_SWEEP_INTERVAL}: how often PostgreSQL is swept for work Redis lost
  * @param sweepGrace       {@code CHIS_SWEEP_GRACE}: how long past its due time a delivery may wait before the sweep queues it again
+ * @param defaultPolicy    {@code CHIS_DEFAULT_POLICY}: the DeliveryPolicy for deliveries whose endpoint names none; null
+ *                         for the built-in schedule
  */
 public record DeliverySettings(
         int concurrency,
@@ -23,11 +25,12 @@ public record DeliverySettings(
         Duration shutdownGrace,
         Duration schedulerTick,
         Duration sweepInterval,
-        Duration sweepGrace) {
+        Duration sweepGrace,
+        String defaultPolicy) {
 
     public static final DeliverySettings DEFAULTS = new DeliverySettings(64, Duration.ofSeconds(30),
             Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofSeconds(15),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60), null);
 
     public DeliverySettings {
         if (claimTimeout.compareTo(timeout) <= 0) {
@@ -38,6 +41,7 @@ public record DeliverySettings(
 
     public static DeliverySettings fromEnv(Map<String, String> env) {
         Duration timeout = duration(env, "CHIS_DELIVERY_TIMEOUT", DEFAULTS.timeout(), false);
+        String defaultPolicy = env.get("CHIS_DEFAULT_POLICY");
         return new DeliverySettings(
                 count(env, "CHIS_WORKER_CONCURRENCY", DEFAULTS.concurrency()),
                 timeout,
@@ -45,7 +49,8 @@ public record DeliverySettings(
                 duration(env, "CHIS_WORKER_SHUTDOWN_GRACE", DEFAULTS.shutdownGrace(), true),
                 duration(env, "CHIS_SCHEDULER_TICK", DEFAULTS.schedulerTick(), false),
                 duration(env, "CHIS_SWEEP_INTERVAL", DEFAULTS.sweepInterval(), false),
-                duration(env, "CHIS_SWEEP_GRACE", DEFAULTS.sweepGrace(), true));
+                duration(env, "CHIS_SWEEP_GRACE", DEFAULTS.sweepGrace(), true),
+                defaultPolicy == null || defaultPolicy.isBlank() ? null : defaultPolicy.trim());
     }
 
     /**

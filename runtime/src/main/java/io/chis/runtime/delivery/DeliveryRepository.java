@@ -108,6 +108,25 @@ public class DeliveryRepository {
     }
 
     /**
+     * Gives the claim back without an attempt, due again after {@code delay} (a rate-limited endpoint's later slot).
+     * Returns the new due time, or empty when the claim was lost.
+     */
+    public Mono<Instant> release(Claimed claimed, Duration delay) {
+        return db.sql("""
+                        update deliveries
+                        set status = case when attempt_count = retry_base then 'pending' else 'retrying' end,
+                            next_attempt_at = now() + make_interval(secs => :delay),
+                            locked_until = null, locked_by = null, updated_at = now()
+                        where id = :id and status = 'delivering' and locked_by = :lock
+                        returning next_attempt_at""")
+                .bind("delay", delay.toMillis() / 1000.0)
+                .bind("id", claimed.id())
+                .bind("lock", claimed.lock())
+                .map(row -> instant(row, "next_attempt_at"))
+                .one();
+    }
+
+    /**
      * Finds work that Redis lost: deliveries due longer than {@code grace} ago, and deliveries whose worker's lease
      * ran out. Marks them due now (so the next sweep waits another grace period) and returns them. Rows another
      * scheduler is sweeping are skipped, so schedulers side by side never queue the same rows twice.

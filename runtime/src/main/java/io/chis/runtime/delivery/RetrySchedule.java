@@ -12,7 +12,7 @@ import java.util.List;
  * {@code initialDelay * multiplier^(n-1)}, capped at {@code maxDelay} and spread by ± {@code jitter}; once
  * {@code maxRetries} retries have failed the delivery is dead. A DeliveryPolicy supplies other values.
  *
- * @param jitter a fraction in [0, 1): 0.1 spreads each delay uniformly over ±10 %
+ * @param jitter a fraction in [0, 1] (DeliveryPolicy's range): 0.1 spreads each delay uniformly over ±10 %
  */
 public record RetrySchedule(int maxRetries, Duration initialDelay, double multiplier, Duration maxDelay, double jitter) {
 
@@ -25,7 +25,7 @@ public record RetrySchedule(int maxRetries, Duration initialDelay, double multip
         if (initialDelay.isNegative()) throw new IllegalArgumentException("initialDelay must not be negative");
         if (multiplier < 1.0) throw new IllegalArgumentException("multiplier must be at least 1");
         if (maxDelay.compareTo(initialDelay) < 0) throw new IllegalArgumentException("maxDelay must be at least initialDelay");
-        if (jitter < 0.0 || jitter >= 1.0) throw new IllegalArgumentException("jitter must be in [0, 1)");
+        if (jitter < 0.0 || jitter > 1.0) throw new IllegalArgumentException("jitter must be between 0 and 1");
     }
 
     /** What happens to a delivery after an attempt. */

@@ -7,13 +7,14 @@ import io.chis.runtime.delivery.DeliveryRepository.AttemptRecord;
 import io.chis.runtime.delivery.DeliveryRepository.Claimed;
 import io.chis.runtime.delivery.DeliveryRepository;
 import io.chis.runtime.delivery.RetrySchedule.NextStep;
-import io.chis.runtime.delivery.RetrySchedule;
 import io.chis.runtime.endpoint.EndpointRepository;
 import io.chis.runtime.message.MessageRepository;
 import io.chis.runtime.message.MessageStatus;
 import io.chis.runtime.policy.DeliveryPolicy;
 import io.chis.runtime.policy.PolicyRepository;
 import io.chis.runtime.queue.RetryQueue;
+import io.chis.runtime.ratelimit.EndpointRateLimiter.Permit;
+import io.chis.runtime.ratelimit.EndpointRateLimiter;
 import io.chis.runtime.signing.SigningSecretRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -55,6 +56,7 @@ public class WebhookSender {
     private final EndpointRepository endpoints;
     private final PolicyRepository policies;
     private final DeliverySettings settings;
+    private final EndpointRateLimiter rateLimiter;
 
     private final Counter succeeded;
     private final Counter failed;
@@ -65,7 +67,8 @@ public class WebhookSender {
 
     public WebhookSender(DeliveryRepository deliveries, MessageRepository messages, SigningSecretRepository signingSecrets,
             EndpointRepository endpoints, PolicyRepository policies, RetryQueue retries, WebhookClient client,
-            TransactionalOperator tx, ChisSettings settings, MeterRegistry registry) {
+            TransactionalOperator tx, ChisSettings settings, EndpointRateLimiter rateLimiter, MeterRegistry registry) {
+        this.rateLimiter = rateLimiter;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.policies = policies;
@@ -112,32 +115,67 @@ public class WebhookSender {
                 .then();
     }
 
-    /** How to sign and retry one delivery: its endpoint's secret, headers and policy, or the account's secret. */
-    private record Target(List<String> secrets, Map<String, String> headers, RetrySchedule schedule, Duration timeout,
-            UUID endpointId) {}
+    /** How to sign, pace and retry one delivery: its endpoint's secret, headers and policy, or the account's secret. */
+    private record Target(List<String> secrets, Map<String, String> headers, DeliveryPolicy policy, UUID endpointId) {
+
+        boolean rateLimited() {
+            return endpointId != null && policy.rateLimitPerSecond() > 0;
+        }
+    }
 
     private Mono<Boolean> attempt(Claimed delivery) {
-        return target(delivery).flatMap(target -> {
-            Instant at = Instant.now();
-            long start = System.nanoTime();
-            return exchange(delivery, target, at)
-                    .flatMap(result -> finish(delivery, target, at, (System.nanoTime() - start) / 1_000_000, result));
-        });
+        return target(delivery).flatMap(target -> pace(delivery, target).flatMap(permit -> switch (permit) {
+            case Permit.Later later -> putBack(delivery, later.delay());
+            case Permit.Go go -> go.after().isZero() ? send(delivery, target)
+                    : Mono.delay(go.after()).then(Mono.defer(() -> send(delivery, target)));
+        }));
+    }
+
+    private Mono<Boolean> send(Claimed delivery, Target target) {
+        Instant at = Instant.now();
+        long start = System.nanoTime();
+        return exchange(delivery, target, at)
+                .flatMap(result -> finish(delivery, target, at, (System.nanoTime() - start) / 1_000_000, result));
+    }
+
+    private Mono<Permit> pace(Claimed delivery, Target target) {
+        if (!target.rateLimited()) return Mono.just(new Permit.Go(Duration.ZERO));
+        return rateLimiter.reserve(target.endpointId(), target.policy().rateLimitPerSecond(), delivery.id())
+                .onErrorResume(e -> {
+                    // without Redis the limit cannot be checked: hold the delivery back rather than overrun the endpoint
+                    log.warn("Rate limit of endpoint {} unavailable ({}); delivery {} waits", target.endpointId(), e.toString(),
+                            delivery.id());
+                    return Mono.just(new Permit.Later(EndpointRateLimiter.MAX_WAIT));
+                });
+    }
+
+    /** Returns a delivery whose endpoint has no free slot yet to the retry set, without counting an attempt. */
+    private Mono<Boolean> putBack(Claimed delivery, Duration delay) {
+        return deliveries.release(delivery, delay)
+                .flatMap(due -> messages.refreshStatus(delivery.messageId()).thenReturn(due))
+                .as(tx::transactional)
+                .flatMap(due -> retries.schedule(delivery.id(), due).onErrorResume(e -> Mono.empty()))
+                .thenReturn(true);
     }
 
     private Mono<Target> target(Claimed delivery) {
         Mono<Target> account = signingSecrets.find(delivery.accountId())
-                .map(s -> new Target(secrets(s.secret(), s.previousSecret()), Map.of(), RetrySchedule.DEFAULT, null, null))
-                .defaultIfEmpty(new Target(List.of(), Map.of(), RetrySchedule.DEFAULT, null, null));
+                .map(s -> secrets(s.secret(), s.previousSecret()))
+                .defaultIfEmpty(List.of())
+                .flatMap(secrets -> policy(null).map(policy -> new Target(secrets, Map.of(), policy, null)));
         if (delivery.endpointId() == null) return account;
-        // a deleted endpoint's pending deliveries fall back to the account's secret and the default schedule
+        // a deleted endpoint's pending deliveries fall back to the account's secret and the default policy
         return endpoints.findById(delivery.endpointId())
-                .flatMap(e -> (e.policy() == null ? Mono.<DeliveryPolicy>empty() : policies.find(e.policy()))
-                        .map(policy -> new Target(secrets(e.secret(), e.previousSecret()), e.headers(), policy.schedule(),
-                                policy.timeout(), e.id()))
-                        .defaultIfEmpty(new Target(secrets(e.secret(), e.previousSecret()), e.headers(),
-                                RetrySchedule.DEFAULT, null, e.id())))
+                .flatMap(e -> policy(e.policy())
+                        .map(policy -> new Target(secrets(e.secret(), e.previousSecret()), e.headers(), policy, e.id())))
                 .switchIfEmpty(account);
+    }
+
+    /** The named policy, else CHIS_DEFAULT_POLICY, else the built-in schedule (also when the named one is missing). */
+    private Mono<DeliveryPolicy> policy(String name) {
+        String effective = name != null ? name : settings.defaultPolicy();
+        DeliveryPolicy builtIn = DeliveryPolicy.defaults(client.timeout());
+        return effective == null ? Mono.just(builtIn) : policies.find(effective).defaultIfEmpty(builtIn);
     }
 
     private static List<String> secrets(String current, String previous) {
@@ -163,14 +201,14 @@ public class WebhookSender {
         }
         Map<String, String> headers = new LinkedHashMap<>(target.headers());
         headers.putAll(WebhookHeaders.of(delivery.messageId().toString(), at.getEpochSecond(), delivery.payload(), secrets));
-        return client.post(url, headers, delivery.payload(), target.timeout())
+        return client.post(url, headers, delivery.payload(), target.policy().timeout())
                 .map(r -> new Result(AttemptOutcome.ofResponse(r.status(), r.location(), r.retryAfter(), Instant.now()), r.body()))
-                .onErrorResume(e -> Mono.just(new Result(AttemptOutcome.ofError(e, client.effective(target.timeout())), null)));
+                .onErrorResume(e -> Mono.just(new Result(AttemptOutcome.ofError(e, client.effective(target.policy().timeout())), null)));
     }
 
     private Mono<Boolean> finish(Claimed delivery, Target target, Instant at, long durationMs, Result result) {
         AttemptOutcome outcome = result.outcome();
-        NextStep step = target.schedule().after(outcome, delivery.attemptsSinceReplay(), ThreadLocalRandom.current().nextDouble());
+        NextStep step = target.policy().schedule().after(outcome, delivery.attemptsSinceReplay(), ThreadLocalRandom.current().nextDouble());
         String status;
         Duration delay = null;
         switch (step) {

@@ -13,6 +13,7 @@ class DeliverySettingsTest {
     void defaultsFollowTheDesign() {
         DeliverySettings settings = DeliverySettings.fromEnv(Map.of());
         assertThat(settings).isEqualTo(DeliverySettings.DEFAULTS);
+        assertThat(settings.defaultPolicy()).as("the built-in schedule").isNull();
         assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.claimTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(settings.lease()).isGreaterThan(settings.timeout()).isLessThan(settings.claimTimeout());
@@ -27,8 +28,10 @@ class DeliverySettingsTest {
                 "CHIS_SWEEP_INTERVAL", "2m",
                 "CHIS_SWEEP_GRACE", "0",
                 "CHIS_SCHEDULER_TICK", "0.1",
-                "CHIS_WORKER_SHUTDOWN_GRACE", "5s"));
+                "CHIS_WORKER_SHUTDOWN_GRACE", "5s",
+                "CHIS_DEFAULT_POLICY", " gentle "));
         assertThat(settings.concurrency()).isEqualTo(8);
+        assertThat(settings.defaultPolicy()).isEqualTo("gentle");
         assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(settings.claimTimeout()).as("twice the timeout unless set").isEqualTo(Duration.ofSeconds(3));
         assertThat(settings.sweepInterval()).isEqualTo(Duration.ofMinutes(2));

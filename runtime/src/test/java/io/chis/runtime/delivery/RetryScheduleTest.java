@@ -91,7 +91,9 @@ class RetryScheduleTest {
                 .hasMessageContaining("multiplier");
         assertThatThrownBy(() -> new RetrySchedule(1, Duration.ofSeconds(2), 2, Duration.ofSeconds(1), 0))
                 .hasMessageContaining("maxDelay");
-        assertThatThrownBy(() -> new RetrySchedule(1, Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 1.0))
+        assertThatThrownBy(() -> new RetrySchedule(1, Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 1.5))
                 .hasMessageContaining("jitter");
+        assertThat(new RetrySchedule(1, Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 1.0).delayBeforeRetry(1, 0.0))
+                .as("full jitter, as a DeliveryPolicy allows, may retry at once").isZero();
     }
 }

@@ -9,14 +9,11 @@ import io.chis.proto.v1.EndpointSpec;
 import io.chis.proto.v1.EndpointStatsRequest;
 import io.chis.proto.v1.Policy;
 import io.chis.runtime.ChisRuntime;
+import io.chis.runtime.testing.AdminClient;
 import io.chis.runtime.testing.ApiClient;
 import io.chis.runtime.testing.TestRuntime;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,7 +33,7 @@ class EndpointIntegrationTest {
     ChisRuntime runtime;
     ApiClient api;
     WebTestClient http;
-    ManagedChannel channel;
+    AdminClient adminClient;
     AdminServiceGrpc.AdminServiceBlockingStub admin;
 
     @BeforeAll
@@ -47,28 +44,20 @@ class EndpointIntegrationTest {
         runtime = TestRuntime.start(env);
         api = new ApiClient(runtime.settings().httpPort());
         http = api.http;
-        channel = NettyChannelBuilder.forAddress("localhost", runtime.settings().grpcPort()).usePlaintext().build();
-        Metadata auth = new Metadata();
-        auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + ADMIN_TOKEN);
-        admin = AdminServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+        adminClient = new AdminClient(runtime.settings().grpcPort(), ADMIN_TOKEN);
+        admin = adminClient.stub;
     }
 
     @AfterAll
     void stop() {
-        channel.shutdownNow();
+        adminClient.close();
         runtime.close();
-    }
-
-    Map<?, ?> create(String token, Map<String, Object> body) {
-        return http.post().uri("/api/endpoints").header("Authorization", "Bearer " + token)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
-                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
     }
 
     @Test
     void restCrudWithSecretsAndRotation() {
         String token = api.newAccountToken();
-        Map<?, ?> created = create(token, Map.of("name", "crm", "url", "https://crm.example.com/hooks",
+        Map<?, ?> created = api.newEndpoint(token, Map.of("name", "crm", "url", "https://crm.example.com/hooks",
                 "eventTypes", List.of("user.*"), "headers", Map.of("X-Tenant", "acme")));
         String id = (String) created.get("id");
         assertThat((String) created.get("secret")).startsWith("whsec_");
@@ -118,10 +107,10 @@ class EndpointIntegrationTest {
     void aSendWithoutUrlFansOutToSubscribedEnabledEndpoints() {
         String token = api.newAccountToken();
         String key = api.newApiKey(token);
-        String users = (String) create(token, Map.of("name", "users", "url", "https://a.example.com", "eventTypes", List.of("user.*"))).get("id");
-        String all = (String) create(token, Map.of("name", "all", "url", "https://b.example.com", "eventTypes", List.of("*"))).get("id");
-        create(token, Map.of("name", "orders", "url", "https://c.example.com", "eventTypes", List.of("order.created")));
-        create(token, Map.of("name", "off", "url", "https://d.example.com", "eventTypes", List.of("*"), "disabled", true));
+        String users = (String) api.newEndpoint(token, Map.of("name", "users", "url", "https://a.example.com", "eventTypes", List.of("user.*"))).get("id");
+        String all = (String) api.newEndpoint(token, Map.of("name", "all", "url", "https://b.example.com", "eventTypes", List.of("*"))).get("id");
+        api.newEndpoint(token, Map.of("name", "orders", "url", "https://c.example.com", "eventTypes", List.of("order.created")));
+        api.newEndpoint(token, Map.of("name", "off", "url", "https://d.example.com", "eventTypes", List.of("*"), "disabled", true));
 
         Map<?, ?> accepted = http.post().uri("/webhook/send").header("X-API-Key", key).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"eventType\":\"user.created\",\"payload\":{\"id\":7}}").exchange()
@@ -146,7 +135,7 @@ class EndpointIntegrationTest {
 
     @Test
     void adminApiNeedsTheToken() {
-        var anonymous = AdminServiceGrpc.newBlockingStub(channel);
+        var anonymous = AdminServiceGrpc.newBlockingStub(adminClient.channel);
         assertThatThrownBy(() -> anonymous.deleteEndpoint(DeleteEndpointRequest.newBuilder().setRef("x/y").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));

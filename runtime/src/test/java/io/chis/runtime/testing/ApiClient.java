@@ -52,6 +52,18 @@ public final class ApiClient {
         return (String) body.get("id");
     }
 
+    /** Sends {@code {eventType, payload}} without a url: one delivery per subscribed endpoint. */
+    public String fanOut(String apiKey, String eventType) {
+        return send(apiKey, "{\"eventType\":\"" + eventType + "\",\"payload\":{\"ok\":true}}");
+    }
+
+    /** Creates an endpoint over REST; returns the 201's body (with its id and secret). */
+    public Map<?, ?> newEndpoint(String token, Map<String, Object> body) {
+        return http.post().uri("/api/endpoints").header("Authorization", "Bearer " + token)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+    }
+
     public Map<?, ?> message(String apiKey, String id) {
         return http.get().uri("/webhook/messages/{id}", id).header("X-API-Key", apiKey)
                 .exchange().expectStatus().isOk()

@@ -3,16 +3,12 @@ package io.chis.runtime.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.chis.proto.v1.AdminServiceGrpc;
 import io.chis.proto.v1.Policy;
 import io.chis.runtime.ChisRuntime;
+import io.chis.runtime.testing.AdminClient;
 import io.chis.runtime.testing.ApiClient;
 import io.chis.runtime.testing.Db;
 import io.chis.runtime.testing.TestRuntime;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.http.MediaType;
 
 /** Deliveries to endpoints: each signed with its endpoint's secret, with its headers and policy; 410 disables. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -30,7 +25,7 @@ class EndpointDeliveryTest {
     ChisRuntime runtime;
     ApiClient api;
     Db db;
-    ManagedChannel channel;
+    AdminClient admin;
 
     @BeforeAll
     void start() {
@@ -42,25 +37,13 @@ class EndpointDeliveryTest {
         runtime = TestRuntime.start(env);
         api = new ApiClient(runtime.settings().httpPort());
         db = new Db(env.get("DATABASE_URL"));
-        channel = NettyChannelBuilder.forAddress("localhost", runtime.settings().grpcPort()).usePlaintext().build();
+        admin = new AdminClient(runtime.settings().grpcPort(), "admin");
     }
 
     @AfterAll
     void stop() {
-        channel.shutdownNow();
+        admin.close();
         runtime.close();
-    }
-
-    Map<?, ?> endpoint(String token, Map<String, Object> body) {
-        return api.http.post().uri("/api/endpoints").header("Authorization", "Bearer " + token)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
-                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
-    }
-
-    String fanOut(String key, String eventType) {
-        return (String) api.http.post().uri("/webhook/send").header("X-API-Key", key).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"eventType\":\"" + eventType + "\",\"payload\":{\"ok\":true}}").exchange()
-                .expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody().get("id");
     }
 
     @Test
@@ -68,12 +51,12 @@ class EndpointDeliveryTest {
         try (Receiver a = Receiver.start(n -> Receiver.Reply.ok()); Receiver b = Receiver.start(n -> Receiver.Reply.ok())) {
             String token = api.newAccountToken();
             String key = api.newApiKey(token);
-            Map<?, ?> users = endpoint(token, Map.of("name", "a", "url", a.url("/a"), "eventTypes", List.of("user.*"),
+            Map<?, ?> users = api.newEndpoint(token, Map.of("name", "a", "url", a.url("/a"), "eventTypes", List.of("user.*"),
                     "headers", Map.of("X-Tenant", "acme")));
-            Map<?, ?> everything = endpoint(token, Map.of("name", "b", "url", b.url("/b"), "eventTypes", List.of("*")));
-            endpoint(token, Map.of("name", "c", "url", b.url("/c"), "eventTypes", List.of("order.*")));
+            Map<?, ?> everything = api.newEndpoint(token, Map.of("name", "b", "url", b.url("/b"), "eventTypes", List.of("*")));
+            api.newEndpoint(token, Map.of("name", "c", "url", b.url("/c"), "eventTypes", List.of("order.*")));
 
-            String id = fanOut(key, "user.created");
+            String id = api.fanOut(key, "user.created");
             await().atMost(Duration.ofSeconds(20)).until(() -> a.requests().size() == 1 && b.requests().size() == 1);
             var toA = a.requests().get(0);
             var toB = b.requests().get(0);
@@ -89,46 +72,40 @@ class EndpointDeliveryTest {
 
     @Test
     void theEndpointsPolicyDecidesTheRetriesAndGoneDisablesIt() {
-        Metadata auth = new Metadata();
-        auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer admin");
-        AdminServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))
-                .applyPolicy(Policy.newBuilder().setName("once").setMaxRetries(1).setInitialDelayMs(200).setMultiplier(2)
+        admin.stub.applyPolicy(Policy.newBuilder().setName("once").setMaxRetries(1).setInitialDelayMs(200).setMultiplier(2)
                         .setMaxDelayMs(1000).setTimeoutMs(2000).build());
         try (Receiver failing = Receiver.start(n -> Receiver.Reply.status(500));
                 Receiver gone = Receiver.start(n -> Receiver.Reply.status(410))) {
             String token = api.newAccountToken();
             String key = api.newApiKey(token);
-            endpoint(token, Map.of("name", "f", "url", failing.url("/f"), "eventTypes", List.of("job.failed"), "policy", "once"));
-            Map<?, ?> goneEndpoint = endpoint(token, Map.of("name", "g", "url", gone.url("/g"), "eventTypes", List.of("job.gone")));
+            api.newEndpoint(token, Map.of("name", "f", "url", failing.url("/f"), "eventTypes", List.of("job.failed"), "policy", "once"));
+            Map<?, ?> goneEndpoint = api.newEndpoint(token, Map.of("name", "g", "url", gone.url("/g"), "eventTypes", List.of("job.gone")));
 
-            String failed = fanOut(key, "job.failed");
+            String failed = api.fanOut(key, "job.failed");
             await().atMost(Duration.ofSeconds(20)).until(() -> "dead".equals(api.message(key, failed).get("status")));
             assertThat(failing.requests()).as("policy 'once': 1 retry, 2 attempts").hasSize(2);
 
-            String first = fanOut(key, "job.gone");
+            String first = api.fanOut(key, "job.gone");
             await().atMost(Duration.ofSeconds(20)).until(() -> "dead".equals(api.message(key, first).get("status")));
             Map<?, ?> disabled = api.http.get().uri("/api/endpoints/{id}", goneEndpoint.get("id"))
                     .header("Authorization", "Bearer " + token).exchange().expectBody(Map.class).returnResult().getResponseBody();
             assertThat(disabled.get("disabled")).isEqualTo(true);
             assertThat((String) disabled.get("disabledReason")).contains("410");
-            fanOut(key, "job.gone");
+            api.fanOut(key, "job.gone");
             assertThat(gone.requests()).as("a disabled endpoint gets nothing more").hasSize(1);
         }
     }
 
     @Test
     void aPolicyTimeoutShorterThanTheWorkersApplies() {
-        Metadata auth = new Metadata();
-        auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer admin");
-        AdminServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))
-                .applyPolicy(Policy.newBuilder().setName("impatient").setMaxRetries(0).setInitialDelayMs(100).setMultiplier(1)
+        admin.stub.applyPolicy(Policy.newBuilder().setName("impatient").setMaxRetries(0).setInitialDelayMs(100).setMultiplier(1)
                         .setMaxDelayMs(100).setTimeoutMs(300).build());
         // answers well inside the worker's 2 s timeout, but not inside the policy's 300 ms
         try (Receiver slow = Receiver.start(n -> Receiver.Reply.ok().after(Duration.ofMillis(1200)))) {
             String token = api.newAccountToken();
             String key = api.newApiKey(token);
-            endpoint(token, Map.of("name", "s", "url", slow.url("/s"), "eventTypes", List.of("slow.*"), "policy", "impatient"));
-            String id = fanOut(key, "slow.call");
+            api.newEndpoint(token, Map.of("name", "s", "url", slow.url("/s"), "eventTypes", List.of("slow.*"), "policy", "impatient"));
+            String id = api.fanOut(key, "slow.call");
             await().atMost(Duration.ofSeconds(20)).until(() -> "dead".equals(api.message(key, id).get("status")));
             Map<?, ?> delivery = (Map<?, ?>) ((List<?>) api.message(key, id).get("deliveries")).get(0);
             Map<?, ?> attempt = (Map<?, ?>) ((List<?>) delivery.get("attempts")).get(0);

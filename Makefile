@@ -9,7 +9,7 @@ SOURCES := $(shell find proto/src runtime/src/main -type f 2>/dev/null) pom.xml 
 export
 unexport SOURCES JAR JAVA
 
-.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator
+.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench
 
 ## run: the whole system in one process on embedded PostgreSQL and Redis (data in ./.chis)
 run: $(JAR)
@@ -45,6 +45,11 @@ $(JAR): $(SOURCES)
 ## test: everything CI runs
 test:
 	./mvnw -B -ntp verify
+
+## bench: the end-to-end benchmark (README "Benchmark"); options in ARGS, e.g. make bench ARGS="--split --duration 60s --rate 1000"
+bench: $(JAR)
+	./mvnw -q -B -ntp -pl bench package
+	$(JAVA) -jar bench/target/chis-bench.jar $(ARGS)
 
 ## operator: the operator jar (operator/target/chis-operator.jar)
 operator:

@@ -1,0 +1,217 @@
+package io.chis.bench;
+
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Sends webhooks through the public API as a customer would: an account, a login, an API key, then
+ * {@code POST /webhook/send} with {@code X-API-Key}. Open loop at a fixed rate (each send has its intended time, and
+ * latency counts from it, so a stalled server cannot hide its queue) or closed loop at a fixed concurrency.
+ */
+final class LoadGenerator implements AutoCloseable {
+
+    /** One send: when it was meant to go, when its answer came, the status and the message id it returned. */
+    static final class Sent {
+        final long intendedNanos;
+        volatile long answeredNanos;
+        volatile int status;
+        volatile String id;
+        volatile String error;
+
+        Sent(long intendedNanos) {
+            this.intendedNanos = intendedNanos;
+        }
+    }
+
+    /** What one load phase sent. */
+    static final class Phase {
+        final String name;
+        final ConcurrentLinkedQueue<Sent> sends = new ConcurrentLinkedQueue<>();
+        final LongAdder sent = new LongAdder();
+        final LongAdder accepted = new LongAdder();
+        final AtomicLong generatorSkipped = new AtomicLong();
+        volatile long startNanos;
+        volatile long endNanos;
+
+        Phase(String name) {
+            this.name = name;
+        }
+    }
+
+    // Open loop: past this many sends awaiting an answer the generator skips sends and says so in the report.
+    static final int MAX_OUTSTANDING = 20_000;
+
+    private final String baseUrl;
+    private final String webhookUrl;
+    private final int payloadBytes;
+    private final ConnectionProvider connections;
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final AtomicLong sequence = new AtomicLong();
+    private HttpClient http;
+    String apiKey;
+
+    LoadGenerator(int apiPort, int sinkPort, int payloadBytes) {
+        this.baseUrl = "http://127.0.0.1:" + apiPort;
+        this.webhookUrl = "http://127.0.0.1:" + sinkPort + Sink.HOOK_PATH;
+        this.payloadBytes = payloadBytes;
+        this.connections = ConnectionProvider.builder("bench-load")
+                .maxConnections(512)
+                .pendingAcquireMaxCount(-1)
+                .pendingAcquireTimeout(Duration.ofSeconds(60))
+                .build();
+    }
+
+    /** register → login → create an API key, over the REST API (README "Using the API"). */
+    void createAccount() throws IOException, InterruptedException {
+        var client = java.net.http.HttpClient.newHttpClient();
+        String email = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String password = "bench-password-" + UUID.randomUUID();
+        expect(client, post("/auth/register", null, "{\"email\":\"" + email + "\",\"password\":\"" + password
+                + "\",\"firstName\":\"Bench\",\"lastName\":\"Mark\"}"), 201);
+        String token = field(expect(client, post("/auth/login", null,
+                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"), 200), "token");
+        apiKey = field(expect(client, post("/api/api-key/create", token, "{\"name\":\"bench\"}"), 201), "apiKey");
+        http = HttpClient.create(connections)
+                .baseUrl(baseUrl)
+                .headers(h -> h.set("X-API-Key", apiKey).set("Content-Type", "application/json"))
+                .responseTimeout(Duration.ofSeconds(30));
+    }
+
+    /** Open loop: {@code rate} sends per second on a fixed schedule, for {@code duration} or {@code count} sends. */
+    void fixedRate(Phase phase, int rate, Duration duration, long count) {
+        double period = 1e9 / rate;
+        long t0 = System.nanoTime();
+        phase.startNanos = t0;
+        long limit = duration.toNanos();
+        for (long i = 0; i < count; ) {
+            long now = System.nanoTime();
+            if (now - t0 >= limit) break;
+            long due = t0 + (long) (i * period);
+            if (due - now > 0) {
+                LockSupport.parkNanos(Math.min(due - now, 1_000_000));
+                continue;
+            }
+            // catch up on everything due by now
+            if (outstanding.get() >= MAX_OUTSTANDING) {
+                phase.generatorSkipped.incrementAndGet();
+            } else {
+                send(phase, due, null);
+            }
+            i++;
+        }
+        phase.endNanos = System.nanoTime();
+    }
+
+    /** Closed loop: {@code concurrency} sends in flight, each followed by the next as soon as it is answered. */
+    void maxThroughput(Phase phase, int concurrency, Duration duration, long count) throws InterruptedException {
+        long t0 = System.nanoTime();
+        phase.startNanos = t0;
+        long deadline = t0 + duration.toNanos();
+        AtomicLong budget = new AtomicLong(count);
+        Runnable[] next = new Runnable[1];
+        next[0] = () -> {
+            if (System.nanoTime() - deadline >= 0 || budget.decrementAndGet() < 0) return;
+            send(phase, System.nanoTime(), next[0]);
+        };
+        for (int i = 0; i < concurrency; i++) next[0].run();
+        while (System.nanoTime() - deadline < 0 && budget.get() > 0) Thread.sleep(10);
+        phase.endNanos = System.nanoTime();
+    }
+
+    /** Waits until every send has its answer (or the timeout passes); returns how many are still unanswered. */
+    int awaitAnswers(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (outstanding.get() > 0 && System.nanoTime() - deadline < 0) Thread.sleep(20);
+        return outstanding.get();
+    }
+
+    int outstanding() {
+        return outstanding.get();
+    }
+
+    private void send(Phase phase, long intendedNanos, Runnable then) {
+        Sent sent = new Sent(intendedNanos);
+        phase.sends.add(sent);
+        phase.sent.increment();
+        outstanding.incrementAndGet();
+        byte[] body = body(sequence.incrementAndGet());
+        http.post()
+                .uri("/webhook/send")
+                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+                .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+                        .map(text -> {
+                            sent.status = response.status().code();
+                            if (sent.status == 202) sent.id = field(text, "id");
+                            else sent.error = text.length() > 200 ? text.substring(0, 200) : text;
+                            return sent;
+                        }))
+                .subscribe(
+                        s -> {},
+                        e -> finish(phase, sent, e, then),
+                        () -> finish(phase, sent, null, then));
+    }
+
+    private void finish(Phase phase, Sent sent, Throwable error, Runnable then) {
+        sent.answeredNanos = System.nanoTime();
+        if (error != null) sent.error = error.toString();
+        if (sent.status == 202 && sent.id != null) phase.accepted.increment();
+        outstanding.decrementAndGet();
+        if (then != null) then.run();
+    }
+
+    private byte[] body(long seq) {
+        StringBuilder json = new StringBuilder(payloadBytes + 160)
+                .append("{\"url\":\"").append(webhookUrl).append("\",\"eventType\":\"bench.sent\",\"payload\":{\"seq\":")
+                .append(seq).append(",\"pad\":\"");
+        int pad = Math.max(0, payloadBytes - 30);
+        for (int i = 0; i < pad; i++) json.append((char) ('a' + i % 26));
+        return json.append("\"}}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private HttpRequest post(String path, String bearer, String json) {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (bearer != null) request.header("Authorization", "Bearer " + bearer);
+        return request.build();
+    }
+
+    private static String expect(java.net.http.HttpClient client, HttpRequest request, int status)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != status) {
+            throw new IllegalStateException(request.uri().getPath() + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    /** A string field of a flat JSON answer; enough for the few fields read here. */
+    static String field(String json, String name) {
+        String marker = "\"" + name + "\":\"";
+        int start = json.indexOf(marker);
+        if (start < 0) return null;
+        start += marker.length();
+        int end = json.indexOf('"', start);
+        return end < 0 ? null : json.substring(start, end);
+    }
+
+    @Override
+    public void close() {
+        connections.disposeLater().block(Duration.ofSeconds(5));
+    }
+}

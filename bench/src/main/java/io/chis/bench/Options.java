@@ -1,0 +1,146 @@
+package io.chis.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What {@code make bench ARGS="..."} asks for. */
+record Options(
+        boolean split,
+        Duration duration,
+        long count,
+        List<Integer> rates,
+        int concurrency,
+        Duration warmup,
+        Duration drain,
+        Duration ceilingDuration,
+        boolean ceilings,
+        boolean durable,
+        int payloadBytes,
+        String sink,
+        List<String> jvmOptions,
+        Map<String, String> env,
+        boolean jfr,
+        String name,
+        boolean baseline,
+        String label,
+        Path runtimeJar,
+        Path resultsDir) {
+
+    /** Container-like limits: a fixed heap, capped off-heap, so RSS stays under 512 MiB whatever the load. */
+    static final List<String> DEFAULT_JVM = List.of(
+            "-Xms192m", "-Xmx192m",
+            "-XX:MaxDirectMemorySize=64m",
+            "-XX:MaxMetaspaceSize=128m",
+            "-XX:ReservedCodeCacheSize=64m",
+            "-Xss512k",
+            "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
+            "--enable-native-access=ALL-UNNAMED");
+
+    static final String USAGE = """
+            usage: make bench ARGS="[options]"
+              --split                 one process per role (api, delivery, worker, scheduler) instead of one 'all' process
+              --rate N                a phase at N sends per second on a fixed schedule (open loop)
+              --max                   a phase at max throughput: --concurrency sends in flight, each sent when the previous answers
+                                      (default, without --rate or --max: --rate 1000 then --max; repeat them for several phases)
+              --concurrency N         sends in flight in max mode (default 64)
+              --duration 60s          how long to send (default 30s)
+              --count N               stop after N sends instead (whichever comes first with --duration)
+              --warmup 10s            load at the same settings before measuring, not counted (default 10s; 0 to skip)
+              --drain 60s             how long to wait after the load for the last deliveries (default 60s)
+              --ceiling-duration 10s  how long each ceiling measurement runs (default 10s)
+              --no-ceiling            skip the PostgreSQL INSERT and sink ceilings
+              --no-fsync              PostgreSQL as zonky starts it for make run and tests (fsync and synchronous_commit
+                                      off): not durable, only to see what durability costs
+              --payload-bytes 256     approximate size of each payload (default 256)
+              --sink netty|jdk        the receiving HTTP server (default netty)
+              --jvm "-Xmx.. -X.."     JVM options for the runtime, replacing the defaults
+              --env K=V               extra environment for the runtime (repeatable), e.g. --env CHIS_WORKER_CONCURRENCY=128
+              --jfr                   record a JFR profile of each runtime process into the run directory
+              --name latest           report name under bench/results/ (default latest)
+              --baseline              also save the figures as bench/results/baseline.properties
+              --label TEXT            what this run is, for the before/after table
+              --runtime-jar PATH      the runtime to measure (default runtime/target/chis-runtime.jar)
+            """;
+
+    static Options parse(String[] args) {
+        boolean split = false, ceilings = true, durable = true, jfr = false, baseline = false;
+        Duration duration = Duration.ofSeconds(30), warmup = Duration.ofSeconds(10), drain = Duration.ofSeconds(60),
+                ceilingDuration = Duration.ofSeconds(10);
+        long count = Long.MAX_VALUE;
+        List<Integer> rates = new ArrayList<>();
+        int concurrency = 64, payloadBytes = 256;
+        String sink = "netty", name = "latest", label = null;
+        Path runtimeJar = Path.of("runtime/target/chis-runtime.jar");
+        List<String> jvm = DEFAULT_JVM;
+        Map<String, String> env = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--split" -> split = true;
+                case "--max" -> rates.add(0);
+                case "--rate" -> rates.add(Integer.parseInt(value(args, ++i, arg)));
+                case "--concurrency" -> concurrency = Integer.parseInt(value(args, ++i, arg));
+                case "--duration" -> duration = duration(value(args, ++i, arg));
+                case "--count" -> count = Long.parseLong(value(args, ++i, arg));
+                case "--warmup" -> warmup = duration(value(args, ++i, arg));
+                case "--drain" -> drain = duration(value(args, ++i, arg));
+                case "--ceiling-duration" -> ceilingDuration = duration(value(args, ++i, arg));
+                case "--no-ceiling" -> ceilings = false;
+                case "--no-fsync" -> durable = false;
+                case "--payload-bytes" -> payloadBytes = Integer.parseInt(value(args, ++i, arg));
+                case "--sink" -> sink = value(args, ++i, arg);
+                case "--jvm" -> jvm = List.of(value(args, ++i, arg).trim().split("\\s+"));
+                case "--env" -> {
+                    String kv = value(args, ++i, arg);
+                    int eq = kv.indexOf('=');
+                    if (eq < 1) throw new IllegalArgumentException("--env takes NAME=VALUE, got " + kv);
+                    env.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+                case "--jfr" -> jfr = true;
+                case "--name" -> name = value(args, ++i, arg);
+                case "--baseline" -> baseline = true;
+                case "--label" -> label = value(args, ++i, arg);
+                case "--runtime-jar" -> runtimeJar = Path.of(value(args, ++i, arg));
+                case "--help", "-h" -> throw new IllegalArgumentException("");
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        if (!sink.equals("netty") && !sink.equals("jdk")) throw new IllegalArgumentException("--sink is netty or jdk");
+        if (rates.isEmpty()) rates = List.of(1000, 0);
+        if (rates.stream().anyMatch(r -> r < 0) || concurrency < 1) throw new IllegalArgumentException("--rate and --concurrency must be positive");
+        List<String> jvmOptions = new ArrayList<>(jvm);
+        return new Options(split, duration, count, List.copyOf(rates), concurrency, warmup, drain, ceilingDuration, ceilings, durable,
+                payloadBytes, sink, List.copyOf(jvmOptions), Map.copyOf(env), jfr, name, baseline, label,
+                runtimeJar, Path.of("bench/results"));
+    }
+
+    /** How a phase loads the API, for the report. */
+    String mode(int rate) {
+        return rate > 0 ? "steady " + rate + "/s (open loop)" : "max throughput (" + concurrency + " in flight, closed loop)";
+    }
+
+    /** A phase's key in the saved figures: {@code rate1000} or {@code max}. */
+    static String key(int rate) {
+        return rate > 0 ? "rate" + rate : "max";
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
+        return args[i];
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 2m} or bare seconds. */
+    static Duration duration(String text) {
+        String t = text.trim();
+        if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        if (t.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+        if (t.endsWith("m")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
+        return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
+    }
+}

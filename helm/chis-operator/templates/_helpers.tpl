@@ -1,0 +1,87 @@
+{{/* The chart's name, or nameOverride. */}}
+{{- define "chis-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Name of the operator's own objects: fullnameOverride, else the release name when it already says chis-operator. */}}
+{{- define "chis-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "chis-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels of every object the chart renders. */}}
+{{- define "chis-operator.labels" -}}
+helm.sh/chart: {{ include "chis-operator.chart" . }}
+{{ include "chis-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: chis
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* The operator pod's labels; the Deployment selects on them, so they never change. */}}
+{{- define "chis-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "chis-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "chis-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "chis-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "chis-operator.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/*
+What the operator does and nothing more (the same rules as config/rbac/role.yaml): reads its custom resources and
+writes their status; creates, updates and deletes the children of a WebhookPlatform; reads the Secrets a spec
+names; records Events.
+*/}}
+{{- define "chis-operator.rules" -}}
+- apiGroups: ["chis.io"]
+  resources: ["webhookplatforms", "deliverypolicies", "webhookendpoints"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["chis.io"]
+  resources: ["webhookplatforms/status", "deliverypolicies/status", "webhookendpoints/status"]
+  verbs: ["get", "patch", "update"]
+# owner references with blockOwnerDeletion need this where OwnerReferencesPermissionEnforcement is on
+- apiGroups: ["chis.io"]
+  resources: ["webhookplatforms/finalizers"]
+  verbs: ["update"]
+- apiGroups: [""]
+  resources: ["secrets", "services"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["apps"]
+  resources: ["deployments", "statefulsets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["get", "list", "watch", "create", "delete"]
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end }}
+
+{{/* Namespaces the metrics come from: podMonitor.namespaces, else watchNamespaces (empty: all). */}}
+{{- define "chis-operator.metricsNamespaces" -}}
+{{- default .Values.watchNamespaces .Values.podMonitor.namespaces | toJson }}
+{{- end }}

@@ -1,0 +1,88 @@
+package io.chis.operator.install;
+
+import io.chis.operator.api.DeliveryPolicy;
+import io.chis.operator.api.WebhookEndpoint;
+import io.chis.operator.api.WebhookPlatform;
+import io.chis.operator.platform.PlatformReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the operator may do, as (API group, resource, verb) triples: the one list that config/rbac, the Helm chart's
+ * RBAC and the running operator's requests are all held to.
+ */
+public final class OperatorPermissions {
+    private static final List<String> READ = List.of("get", "list", "watch");
+    private static final List<String> READ_WRITE = List.of("get", "list", "watch", "create", "update", "patch", "delete");
+    /** A Job is never changed in place: a new image or database means a new Job. */
+    private static final List<String> JOB = List.of("get", "list", "watch", "create", "delete");
+
+    /** One thing the operator may do: {@code verb} on {@code resource} (with its subresource, e.g. {@code jobs/status}). */
+    public record Permission(String group, String resource, String verb) implements Comparable<Permission> {
+        @Override
+        public int compareTo(Permission o) {
+            return toString().compareTo(o.toString());
+        }
+
+        @Override
+        public String toString() {
+            return (group.isEmpty() ? "core" : group) + "/" + resource + ":" + verb;
+        }
+    }
+
+    private OperatorPermissions() {
+    }
+
+    /** In every namespace it watches: its custom resources, the children of a WebhookPlatform, Events. */
+    public static Set<Permission> inWatchedNamespaces() {
+        Set<Permission> permissions = new TreeSet<>();
+        for (Class<? extends HasMetadata> kind : List.of(WebhookPlatform.class, DeliveryPolicy.class, WebhookEndpoint.class)) {
+            add(permissions, kind, "", READ);
+            add(permissions, kind, "/status", List.of("get", "patch", "update"));
+        }
+        // owner references with blockOwnerDeletion need this where OwnerReferencesPermissionEnforcement is on
+        add(permissions, WebhookPlatform.class, "/finalizers", List.of("update"));
+        for (Class<? extends HasMetadata> kind : PlatformReconciler.CHILD_KINDS) {
+            add(permissions, kind, "", kind == Job.class ? JOB : READ_WRITE);
+        }
+        permissions.add(new Permission("", "events", "create"));
+        permissions.add(new Permission("", "events", "patch"));
+        return permissions;
+    }
+
+    /** In its own namespace: the leader-election Lease. */
+    public static Set<Permission> forLeaderElection() {
+        Set<Permission> permissions = new TreeSet<>();
+        for (String verb : List.of("get", "create", "update")) {
+            permissions.add(new Permission("coordination.k8s.io", "leases", verb));
+        }
+        return permissions;
+    }
+
+    /** Every triple the rules grant (a wildcard stays a "*" entry, so it can never equal a precise list). */
+    public static Set<Permission> grantedBy(Collection<PolicyRule> rules) {
+        Set<Permission> granted = new TreeSet<>();
+        for (PolicyRule rule : rules) {
+            for (String group : rule.getApiGroups()) {
+                for (String resource : rule.getResources()) {
+                    for (String verb : rule.getVerbs()) {
+                        granted.add(new Permission(group, resource, verb));
+                    }
+                }
+            }
+        }
+        return granted;
+    }
+
+    private static void add(Set<Permission> permissions, Class<? extends HasMetadata> kind, String subresource,
+                            List<String> verbs) {
+        for (String verb : verbs) {
+            permissions.add(new Permission(HasMetadata.getGroup(kind), HasMetadata.getPlural(kind) + subresource, verb));
+        }
+    }
+}

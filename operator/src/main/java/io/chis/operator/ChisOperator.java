@@ -1,5 +1,7 @@
 package io.chis.operator;
 
+import io.chis.operator.admin.AdminChannels;
+import io.chis.operator.endpoint.EndpointReconciler;
 import io.chis.operator.platform.PlatformReconciler;
 import io.chis.operator.policy.DeliveryPolicyReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,9 +36,10 @@ public final class ChisOperator {
             }
             operator.stop();
         }, "shutdown"));
-        log.info("starting: namespaces={}, server-side apply={}, leader election={}, health port={}",
+        log.info("starting: namespaces={}, server-side apply={}, leader election={}, health port={}, delivery address={}, stats every {}",
                 settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
-                settings.serverSideApply(), settings.leaderElection(), settings.healthPort());
+                settings.serverSideApply(), settings.leaderElection(), settings.healthPort(), settings.deliveryAddress(),
+                settings.statsInterval());
         operator.start();
         if (health != null) {
             health.started();
@@ -56,6 +59,7 @@ public final class ChisOperator {
     /** As above; {@code leading} follows whether this replica holds the Lease. */
     static Operator create(KubernetesClient client, OperatorSettings settings, boolean closeClientOnStop, Metrics metrics,
                            AtomicBoolean leading) {
+        AdminChannels channels = new AdminChannels(settings::deliveryAddress, AdminChannels.DEADLINE);
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withMetrics(metrics)
@@ -75,9 +79,19 @@ public final class ChisOperator {
                         }, () -> leading.set(false), leader -> log.info("leader is {}", leader)),
                         true));
             }
-        });
+        }) {
+            @Override
+            public void stop() {
+                try {
+                    super.stop();
+                } finally {
+                    channels.close(); // after the controllers: no reconcile is left to call a runtime
+                }
+            }
+        };
         operator.register(new PlatformReconciler(settings.serverSideApply(), settings.secretRecheck()), namespaces(settings));
-        operator.register(new DeliveryPolicyReconciler(), namespaces(settings));
+        operator.register(new DeliveryPolicyReconciler(channels, settings.syncRetry()), namespaces(settings));
+        operator.register(new EndpointReconciler(channels, settings.statsInterval(), settings.syncRetry()), namespaces(settings));
         return operator;
     }
 

@@ -1,5 +1,6 @@
 package io.chis.operator;
 
+import io.chis.operator.policy.DurationText;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -17,6 +18,10 @@ import java.util.stream.Collectors;
  * @param identity          {@code POD_NAME} (downward API); else JOSDK's default (the host name)
  * @param healthPort        {@code CHIS_OPERATOR_HEALTH_PORT}: /healthz and /readyz (default 8081; 0 = off)
  * @param secretRecheck     how soon to look again for a Secret the spec names but that does not exist
+ * @param deliveryAddress   {@code CHIS_OPERATOR_DELIVERY_ADDRESS}: where a platform's admin gRPC API listens;
+ *                          {@code {name}} and {@code {namespace}} stand for the WebhookPlatform's
+ * @param statsInterval     {@code CHIS_OPERATOR_STATS_INTERVAL}: how often a synced WebhookEndpoint's stats are refreshed
+ * @param syncRetry         how soon a policy or endpoint that could not be synced (runtime unreachable, owner missing) is tried again
  */
 public record OperatorSettings(
         Set<String> watchNamespaces,
@@ -25,9 +30,33 @@ public record OperatorSettings(
         Optional<String> leaseNamespace,
         Optional<String> identity,
         int healthPort,
-        Duration secretRecheck) {
+        Duration secretRecheck,
+        String deliveryAddress,
+        Duration statsInterval,
+        Duration syncRetry) {
 
     public static final String LEASE_NAME = "chis-operator-lease";
+    public static final String DEFAULT_DELIVERY_ADDRESS = "{name}-delivery.{namespace}.svc:50051";
+    public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_SYNC_RETRY = Duration.ofSeconds(10);
+
+    /** Without the admin API settings: their defaults. */
+    public OperatorSettings(Set<String> watchNamespaces, boolean serverSideApply, boolean leaderElection,
+                            Optional<String> leaseNamespace, Optional<String> identity, int healthPort, Duration secretRecheck) {
+        this(watchNamespaces, serverSideApply, leaderElection, leaseNamespace, identity, healthPort, secretRecheck,
+                DEFAULT_DELIVERY_ADDRESS, DEFAULT_STATS_INTERVAL, DEFAULT_SYNC_RETRY);
+    }
+
+    /** The same settings calling the runtimes at {@code deliveryAddress}, refreshing and retrying at the given pace. */
+    public OperatorSettings withAdminApi(String deliveryAddress, Duration statsInterval, Duration syncRetry) {
+        return new OperatorSettings(watchNamespaces, serverSideApply, leaderElection, leaseNamespace, identity, healthPort,
+                secretRecheck, deliveryAddress, statsInterval, syncRetry);
+    }
+
+    /** The admin API address of one platform: the template with its name and namespace filled in. */
+    public String deliveryAddress(String namespace, String platform) {
+        return deliveryAddress.replace("{name}", platform).replace("{namespace}", namespace);
+    }
 
     public static OperatorSettings fromEnv(Map<String, String> env) {
         return new OperatorSettings(
@@ -38,7 +67,26 @@ public record OperatorSettings(
                 nonBlank(env.get("POD_NAMESPACE")),
                 nonBlank(env.get("POD_NAME")),
                 Integer.parseInt(env.getOrDefault("CHIS_OPERATOR_HEALTH_PORT", "8081").trim()),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                nonBlank(env.get("CHIS_OPERATOR_DELIVERY_ADDRESS")).orElse(DEFAULT_DELIVERY_ADDRESS),
+                duration(env, "CHIS_OPERATOR_STATS_INTERVAL", DEFAULT_STATS_INTERVAL),
+                DEFAULT_SYNC_RETRY);
+    }
+
+    private static Duration duration(Map<String, String> env, String name, Duration fallback) {
+        Optional<String> value = nonBlank(env.get(name));
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            Duration parsed = DurationText.parse(value.get());
+            if (parsed.isZero()) {
+                throw new IllegalArgumentException("must be longer than 0");
+            }
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
     }
 
     private static boolean bool(Map<String, String> env, String name, boolean fallback) {

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -45,8 +46,15 @@ public final class OperatorHarness implements AutoCloseable {
     public final KubernetesClient client;
     private Operator operator;
     private final Map<String, AtomicInteger> reconciled = new ConcurrentHashMap<>();
+    private final UnaryOperator<OperatorSettings> tune;
 
     public OperatorHarness() throws IOException {
+        this(UnaryOperator.identity());
+    }
+
+    /** @param tune adjusts the operator's settings, e.g. where the runtimes' admin API is */
+    public OperatorHarness(UnaryOperator<OperatorSettings> tune) throws IOException {
+        this.tune = tune;
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(List.of()), true);
         server.init();
@@ -70,7 +78,7 @@ public final class OperatorHarness implements AutoCloseable {
     public void startOperator(Set<String> namespaces) {
         OperatorSettings settings = new OperatorSettings(namespaces, false, false, Optional.empty(), Optional.empty(), 0,
                 Duration.ofMillis(500));
-        operator = ChisOperator.create(client, settings, false, new Metrics() {
+        operator = ChisOperator.create(client, tune.apply(settings), false, new Metrics() {
             @Override
             public void reconciliationFinished(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
                 reconciled.computeIfAbsent(key(resource), k -> new AtomicInteger()).incrementAndGet();

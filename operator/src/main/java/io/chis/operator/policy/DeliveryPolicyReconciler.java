@@ -1,60 +1,202 @@
 package io.chis.operator.policy;
 
+import io.chis.operator.admin.AdminChannels;
+import io.chis.operator.admin.AdminClient;
+import io.chis.operator.admin.PlatformWatch;
+import io.chis.operator.admin.SyncProblem;
+import io.chis.operator.api.Condition;
 import io.chis.operator.api.DeliveryPolicy;
 import io.chis.operator.api.DeliveryPolicyStatus;
+import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.support.ChildApplier;
 import io.chis.operator.support.Conditions;
 import io.chis.operator.support.EventRecorder;
+import io.chis.operator.support.ReadyEvents;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.StatusRuntimeException;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reports a DeliveryPolicy's effective settings and retry schedule in its status. */
-@ControllerConfiguration(name = DeliveryPolicyReconciler.NAME, fieldManager = ChildApplier.FIELD_MANAGER)
-public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy> {
+/**
+ * Validates a DeliveryPolicy, applies it (by name) into the runtime of every WebhookPlatform in its namespace, and
+ * reports the effective settings and retry schedule; deleting it removes it from those runtimes. Endpoints refer to
+ * policies by name, so applying the policy is all it takes for a change to reach them.
+ */
+// a runtime that lost its database gets the policy back on the next periodic pass
+@ControllerConfiguration(name = DeliveryPolicyReconciler.NAME, fieldManager = ChildApplier.FIELD_MANAGER,
+        finalizerName = DeliveryPolicyReconciler.FINALIZER,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cleaner<DeliveryPolicy> {
     public static final String NAME = "deliverypolicy";
+    public static final String FINALIZER = "chis.io/runtime-cleanup";
+    public static final String SYNCED = "Synced";
+    public static final String POLICY_VALID = "PolicyValid";
+    public static final String INVALID_POLICY = "InvalidPolicy";
+    /** How long a deleted policy waits for an unreachable runtime before it is let go. */
+    public static final Duration CLEANUP_GRACE = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(DeliveryPolicyReconciler.class);
+
+    private final AdminChannels channels;
+    private final Duration syncRetry;
+    private final Clock clock;
+    private InformerEventSource<WebhookPlatform, DeliveryPolicy> platforms;
+
+    public DeliveryPolicyReconciler(AdminChannels channels, Duration syncRetry) {
+        this.channels = channels;
+        this.syncRetry = syncRetry;
+        this.clock = Clock.systemUTC();
+    }
+
+    @Override
+    public List<EventSource<?, DeliveryPolicy>> prepareEventSources(EventSourceContext<DeliveryPolicy> context) {
+        // a new or newly ready platform gets every policy of its namespace
+        platforms = PlatformWatch.informer(context, (policy, platform) -> true);
+        return List.of(platforms);
+    }
 
     @Override
     public UpdateControl<DeliveryPolicy> reconcile(DeliveryPolicy policy, Context<DeliveryPolicy> context) {
-        DeliveryPolicyStatus status = status(policy, Instant.now());
-        if (Conditions.same(policy.getStatus(), status)) {
-            return UpdateControl.noUpdate();
+        List<PolicySync> synced = new ArrayList<>();
+        Optional<RetrySchedule> schedule = schedule(policy);
+        if (schedule.isPresent()) {
+            for (WebhookPlatform platform : PlatformWatch.live(platforms, policy.getMetadata().getNamespace())) {
+                synced.add(apply(policy, schedule.get(), platform, context.getClient()));
+            }
         }
-        Conditions.find(status, Conditions.READY).filter(c -> !c.isTrue()).ifPresent(c -> {
-            log.info("{} {}: {}", ChildApplier.describe(policy), c.getReason(), c.getMessage());
-            new EventRecorder(context.getClient()).record(policy, EventRecorder.WARNING, c.getReason(), c.getMessage());
-        });
-        policy.setStatus(status);
-        return UpdateControl.patchStatus(policy);
+        DeliveryPolicyStatus status = status(policy, synced, clock.instant());
+        ReadyEvents.announce(context.getClient(), policy, policy.getStatus(), status, false);
+        UpdateControl<DeliveryPolicy> control;
+        if (Conditions.same(policy.getStatus(), status)) {
+            control = UpdateControl.noUpdate();
+        } else {
+            policy.setStatus(status);
+            control = UpdateControl.patchStatus(policy);
+        }
+        if (synced.stream().anyMatch(s -> s.problem() != null && s.problem().retrySoon())) {
+            control.rescheduleAfter(syncRetry);
+        }
+        return control;
     }
 
-    /** Pure: the status for this policy's spec. */
+    private PolicySync apply(DeliveryPolicy policy, RetrySchedule schedule, WebhookPlatform platform, KubernetesClient client) {
+        String name = platform.getMetadata().getName();
+        AdminClient admin = null;
+        try {
+            admin = channels.connect(client, platform);
+            String applied = admin.applyPolicy(RuntimePolicy.of(policy.getMetadata().getName(), schedule));
+            log.info("{} applied to WebhookPlatform {}: {}", ChildApplier.describe(policy), name, applied);
+            return PolicySync.applied(name, applied);
+        } catch (SyncProblem problem) {
+            return PolicySync.failed(name, problem);
+        } catch (StatusRuntimeException e) {
+            SyncProblem problem = admin.problem(e);
+            // the runtime's own validation: the same fix as for the operator's
+            return PolicySync.failed(name, SyncProblem.INVALID_SPEC.equals(problem.reason())
+                    ? new SyncProblem(INVALID_POLICY, problem.getMessage(), false) : problem);
+        }
+    }
+
+    private static Optional<RetrySchedule> schedule(DeliveryPolicy policy) {
+        try {
+            return Optional.of(RetrySchedule.of(policy.getSpec()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Pure: the status for this policy's spec alone, as when there is no platform to apply it to. */
     public static DeliveryPolicyStatus status(DeliveryPolicy policy, Instant now) {
+        return status(policy, List.of(), now);
+    }
+
+    /** Pure: the status for this policy's spec and how applying it into each platform went. */
+    public static DeliveryPolicyStatus status(DeliveryPolicy policy, List<PolicySync> synced, Instant now) {
         DeliveryPolicyStatus status = new DeliveryPolicyStatus();
         long generation = Optional.ofNullable(policy.getMetadata().getGeneration()).orElse(0L);
         status.setObservedGeneration(generation);
+        Condition ready;
         try {
             RetrySchedule schedule = RetrySchedule.of(policy.getSpec());
-            status.setSchedule(schedule.describe());
+            // the runtime's word when it has one; the same computation otherwise
+            status.setSchedule(synced.stream().map(PolicySync::schedule).filter(s -> s != null && !s.isEmpty()).findFirst()
+                    .orElse(schedule.describe()));
             status.setMaxRetries(schedule.maxRetries());
             status.setInitialDelay(DurationText.format(schedule.initialDelay()));
             status.setMultiplier(schedule.multiplier());
             status.setMaxDelay(DurationText.format(schedule.maxDelay()));
             status.setJitter(schedule.jitter());
             status.setTimeout(DurationText.format(schedule.timeout()));
-            status.setConditions(Conditions.merge(policy.getStatus(), List.of(Conditions.condition(Conditions.READY, true,
-                    "PolicyValid", (schedule.maxRetries() + 1) + " attempts at most, then dead letter")), generation, now));
+            ready = ready(schedule, synced, policy.getMetadata().getNamespace());
         } catch (IllegalArgumentException e) {
-            status.setConditions(Conditions.merge(policy.getStatus(), List.of(Conditions.condition(Conditions.READY, false,
-                    "InvalidPolicy", e.getMessage())), generation, now));
+            ready = Conditions.condition(Conditions.READY, false, INVALID_POLICY, e.getMessage());
         }
+        status.setConditions(Conditions.merge(policy.getStatus(), List.of(ready), generation, now));
         return status;
+    }
+
+    private static Condition ready(RetrySchedule schedule, List<PolicySync> synced, String namespace) {
+        String attempts = (schedule.maxRetries() + 1) + " attempts at most, then dead letter";
+        Optional<PolicySync> failed = synced.stream().filter(s -> s.problem() != null).findFirst();
+        if (failed.isPresent()) {
+            return Conditions.condition(Conditions.READY, false, failed.get().problem().reason(),
+                    "WebhookPlatform " + failed.get().platform() + ": " + failed.get().problem().getMessage());
+        }
+        if (synced.isEmpty()) {
+            return Conditions.condition(Conditions.READY, true, POLICY_VALID,
+                    attempts + "; no WebhookPlatform in namespace " + namespace + " to apply it to yet");
+        }
+        return Conditions.condition(Conditions.READY, true, SYNCED, attempts + "; applied to WebhookPlatform "
+                + synced.stream().map(PolicySync::platform).collect(Collectors.joining(", ")));
+    }
+
+    @Override
+    public DeleteControl cleanup(DeliveryPolicy policy, Context<DeliveryPolicy> context) {
+        String name = policy.getMetadata().getName();
+        List<String> left = new ArrayList<>();
+        for (WebhookPlatform platform : PlatformWatch.live(platforms, policy.getMetadata().getNamespace())) {
+            AdminClient admin = null;
+            try {
+                admin = channels.connect(context.getClient(), platform);
+                admin.deletePolicy(name);
+                log.info("{} deleted; removed from WebhookPlatform {}", ChildApplier.describe(policy), platform.getMetadata().getName());
+            } catch (SyncProblem | StatusRuntimeException e) {
+                SyncProblem problem = e instanceof StatusRuntimeException call ? admin.problem(call) : (SyncProblem) e;
+                left.add("WebhookPlatform " + platform.getMetadata().getName() + ": " + problem.getMessage());
+            }
+        }
+        if (left.isEmpty()) {
+            return DeleteControl.defaultDelete();
+        }
+        if (gaveUp(policy)) {
+            String message = "left in " + String.join("; ", left) + " (gave up after " + CLEANUP_GRACE.toMinutes() + " minutes)";
+            log.warn("{} deleted, {}", ChildApplier.describe(policy), message);
+            new EventRecorder(context.getClient()).record(policy, EventRecorder.WARNING, "CleanupSkipped", message);
+            return DeleteControl.defaultDelete();
+        }
+        log.warn("{} deleted, but not yet removed from {}; retrying", ChildApplier.describe(policy), String.join("; ", left));
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(syncRetry);
+    }
+
+    private boolean gaveUp(DeliveryPolicy policy) {
+        String deletedAt = policy.getMetadata().getDeletionTimestamp();
+        return deletedAt != null && Instant.parse(deletedAt).plus(CLEANUP_GRACE).isBefore(clock.instant());
     }
 }

@@ -1,0 +1,80 @@
+package io.chis.operator.endpoint;
+
+import io.chis.operator.api.Condition;
+import io.chis.operator.api.WebhookEndpoint;
+import io.chis.operator.api.WebhookEndpointStatus;
+import io.chis.operator.support.Conditions;
+import io.chis.proto.v1.EndpointStats;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** A WebhookEndpoint's status from what a reconcile found out: pure, so every Ready reason has a plain test. */
+public final class EndpointStatusBuilder {
+    public static final String SYNCED = "Synced";
+    public static final String ENDPOINT_DISABLED = "EndpointDisabled";
+    public static final String POLICY_NOT_FOUND = "PolicyNotFound";
+
+    private EndpointStatusBuilder() {
+    }
+
+    public static WebhookEndpointStatus build(WebhookEndpoint endpoint, EndpointSync sync, Instant now) {
+        WebhookEndpointStatus before = endpoint.getStatus();
+        WebhookEndpointStatus status = new WebhookEndpointStatus();
+        long generation = Optional.ofNullable(endpoint.getMetadata().getGeneration()).orElse(0L);
+        status.setObservedGeneration(generation);
+        if (before != null) {
+            // what this pass did not learn keeps its last known value
+            status.setEndpointId(before.getEndpointId());
+            status.setPlatform(before.getPlatform());
+            status.setSecretRef(before.getSecretRef());
+            status.setAppliedHash(before.getAppliedHash());
+            status.setDelivered(before.getDelivered());
+            status.setFailed(before.getFailed());
+            status.setDeadLettered(before.getDeadLettered());
+            status.setLastAttemptAt(before.getLastAttemptAt());
+            status.setLastStatusCode(before.getLastStatusCode());
+            status.setDisabledReason(before.getDisabledReason());
+        }
+        if (sync.platform() != null) {
+            status.setPlatform(sync.platform());
+        }
+        if (sync.secretRef() != null) {
+            status.setSecretRef(sync.secretRef());
+        }
+        if (sync.appliedHash() != null) {
+            status.setAppliedHash(sync.appliedHash());
+        }
+        EndpointStats stats = sync.stats();
+        if (stats != null) {
+            status.setEndpointId(stats.getId());
+            status.setDelivered(stats.getDelivered());
+            status.setFailed(stats.getFailed());
+            status.setDeadLettered(stats.getDeadLettered());
+            status.setLastAttemptAt(stats.getLastAttemptAt().isEmpty() ? null : stats.getLastAttemptAt());
+            status.setLastStatusCode(stats.getLastStatusCode() == 0 ? null : stats.getLastStatusCode());
+            status.setDisabledReason(stats.getDisabled() && !stats.getDisabledReason().isEmpty() ? stats.getDisabledReason() : null);
+        }
+        status.setConditions(Conditions.merge(before, List.of(ready(endpoint, sync, status)), generation, now));
+        return status;
+    }
+
+    private static Condition ready(WebhookEndpoint endpoint, EndpointSync sync, WebhookEndpointStatus status) {
+        if (sync.problem() != null) {
+            return Conditions.condition(Conditions.READY, false, sync.problem().reason(), sync.problem().getMessage());
+        }
+        boolean disabledBySpec = Boolean.TRUE.equals(endpoint.getSpec().getDisabled());
+        // the runtime turned it off (410 Gone): nothing reaches the receiver although the spec wants it on
+        if (sync.stats() != null && sync.stats().getDisabled() && !disabledBySpec) {
+            String why = Optional.ofNullable(status.getDisabledReason()).orElse("disabled by the runtime");
+            return Conditions.condition(Conditions.READY, false, ENDPOINT_DISABLED, why
+                    + "; to deliver to it again, change the WebhookEndpoint (e.g. set spec.disabled to true, then back to false)");
+        }
+        if (sync.policyMissing() != null) {
+            return Conditions.condition(Conditions.READY, false, POLICY_NOT_FOUND, sync.policyMissing().getMessage());
+        }
+        String synced = "synced into WebhookPlatform " + status.getPlatform();
+        return Conditions.condition(Conditions.READY, true, SYNCED,
+                disabledBySpec ? synced + "; disabled by spec.disabled, so nothing is delivered to it" : synced);
+    }
+}

@@ -33,6 +33,24 @@ class OperatorSettingsTest {
     }
 
     @Test
+    void findsEachPlatformsAdminApiAndRefreshesStatsAtTheGivenPace() {
+        OperatorSettings defaults = OperatorSettings.fromEnv(Map.of());
+        assertThat(defaults.deliveryAddress("shop", "chis")).isEqualTo("chis-delivery.shop.svc:50051");
+        assertThat(defaults.statsInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(defaults.syncRetry()).isEqualTo(java.time.Duration.ofSeconds(10));
+
+        OperatorSettings local = OperatorSettings.fromEnv(Map.of(
+                "CHIS_OPERATOR_DELIVERY_ADDRESS", "localhost:50051",
+                "CHIS_OPERATOR_STATS_INTERVAL", "1m30s"));
+        assertThat(local.deliveryAddress("shop", "chis")).isEqualTo("localhost:50051");
+        assertThat(local.statsInterval()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThatThrownBy(() -> OperatorSettings.fromEnv(Map.of("CHIS_OPERATOR_STATS_INTERVAL", "soon")))
+                .hasMessageContaining("CHIS_OPERATOR_STATS_INTERVAL");
+        assertThatThrownBy(() -> OperatorSettings.fromEnv(Map.of("CHIS_OPERATOR_STATS_INTERVAL", "0s")))
+                .hasMessageContaining("longer than 0");
+    }
+
+    @Test
     void rejectsAnUnreadableSwitch() {
         assertThatThrownBy(() -> OperatorSettings.fromEnv(Map.of("CHIS_OPERATOR_SERVER_SIDE_APPLY", "maybe")))
                 .hasMessageContaining("CHIS_OPERATOR_SERVER_SIDE_APPLY");

@@ -49,20 +49,25 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
-What the operator does and nothing more (the same rules as config/rbac/role.yaml): reads its custom resources and
-writes their status; creates, updates and deletes the children of a WebhookPlatform; reads the Secrets a spec
-names; records Events.
+What the operator does and nothing more (the same rules as config/rbac/role.yaml): reads its custom resources,
+writes their status and the finalizers of policies and endpoints; creates, updates and deletes the children of a
+WebhookPlatform (and an endpoint's signing Secret); reads the Secrets a spec names; records Events.
 */}}
 {{- define "chis-operator.rules" -}}
 - apiGroups: ["chis.io"]
-  resources: ["webhookplatforms", "deliverypolicies", "webhookendpoints"]
+  resources: ["webhookplatforms"]
   verbs: ["get", "list", "watch"]
+# policies and endpoints have a copy in the runtime: a finalizer (added and removed with patch) deletes it
+- apiGroups: ["chis.io"]
+  resources: ["deliverypolicies", "webhookendpoints"]
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["chis.io"]
   resources: ["webhookplatforms/status", "deliverypolicies/status", "webhookendpoints/status"]
   verbs: ["get", "patch", "update"]
-# owner references with blockOwnerDeletion need this where OwnerReferencesPermissionEnforcement is on
+# owner references with blockOwnerDeletion need this where OwnerReferencesPermissionEnforcement is on:
+# a platform owns its children, an endpoint its generated signing Secret
 - apiGroups: ["chis.io"]
-  resources: ["webhookplatforms/finalizers"]
+  resources: ["webhookplatforms/finalizers", "webhookendpoints/finalizers"]
   verbs: ["update"]
 - apiGroups: [""]
   resources: ["secrets", "services"]

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chis.operator.api.DeliveryPolicy;
 import io.chis.operator.api.WebhookEndpoint;
 import io.chis.operator.api.WebhookPlatform;
-import io.chis.operator.platform.PlatformReconciler;
+import io.chis.operator.install.OperatorPermissions;
 import io.chis.operator.platform.PlatformSettings;
 import io.chis.operator.platform.PlatformValidation;
 import io.chis.operator.policy.DeliveryPolicyReconciler;
@@ -51,29 +51,16 @@ class ConfigManifestsTest {
         assertThat(endpoint.getSpec().getPolicyRef()).isEqualTo(policy.getMetadata().getName());
     }
 
+    /** The same list the chart's RBAC and the running operator's requests are held to (io.chis.operator.install). */
     @Test
-    void theClusterRoleCoversEveryKindTheOperatorTouches() throws IOException {
-        List<PolicyRule> rules = load("rbac/role.yaml", ClusterRole.class).getRules();
-        for (Class<? extends HasMetadata> kind : PlatformReconciler.CHILD_KINDS) {
-            String group = HasMetadata.getGroup(kind);
-            String plural = HasMetadata.getPlural(kind);
-            List<String> verbs = kind == io.fabric8.kubernetes.api.model.batch.v1.Job.class
-                    ? List.of("get", "list", "watch", "create", "delete")
-                    : List.of("get", "list", "watch", "create", "update", "delete");
-            assertThat(verbs(rules, group, plural)).as(group + "/" + plural).containsAll(verbs);
-        }
-        for (Class<? extends HasMetadata> kind : List.of(WebhookPlatform.class, DeliveryPolicy.class, WebhookEndpoint.class)) {
-            assertThat(verbs(rules, "chis.io", HasMetadata.getPlural(kind))).containsExactlyInAnyOrder("get", "list", "watch");
-            assertThat(verbs(rules, "chis.io", HasMetadata.getPlural(kind) + "/status")).contains("patch", "update");
-        }
-        assertThat(verbs(rules, "", "events")).contains("create");
-        assertThat(verbs(rules, "", "secrets")).doesNotContain("*");
-
+    void theRbacGrantsExactlyWhatTheOperatorNeeds() throws IOException {
+        assertThat(OperatorPermissions.grantedBy(load("rbac/role.yaml", ClusterRole.class).getRules()))
+                .isEqualTo(OperatorPermissions.inWatchedNamespaces());
         String leaderElectionYaml = Files.readString(CONFIG.resolve("rbac/leader_election_role.yaml"));
         List<PolicyRule> leaderElection = java.util.Arrays.stream(leaderElectionYaml.split("(?m)^---$"))
                 .map(doc -> Serialization.unmarshal(doc, HasMetadata.class)).filter(Role.class::isInstance)
                 .map(r -> ((Role) r).getRules()).findFirst().orElseThrow();
-        assertThat(verbs(leaderElection, "coordination.k8s.io", "leases")).contains("get", "create", "update");
+        assertThat(OperatorPermissions.grantedBy(leaderElection)).isEqualTo(OperatorPermissions.forLeaderElection());
     }
 
     @Test
@@ -87,10 +74,5 @@ class ConfigManifestsTest {
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
         assertThat(container.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8081));
         assertThat(container.getEnv()).extracting(e -> e.getName()).contains("POD_NAME", "POD_NAMESPACE", "WATCH_NAMESPACES");
-    }
-
-    private static List<String> verbs(List<PolicyRule> rules, String group, String resource) {
-        return rules.stream().filter(r -> r.getApiGroups().contains(group) && r.getResources().contains(resource))
-                .flatMap(r -> r.getVerbs().stream()).toList();
     }
 }

@@ -45,8 +45,14 @@ public final class OperatorPermissions {
             add(permissions, kind, "", READ);
             add(permissions, kind, "/status", List.of("get", "patch", "update"));
         }
-        // owner references with blockOwnerDeletion need this where OwnerReferencesPermissionEnforcement is on
+        // policies and endpoints have a copy in the runtime: a finalizer (added and removed with patch) deletes it
+        for (Class<? extends HasMetadata> kind : List.of(DeliveryPolicy.class, WebhookEndpoint.class)) {
+            add(permissions, kind, "", List.of("patch"));
+        }
+        // owner references with blockOwnerDeletion need this where OwnerReferencesPermissionEnforcement is on:
+        // a platform owns its children, an endpoint its generated signing Secret
         add(permissions, WebhookPlatform.class, "/finalizers", List.of("update"));
+        add(permissions, WebhookEndpoint.class, "/finalizers", List.of("update"));
         for (Class<? extends HasMetadata> kind : PlatformReconciler.CHILD_KINDS) {
             add(permissions, kind, "", kind == Job.class ? JOB : READ_WRITE);
         }
@@ -55,10 +61,10 @@ public final class OperatorPermissions {
         return permissions;
     }
 
-    /** In its own namespace: the leader-election Lease. */
+    /** In its own namespace: the leader-election Lease (JOSDK checks for get, create and update; renewals patch). */
     public static Set<Permission> forLeaderElection() {
         Set<Permission> permissions = new TreeSet<>();
-        for (String verb : List.of("get", "create", "update")) {
+        for (String verb : List.of("get", "create", "update", "patch")) {
             permissions.add(new Permission("coordination.k8s.io", "leases", verb));
         }
         return permissions;

@@ -10,7 +10,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.stream.Collectors;
 
@@ -45,10 +44,6 @@ public final class PlatformWatch {
     public static List<WebhookPlatform> live(InformerEventSource<WebhookPlatform, ?> platforms, String namespace) {
         return platforms.list(namespace).filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                 .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
-    }
-
-    public static Set<String> names(List<WebhookPlatform> platforms) {
-        return platforms.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toCollection(java.util.TreeSet::new));
     }
 
     private static String ready(WebhookPlatform platform) {

@@ -4,7 +4,6 @@ import io.chis.operator.admin.AdminChannels;
 import io.chis.operator.admin.AdminClient;
 import io.chis.operator.admin.PlatformWatch;
 import io.chis.operator.admin.SyncProblem;
-import io.chis.operator.api.Condition;
 import io.chis.operator.api.DeliveryPolicy;
 import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookEndpoint;
@@ -27,6 +26,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<WebhookEndpoint> {
     public static final String NAME = "webhookendpoint";
     public static final String FINALIZER = "chis.io/runtime-cleanup";
+    static final String RECONCILE_FAILED = "ReconcileFailed";
     /** How long a deleted endpoint waits for an unreachable runtime before it is let go. */
     public static final Duration CLEANUP_GRACE = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(EndpointReconciler.class);
@@ -107,6 +108,20 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
         }
         // stats change without any Kubernetes event: look again periodically, sooner while waiting on the runtime
         return control.rescheduleAfter(sync.retrySoon() ? syncRetry : statsInterval);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<WebhookEndpoint> updateErrorStatus(WebhookEndpoint endpoint, Context<WebhookEndpoint> context,
+                                                                       Exception e) {
+        log.warn("{} reconcile failed, retrying: {}", ChildApplier.describe(endpoint), e.getMessage(), e);
+        WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint, new EndpointSync(null, null, null, null, null,
+                new SyncProblem(RECONCILE_FAILED, "reconcile failed, retrying: " + e.getMessage(), true)), clock.instant());
+        if (Conditions.same(endpoint.getStatus(), status)) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        ReadyEvents.announce(context.getClient(), endpoint, endpoint.getStatus(), status, true);
+        endpoint.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(endpoint);
     }
 
     /** Resolve the platform and secret, apply the endpoint when what it should be changed, read its stats. */

@@ -8,14 +8,12 @@ import io.chis.operator.OperatorHarness;
 import io.chis.operator.api.Condition;
 import io.chis.operator.api.DeliveryPolicy;
 import io.chis.operator.api.WebhookEndpoint;
-import io.chis.operator.api.WebhookEndpointStatus;
 import io.chis.operator.platform.PlatformSecrets;
 import io.chis.operator.platform.Platforms;
 import io.chis.operator.policy.DeliveryPolicyReconciler;
 import io.chis.operator.support.Conditions;
 import io.chis.operator.support.Labels;
 import io.chis.proto.v1.EndpointStats;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.grpc.Status;
@@ -263,9 +261,8 @@ class EndpointOperatorTest {
                 && Conditions.find(p.getStatus(), Conditions.READY).filter(c -> reason.equals(c.getReason())).isPresent());
     }
 
-    private static Condition ready(HasMetadata resource) {
-        WebhookEndpointStatus status = ((WebhookEndpoint) resource).getStatus();
-        return Conditions.find(status, Conditions.READY).orElseThrow();
+    private static Condition ready(WebhookEndpoint endpoint) {
+        return Conditions.find(endpoint.getStatus(), Conditions.READY).orElseThrow();
     }
 
     private static JsonNode awaitDead(String apiKey, String id) {

@@ -203,7 +203,39 @@ class EndpointOperatorTest {
         assertThat(stats.getId()).isEqualTo(synced.getStatus().getEndpointId());
     }
 
+    @Test
+    void anEndpointTheReceiverRetiredWith410IsReportedUntilTheResourceTurnsItBackOn() throws Exception {
+        String apiKey = runtime.signUp("eve@example.com");
+        receiver.answers.put("/retired", 410);
+        k8s.create(endpoint(NS, "retired", "eve@example.com", receiver.url("/retired"), null, "shipment.*"));
+        awaitReady(NS, "retired", EndpointStatusBuilder.SYNCED);
+
+        runtime.send(apiKey, "shipment.sent", Map.of("n", 1));
+        WebhookEndpoint disabled = awaitReady(NS, "retired", EndpointStatusBuilder.ENDPOINT_DISABLED);
+        assertThat(disabled.getStatus().getDisabledReason()).contains("410");
+        assertThat(ready(disabled).getMessage()).contains("spec.disabled");
+        assertThat(disabled.getStatus().getDeadLettered()).isEqualTo(1);
+        assertThat(runtime.send(apiKey, "shipment.sent", Map.of("n", 2)).get("deliveries").asInt()).as("nothing sent to it").isZero();
+
+        // the receiver is back; the resource says so by a change (disabled, then not)
+        receiver.answers.remove("/retired");
+        setDisabled("retired", true);
+        assertThat(ready(awaitReady(NS, "retired", EndpointStatusBuilder.SYNCED)).getMessage()).contains("disabled by spec.disabled");
+        setDisabled("retired", null);
+        WebhookEndpoint back = awaitEndpoint(NS, "retired", e -> e.getStatus().getObservedGeneration() == 3
+                && EndpointStatusBuilder.SYNCED.equals(ready(e).getReason()) && e.getStatus().getDisabledReason() == null);
+        assertThat(ready(back).isTrue()).isTrue();
+        assertThat(runtime.send(apiKey, "shipment.sent", Map.of("n", 3)).get("deliveries").asInt()).isEqualTo(1);
+    }
+
     // ---- fixtures ----
+
+    private static void setDisabled(String name, Boolean disabled) {
+        k8s.client.resources(WebhookEndpoint.class).inNamespace(NS).withName(name).edit(e -> {
+            e.getSpec().setDisabled(disabled);
+            return e;
+        });
+    }
 
     private static void platform(String namespace, String name) {
         k8s.create(Platforms.managed(namespace, name));

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +23,8 @@ final class Receiver implements AutoCloseable {
 
     final List<Request> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger answer = new AtomicInteger(204);
+    /** Answers for particular paths, ahead of {@link #answer}. */
+    final Map<String, Integer> answers = new ConcurrentHashMap<>();
     private final HttpServer server;
 
     Receiver() throws IOException {
@@ -31,7 +34,7 @@ final class Receiver implements AutoCloseable {
                 requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
                         new String(in.readAllBytes(), StandardCharsets.UTF_8), Instant.now()));
             }
-            exchange.sendResponseHeaders(answer.get(), -1);
+            exchange.sendResponseHeaders(answers.getOrDefault(exchange.getRequestURI().getPath(), answer.get()), -1);
             exchange.close();
         });
         server.start();

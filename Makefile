@@ -9,7 +9,7 @@ SOURCES := $(shell find proto/src runtime/src/main -type f 2>/dev/null) pom.xml 
 export
 unexport SOURCES JAR JAVA
 
-.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench
+.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator
 
 ## run: the whole system in one process on embedded PostgreSQL and Redis (data in ./.chis)
 run: $(JAR)
@@ -55,6 +55,28 @@ bench: $(JAR)
 operator:
 	./mvnw -q -B -ntp -DskipTests -pl operator -am package
 
-## crds: regenerate the committed CRDs in crds/ from the operator's CR classes
+## crds: regenerate the committed CRDs in crds/ (and the Helm chart's copies) from the operator's CR classes
 crds:
-	./mvnw -q -B -ntp -pl operator -am process-classes && cp operator/target/classes/META-INF/fabric8/*.yml crds/
+	./mvnw -q -B -ntp -pl operator -am process-classes && cp operator/target/classes/META-INF/fabric8/*.yml crds/ \
+		&& cp crds/*.yml helm/chis-operator/files/crds/
+
+# Container images with Jib, no Docker daemon needed. The tag defaults to the chart's appVersion, which is also the
+# operator's default runtime image: ghcr.io/chis-io/chis-runtime:$(IMAGE_TAG) and ghcr.io/chis-io/chis-operator:$(IMAGE_TAG).
+IMAGE_REGISTRY ?= ghcr.io/chis-io
+IMAGE_TAG ?= 0.1.0
+# buildTar: runtime/target/jib-image.tar and operator/target/jib-image.tar (docker load -i / podman load -i);
+# build: push to IMAGE_REGISTRY (needs docker login or ~/.docker/config.json credentials); dockerBuild: a local daemon
+JIB_GOAL ?= buildTar
+# JIB_FLAGS, e.g. -Djib.from.image=<a mirror of eclipse-temurin:21-jre>, or tar:///path/to/base.tar
+JIB_FLAGS ?=
+
+## images: both container images (image-runtime, image-operator); e.g. make images JIB_GOAL=build IMAGE_REGISTRY=ghcr.io/you
+images: image-runtime image-operator
+
+image-runtime:
+	./mvnw -q -B -ntp -DskipTests -pl runtime -am install
+	./mvnw -B -ntp -pl runtime jib:$(JIB_GOAL) -Djib.to.image=$(IMAGE_REGISTRY)/chis-runtime:$(IMAGE_TAG) $(JIB_FLAGS)
+
+image-operator:
+	./mvnw -q -B -ntp -DskipTests -pl operator -am install
+	./mvnw -B -ntp -pl operator jib:$(JIB_GOAL) -Djib.to.image=$(IMAGE_REGISTRY)/chis-operator:$(IMAGE_TAG) $(JIB_FLAGS)

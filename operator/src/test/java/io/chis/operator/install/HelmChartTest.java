@@ -243,7 +243,7 @@ class HelmChartTest {
         assertThat(HelmChart.notes(Map.of()))
                 .contains("watching every namespace")
                 .contains("rollout status deployment/chis-operator")
-                .contains("kind: WebhookPlatform", "wait webhookplatform/chis --for=condition=Ready")
+                .contains("\"kind\":\"WebhookPlatform\"", "kubectl apply -n shop -f -", "wait webhookplatform/chis --for=condition=Ready")
                 .contains("port-forward service/chis-api 8080:8080")
                 .contains("/webhook/send");
         assertThat(HelmChart.notes(Map.of("crds.create", "false", "watchNamespaces[0]", "shop")))

@@ -130,6 +130,8 @@ public final class Bench {
             }
             for (Processes.Role role : processes.roles) {
                 report.peakRssMib.put(role.name(), ProcSampler.statusKib(role.pid(), "VmHWM:") / 1024.0);
+                report.rssSplit.put(role.name(), String.format(java.util.Locale.ROOT, "%.0f / %.0f MiB",
+                        ProcSampler.statusKib(role.pid(), "RssAnon:") / 1024.0, ProcSampler.statusKib(role.pid(), "RssFile:") / 1024.0));
             }
             sampler.stop();
             report.sampler = sampler;

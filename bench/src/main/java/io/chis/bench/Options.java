@@ -47,7 +47,7 @@ record Options(
               --split                 one process per role (api, delivery, worker, scheduler) instead of one 'all' process
               --rate N                a phase at N sends per second on a fixed schedule (open loop)
               --max                   a phase at max throughput: --concurrency sends in flight, each sent when the previous answers
-                                      (default, without --rate or --max: --rate 1000 then --max; repeat them for several phases)
+                                      (default, without --rate or --max: --max then --rate 1000; phases run in the order given)
               --concurrency N         sends in flight in max mode (default 64)
               --duration 60s          how long to send (default 30s)
               --count N               stop after N sends instead (whichever comes first with --duration)
@@ -112,7 +112,7 @@ record Options(
             }
         }
         if (!sink.equals("netty") && !sink.equals("jdk")) throw new IllegalArgumentException("--sink is netty or jdk");
-        if (rates.isEmpty()) rates = List.of(1000, 0);
+        if (rates.isEmpty()) rates = List.of(0, 1000);
         if (rates.stream().anyMatch(r -> r < 0) || concurrency < 1) throw new IllegalArgumentException("--rate and --concurrency must be positive");
         List<String> jvmOptions = new ArrayList<>(jvm);
         return new Options(split, duration, count, List.copyOf(rates), concurrency, warmup, drain, ceilingDuration, ceilings, durable,

@@ -120,6 +120,12 @@ final class PhaseResult {
         return api.getTotalCount() == 0 ? Double.NaN : api.getValueAtPercentile(percentile) / 1000.0;
     }
 
+    /** CPU time over the load window per webhook handled, taking a webhook as half an accept and half a delivery. */
+    double cpuMicrosPerWebhook(double cpuPercent) {
+        double webhooks = (accepted + deliveredInWindow) / 2.0;
+        return webhooks == 0 ? Double.NaN : cpuPercent / 100 * loadSeconds * 1e6 / webhooks;
+    }
+
     double deliveredOverall() {
         return allDeliveredSeconds <= 0 ? 0 : delivered / allDeliveredSeconds;
     }

@@ -41,6 +41,7 @@ final class Report {
     final Map<String, Ceilings.SinkCeiling> sinkCeilings = new LinkedHashMap<>();
     final List<PhaseResult> phases = new ArrayList<>();
     final Map<String, Double> peakRssMib = new LinkedHashMap<>();
+    final Map<String, String> rssSplit = new LinkedHashMap<>();
     long unannounced;
     long sinkWithoutId;
     ProcSampler sampler;
@@ -141,11 +142,13 @@ final class Report {
         row(md, "API latency p50 / p99 (`POST /webhook/send`)", p -> String.format(Locale.ROOT, "%s / %s ms", ms(p.apiMs(50)), ms(p.apiMs(99))));
         row(md, "not accepted", p -> p.refused.isEmpty() && p.generatorSkipped == 0 ? "0"
                 : (p.refused.toString() + (p.generatorSkipped > 0 ? " + " + p.generatorSkipped + " skipped by the generator" : "")));
-        row(md, "**completeness**: accepted → reached the sink", p -> String.format(Locale.ROOT, "%,d → %,d, **%,d missing**", p.accepted, p.delivered, p.missing));
+        row(md, "**completeness**: accepted → reached the sink", p -> String.format(Locale.ROOT, "%,d → %,d, **%,d missing** (not delivered by the end of the drain)", p.accepted, p.delivered, p.missing));
         row(md, "duplicates (extra arrivals of an id / ids concerned)", p -> p.duplicates + " / " + p.duplicateIds);
         row(md, "runtime CPU (100% = one core)", p -> pct(p.runtimeCpuPercent));
         row(md, "PostgreSQL / Redis CPU", p -> pct(p.postgresCpuPercent) + " / " + pct(p.redisCpuPercent));
         row(md, "bench JVM CPU (generator + sink)", p -> pct(p.benchCpuPercent));
+        row(md, "CPU per webhook: runtime / PostgreSQL (µs; CPU time ÷ (accepted + delivered) / 2)", p -> String.format(Locale.ROOT,
+                "%.0f / %.0f", p.cpuMicrosPerWebhook(p.runtimeCpuPercent), p.cpuMicrosPerWebhook(p.postgresCpuPercent)));
         row(md, "runtime RSS, highest sample", p -> String.format(Locale.ROOT, "%.0f MiB", p.runtimeMaxRssMib));
         if (postgresCeiling != null) {
             row(md, "delivered/s ÷ PostgreSQL INSERT ceiling", p -> String.format(Locale.ROOT, "%.1f%%", 100 * p.deliveredPerSecond / postgresCeiling.insertsPerSecond()));
@@ -155,8 +158,10 @@ final class Report {
             row(md, "delivered/s ÷ sink request ceiling", p -> String.format(Locale.ROOT, "%.1f%%", 100 * p.deliveredPerSecond / sinkCeiling.requestsPerSecond()));
         }
         md.append('\n');
-        md.append(String.format(Locale.ROOT, "Runtime peak RSS (VmHWM): %s.%n%n", peakRssMib.entrySet().stream()
-                .map(e -> String.format(Locale.ROOT, "%s %.0f MiB", e.getKey(), e.getValue())).toList()));
+        md.append(String.format(Locale.ROOT, "Runtime peak RSS (VmHWM): %s; at the end, of which anonymous (heap, "
+                + "metaspace, code, stacks, direct buffers) / file-backed (the mapped jar and libraries): %s.%n%n",
+                peakRssMib.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.0f MiB", e.getKey(), e.getValue())).toList(),
+                rssSplit.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
         md.append("Completeness: every id that `POST /webhook/send` returned with 202 is looked up in the sink's record of ")
                 .append("`webhook-id` headers (the message id, README \"What the receiver gets\"). ");
         long duplicates = phases.stream().mapToLong(p -> p.duplicates).sum();
@@ -256,6 +261,8 @@ final class Report {
             {"duplicates", "duplicates"},
             {"runtime_cpu_pct", "runtime CPU %"},
             {"runtime_rss_mib", "runtime RSS MiB"},
+            {"runtime_cpu_us_per_webhook", "runtime CPU µs per webhook"},
+            {"postgres_cpu_us_per_webhook", "PostgreSQL CPU µs per webhook"},
     };
 
     private Properties figures() {
@@ -281,6 +288,8 @@ final class Report {
             f.setProperty(p.key + ".duplicates", String.valueOf(p.duplicates));
             f.setProperty(p.key + ".runtime_cpu_pct", fmt(p.runtimeCpuPercent));
             f.setProperty(p.key + ".runtime_rss_mib", fmt(p.runtimeMaxRssMib));
+            f.setProperty(p.key + ".runtime_cpu_us_per_webhook", fmt(p.cpuMicrosPerWebhook(p.runtimeCpuPercent)));
+            f.setProperty(p.key + ".postgres_cpu_us_per_webhook", fmt(p.cpuMicrosPerWebhook(p.postgresCpuPercent)));
         }
         return f;
     }

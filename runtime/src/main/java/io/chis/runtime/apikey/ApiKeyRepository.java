@@ -4,9 +4,12 @@ import io.chis.runtime.auth.AccountRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -19,7 +22,15 @@ public class ApiKeyRepository {
 
     public record ApiKey(UUID id, String name, String prefix, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {}
 
+    // Every send authenticates: a verified key is remembered briefly instead of read again. Revoking through this
+    // process forgets it at once; another api replica's revocation takes effect within VERIFIED_FOR.
+    static final Duration VERIFIED_FOR = Duration.ofSeconds(5);
+    private static final int MAX_VERIFIED = 10_000;
+
+    private record Verified(UUID keyId, UUID accountId, long untilNanos) {}
+
     private final DatabaseClient db;
+    private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
     public ApiKeyRepository(DatabaseClient db) {
         this.db = db;
@@ -55,18 +66,28 @@ public class ApiKeyRepository {
                 .bind("account", accountId)
                 .fetch()
                 .rowsUpdated()
-                .map(count -> count > 0);
+                .map(count -> count > 0)
+                .doOnNext(revoked -> verified.values().removeIf(v -> v.keyId().equals(keyId)));
     }
 
     /** The account owning an active key; empty for unknown or revoked keys. */
     public Mono<UUID> accountFor(String key) {
         byte[] hash = hash(key);
+        String cacheKey = Base64.getEncoder().encodeToString(hash);
+        Verified known = verified.get(cacheKey);
+        if (known != null && known.untilNanos() - System.nanoTime() > 0) return Mono.just(known.accountId());
         return db.sql("select id, account_id, last_used_at from api_keys where key_hash = :hash and revoked_at is null")
                 .bind("hash", hash)
                 .map(row -> new Object[] {row.get("id", UUID.class), row.get("account_id", UUID.class),
                         AccountRepository.instant(row, "last_used_at")})
                 .one()
-                .flatMap(found -> touch((UUID) found[0], (Instant) found[2]).thenReturn((UUID) found[1]));
+                .flatMap(found -> touch((UUID) found[0], (Instant) found[2]).thenReturn(found))
+                .map(found -> {
+                    if (verified.size() >= MAX_VERIFIED) verified.clear();
+                    verified.put(cacheKey, new Verified((UUID) found[0], (UUID) found[1],
+                            System.nanoTime() + VERIFIED_FOR.toNanos()));
+                    return (UUID) found[1];
+                });
     }
 
     // last_used_at is written at most once a minute per key, to keep sends free of a write per request.

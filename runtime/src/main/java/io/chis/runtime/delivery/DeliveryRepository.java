@@ -6,7 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import io.chis.runtime.support.GroupCommit;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -16,9 +20,12 @@ import reactor.core.publisher.Mono;
 @Repository
 public class DeliveryRepository {
 
-    /** A delivery a worker holds until {@code lock} is released or its lease runs out, with what it needs to send it. */
+    /**
+     * A delivery a worker holds until {@code lock} is released or its lease runs out, with what it needs to send it:
+     * also the account's signing secrets (current first, then the previous one while valid) for URL sends.
+     */
     public record Claimed(UUID id, UUID messageId, UUID accountId, String url, UUID endpointId, int attemptCount,
-            int retryBase, byte[] payload, UUID lock) {
+            int retryBase, byte[] payload, UUID lock, List<String> accountSecrets) {
 
         /** Failed attempts since the schedule last (re)started, counting the attempt about to be made. */
         public int attemptsSinceReplay() {
@@ -33,34 +40,64 @@ public class DeliveryRepository {
     public record Requeued(UUID id, UUID messageId) {}
 
     private final DatabaseClient db;
+    private final GroupCommit<Recording, Instant> recordings;
 
     public DeliveryRepository(DatabaseClient db) {
         this.db = db;
+        this.recordings = new GroupCommit<>(this::recordAll, 256, 4);
     }
 
     /**
-     * Takes a delivery for one attempt, if it is due and nobody holds it (or the holder's lease ran out). The
-     * condition makes duplicate stream entries harmless: only one claim wins, the rest find nothing.
+     * Takes deliveries for one attempt each, those that are due and free (nobody holds them, or the holder's lease
+     * ran out), in one statement for a whole batch read from the stream. The condition makes duplicate stream
+     * entries harmless: only one claim wins, the rest find nothing. Rows another transaction is writing are skipped
+     * rather than waited for (their stream entry comes again if they still need an attempt).
      */
-    public Mono<Claimed> claim(UUID id, Duration lease) {
+    public Flux<Claimed> claim(List<UUID> ids, Duration lease) {
         UUID lock = UUID.randomUUID();
+        // One statement (autocommit): the claims, the accounts' signing secrets, and the messages' roll-up status,
+        // which a claim always makes 'delivering' (MessageRepository.refreshStatus puts delivering first). Rows are
+        // locked in id order, so concurrent batches never deadlock.
         return db.sql("""
-                        update deliveries d
-                        set status = 'delivering', locked_until = now() + make_interval(secs => :lease),
-                            locked_by = :lock, updated_at = now()
-                        from messages m
-                        where d.id = :id and m.id = d.message_id
-                          and ((d.status in ('pending', 'retrying') and (d.next_attempt_at is null or d.next_attempt_at <= now()))
-                               or (d.status = 'delivering' and d.locked_until < now()))
-                        returning d.message_id, d.account_id, d.url, d.endpoint_id, d.attempt_count, d.retry_base, m.payload""")
-                .bind("id", id)
+                        with candidate as (
+                          select id from deliveries
+                          where id = any(:ids)
+                            and ((status in ('pending', 'retrying') and (next_attempt_at is null or next_attempt_at <= now()))
+                                 or (status = 'delivering' and locked_until < now()))
+                          order by id
+                          for update skip locked
+                        ), claimed as (
+                          update deliveries d
+                          set status = 'delivering', locked_until = now() + make_interval(secs => :lease),
+                              locked_by = :lock, updated_at = now()
+                          from candidate c, messages m left join signing_secrets s on s.account_id = m.account_id
+                          where d.id = c.id and m.id = d.message_id
+                          returning d.id, d.message_id, d.account_id, d.url, d.endpoint_id, d.attempt_count, d.retry_base,
+                                    m.payload, s.secret,
+                                    case when s.previous_valid_until > now() then s.previous_secret end as previous_secret
+                        ), rolling_up as (
+                          select id from messages
+                          where id in (select message_id from claimed) and status <> 'delivering'
+                          order by id
+                          for update
+                        ), rolled_up as (
+                          update messages m set status = 'delivering' from rolling_up r where m.id = r.id
+                        )
+                        select * from claimed""")
+                .bind("ids", ids.toArray(UUID[]::new))
                 .bind("lease", lease.toMillis() / 1000.0)
                 .bind("lock", lock)
-                .map(row -> new Claimed(id, row.get("message_id", UUID.class), row.get("account_id", UUID.class),
-                        row.get("url", String.class), row.get("endpoint_id", UUID.class),
+                .map(row -> new Claimed(row.get("id", UUID.class), row.get("message_id", UUID.class),
+                        row.get("account_id", UUID.class), row.get("url", String.class), row.get("endpoint_id", UUID.class),
                         row.get("attempt_count", Integer.class), row.get("retry_base", Integer.class),
-                        row.get("payload", byte[].class), lock))
-                .one();
+                        row.get("payload", byte[].class), lock,
+                        secrets(row.get("secret", String.class), row.get("previous_secret", String.class))))
+                .all();
+    }
+
+    private static List<String> secrets(String current, String previous) {
+        if (current == null) return List.of();
+        return previous == null ? List.of(current) : List.of(current, previous);
     }
 
     /** When a waiting delivery is due, if it is waiting for a later time (a stream entry that came early). */
@@ -76,35 +113,92 @@ public class DeliveryRepository {
     /**
      * Records the attempt and moves the delivery to {@code status} (retrying after {@code delay}), releasing the
      * claim. Returns when the next attempt is due (epoch for final states), or empty when the claim was lost.
+     * Attempts finishing together are written together (group commit), each caller answered after the commit.
      */
     public Mono<Instant> record(Claimed claimed, AttemptRecord attempt, String status, Duration delay) {
-        var update = db.sql("""
-                        update deliveries
-                        set status = :status, attempt_count = attempt_count + 1,
-                            next_attempt_at = case when :status = 'retrying' then now() + make_interval(secs => :delay) end,
-                            locked_until = null, locked_by = null, updated_at = now()
-                        where id = :id and status = 'delivering' and locked_by = :lock
-                        returning attempt_count, next_attempt_at""")
-                .bind("status", status)
-                .bind("delay", delay == null ? 0.0 : delay.toMillis() / 1000.0)
-                .bind("id", claimed.id())
-                .bind("lock", claimed.lock())
-                .map(row -> new Object[] {row.get("attempt_count", Integer.class), instant(row, "next_attempt_at")})
-                .one();
-        return update.flatMap(row -> {
-            var insert = db.sql("""
-                            insert into delivery_attempts (delivery_id, attempt, at, status_code, duration_ms, error, response_body)
-                            values (:delivery, :attempt, :at, :statusCode, :durationMs, :error, :body)""")
-                    .bind("delivery", claimed.id())
-                    .bind("attempt", row[0])
-                    .bind("at", OffsetDateTime.ofInstant(attempt.at(), ZoneOffset.UTC))
-                    .bind("durationMs", attempt.durationMs());
-            insert = attempt.statusCode() == null ? insert.bindNull("statusCode", Integer.class) : insert.bind("statusCode", attempt.statusCode());
-            insert = attempt.error() == null ? insert.bindNull("error", String.class) : insert.bind("error", attempt.error());
-            insert = attempt.responseBody() == null ? insert.bindNull("body", String.class) : insert.bind("body", attempt.responseBody());
-            Instant next = row[1] == null ? Instant.EPOCH : (Instant) row[1];
-            return insert.then().thenReturn(next);
-        });
+        return recordings.submit(new Recording(claimed, attempt, status, delay));
+    }
+
+    private record Recording(Claimed claimed, AttemptRecord attempt, String status, Duration delay) {}
+
+    // One statement for a batch of attempts: each delivery's new state, its attempt, and the roll-up status of their
+    // messages (as MessageRepository.refreshStatus computes it, with the deliveries' new statuses, which the other
+    // parts of the statement cannot see yet). Message rows are locked in id order, like the claim's.
+    private Mono<List<Instant>> recordAll(List<Recording> batch) {
+        int n = batch.size();
+        UUID[] ids = new UUID[n], locks = new UUID[n];
+        String[] statuses = new String[n], ats = new String[n], errors = new String[n], bodies = new String[n];
+        Double[] delays = new Double[n];
+        Integer[] codes = new Integer[n], hasBodies = new Integer[n];
+        Long[] durations = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Recording r = batch.get(i);
+            ids[i] = r.claimed().id();
+            locks[i] = r.claimed().lock();
+            statuses[i] = r.status();
+            delays[i] = r.delay() == null ? 0.0 : r.delay().toMillis() / 1000.0;
+            ats[i] = r.attempt().at().toString();
+            codes[i] = r.attempt().statusCode() == null ? 0 : r.attempt().statusCode();
+            durations[i] = r.attempt().durationMs();
+            errors[i] = r.attempt().error() == null ? "" : r.attempt().error();
+            bodies[i] = r.attempt().responseBody() == null ? "" : r.attempt().responseBody();
+            hasBodies[i] = r.attempt().responseBody() == null ? 0 : 1;
+        }
+        return db.sql("""
+                        with input as (
+                          select * from unnest(:ids::uuid[], :locks::uuid[], :statuses::text[], :delays::float8[], :ats::text[],
+                                               :codes::int[], :durations::int8[], :errors::text[], :bodies::text[], :hasBodies::int[])
+                                 as t(id, lock, status, delay, at, status_code, duration_ms, error, body, has_body)
+                        ), recorded as (
+                          update deliveries d
+                          set status = i.status, attempt_count = d.attempt_count + 1,
+                              next_attempt_at = case when i.status = 'retrying' then now() + make_interval(secs => i.delay) end,
+                              locked_until = null, locked_by = null, updated_at = now()
+                          from input i
+                          where d.id = i.id and d.status = 'delivering' and d.locked_by = i.lock
+                          returning d.id, d.message_id, d.attempt_count, d.next_attempt_at, i.status
+                        ), attempt as (
+                          insert into delivery_attempts (delivery_id, attempt, at, status_code, duration_ms, error, response_body)
+                          select r.id, r.attempt_count, i.at::timestamptz, nullif(i.status_code, 0), i.duration_ms,
+                                 nullif(i.error, ''), case when i.has_body = 1 then i.body end
+                          from recorded r join input i on i.id = r.id
+                        ), rolling_up as (
+                          select id from messages where id in (select message_id from recorded) order by id for update
+                        ), rolled_up as (
+                          update messages m set status = s.status from (
+                            select x.message_id,
+                                   case
+                                     when bool_or(x.status = 'delivering') then 'delivering'
+                                     when bool_or(x.status = 'retrying') then 'retrying'
+                                     when bool_or(x.status = 'pending') then 'pending'
+                                     when bool_and(x.status = 'delivered') then 'delivered'
+                                     else 'dead'
+                                   end as status
+                            from (select d.message_id, coalesce(r.status, d.status) as status
+                                  from deliveries d left join recorded r on r.id = d.id
+                                  where d.message_id in (select id from rolling_up)) x
+                            group by x.message_id
+                          ) s
+                          where m.id = s.message_id and m.status <> s.status
+                        )
+                        select id, next_attempt_at from recorded""")
+                .bind("ids", ids)
+                .bind("locks", locks)
+                .bind("statuses", statuses)
+                .bind("delays", delays)
+                .bind("ats", ats)
+                .bind("codes", codes)
+                .bind("durations", durations)
+                .bind("errors", errors)
+                .bind("bodies", bodies)
+                .bind("hasBodies", hasBodies)
+                .map(row -> {
+                    Instant next = instant(row, "next_attempt_at");
+                    return Map.entry(row.get("id", UUID.class), next == null ? Instant.EPOCH : next);
+                })
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .map(recorded -> Arrays.stream(ids).map(recorded::get).toList());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.chis.runtime.message;
 import io.chis.runtime.message.MessageRepository.Cursor;
 import io.chis.runtime.message.MessageRepository.Submitted;
 import io.chis.runtime.queue.DeliveryQueue;
+import io.chis.runtime.support.GroupCommit;
 import io.grpc.Status;
 import java.util.List;
 import java.util.UUID;
@@ -32,28 +33,35 @@ public class MessageService {
     private final MessageRepository messages;
     private final DeliveryQueue queue;
     private final TransactionalOperator tx;
+    // Messages without an idempotency key are inserted by group commit: 202 still waits for their own commit.
+    private final GroupCommit<MessageRepository.NewMessage, Boolean> inserts;
 
     public MessageService(MessageRepository messages, DeliveryQueue queue, TransactionalOperator tx) {
         this.messages = messages;
         this.queue = queue;
         this.tx = tx;
+        // at most 4 inserts at once, leaving the pool's other connections to the workers
+        this.inserts = new GroupCommit<>(batch -> messages.insertAll(batch).thenReturn(List.<Boolean>of()), 256, 4);
     }
 
     public Mono<Submitted> submit(UUID accountId, String eventType, byte[] payload, String idempotencyKey,
             List<Target> targets) {
         UUID messageId = UUID.randomUUID();
         List<UUID> deliveryIds = targets.stream().map(t -> UUID.randomUUID()).toList();
-        Mono<Void> expire = idempotencyKey == null ? Mono.empty() : messages.expireIdempotencyKey(accountId, idempotencyKey);
-        Mono<Submitted> stored = expire
-                .then(messages.insert(messageId, accountId, eventType, payload, idempotencyKey))
-                .flatMap(id -> reactor.core.publisher.Flux.range(0, targets.size())
-                        .concatMap(i -> messages.insertDelivery(deliveryIds.get(i), id, accountId,
-                                targets.get(i).url(), targets.get(i).endpointId()))
-                        .then(targets.isEmpty() ? messages.markDelivered(id) : Mono.empty())
-                        .then(Mono.just(new Submitted(id, targets.isEmpty() ? MessageStatus.DELIVERED : MessageStatus.PENDING,
-                                targets.size(), false))))
-                .switchIfEmpty(Mono.defer(() -> messages.findByIdempotencyKey(accountId, idempotencyKey)))
-                .as(tx::transactional);
+        List<String> urls = targets.stream().map(Target::url).toList();
+        List<UUID> endpointIds = targets.stream().map(Target::endpointId).toList();
+        Submitted accepted = new Submitted(messageId, targets.isEmpty() ? MessageStatus.DELIVERED : MessageStatus.PENDING,
+                targets.size(), false);
+        // Without an idempotency key the message joins the next group commit; with one, an expired key is freed first.
+        Mono<Submitted> stored = idempotencyKey == null
+                ? inserts.submit(new MessageRepository.NewMessage(messageId, accountId, eventType, payload, deliveryIds, urls,
+                        endpointIds)).thenReturn(accepted)
+                : messages.expireIdempotencyKey(accountId, idempotencyKey)
+                        .then(messages.insert(messageId, accountId, eventType, payload, idempotencyKey, deliveryIds, urls,
+                                endpointIds))
+                        .map(id -> accepted)
+                        .switchIfEmpty(Mono.defer(() -> messages.findByIdempotencyKey(accountId, idempotencyKey)))
+                        .as(tx::transactional);
         return stored.flatMap(submitted -> submitted.duplicate()
                 ? Mono.just(submitted)
                 : enqueueAfterCommit(deliveryIds).thenReturn(submitted));

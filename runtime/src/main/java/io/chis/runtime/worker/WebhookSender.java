@@ -15,7 +15,6 @@ import io.chis.runtime.policy.PolicyRepository;
 import io.chis.runtime.queue.RetryQueue;
 import io.chis.runtime.ratelimit.EndpointRateLimiter.Permit;
 import io.chis.runtime.ratelimit.EndpointRateLimiter;
-import io.chis.runtime.signing.SigningSecretRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,7 +48,6 @@ public class WebhookSender {
 
     private final DeliveryRepository deliveries;
     private final MessageRepository messages;
-    private final SigningSecretRepository signingSecrets;
     private final RetryQueue retries;
     private final WebhookClient client;
     private final TransactionalOperator tx;
@@ -65,7 +63,7 @@ public class WebhookSender {
     private final Counter deadLettered;
     private final DistributionSummary duration;
 
-    public WebhookSender(DeliveryRepository deliveries, MessageRepository messages, SigningSecretRepository signingSecrets,
+    public WebhookSender(DeliveryRepository deliveries, MessageRepository messages,
             EndpointRepository endpoints, PolicyRepository policies, RetryQueue retries, WebhookClient client,
             TransactionalOperator tx, ChisSettings settings, EndpointRateLimiter rateLimiter, MeterRegistry registry) {
         this.rateLimiter = rateLimiter;
@@ -73,7 +71,6 @@ public class WebhookSender {
         this.endpoints = endpoints;
         this.policies = policies;
         this.messages = messages;
-        this.signingSecrets = signingSecrets;
         this.retries = retries;
         this.client = client;
         this.tx = tx;
@@ -99,16 +96,18 @@ public class WebhookSender {
                 .register(registry);
     }
 
+    /** Claims a batch of deliveries at once (see {@link DeliveryRepository#claim}); the map holds those won. */
+    public Mono<Map<UUID, Claimed>> claim(List<UUID> deliveryIds) {
+        return deliveries.claim(deliveryIds, settings.lease()).collectMap(Claimed::id);
+    }
+
     /**
-     * Makes the delivery's next attempt if it is due and free. A delivery that is not (a duplicate stream entry,
-     * one already finished, one another worker holds) is left alone; one that came early is put back in the
-     * sorted set for its due time.
+     * Makes the delivery's next attempt if this worker claimed it. A delivery that was not claimed (a duplicate
+     * stream entry, one already finished, one another worker holds) is left alone; one that came early is put back
+     * in the sorted set for its due time.
      */
-    public Mono<Void> send(UUID deliveryId) {
-        return deliveries.claim(deliveryId, settings.lease())
-                .flatMap(claimed -> messages.refreshStatus(claimed.messageId()).thenReturn(claimed))
-                .as(tx::transactional)
-                .flatMap(this::attempt)
+    public Mono<Void> send(UUID deliveryId, Claimed claimed) {
+        return (claimed == null ? Mono.<Boolean>empty() : attempt(claimed))
                 .switchIfEmpty(Mono.defer(() -> deliveries.dueLater(deliveryId)
                         .flatMap(due -> retries.schedule(deliveryId, due))
                         .then(Mono.empty())))
@@ -159,10 +158,8 @@ public class WebhookSender {
     }
 
     private Mono<Target> target(Claimed delivery) {
-        Mono<Target> account = signingSecrets.find(delivery.accountId())
-                .map(s -> secrets(s.secret(), s.previousSecret()))
-                .defaultIfEmpty(List.of())
-                .flatMap(secrets -> policy(null).map(policy -> new Target(secrets, Map.of(), policy, null)));
+        Mono<Target> account = Mono.defer(() -> policy(null)
+                .map(policy -> new Target(delivery.accountSecrets(), Map.of(), policy, null)));
         if (delivery.endpointId() == null) return account;
         // a deleted endpoint's pending deliveries fall back to the account's secret and the default policy
         return endpoints.findById(delivery.endpointId())
@@ -220,13 +217,14 @@ public class WebhookSender {
             case NextStep.DeadLetter d -> status = MessageStatus.DEAD;
         }
         var attempt = new AttemptRecord(at, outcome.statusCode(), durationMs, outcome.error(), result.body());
-        // 410 Gone from an endpoint disables it: the receiver said it no longer wants these webhooks
-        Mono<Void> disable = target.endpointId() != null && Integer.valueOf(410).equals(outcome.statusCode())
-                ? endpoints.disable(target.endpointId(), "HTTP 410 Gone from " + delivery.url() + " at " + at)
-                : Mono.empty();
-        return deliveries.record(delivery, attempt, status, delay)
-                .flatMap(next -> disable.then(messages.refreshStatus(delivery.messageId())).thenReturn(next))
-                .as(tx::transactional)
+        Mono<Instant> recorded = deliveries.record(delivery, attempt, status, delay);
+        // 410 Gone from an endpoint disables it: the receiver said it no longer wants these webhooks (should this
+        // write fail, the endpoint's next delivery meets the 410 again and disables it then)
+        if (target.endpointId() != null && Integer.valueOf(410).equals(outcome.statusCode())) {
+            recorded = recorded.flatMap(next -> endpoints.disable(target.endpointId(),
+                    "HTTP 410 Gone from " + delivery.url() + " at " + at).thenReturn(next));
+        }
+        return recorded
                 .flatMap(next -> {
                     duration.record(durationMs);
                     switch (status) {

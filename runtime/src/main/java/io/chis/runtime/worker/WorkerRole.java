@@ -6,6 +6,7 @@ import static io.chis.runtime.queue.DeliveryQueue.STREAM;
 
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DeliverySettings;
+import io.chis.runtime.delivery.DeliveryRepository.Claimed;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
@@ -23,7 +24,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +55,7 @@ public class WorkerRole implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(WorkerRole.class);
     private static final Duration READ_BLOCK = Duration.ofSeconds(1);
     private static final String SCAN_DONE = "0-0";
+    private static final int BATCH_GATHER = 16;
 
     private final RedisClient redisClient;
     private final StatefulRedisConnection<String, String> shared;
@@ -129,6 +135,11 @@ public class WorkerRole implements SmartLifecycle {
             try {
                 if (!slots.tryAcquire(200, TimeUnit.MILLISECONDS)) continue;
                 free = 1 + slots.drainPermits();
+                // While attempts are finishing, gather their slots a moment longer: one claim serves a bigger batch.
+                if (free < BATCH_GATHER && inFlight.get() > 0) {
+                    Thread.sleep(1);
+                    free += slots.drainPermits();
+                }
                 RedisCommands<String, String> redis = connection();
                 List<StreamMessage<String, String>> batch = new ArrayList<>();
                 if (System.nanoTime() - nextClaim >= 0) {
@@ -147,10 +158,8 @@ public class WorkerRole implements SmartLifecycle {
                     if (read != null) batch.addAll(read);
                 }
                 redisRecovered();
-                for (StreamMessage<String, String> entry : batch) {
-                    free--;
-                    dispatch(entry);
-                }
+                free -= batch.size();
+                dispatch(batch);
             } catch (RedisCommandExecutionException e) {
                 if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
                     createGroup();
@@ -168,9 +177,24 @@ public class WorkerRole implements SmartLifecycle {
         }
     }
 
-    private void dispatch(StreamMessage<String, String> entry) {
-        UUID deliveryId = deliveryId(entry);
-        Mono<Void> work = deliveryId == null ? Mono.empty() : sender.send(deliveryId);
+    /** Claims the batch's deliveries in one statement, then makes and acknowledges each attempt on its own. */
+    private void dispatch(List<StreamMessage<String, String>> batch) {
+        if (batch.isEmpty()) return;
+        List<UUID> entryIds = new ArrayList<>(batch.size());
+        for (StreamMessage<String, String> entry : batch) entryIds.add(deliveryId(entry));
+        List<UUID> ids = entryIds.stream().filter(Objects::nonNull).distinct().toList();
+        Mono<Map<UUID, Claimed>> claims = ids.isEmpty() ? Mono.just(Map.of()) : sender.claim(ids).cache();
+        Set<UUID> taken = new HashSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            UUID id = entryIds.get(i);
+            // a second entry for the same delivery in this batch must not attempt it again
+            dispatch(batch.get(i), id, id != null && taken.add(id) ? claims : Mono.just(Map.of()));
+        }
+    }
+
+    private void dispatch(StreamMessage<String, String> entry, UUID deliveryId, Mono<Map<UUID, Claimed>> claims) {
+        Mono<Void> work = deliveryId == null ? Mono.empty()
+                : claims.flatMap(claimed -> sender.send(deliveryId, claimed.get(deliveryId)));
         inFlight.incrementAndGet();
         work.then(Mono.defer(() -> acknowledge(entry.getId())))
                 .onErrorResume(e -> {
@@ -188,8 +212,8 @@ public class WorkerRole implements SmartLifecycle {
     }
 
     private Mono<Void> acknowledge(String entryId) {
-        return shared.reactive().xack(STREAM, GROUP, entryId)
-                .then(shared.reactive().xdel(STREAM, entryId))
+        // both in one pipelined write rather than one after the other's answer
+        return Mono.when(shared.reactive().xack(STREAM, GROUP, entryId), shared.reactive().xdel(STREAM, entryId))
                 .onErrorResume(e -> {
                     log.debug("Acknowledging stream entry {} failed ({}); a later claim finds it done", entryId, e.toString());
                     return Mono.empty();

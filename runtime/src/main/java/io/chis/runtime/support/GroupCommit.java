@@ -1,0 +1,73 @@
+package io.chis.runtime.support;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * Group commit for single-row writes: an item is written at once when a writer is free, and items arriving while
+ * {@code maxInFlight} writes are under way wait and go together in the next one (at most {@code maxBatch} each).
+ * A caller's Mono completes only after the write holding its item has committed, with that item's result (empty
+ * for a null result), so nothing is acknowledged early; under load one statement and one WAL flush serve many items.
+ *
+ * @param <T> what is written
+ * @param <R> the result for one item
+ */
+public final class GroupCommit<T, R> {
+
+    private record Waiting<T, R>(T item, MonoSink<R> sink) {}
+
+    private final Function<List<T>, Mono<List<R>>> write;
+    private final int maxBatch;
+    private final int maxInFlight;
+    private final ArrayDeque<Waiting<T, R>> queue = new ArrayDeque<>();
+    private int inFlight;
+
+    /** @param write writes a batch in one statement and returns one result per item, in order (null for none) */
+    public GroupCommit(Function<List<T>, Mono<List<R>>> write, int maxBatch, int maxInFlight) {
+        this.write = write;
+        this.maxBatch = maxBatch;
+        this.maxInFlight = maxInFlight;
+    }
+
+    public Mono<R> submit(T item) {
+        return Mono.create(sink -> {
+            synchronized (this) {
+                queue.add(new Waiting<>(item, sink));
+            }
+            flush();
+        });
+    }
+
+    private void flush() {
+        List<Waiting<T, R>> batch;
+        synchronized (this) {
+            if (inFlight >= maxInFlight || queue.isEmpty()) return;
+            inFlight++;
+            batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+            while (!queue.isEmpty() && batch.size() < maxBatch) batch.add(queue.poll());
+        }
+        Mono<List<R>> written;
+        try {
+            written = write.apply(batch.stream().map(Waiting::item).toList());
+        } catch (RuntimeException e) {
+            written = Mono.error(e);
+        }
+        written.doFinally(signal -> {
+                    synchronized (this) {
+                        inFlight--;
+                    }
+                    flush();
+                })
+                .subscribe(results -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        R result = i < results.size() ? results.get(i) : null;
+                        if (result == null) batch.get(i).sink().success();
+                        else batch.get(i).sink().success(result);
+                    }
+                }, error -> batch.forEach(w -> w.sink().error(error)));
+    }
+}

@@ -76,10 +76,13 @@ class EndpointPacingTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() >= messages);
             List<Receiver.Request> arrivals = receiver.requests();
             assertThat(arrivals).as("every message once").hasSize(messages);
-            // No perSecond + 1 attempts inside one second (50 ms of slack for timers and loopback).
-            for (int i = 0; i + perSecond < arrivals.size(); i++) {
-                long spanMs = (arrivals.get(i + perSecond).arrivedNanos() - arrivals.get(i).arrivedNanos()) / 1_000_000;
-                assertThat(spanMs).as("attempts %d..%d", i, i + perSecond).isGreaterThanOrEqualTo(950);
+            // On average no faster than the limit...
+            long totalMs = (arrivals.getLast().arrivedNanos() - arrivals.getFirst().arrivedNanos()) / 1_000_000;
+            assertThat(totalMs).as("20 attempts at 5/s").isGreaterThanOrEqualTo((messages - 1) * 1000L / perSecond * 95 / 100);
+            // ...and never a burst: at most one attempt over the limit in any second (one may be sent late on a busy machine)
+            for (int i = 0; i + perSecond + 1 < arrivals.size(); i++) {
+                long spanMs = (arrivals.get(i + perSecond + 1).arrivedNanos() - arrivals.get(i).arrivedNanos()) / 1_000_000;
+                assertThat(spanMs).as("attempts %d..%d", i, i + perSecond + 1).isGreaterThanOrEqualTo(1000);
             }
             assertThat(delivered(runtime) - firstWorkerBefore).as("the first worker delivered some").isPositive();
             assertThat(delivered(secondWorker) - secondWorkerBefore).as("the second worker delivered some").isPositive();

@@ -8,10 +8,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
 /**
- * Group commit for single-row writes: an item is written at once when a writer is free, and items arriving while
- * {@code maxInFlight} writes are under way wait and go together in the next one (at most {@code maxBatch} each).
- * A caller's Mono completes only after the write holding its item has committed, with that item's result (empty
- * for a null result), so nothing is acknowledged early; under load one statement and one WAL flush serve many items.
+ * Group commit for one-item writes (PostgreSQL rows, Redis acknowledgements): an item is written at once when a
+ * writer is free, and items arriving while {@code maxInFlight} writes are under way wait and go together in the next
+ * one (at most {@code maxBatch} each). No timer: an idle system adds no delay. A caller's Mono completes only after
+ * the write holding its item has finished, with that item's result (empty for a null result), so nothing is
+ * acknowledged early; under load one statement (and one WAL flush) serves many items.
  *
  * @param <T> what is written
  * @param <R> the result for one item
@@ -56,7 +57,7 @@ public final class GroupCommit<T, R> {
         } catch (RuntimeException e) {
             written = Mono.error(e);
         }
-        written.doFinally(signal -> {
+        written.defaultIfEmpty(List.of()).doFinally(signal -> {
                     synchronized (this) {
                         inFlight--;
                     }

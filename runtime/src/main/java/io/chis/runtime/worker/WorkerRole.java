@@ -7,6 +7,7 @@ import static io.chis.runtime.queue.DeliveryQueue.STREAM;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DeliverySettings;
 import io.chis.runtime.delivery.DeliveryRepository.Claimed;
+import io.chis.runtime.support.GroupCommit;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
@@ -66,6 +67,7 @@ public class WorkerRole implements SmartLifecycle {
     private final Consumer<String> consumer;
     private final Duration claimEvery;
     private final Sinks.Empty<Void> abandon = Sinks.empty();
+    private final GroupCommit<String, Boolean> acknowledgements = new GroupCommit<>(this::acknowledgeAll, 256, 2);
 
     private volatile boolean running;
     private Thread reader;
@@ -212,13 +214,19 @@ public class WorkerRole implements SmartLifecycle {
     }
 
     private Mono<Void> acknowledge(String entryId) {
-        // both in one pipelined write rather than one after the other's answer
-        return Mono.when(shared.reactive().xack(STREAM, GROUP, entryId), shared.reactive().xdel(STREAM, entryId))
+        return acknowledgements.submit(entryId)
                 .onErrorResume(e -> {
                     log.debug("Acknowledging stream entry {} failed ({}); a later claim finds it done", entryId, e.toString());
                     return Mono.empty();
                 })
                 .then();
+    }
+
+    // Entries finished together are acknowledged together: one XACK and one XDEL, pipelined, for the lot.
+    private Mono<List<Boolean>> acknowledgeAll(List<String> entryIds) {
+        String[] ids = entryIds.toArray(String[]::new);
+        return Mono.when(shared.reactive().xack(STREAM, GROUP, ids), shared.reactive().xdel(STREAM, ids))
+                .thenReturn(List.of());
     }
 
     private static UUID deliveryId(StreamMessage<String, String> entry) {

@@ -1,0 +1,58 @@
+package io.chis.runtime.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+class GroupCommitTest {
+
+    @Test
+    void writesAtOnceWhenFreeAndBatchesWhatArrivesMeanwhile() {
+        List<List<Integer>> writes = new ArrayList<>();
+        Sinks.One<Void> firstDone = Sinks.one();
+        GroupCommit<Integer, String> commits = new GroupCommit<>(batch -> {
+            writes.add(batch);
+            Mono<Void> gate = writes.size() == 1 ? firstDone.asMono() : Mono.empty();
+            return gate.thenReturn(batch.stream().map(i -> "r" + i).toList());
+        }, 10, 1);
+
+        List<String> results = new ArrayList<>();
+        commits.submit(1).subscribe(results::add);
+        commits.submit(2).subscribe(results::add);
+        commits.submit(3).subscribe(results::add);
+        assertThat(writes).containsExactly(List.of(1));
+        assertThat(results).isEmpty(); // nobody is answered before their write has finished
+
+        firstDone.tryEmitEmpty();
+        assertThat(writes).containsExactly(List.of(1), List.of(2, 3));
+        assertThat(results).containsExactly("r1", "r2", "r3");
+    }
+
+    @Test
+    void nullResultsCompleteEmptyAndErrorsReachEveryItemOfTheBatch() {
+        GroupCommit<Integer, String> emptyResults = new GroupCommit<>(batch -> Mono.just(java.util.Arrays.asList((String) null)), 10, 2);
+        StepVerifier.create(emptyResults.submit(1)).verifyComplete();
+
+        GroupCommit<Integer, String> failing = new GroupCommit<>(batch -> Mono.error(new IllegalStateException("down")), 10, 2);
+        StepVerifier.create(failing.submit(1)).expectErrorMessage("down").verify();
+        StepVerifier.create(failing.submit(2)).expectErrorMessage("down").verify();
+    }
+
+    @Test
+    void splitsBatchesAtTheLimit() {
+        List<List<Integer>> writes = new ArrayList<>();
+        Sinks.One<Void> firstDone = Sinks.one();
+        GroupCommit<Integer, Integer> commits = new GroupCommit<>(batch -> {
+            writes.add(batch);
+            return (writes.size() == 1 ? firstDone.asMono() : Mono.<Void>empty()).thenReturn(batch);
+        }, 2, 1);
+        for (int i = 1; i <= 5; i++) commits.submit(i).subscribe();
+        firstDone.tryEmitEmpty();
+        assertThat(writes).containsExactly(List.of(1), List.of(2, 3), List.of(4, 5));
+    }
+}

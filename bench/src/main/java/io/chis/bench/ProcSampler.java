@@ -17,12 +17,12 @@ final class ProcSampler {
 
     static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux (getconf CLK_TCK)
 
-    /** A named set of processes: the roots, with their descendants if asked, whose command name is {@code comm} (any if null). */
+    /** A named set of processes: the roots, with their descendants if asked, whose command name starts with {@code comm} (any if null). */
     record Group(String name, List<Long> roots, boolean descendants, String comm) {
 
         boolean contains(long pid, Map<Long, String[]> stats) {
             String[] f = stats.get(pid);
-            if (f == null || (comm != null && !comm.equals(f[1]))) return false;
+            if (f == null || (comm != null && !f[1].startsWith(comm))) return false;
             long p = pid;
             for (int depth = 0; depth < 32 && p > 1; depth++) {
                 if (roots.contains(p)) return true;

@@ -83,6 +83,8 @@ final class Processes implements AutoCloseable {
         command.add(java);
         command.addAll(options.jvmOptions());
         if (options.jfr() && serve) {
+            command.add("-XX:+UnlockDiagnosticVMOptions");
+            command.add("-XX:+DebugNonSafepoints"); // samples attributed to the right line, not the nearest safepoint
             command.add("-XX:FlightRecorderOptions=stackdepth=256");
             command.add("-XX:StartFlightRecording=filename=" + runDir.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
         }

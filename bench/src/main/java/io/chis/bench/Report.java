@@ -117,7 +117,8 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# Chis benchmark: ").append(options.name()).append("\n\n");
         if (options.label() != null) md.append("**").append(options.label()).append("**. ");
-        md.append(date).append(", commit `").append(git("rev-parse", "--short", "HEAD")).append('`');
+        md.append(date).append(", commit `").append(git("rev-parse", "--short", "HEAD")).append("`, runtime `")
+                .append(options.runtimeJar()).append('`');
         String dirty = git("status", "--porcelain", "--", "runtime", "proto");
         if (!dirty.isBlank()) md.append(" (with uncommitted runtime changes)");
         md.append(". Command: `make bench ARGS=\"").append(String.join(" ", argsEcho())).append("\"`.\n\n");
@@ -234,9 +235,10 @@ final class Report {
     }
 
     private void beforeAfter(StringBuilder md, Properties baseline) {
-        md.append("## Before / after\n\nBaseline: ").append(baseline.getProperty("label", "?")).append(", ")
-                .append(baseline.getProperty("date", "?")).append(", commit `").append(baseline.getProperty("commit", "?"))
-                .append("` (`bench/results/baseline.md`).\n\n");
+        md.append("## Before / after\n\nThe baseline run (`bench/results/baseline.md`): ").append(baseline.getProperty("label", "?"))
+                .append("; ").append(baseline.getProperty("date", "?")).append(", runtime `")
+                .append(baseline.getProperty("runtime_jar", "?")).append("`, load average before ")
+                .append(baseline.getProperty("load_before", "?")).append(".\n\n");
         md.append("| phase | figure | baseline | this run |\n|---|---|---|---|\n");
         Properties now = figures();
         for (PhaseResult p : phases) {
@@ -273,6 +275,7 @@ final class Report {
         f.setProperty("mode", options.split() ? "split" : "all");
         f.setProperty("machine", machine.describe());
         f.setProperty("load_before", loadBefore);
+        f.setProperty("runtime_jar", options.runtimeJar().toString());
         if (postgresCeiling != null) f.setProperty("postgres_inserts_per_s", fmt(postgresCeiling.insertsPerSecond()));
         sinkCeilings.forEach((k, v) -> f.setProperty("sink_" + k + "_requests_per_s", fmt(v.requestsPerSecond())));
         for (PhaseResult p : phases) {
@@ -306,7 +309,9 @@ final class Report {
         for (PhaseResult p : phases) {
             double offset = (p.startNanos - origin) / 1e9;
             spans.add(new double[] {offset, offset + p.loadSeconds});
+            // whole seconds of the load window only: the last, partial one would show as a dip
             for (PhaseResult.Second s : p.seconds) {
+                if (s.second() >= (int) p.loadSeconds) break;
                 double x = offset + s.second() + 0.5;
                 accepted.add(x, s.accepted());
                 delivered.add(x, s.delivered());
@@ -315,8 +320,7 @@ final class Report {
                 if (!Double.isNaN(s.apiP99Ms())) api99.add(x, Math.max(0.1, s.apiP99Ms()));
             }
             // break the lines between phases
-            accepted.add(offset + p.seconds.size() + 0.9, null);
-            delivered.add(offset + p.seconds.size() + 0.9, null);
+            for (XYSeries series : List.of(accepted, delivered, p50, p99, api99)) series.add(offset + p.loadSeconds + 0.5, null);
         }
         throughput.addSeries(accepted);
         throughput.addSeries(delivered);
@@ -327,6 +331,8 @@ final class Report {
                 new Color(0x1f77b4), new Color(0x2ca02c)));
         LogAxis logAxis = new LogAxis("latency, ms (log)");
         logAxis.setSmallestValue(0.1);
+        logAxis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0)); // a tick at each power of ten
+        logAxis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
         XYPlot bottom = new XYPlot(latency, null, logAxis, renderer(new Color(0xff7f0e), new Color(0xd62728), new Color(0x9467bd)));
         for (XYPlot sub : List.of(top, bottom)) {
             for (double[] span : spans) {

@@ -65,6 +65,8 @@ final class Report {
         Files.createDirectories(options.resultsDir());
         Properties figures = figures();
         Properties baseline = options.baseline() ? null : load(options.resultsDir().resolve("baseline.properties"));
+        // a baseline of the other mode (all roles in one process, or split) is no comparison
+        if (baseline != null && !baseline.getProperty("mode", "").equals(options.split() ? "split" : "all")) baseline = null;
         Files.writeString(markdownPath(), markdown(baseline));
         plot(pngPath());
         java.io.StringWriter text = new java.io.StringWriter();
@@ -92,6 +94,10 @@ final class Report {
                     p.key, p.acceptedPerSecond, p.deliveredPerSecond, p.latencyMs(99), p.missing, p.duplicates));
         }
         line.append(String.format(Locale.ROOT, " runtime RSS peak %.0f MiB", peakRss()));
+        if (peakRssMib.size() > 1) {
+            line.append(String.format(Locale.ROOT, " (%d processes, the largest %.0f MiB)", peakRssMib.size(),
+                    peakRssMib.values().stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+        }
         PhaseResult best = best();
         if (best != null && postgresCeiling != null) {
             line.append(String.format(Locale.ROOT, "; %.1f%% of the PostgreSQL INSERT ceiling (%,.0f/s)",

@@ -12,14 +12,16 @@ import reactor.core.publisher.MonoSink;
  * writer is free, and items arriving while {@code maxInFlight} writes are under way wait and go together in the next
  * one (at most {@code maxBatch} each). No timer: an idle system adds no delay. A caller's Mono completes only after
  * the write holding its item has finished, with that item's result (empty for a null result), so nothing is
- * acknowledged early; under load one statement (and one WAL flush) serves many items.
+ * acknowledged early; under load one statement (and one WAL flush) serves many items. The write must be all or
+ * nothing (one statement): when a batch fails, its items are written again one by one, so one bad item (say, a
+ * delivery to an endpoint deleted meanwhile) fails alone instead of taking its neighbours with it.
  *
  * @param <T> what is written
  * @param <R> the result for one item
  */
 public final class GroupCommit<T, R> {
 
-    private record Waiting<T, R>(T item, MonoSink<R> sink) {}
+    private record Waiting<T, R>(T item, MonoSink<R> sink, boolean alone) {}
 
     private final Function<List<T>, Mono<List<R>>> write;
     private final int maxBatch;
@@ -37,19 +39,29 @@ public final class GroupCommit<T, R> {
     public Mono<R> submit(T item) {
         return Mono.create(sink -> {
             synchronized (this) {
-                queue.add(new Waiting<>(item, sink));
+                queue.add(new Waiting<>(item, sink, false));
             }
             flush();
         });
     }
 
     private void flush() {
+        while (startWrite()) {
+            // as many writes as may run at once
+        }
+    }
+
+    /** Starts the next write if a writer is free and items wait; false when it did not. */
+    private boolean startWrite() {
         List<Waiting<T, R>> batch;
         synchronized (this) {
-            if (inFlight >= maxInFlight || queue.isEmpty()) return;
+            if (inFlight >= maxInFlight || queue.isEmpty()) return false;
             inFlight++;
             batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
-            while (!queue.isEmpty() && batch.size() < maxBatch) batch.add(queue.poll());
+            batch.add(queue.poll());
+            while (!batch.getFirst().alone() && !queue.isEmpty() && !queue.peek().alone() && batch.size() < maxBatch) {
+                batch.add(queue.poll());
+            }
         }
         Mono<List<R>> written;
         try {
@@ -57,7 +69,16 @@ public final class GroupCommit<T, R> {
         } catch (RuntimeException e) {
             written = Mono.error(e);
         }
-        written.defaultIfEmpty(List.of()).doFinally(signal -> {
+        written.defaultIfEmpty(List.of())
+                .onErrorResume(error -> batch.size() > 1, error -> {
+                    synchronized (this) {
+                        for (int i = batch.size() - 1; i >= 0; i--) {
+                            queue.addFirst(new Waiting<>(batch.get(i).item(), batch.get(i).sink(), true));
+                        }
+                    }
+                    return Mono.empty();
+                })
+                .doFinally(signal -> {
                     synchronized (this) {
                         inFlight--;
                     }
@@ -70,5 +91,6 @@ public final class GroupCommit<T, R> {
                         else batch.get(i).sink().success(result);
                     }
                 }, error -> batch.forEach(w -> w.sink().error(error)));
+        return true;
     }
 }

@@ -55,4 +55,25 @@ class GroupCommitTest {
         firstDone.tryEmitEmpty();
         assertThat(writes).containsExactly(List.of(1), List.of(2, 3), List.of(4, 5));
     }
+
+    @Test
+    void aFailedBatchIsWrittenAgainItemByItemSoOnlyTheBadItemFails() {
+        List<List<Integer>> writes = new ArrayList<>();
+        Sinks.One<Void> firstDone = Sinks.one();
+        GroupCommit<Integer, String> commits = new GroupCommit<>(batch -> {
+            writes.add(batch);
+            Mono<Void> gate = writes.size() == 1 ? firstDone.asMono() : Mono.empty();
+            return gate.then(batch.contains(3) ? Mono.error(new IllegalStateException("bad 3"))
+                    : Mono.just(batch.stream().map(i -> "r" + i).toList()));
+        }, 10, 1);
+
+        List<String> results = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) commits.submit(i).subscribe(results::add, e -> errors.add(e.getMessage()));
+        firstDone.tryEmitEmpty();
+
+        assertThat(writes).containsExactly(List.of(1), List.of(2, 3, 4), List.of(2), List.of(3), List.of(4));
+        assertThat(results).containsExactly("r1", "r2", "r4");
+        assertThat(errors).containsExactly("bad 3");
+    }
 }

@@ -4,8 +4,6 @@ import static io.chis.runtime.auth.AccountRepository.instant;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.JwtSecrets;
 import io.chis.runtime.testing.ApiClient;
+import io.chis.runtime.testing.Db;
 import io.chis.runtime.testing.TestRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,9 @@ class EmbeddedStoresIntegrationTest {
         String second;
         try (ChisRuntime runtime = ChisRuntime.start(ChisSettings.fromEnv(env()))) {
             assertThat(runtime.embeddedStores()).isPresent();
+            Db db = new Db(runtime.embeddedStores().get().databaseUrl());
+            assertThat(db.query("show fsync").getFirst().get("fsync")).as("make run's PostgreSQL is durable").isEqualTo("on");
+            assertThat(db.query("show synchronous_commit").getFirst().get("synchronous_commit")).isEqualTo("on");
             ApiClient api = new ApiClient(runtime.settings().httpPort());
             token = api.newAccountToken();
             key = api.newApiKey(token);

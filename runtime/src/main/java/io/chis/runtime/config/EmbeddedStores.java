@@ -28,8 +28,16 @@ public final class EmbeddedStores implements AutoCloseable {
         this.redisPort = redisPort;
     }
 
-    /** Starts both stores; a port of 0 picks a free one. */
+    /** Starts both stores, PostgreSQL durable (a 202 survives a crash of the machine); a port of 0 picks a free one. */
     public static EmbeddedStores start(Path dataDir, int postgresPort, int redisPort) {
+        return start(dataDir, postgresPort, redisPort, true);
+    }
+
+    /**
+     * Starts both stores; a port of 0 picks a free one. {@code durable=false} keeps zonky's fsync=off and
+     * synchronous_commit=off, which only throwaway data (the tests') can afford.
+     */
+    public static EmbeddedStores start(Path dataDir, int postgresPort, int redisPort, boolean durable) {
         try {
             Path pgData = Files.createDirectories(dataDir.resolve("postgres"));
             Path redisData = Files.createDirectories(dataDir.resolve("redis"));
@@ -38,6 +46,9 @@ public final class EmbeddedStores implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPort(postgresPort == 0 ? freePort() : postgresPort)
                     .setServerConfig("max_connections", "200")
+                    // later on the command line than zonky's -F (fsync off), so these win
+                    .setServerConfig("fsync", durable ? "on" : "off")
+                    .setServerConfig("synchronous_commit", durable ? "on" : "off")
                     .start();
             int port = redisPort == 0 ? freePort() : redisPort;
             RedisServer redis;

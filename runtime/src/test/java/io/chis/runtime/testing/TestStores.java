@@ -26,7 +26,7 @@ public final class TestStores {
         if (stores == null) {
             try {
                 Path dir = Files.createTempDirectory("chis-test-stores");
-                stores = EmbeddedStores.start(dir, 0, 0);
+                stores = EmbeddedStores.start(dir, 0, 0, false); // throwaway data: no fsync, for speed
                 Runtime.getRuntime().addShutdownHook(new Thread(stores::close));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -60,7 +60,7 @@ record Options(
               --concurrency N         sends in flight in max mode (default 64)
               --duration 60s          how long to send (default 30s)
               --count N               stop after N sends instead (whichever comes first with --duration)
-              --warmup 15s            max-throughput load before measuring (JIT, pools), not counted (default 15s; 0 to skip)
+              --warmup 45s            max-throughput load before measuring (JIT, pools), not counted (default 45s: on two cores the JIT keeps improving for that long; 0 to skip)
               --drain 60s             how long to wait after the load for the last deliveries (default 60s)
               --ceiling-duration 10s  how long each ceiling measurement runs (default 10s)
               --no-ceiling            skip the PostgreSQL INSERT and sink ceilings
@@ -79,7 +79,7 @@ record Options(
 
     static Options parse(String[] args) {
         boolean split = false, ceilings = true, durable = true, jfr = false, baseline = false;
-        Duration duration = Duration.ofSeconds(30), warmup = Duration.ofSeconds(15), drain = Duration.ofSeconds(60),
+        Duration duration = Duration.ofSeconds(30), warmup = Duration.ofSeconds(45), drain = Duration.ofSeconds(60),
                 ceilingDuration = Duration.ofSeconds(10);
         long count = Long.MAX_VALUE;
         List<Integer> rates = new ArrayList<>();

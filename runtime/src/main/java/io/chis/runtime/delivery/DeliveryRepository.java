@@ -2,13 +2,14 @@ package io.chis.runtime.delivery;
 
 import static io.chis.runtime.auth.AccountRepository.instant;
 
+import io.chis.runtime.message.MessageStatus;
+import io.chis.runtime.support.GroupCommit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import io.chis.runtime.support.GroupCommit;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -164,14 +165,7 @@ public class DeliveryRepository {
                           select id from messages where id in (select message_id from recorded) order by id for update
                         ), rolled_up as (
                           update messages m set status = s.status from (
-                            select x.message_id,
-                                   case
-                                     when bool_or(x.status = 'delivering') then 'delivering'
-                                     when bool_or(x.status = 'retrying') then 'retrying'
-                                     when bool_or(x.status = 'pending') then 'pending'
-                                     when bool_and(x.status = 'delivered') then 'delivered'
-                                     else 'dead'
-                                   end as status
+                            select x.message_id, %s as status
                             from (select d.message_id, coalesce(r.status, d.status) as status
                                   from deliveries d left join recorded r on r.id = d.id
                                   where d.message_id in (select id from rolling_up)) x
@@ -179,7 +173,7 @@ public class DeliveryRepository {
                           ) s
                           where m.id = s.message_id and m.status <> s.status
                         )
-                        select id, next_attempt_at from recorded""")
+                        select id, next_attempt_at from recorded""".formatted(MessageStatus.rollUp("x.status")))
                 .bind("ids", ids)
                 .bind("locks", locks)
                 .bind("statuses", statuses)

@@ -234,20 +234,14 @@ public class MessageRepository {
                 .all();
     }
 
-    /** Recomputes a message's status from its deliveries: in flight first, then dead over delivered. */
+    /** Recomputes a message's status from its deliveries ({@link MessageStatus#rollUp}). */
     public Mono<Void> refreshStatus(UUID messageId) {
         return db.sql("""
                         update messages m set status = s.status from (
-                          select case
-                                   when bool_or(d.status = 'delivering') then 'delivering'
-                                   when bool_or(d.status = 'retrying') then 'retrying'
-                                   when bool_or(d.status = 'pending') then 'pending'
-                                   when bool_and(d.status = 'delivered') then 'delivered'
-                                   else 'dead'
-                                 end as status
+                          select %s as status
                           from deliveries d where d.message_id = :message
                         ) s
-                        where m.id = :message and s.status is not null and m.status <> s.status""")
+                        where m.id = :message and s.status is not null and m.status <> s.status""".formatted(MessageStatus.rollUp("d.status")))
                 .bind("message", messageId)
                 .then();
     }

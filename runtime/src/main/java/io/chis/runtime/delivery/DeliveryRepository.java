@@ -3,6 +3,7 @@ package io.chis.runtime.delivery;
 import static io.chis.runtime.auth.AccountRepository.instant;
 
 import io.chis.runtime.message.MessageStatus;
+import io.chis.runtime.signing.WebhookSignature;
 import io.chis.runtime.support.GroupCommit;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,13 +91,8 @@ public class DeliveryRepository {
                         row.get("account_id", UUID.class), row.get("url", String.class), row.get("endpoint_id", UUID.class),
                         row.get("attempt_count", Integer.class), row.get("retry_base", Integer.class),
                         row.get("payload", byte[].class), lock,
-                        secrets(row.get("secret", String.class), row.get("previous_secret", String.class))))
+                        WebhookSignature.inUse(row.get("secret", String.class), row.get("previous_secret", String.class))))
                 .all();
-    }
-
-    private static List<String> secrets(String current, String previous) {
-        if (current == null) return List.of();
-        return previous == null ? List.of(current) : List.of(current, previous);
     }
 
     /** When a waiting delivery is due, if it is waiting for a later time (a stream entry that came early). */

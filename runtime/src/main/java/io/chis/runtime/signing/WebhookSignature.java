@@ -39,6 +39,12 @@ public final class WebhookSignature {
         return secrets.stream().map(s -> sign(s, messageId, timestamp, body)).collect(Collectors.joining(" "));
     }
 
+    /** The secrets a delivery is signed with: the current one, then the previous one during a rotation; none without one. */
+    public static List<String> inUse(String current, String previous) {
+        if (current == null) return List.of();
+        return previous == null ? List.of(current) : List.of(current, previous);
+    }
+
     static byte[] key(String secret) {
         String encoded = secret.startsWith(SECRET_PREFIX) ? secret.substring(SECRET_PREFIX.length()) : secret;
         return Base64.getDecoder().decode(encoded);

@@ -15,6 +15,7 @@ import io.chis.runtime.policy.PolicyRepository;
 import io.chis.runtime.queue.RetryQueue;
 import io.chis.runtime.ratelimit.EndpointRateLimiter.Permit;
 import io.chis.runtime.ratelimit.EndpointRateLimiter;
+import io.chis.runtime.signing.WebhookSignature;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,6 +56,7 @@ public class WebhookSender {
     private final PolicyRepository policies;
     private final DeliverySettings settings;
     private final EndpointRateLimiter rateLimiter;
+    private final DeliveryPolicy builtInPolicy;
 
     private final Counter succeeded;
     private final Counter failed;
@@ -73,6 +75,7 @@ public class WebhookSender {
         this.messages = messages;
         this.retries = retries;
         this.client = client;
+        this.builtInPolicy = DeliveryPolicy.defaults(client.timeout());
         this.tx = tx;
         this.settings = settings.delivery();
         this.succeeded = delivered(registry, "success");
@@ -164,19 +167,14 @@ public class WebhookSender {
         // a deleted endpoint's pending deliveries fall back to the account's secret and the default policy
         return endpoints.findById(delivery.endpointId())
                 .flatMap(e -> policy(e.policy())
-                        .map(policy -> new Target(secrets(e.secret(), e.previousSecret()), e.headers(), policy, e.id())))
+                        .map(policy -> new Target(WebhookSignature.inUse(e.secret(), e.previousSecret()), e.headers(), policy, e.id())))
                 .switchIfEmpty(account);
     }
 
     /** The named policy, else CHIS_DEFAULT_POLICY, else the built-in schedule (also when the named one is missing). */
     private Mono<DeliveryPolicy> policy(String name) {
         String effective = name != null ? name : settings.defaultPolicy();
-        DeliveryPolicy builtIn = DeliveryPolicy.defaults(client.timeout());
-        return effective == null ? Mono.just(builtIn) : policies.find(effective).defaultIfEmpty(builtIn);
-    }
-
-    private static List<String> secrets(String current, String previous) {
-        return previous == null ? List.of(current) : List.of(current, previous);
+        return effective == null ? Mono.just(builtInPolicy) : policies.find(effective).defaultIfEmpty(builtInPolicy);
     }
 
     private record Result(AttemptOutcome outcome, String body) {}

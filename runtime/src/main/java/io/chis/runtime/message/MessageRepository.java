@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -61,12 +62,27 @@ public class MessageRepository {
                 .then();
     }
 
+    /** A message to store with its deliveries (one per url, with its endpoint or null). */
+    public record NewMessage(UUID id, UUID accountId, String eventType, byte[] payload, List<UUID> deliveryIds,
+            List<String> urls, List<UUID> endpointIds) {
+
+        /** A message without deliveries has nothing left to do. */
+        public String status() {
+            return deliveryIds.isEmpty() ? MessageStatus.DELIVERED : MessageStatus.PENDING;
+        }
+
+        /** The endpoint of delivery {@code i} as SQL array text ('' for none, cast back with nullif). */
+        String endpointText(int i) {
+            UUID endpoint = endpointIds.get(i);
+            return endpoint == null ? "" : endpoint.toString();
+        }
+    }
+
     /**
      * Inserts the message and its deliveries in one statement (one round trip, atomic on its own); empty when the
-     * idempotency key already names a message. A message without deliveries is stored as delivered.
+     * idempotency key already names a message.
      */
-    public Mono<UUID> insert(UUID id, UUID accountId, String eventType, byte[] payload, String idempotencyKey,
-            List<UUID> deliveryIds, List<String> urls, List<UUID> endpointIds) {
+    public Mono<UUID> insert(NewMessage message, String idempotencyKey) {
         var spec = db.sql("""
                         with message as (
                           insert into messages (id, account_id, event_type, payload, idempotency_key, status)
@@ -79,21 +95,18 @@ public class MessageRepository {
                           from message, unnest(:deliveryIds::uuid[], :urls::text[], :endpoints::text[]) as t(id, url, endpoint)
                         )
                         select id from message""")
-                .bind("id", id)
-                .bind("account", accountId)
-                .bind("payload", payload)
-                .bind("status", deliveryIds.isEmpty() ? MessageStatus.DELIVERED : MessageStatus.PENDING)
-                .bind("deliveryIds", deliveryIds.toArray(UUID[]::new))
-                .bind("urls", urls.toArray(String[]::new))
-                .bind("endpoints", endpointIds.stream().map(e -> e == null ? "" : e.toString()).toArray(String[]::new));
-        spec = eventType == null ? spec.bindNull("eventType", String.class) : spec.bind("eventType", eventType);
+                .bind("id", message.id())
+                .bind("account", message.accountId())
+                .bind("payload", message.payload())
+                .bind("status", message.status())
+                .bind("deliveryIds", message.deliveryIds().toArray(UUID[]::new))
+                .bind("urls", message.urls().toArray(String[]::new))
+                .bind("endpoints", IntStream.range(0, message.deliveryIds().size()).mapToObj(message::endpointText)
+                        .toArray(String[]::new));
+        spec = message.eventType() == null ? spec.bindNull("eventType", String.class) : spec.bind("eventType", message.eventType());
         spec = idempotencyKey == null ? spec.bindNull("key", String.class) : spec.bind("key", idempotencyKey);
         return spec.map(row -> row.get("id", UUID.class)).one();
     }
-
-    /** A message to store with its deliveries; a message without deliveries is stored as delivered. */
-    public record NewMessage(UUID id, UUID accountId, String eventType, byte[] payload, List<UUID> deliveryIds,
-            List<String> urls, List<UUID> endpointIds) {}
 
     /**
      * Inserts many messages (without idempotency keys) and their deliveries in one statement: one round trip and one
@@ -108,7 +121,7 @@ public class MessageRepository {
                 deliveryMessages.add(m.id());
                 deliveryAccounts.add(m.accountId());
                 urls.add(m.urls().get(i));
-                endpoints.add(m.endpointIds().get(i) == null ? "" : m.endpointIds().get(i).toString());
+                endpoints.add(m.endpointText(i));
             }
         }
         java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
@@ -129,8 +142,7 @@ public class MessageRepository {
                 .bind("accounts", batch.stream().map(NewMessage::accountId).toArray(UUID[]::new))
                 .bind("eventTypes", batch.stream().map(m -> m.eventType() == null ? "" : m.eventType()).toArray(String[]::new))
                 .bind("payloads", batch.stream().map(m -> base64.encodeToString(m.payload())).toArray(String[]::new))
-                .bind("statuses", batch.stream()
-                        .map(m -> m.deliveryIds().isEmpty() ? MessageStatus.DELIVERED : MessageStatus.PENDING).toArray(String[]::new))
+                .bind("statuses", batch.stream().map(NewMessage::status).toArray(String[]::new))
                 .bind("deliveryIds", deliveryIds.toArray(UUID[]::new))
                 .bind("deliveryMessages", deliveryMessages.toArray(UUID[]::new))
                 .bind("deliveryAccounts", deliveryAccounts.toArray(UUID[]::new))

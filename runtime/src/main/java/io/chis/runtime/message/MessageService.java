@@ -46,25 +46,21 @@ public class MessageService {
 
     public Mono<Submitted> submit(UUID accountId, String eventType, byte[] payload, String idempotencyKey,
             List<Target> targets) {
-        UUID messageId = UUID.randomUUID();
-        List<UUID> deliveryIds = targets.stream().map(t -> UUID.randomUUID()).toList();
-        List<String> urls = targets.stream().map(Target::url).toList();
-        List<UUID> endpointIds = targets.stream().map(Target::endpointId).toList();
-        Submitted accepted = new Submitted(messageId, targets.isEmpty() ? MessageStatus.DELIVERED : MessageStatus.PENDING,
-                targets.size(), false);
+        var message = new MessageRepository.NewMessage(UUID.randomUUID(), accountId, eventType, payload,
+                targets.stream().map(t -> UUID.randomUUID()).toList(), targets.stream().map(Target::url).toList(),
+                targets.stream().map(Target::endpointId).toList());
+        Submitted accepted = new Submitted(message.id(), message.status(), targets.size(), false);
         // Without an idempotency key the message joins the next group commit; with one, an expired key is freed first.
         Mono<Submitted> stored = idempotencyKey == null
-                ? inserts.submit(new MessageRepository.NewMessage(messageId, accountId, eventType, payload, deliveryIds, urls,
-                        endpointIds)).thenReturn(accepted)
+                ? inserts.submit(message).thenReturn(accepted)
                 : messages.expireIdempotencyKey(accountId, idempotencyKey)
-                        .then(messages.insert(messageId, accountId, eventType, payload, idempotencyKey, deliveryIds, urls,
-                                endpointIds))
+                        .then(messages.insert(message, idempotencyKey))
                         .map(id -> accepted)
                         .switchIfEmpty(Mono.defer(() -> messages.findByIdempotencyKey(accountId, idempotencyKey)))
                         .as(tx::transactional);
         return stored.flatMap(submitted -> submitted.duplicate()
                 ? Mono.just(submitted)
-                : enqueueAfterCommit(deliveryIds).thenReturn(submitted));
+                : enqueueAfterCommit(message.deliveryIds()).thenReturn(submitted));
     }
 
     public Mono<MessageRecord> get(UUID accountId, UUID id) {

@@ -2,6 +2,7 @@ package io.chis.operator.endpoint;
 
 import io.chis.operator.admin.AdminChannels;
 import io.chis.operator.admin.AdminClient;
+import io.chis.operator.admin.CleanupGrace;
 import io.chis.operator.admin.PlatformWatch;
 import io.chis.operator.admin.SyncProblem;
 import io.chis.operator.api.DeliveryPolicy;
@@ -35,7 +36,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -52,8 +52,6 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
     public static final String NAME = "webhookendpoint";
     public static final String FINALIZER = "chis.io/runtime-cleanup";
     static final String RECONCILE_FAILED = "ReconcileFailed";
-    /** How long a deleted endpoint waits for an unreachable runtime before it is let go. */
-    public static final Duration CLEANUP_GRACE = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(EndpointReconciler.class);
 
     private final AdminChannels channels;
@@ -270,9 +268,9 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
         } catch (SyncProblem | StatusRuntimeException e) {
             SyncProblem problem = e instanceof StatusRuntimeException call ? admin.problem(call) : (SyncProblem) e;
             boolean neverSynced = status.map(WebhookEndpointStatus::getAppliedHash).isEmpty();
-            if (neverSynced || gaveUp(endpoint)) {
+            if (neverSynced || CleanupGrace.over(endpoint, clock.instant())) {
                 String message = "left in WebhookPlatform " + platform.get().getMetadata().getName()
-                        + (neverSynced ? " (it was never synced)" : " after " + CLEANUP_GRACE.toMinutes() + " minutes of trying")
+                        + (neverSynced ? " (it was never synced)" : " after " + CleanupGrace.GRACE.toMinutes() + " minutes of trying")
                         + ": " + problem.getMessage();
                 log.warn("{} deleted, {}", ChildApplier.describe(endpoint), message);
                 if (!neverSynced) {
@@ -284,10 +282,5 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
                     platform.get().getMetadata().getName(), problem.getMessage());
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(syncRetry);
         }
-    }
-
-    private boolean gaveUp(WebhookEndpoint endpoint) {
-        String deletedAt = endpoint.getMetadata().getDeletionTimestamp();
-        return deletedAt != null && Instant.parse(deletedAt).plus(CLEANUP_GRACE).isBefore(clock.instant());
     }
 }

@@ -2,6 +2,7 @@ package io.chis.operator.policy;
 
 import io.chis.operator.admin.AdminChannels;
 import io.chis.operator.admin.AdminClient;
+import io.chis.operator.admin.CleanupGrace;
 import io.chis.operator.admin.PlatformWatch;
 import io.chis.operator.admin.SyncProblem;
 import io.chis.operator.api.Condition;
@@ -50,8 +51,6 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
     public static final String SYNCED = "Synced";
     public static final String POLICY_VALID = "PolicyValid";
     public static final String INVALID_POLICY = "InvalidPolicy";
-    /** How long a deleted policy waits for an unreachable runtime before it is let go. */
-    public static final Duration CLEANUP_GRACE = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(DeliveryPolicyReconciler.class);
 
     private final AdminChannels channels;
@@ -185,18 +184,13 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         if (left.isEmpty()) {
             return DeleteControl.defaultDelete();
         }
-        if (gaveUp(policy)) {
-            String message = "left in " + String.join("; ", left) + " (gave up after " + CLEANUP_GRACE.toMinutes() + " minutes)";
+        if (CleanupGrace.over(policy, clock.instant())) {
+            String message = "left in " + String.join("; ", left) + " (gave up after " + CleanupGrace.GRACE.toMinutes() + " minutes)";
             log.warn("{} deleted, {}", ChildApplier.describe(policy), message);
             new EventRecorder(context.getClient()).record(policy, EventRecorder.WARNING, "CleanupSkipped", message);
             return DeleteControl.defaultDelete();
         }
         log.warn("{} deleted, but not yet removed from {}; retrying", ChildApplier.describe(policy), String.join("; ", left));
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(syncRetry);
-    }
-
-    private boolean gaveUp(DeliveryPolicy policy) {
-        String deletedAt = policy.getMetadata().getDeletionTimestamp();
-        return deletedAt != null && Instant.parse(deletedAt).plus(CLEANUP_GRACE).isBefore(clock.instant());
     }
 }

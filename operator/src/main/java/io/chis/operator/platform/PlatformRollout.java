@@ -4,7 +4,6 @@ import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.support.ChildApplier;
 import io.chis.operator.support.Hashes;
-import io.chis.operator.support.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -25,10 +24,10 @@ import java.util.function.Function;
  * no longer wanted (a store switched to external, an old migration Job, a budget of a role scaled to one).
  */
 final class PlatformRollout {
-    private final ChildApplier applier;
+    private final ChildApplier<WebhookPlatform> applier;
     private final RandomTokens tokens;
 
-    PlatformRollout(ChildApplier applier, RandomTokens tokens) {
+    PlatformRollout(ChildApplier<WebhookPlatform> applier, RandomTokens tokens) {
         this.applier = applier;
         this.tokens = tokens;
     }
@@ -91,7 +90,7 @@ final class PlatformRollout {
         Service api = apply(keep, RoleServices.api(platform, settings));
         apply(keep, RoleServices.delivery(platform, settings));
 
-        applier.prune(keep, Labels.childrenOf(platform));
+        applier.prune(keep);
         return new PlatformObservation(postgres, redis, Optional.of(jobName), migration, roles, Optional.of(api));
     }
 

@@ -54,12 +54,14 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
     private static final Logger log = LoggerFactory.getLogger(DeliveryPolicyReconciler.class);
 
     private final AdminChannels channels;
+    private final EventRecorder events;
     private final Duration syncRetry;
     private final Clock clock;
     private InformerEventSource<WebhookPlatform, DeliveryPolicy> platforms;
 
-    public DeliveryPolicyReconciler(AdminChannels channels, Duration syncRetry) {
+    public DeliveryPolicyReconciler(AdminChannels channels, EventRecorder events, Duration syncRetry) {
         this.channels = channels;
+        this.events = events;
         this.syncRetry = syncRetry;
         this.clock = Clock.systemUTC();
     }
@@ -81,7 +83,7 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
             }
         }
         DeliveryPolicyStatus status = status(policy, synced, clock.instant());
-        ReadyEvents.announce(context.getClient(), policy, policy.getStatus(), status, false);
+        ReadyEvents.announce(events, policy, policy.getStatus(), status, false);
         UpdateControl<DeliveryPolicy> control;
         if (Conditions.same(policy.getStatus(), status)) {
             control = UpdateControl.noUpdate();
@@ -187,7 +189,7 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         if (CleanupGrace.over(policy, clock.instant())) {
             String message = "left in " + String.join("; ", left) + " (gave up after " + CleanupGrace.GRACE.toMinutes() + " minutes)";
             log.warn("{} deleted, {}", ChildApplier.describe(policy), message);
-            new EventRecorder(context.getClient()).record(policy, EventRecorder.WARNING, "CleanupSkipped", message);
+            events.record(policy, EventRecorder.WARNING, "CleanupSkipped", message);
             return DeleteControl.defaultDelete();
         }
         log.warn("{} deleted, but not yet removed from {}; retrying", ChildApplier.describe(policy), String.join("; ", left));

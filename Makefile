@@ -9,7 +9,7 @@ SOURCES := $(shell find proto/src runtime/src/main -type f 2>/dev/null) pom.xml 
 export
 unexport SOURCES JAR JAVA
 
-.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator
+.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator wrapper-hook
 
 ## run: the whole system in one process on embedded PostgreSQL and Redis (data in ./.chis)
 run: $(JAR)
@@ -48,7 +48,7 @@ test:
 
 ## bench: the end-to-end benchmark (README "Benchmark"); options in ARGS, e.g. make bench ARGS="--split --duration 60s --rate 1000"
 bench: $(JAR)
-	./mvnw -q -B -ntp -pl bench package
+	./mvnw -q -B -ntp -Pbench -pl bench -am package -DskipTests
 	$(JAVA) -jar bench/target/chis-bench.jar $(ARGS)
 
 ## operator: the operator jar (operator/target/chis-operator.jar)
@@ -80,3 +80,7 @@ image-runtime:
 image-operator:
 	./mvnw -q -B -ntp -DskipTests -pl operator -am install
 	./mvnw -B -ntp -pl operator jib:$(JIB_GOAL) -Djib.to.image=$(IMAGE_REGISTRY)/chis-operator:$(IMAGE_TAG) $(JIB_FLAGS)
+
+## wrapper-hook: after a Maven wrapper upgrade, put back the line by which ./mvnw sources .mvn/jdk.sh (a JDK 21+ finder)
+wrapper-hook:
+	grep -q '.mvn/jdk.sh' mvnw || sed -i '0,/^set -euf/s||set -euf\n\n# Chis: build with a JDK 21+ even where the default java is older (.mvn/jdk.sh).\n. "$$(dirname "$$0")/.mvn/jdk.sh"|' mvnw

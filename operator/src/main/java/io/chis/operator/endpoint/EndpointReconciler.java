@@ -1,5 +1,6 @@
 package io.chis.operator.endpoint;
 
+import io.chis.common.SigningSecret;
 import io.chis.operator.admin.AdminChannels;
 import io.chis.operator.admin.AdminClient;
 import io.chis.operator.admin.CleanupGrace;
@@ -193,7 +194,7 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
         } else {
             ref = SigningSecrets.ref(endpoint);
             try {
-                secret = new ChildApplier<>(context, false).createIfAbsent(SigningSecrets.desired(endpoint, SigningSecrets.generate()));
+                secret = new ChildApplier<>(context, false).createIfAbsent(SigningSecrets.desired(endpoint, SigningSecret.generate()));
             } catch (ChildConflictException e) {
                 throw new SyncProblem(SyncProblem.NAME_CONFLICT, e.getMessage(), true);
             }
@@ -203,9 +204,9 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
         String value = PlatformSecrets.value(secret, key).map(String::trim).filter(v -> !v.isEmpty())
                 .orElseThrow(() -> new SyncProblem(SyncProblem.SECRET_NOT_FOUND, "Secret " + name + " has no key " + key
                         + (endpoint.getSpec().getSecretRef() == null ? "; delete the Secret and a new one is generated" : ""), true));
-        if (!value.startsWith(SigningSecrets.PREFIX)) {
+        if (!SigningSecret.isValid(value)) {
             throw new SyncProblem(SyncProblem.INVALID_SECRET, "Secret " + name + " key " + key + " must hold a "
-                    + SigningSecrets.PREFIX + "... signing secret (whsec_ and the base64 of the key)", true);
+                    + SigningSecret.PREFIX + "... signing secret (whsec_ and the base64 of the key)", true);
         }
         return new Signing(ref, value);
     }

@@ -1,5 +1,7 @@
 package io.chis.operator.policy;
 
+import io.chis.common.Durations;
+import io.chis.common.RetrySchedule;
 import io.chis.operator.admin.AdminChannels;
 import io.chis.operator.admin.AdminClient;
 import io.chis.operator.admin.CleanupGrace;
@@ -76,10 +78,10 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
     @Override
     public UpdateControl<DeliveryPolicy> reconcile(DeliveryPolicy policy, Context<DeliveryPolicy> context) {
         List<PolicySync> synced = new ArrayList<>();
-        Optional<RetrySchedule> schedule = schedule(policy);
-        if (schedule.isPresent()) {
+        Optional<EffectivePolicy> effective = effective(policy);
+        if (effective.isPresent()) {
             for (WebhookPlatform platform : PlatformWatch.live(platforms, policy.getMetadata().getNamespace())) {
-                synced.add(apply(policy, schedule.get(), platform, context.getClient()));
+                synced.add(apply(policy, effective.get(), platform, context.getClient()));
             }
         }
         DeliveryPolicyStatus status = status(policy, synced, clock.instant());
@@ -97,12 +99,12 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         return control;
     }
 
-    private PolicySync apply(DeliveryPolicy policy, RetrySchedule schedule, WebhookPlatform platform, KubernetesClient client) {
+    private PolicySync apply(DeliveryPolicy policy, EffectivePolicy effective, WebhookPlatform platform, KubernetesClient client) {
         String name = platform.getMetadata().getName();
         AdminClient admin = null;
         try {
             admin = channels.connect(client, platform);
-            String applied = admin.applyPolicy(RuntimePolicy.of(policy.getMetadata().getName(), schedule));
+            String applied = admin.applyPolicy(RuntimePolicy.of(policy.getMetadata().getName(), effective));
             log.info("{} applied to WebhookPlatform {}: {}", ChildApplier.describe(policy), name, applied);
             return PolicySync.applied(name, applied);
         } catch (SyncProblem problem) {
@@ -115,9 +117,9 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         }
     }
 
-    private static Optional<RetrySchedule> schedule(DeliveryPolicy policy) {
+    private static Optional<EffectivePolicy> effective(DeliveryPolicy policy) {
         try {
-            return Optional.of(RetrySchedule.of(policy.getSpec()));
+            return Optional.of(EffectivePolicy.of(policy.getSpec()));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -135,16 +137,17 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         status.setObservedGeneration(generation);
         Condition ready;
         try {
-            RetrySchedule schedule = RetrySchedule.of(policy.getSpec());
+            EffectivePolicy effective = EffectivePolicy.of(policy.getSpec());
+            RetrySchedule schedule = effective.schedule();
             // the runtime's word when it has one; the same computation otherwise
             status.setSchedule(synced.stream().map(PolicySync::schedule).filter(s -> s != null && !s.isEmpty()).findFirst()
                     .orElse(schedule.describe()));
             status.setMaxRetries(schedule.maxRetries());
-            status.setInitialDelay(DurationText.format(schedule.initialDelay()));
+            status.setInitialDelay(Durations.format(schedule.initialDelay()));
             status.setMultiplier(schedule.multiplier());
-            status.setMaxDelay(DurationText.format(schedule.maxDelay()));
+            status.setMaxDelay(Durations.format(schedule.maxDelay()));
             status.setJitter(schedule.jitter());
-            status.setTimeout(DurationText.format(schedule.timeout()));
+            status.setTimeout(Durations.format(effective.timeout()));
             ready = ready(schedule, synced, policy.getMetadata().getNamespace());
         } catch (IllegalArgumentException e) {
             ready = Conditions.condition(Conditions.READY, false, INVALID_POLICY, e.getMessage());

@@ -117,7 +117,7 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
     public ErrorStatusUpdateControl<WebhookEndpoint> updateErrorStatus(WebhookEndpoint endpoint, Context<WebhookEndpoint> context,
                                                                        Exception e) {
         log.warn("{} reconcile failed, retrying: {}", ChildApplier.describe(endpoint), e.getMessage(), e);
-        WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint, new EndpointSync(null, null, null, null, null,
+        WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint, EndpointSync.Failed.of(
                 new SyncProblem(RECONCILE_FAILED, "reconcile failed, retrying: " + e.getMessage(), true)), clock.instant());
         if (Conditions.same(endpoint.getStatus(), status)) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
@@ -142,10 +142,11 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
             leavePreviousPlatform(endpoint, platform, client);
             String hash = RuntimeEndpoint.appliedHash(desired, platform);
             EndpointStats stats = applyAndRead(endpoint, admin, desired, !hash.equals(appliedHash(endpoint)));
-            return new EndpointSync(platform.getMetadata().getName(), secretRef, hash, stats,
-                    policyMissing(endpoint, platform, stats).orElse(null), null);
+            return new EndpointSync.Synced(platform.getMetadata().getName(), secretRef, hash, stats,
+                    policyMissing(endpoint, platform, stats));
         } catch (SyncProblem problem) {
-            return new EndpointSync(platform == null ? null : platform.getMetadata().getName(), secretRef, null, null, null, problem);
+            return new EndpointSync.Failed(Optional.ofNullable(platform).map(p -> p.getMetadata().getName()),
+                    Optional.ofNullable(secretRef), problem);
         }
     }
 

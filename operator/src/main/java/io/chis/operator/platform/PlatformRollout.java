@@ -67,6 +67,7 @@ final class PlatformRollout {
         String databaseUrl = value.apply(refs.databaseUrl());
         boolean databaseReady = postgres.map(PlatformStatusBuilder::ready).orElse(true);
 
+        // not a dependent resource: the Job's name is a hash of image and database, and a new one replaces the old
         String jobName = MigrationJob.name(settings, databaseUrl);
         keep.get(Job.class).add(jobName);
         Optional<Job> migration = applier.get(Job.class, jobName);
@@ -91,6 +92,7 @@ final class PlatformRollout {
         Service api = apply(keep, RoleServices.api(platform, settings));
         apply(keep, RoleServices.delivery(platform, settings));
 
+        // not dependents' deletion: a leftover (old Job, budget of a role scaled to one) has a name no desired object has
         applier.prune(keep);
         return new PlatformObservation(postgres, redis, Optional.of(jobName), migration, roles, Optional.of(api));
     }

@@ -1,4 +1,4 @@
-package io.chis.runtime.config;
+package io.chis.stores;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

@@ -1,8 +1,9 @@
-package io.chis.runtime;
+package io.chis.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chis.runtime.config.ChisSettings;
+import io.chis.dev.ChisDev.Dev;
 import io.chis.runtime.config.JwtSecrets;
 import io.chis.runtime.testing.ApiClient;
 import io.chis.runtime.testing.Db;
@@ -39,18 +40,18 @@ class EmbeddedStoresIntegrationTest {
         String token;
         String first;
         String second;
-        try (ChisRuntime runtime = ChisRuntime.start(ChisSettings.fromEnv(env()))) {
-            assertThat(runtime.embeddedStores()).isPresent();
-            Db db = new Db(runtime.embeddedStores().get().databaseUrl());
+        try (Dev dev = ChisDev.start(ChisSettings.fromEnv(env()))) {
+            assertThat(dev.stores()).isNotNull();
+            Db db = new Db(dev.stores().databaseUrl());
             assertThat(db.query("show fsync").getFirst().get("fsync")).as("make run's PostgreSQL is durable").isEqualTo("on");
             assertThat(db.query("show synchronous_commit").getFirst().get("synchronous_commit")).isEqualTo("on");
-            ApiClient api = new ApiClient(runtime.settings().httpPort());
+            ApiClient api = new ApiClient(dev.runtime().settings().httpPort());
             token = api.newAccountToken();
             key = api.newApiKey(token);
             // an unroutable documentation address: nothing is delivered before the restart
             first = api.send(key, "{\"url\":\"http://192.0.2.1:9/hook\",\"payload\":{\"n\":1}}");
 
-            runtime.embeddedStores().get().redis().stop();
+            dev.stores().redis().stop();
             second = api.send(key, "{\"url\":\"http://192.0.2.1:9/hook\",\"payload\":{\"n\":2}}");
             assertThat(api.message(key, second).get("id")).isEqualTo(second);
             api.http.get().uri("/health").exchange().expectStatus().isEqualTo(503)
@@ -59,8 +60,8 @@ class EmbeddedStoresIntegrationTest {
         assertThat(Files.exists(dataDir.resolve("jwt-secret"))).isTrue();
         assertThat(JwtSecrets.loadOrCreate(dataDir)).isEqualTo(JwtSecrets.loadOrCreate(dataDir));
 
-        try (ChisRuntime restarted = ChisRuntime.start(ChisSettings.fromEnv(env()))) {
-            ApiClient api = new ApiClient(restarted.settings().httpPort());
+        try (Dev restarted = ChisDev.start(ChisSettings.fromEnv(env()))) {
+            ApiClient api = new ApiClient(restarted.runtime().settings().httpPort());
             assertThat(api.message(key, first).get("id")).isEqualTo(first);
             assertThat(api.message(key, second).get("id")).isEqualTo(second);
             // the JWT issued before the restart is still valid: the key was kept in the data dir

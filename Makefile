@@ -3,15 +3,15 @@ SHELL := /bin/bash
 JAR := runtime/target/chis-runtime.jar
 DEV_JAR := dev/target/chis-dev.jar
 JAVA := $(shell . ./.mvn/jdk.sh >/dev/null 2>&1; echo "$${JAVA_HOME:+$$JAVA_HOME/bin/}java")
-SOURCES := $(shell find proto/src runtime/src/main stores/src/main dev/src/main -type f 2>/dev/null) pom.xml proto/pom.xml \
-	runtime/pom.xml stores/pom.xml dev/pom.xml
+SOURCES := $(shell find proto/src common/src/main runtime/src/main stores/src/main dev/src/main -type f 2>/dev/null) pom.xml proto/pom.xml \
+	common/pom.xml runtime/pom.xml stores/pom.xml dev/pom.xml
 
 # Split-role targets read DATABASE_URL, REDIS_URL, JWT_SECRET... from .env when it exists (cp .env.example .env).
 -include .env
 export
 unexport SOURCES JAR DEV_JAR JAVA
 
-.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator
+.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator wrapper-hook
 
 ## run: the whole system in one process on embedded PostgreSQL and Redis (data in ./.chis), from the dev jar
 run: $(DEV_JAR)
@@ -53,7 +53,7 @@ test:
 
 ## bench: the end-to-end benchmark (README "Benchmark"); options in ARGS, e.g. make bench ARGS="--split --duration 60s --rate 1000"
 bench: $(JAR)
-	./mvnw -q -B -ntp -DskipTests -pl bench -am package
+	./mvnw -q -B -ntp -Pbench -pl bench -am package -DskipTests
 	$(JAVA) -jar bench/target/chis-bench.jar $(ARGS)
 
 ## operator: the operator jar (operator/target/chis-operator.jar)
@@ -85,3 +85,7 @@ image-runtime:
 image-operator:
 	./mvnw -q -B -ntp -DskipTests -pl operator -am install
 	./mvnw -B -ntp -pl operator jib:$(JIB_GOAL) -Djib.to.image=$(IMAGE_REGISTRY)/chis-operator:$(IMAGE_TAG) $(JIB_FLAGS)
+
+## wrapper-hook: after a Maven wrapper upgrade, put back the line by which ./mvnw sources .mvn/jdk.sh (a JDK 21+ finder)
+wrapper-hook:
+	grep -q '.mvn/jdk.sh' mvnw || sed -i '0,/^set -euf/s||set -euf\n\n# Chis: build with a JDK 21+ even where the default java is older (.mvn/jdk.sh).\n. "$$(dirname "$$0")/.mvn/jdk.sh"|' mvnw

@@ -4,7 +4,7 @@ import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
 import io.chis.runtime.config.JwtSecrets;
 import io.chis.runtime.config.Migrations;
-import io.chis.runtime.config.Role;
+import io.chis.common.Role;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;

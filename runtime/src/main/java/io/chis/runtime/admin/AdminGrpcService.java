@@ -12,7 +12,7 @@ import io.chis.proto.v1.EndpointStats;
 import io.chis.proto.v1.EndpointStatsRequest;
 import io.chis.proto.v1.Policy;
 import io.chis.runtime.config.ChisSettings;
-import io.chis.runtime.delivery.RetrySchedule;
+import io.chis.common.RetrySchedule;
 import io.chis.runtime.endpoint.EndpointDraft;
 import io.chis.runtime.endpoint.EndpointRepository;
 import io.chis.runtime.endpoint.EndpointService;

@@ -1,5 +1,6 @@
 package io.chis.runtime.config;
 
+import io.chis.common.Role;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;

@@ -4,14 +4,20 @@ import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
 import io.chis.runtime.config.Migrations;
 import java.util.concurrent.CountDownLatch;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
 
 /**
  * Entry point of {@code chis-runtime.jar}: {@code serve} (the default) runs the roles named by {@code CHIS_ROLES},
  * {@code migrate} applies the database migrations and exits. The embedded stores of {@code make run} live in the
  * dev jar ({@code dev/target/chis-dev.jar}), never in this one.
  */
-@SpringBootApplication
+@SpringBootConfiguration
+@EnableAutoConfiguration
+// the role configurations are registered by ChisRuntime for the roles this process runs, never by scanning
+@ComponentScan(excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.chis\\.runtime\\.roles\\..*"))
 public class ChisApplication {
 
     public static void main(String[] args) throws InterruptedException {

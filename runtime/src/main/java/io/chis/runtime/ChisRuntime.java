@@ -5,6 +5,10 @@ import io.chis.runtime.config.DatabaseUrl;
 import io.chis.runtime.config.JwtSecrets;
 import io.chis.runtime.config.Migrations;
 import io.chis.common.Role;
+import io.chis.runtime.roles.ApiRole;
+import io.chis.runtime.roles.DeliveryRole;
+import io.chis.runtime.roles.SchedulerRole;
+import io.chis.runtime.roles.WorkerRole;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -58,15 +62,23 @@ public final class ChisRuntime implements AutoCloseable {
                 "server.port=" + settings.httpPort(),
                 "spring.main.banner-mode=off",
                 "spring.application.name=chis"));
-        for (Role role : Role.values()) {
-            properties.add("chis.role." + role.id() + "=" + settings.runs(role));
-        }
         final ChisSettings effective = settings;
         return new SpringApplicationBuilder(ChisApplication.class)
+                .sources(settings.roles().stream().map(ChisRuntime::configuration).toArray(Class<?>[]::new))
                 .web(settings.runs(Role.API) ? WebApplicationType.REACTIVE : WebApplicationType.NONE)
                 .registerShutdownHook(false)
                 .properties(properties.toArray(String[]::new))
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("chisSettings", effective));
+    }
+
+    /** Where each role's beans are wired: one configuration per role. */
+    private static Class<?> configuration(Role role) {
+        return switch (role) {
+            case API -> ApiRole.class;
+            case DELIVERY -> DeliveryRole.class;
+            case WORKER -> WorkerRole.class;
+            case SCHEDULER -> SchedulerRole.class;
+        };
     }
 
     public ConfigurableApplicationContext context() {

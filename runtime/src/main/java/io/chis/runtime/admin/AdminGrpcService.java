@@ -27,16 +27,12 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
  * The admin API the operator calls to apply DeliveryPolicy and WebhookEndpoint resources and read endpoint
  * stats; every call needs the admin token.
  */
-@Component
-@ConditionalOnProperty("chis.role.delivery")
 public class AdminGrpcService implements AdminServiceGrpc.AsyncService, BindableService {
 
     private final EndpointService endpoints;

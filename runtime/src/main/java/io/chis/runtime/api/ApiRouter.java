@@ -7,16 +7,12 @@ import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.health.HealthCheck;
 import io.chis.runtime.api.MessageHandler;
 import io.chis.runtime.signing.SigningSecretHandler;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-/** The REST API's routes (DESIGN §3); handlers do the work. */
-@Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty("chis.role.api")
+/** The REST API's routes (README "Using the API"); handlers do the work. */
 public class ApiRouter {
 
     @Bean

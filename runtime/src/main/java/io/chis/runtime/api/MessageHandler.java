@@ -20,19 +20,15 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /** {@code /webhook/*}: authenticate, validate, forward to the delivery role over gRPC, render JSON. */
-@Component
-@ConditionalOnProperty("chis.role.api")
 public class MessageHandler {
 
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";

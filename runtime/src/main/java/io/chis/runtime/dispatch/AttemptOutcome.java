@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeoutException;
 
-/** What one HTTP attempt came to, judged by DESIGN §4: 2xx delivers, 410 and refused targets stop, the rest retry. */
+/** What one HTTP attempt came to, judged as docs/architecture.md "dispatch" says: 2xx delivers, 410 and refused targets stop, the rest retry. */
 public sealed interface AttemptOutcome {
 
     /** The receiver's status code, or null when no response came. */

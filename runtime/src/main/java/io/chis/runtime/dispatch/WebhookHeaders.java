@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The request headers of a webhook (DESIGN §4): JSON, who sends it, and the Standard Webhooks trio. */
+/** The request headers of a webhook (README "What the receiver gets"): JSON, who sends it, and the Standard Webhooks trio. */
 public final class WebhookHeaders {
 
     public static final String ID = "webhook-id";

@@ -30,8 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
@@ -40,8 +38,6 @@ import reactor.core.publisher.Mono;
  * follows (delivered, a retry in the sorted set, or dead). Everything that matters is in PostgreSQL before the
  * stream entry is acknowledged, so a crash at any point leaves work the sweep or another worker picks up.
  */
-@Component
-@ConditionalOnProperty("chis.role.worker")
 public class WebhookSender {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);

@@ -21,13 +21,9 @@ import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /** The delivery role's side of {@code chis.v1.DeliveryService}: checks arguments, maps records to messages. */
-@Component
-@ConditionalOnProperty("chis.role.delivery")
 public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImplBase {
 
     static final int MAX_PAGE = 100;

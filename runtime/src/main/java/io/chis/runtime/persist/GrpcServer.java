@@ -13,16 +13,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
 
 /**
  * The delivery role's gRPC server on {@code GRPC_PORT}, plus an in-process twin that an api role in the same
  * process calls without a network hop. Health is served with the standard gRPC health service.
  */
-@Component
-@ConditionalOnProperty("chis.role.delivery")
 public class GrpcServer implements SmartLifecycle {
 
     public static final String IN_PROCESS_NAME = "chis-delivery";

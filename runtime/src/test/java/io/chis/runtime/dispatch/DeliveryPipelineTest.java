@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The delivery pipeline end to end, as DESIGN §4 specifies it: one runtime with every role on real PostgreSQL and
+ * The delivery pipeline end to end, as the README's "Delivery, retries and dead letters" specifies it: one runtime with every role on real PostgreSQL and
  * Redis, webhooks sent over the REST API to real HTTP receivers on loopback. Retry gaps are checked against the
  * schedule with generous upper bounds only.
  */

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * At-least-once under faults (DESIGN §4): a worker stopped mid-attempt, a flushed Redis, an enqueue that never
+ * At-least-once under faults (README "Nothing lost, nothing stuck"): a worker stopped mid-attempt, a flushed Redis, an enqueue that never
  * reached Redis, and several workers and schedulers side by side. Each test runs its own runtimes on a fresh
  * database and Redis index, with short timeouts so that take-overs happen in seconds.
  */

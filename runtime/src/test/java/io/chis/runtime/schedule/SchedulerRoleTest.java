@@ -111,7 +111,7 @@ class SchedulerRoleTest {
 
     @Test
     void departedWorkersArePrunedFromTheConsumerGroupButNotOnesWithEntriesPending() throws InterruptedException {
-        SchedulerRole scheduler = start("scheduler", "1s").context().getBean(SchedulerRole.class);
+        Scheduler scheduler = start("scheduler", "1s").context().getBean(Scheduler.class);
         var sync = redis.sync();
         sync.xgroupCreate(StreamOffset.from(DeliveryQueue.STREAM, "0"), DeliveryQueue.GROUP, XGroupCreateArgs.Builder.mkstream());
         sync.xadd(DeliveryQueue.STREAM, Map.of(DeliveryQueue.FIELD, UUID.randomUUID().toString()));

@@ -36,9 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -49,11 +47,9 @@ import reactor.core.publisher.Sinks;
  * left unacknowledged for longer than the claim timeout are taken over with XAUTOCLAIM. A missing stream or
  * group (a Redis restart or flush) is created again.
  */
-@Component
-@ConditionalOnProperty("chis.role.worker")
-public class WorkerRole implements SmartLifecycle {
+public class Worker implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(WorkerRole.class);
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration READ_BLOCK = Duration.ofSeconds(1);
     private static final String SCAN_DONE = "0-0";
     private static final int BATCH_GATHER = 16;
@@ -74,7 +70,7 @@ public class WorkerRole implements SmartLifecycle {
     private StatefulRedisConnection<String, String> connection;
     private boolean redisFailing;
 
-    public WorkerRole(RedisClient redisClient, StatefulRedisConnection<String, String> shared, WebhookSender sender,
+    public Worker(RedisClient redisClient, StatefulRedisConnection<String, String> shared, WebhookSender sender,
             ChisSettings settings, MeterRegistry registry) {
         this.redisClient = redisClient;
         this.shared = shared;

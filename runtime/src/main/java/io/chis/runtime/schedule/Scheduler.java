@@ -20,9 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -34,11 +32,9 @@ import reactor.core.publisher.Mono;
  * Redis, a worker that died holding a delivery). Both are safe with several schedulers: the move is one Lua
  * script, the sweep skips rows another scheduler has locked. It also publishes the queue gauges.
  */
-@Component
-@ConditionalOnProperty("chis.role.scheduler")
-public class SchedulerRole implements SmartLifecycle {
+public class Scheduler implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(SchedulerRole.class);
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
     private static final int MOVE_BATCH = 500;
     private static final int SWEEP_BATCH = 500;
     private static final Duration GAUGE_REFRESH = Duration.ofSeconds(5);
@@ -63,7 +59,7 @@ public class SchedulerRole implements SmartLifecycle {
     private final Disposable.Composite tasks = Disposables.composite();
     private volatile boolean running;
 
-    public SchedulerRole(RetryQueue retries, DeliveryQueue queue, DeliveryRepository deliveries, MessageRepository messages,
+    public Scheduler(RetryQueue retries, DeliveryQueue queue, DeliveryRepository deliveries, MessageRepository messages,
             StatefulRedisConnection<String, String> redis, ChisSettings settings, MeterRegistry registry) {
         this.retries = retries;
         this.queue = queue;
@@ -145,7 +141,7 @@ public class SchedulerRole implements SmartLifecycle {
     Mono<Long> pruneConsumers(Duration idle) {
         var commands = redis.reactive();
         return commands.xinfoConsumers(DeliveryQueue.STREAM, DeliveryQueue.GROUP)
-                .map(SchedulerRole::fields)
+                .map(Scheduler::fields)
                 .filter(c -> Long.valueOf(0).equals(c.get("pending")) && c.get("idle") instanceof Long ms && ms > idle.toMillis())
                 .concatMap(c -> commands.xgroupDelconsumer(DeliveryQueue.STREAM,
                         io.lettuce.core.Consumer.from(DeliveryQueue.GROUP, String.valueOf(c.get("name")))))

@@ -1,11 +1,12 @@
 package io.chis.runtime.config;
 
+import io.chis.common.Role;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Everything the runtime reads from its environment (DESIGN §2), parsed and checked once at start-up so that a
+ * Everything the runtime reads from its environment (README "Configuration"), parsed and checked once at start-up so that a
  * bad value fails fast with a message naming the variable.
  */
 public record ChisSettings(

@@ -1,8 +1,6 @@
 package io.chis.runtime.api;
 
 import com.google.protobuf.ByteString;
-import io.chis.proto.v1.Attempt;
-import io.chis.proto.v1.Delivery;
 import io.chis.proto.v1.DeliveryServiceGrpc.DeliveryServiceStub;
 import io.chis.proto.v1.GetMessageRequest;
 import io.chis.proto.v1.ListMessagesRequest;
@@ -17,8 +15,6 @@ import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.grpc.Grpc;
 import io.chis.runtime.support.ApiException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
@@ -64,13 +60,9 @@ public class MessageHandler {
                                                 .setIdempotencyKey(idempotencyKey == null ? "" : idempotencyKey.trim())
                                                 .build(),
                                         observer))))
-                .flatMap(submitted -> {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("id", submitted.getId());
-                    body.put("status", submitted.getStatus());
-                    body.put("deliveries", submitted.getDeliveries());
-                    return ServerResponse.accepted().bodyValue(body);
-                });
+                .flatMap(submitted -> ServerResponse.accepted()
+                        .bodyValue(new MessageAccepted(
+                                submitted.getId(), submitted.getStatus(), submitted.getDeliveries())));
     }
 
     public Mono<ServerResponse> get(ServerRequest request) {
@@ -81,36 +73,22 @@ public class MessageHandler {
                                         .setId(request.pathVariable("id"))
                                         .build(),
                                 observer)))
-                .flatMap(message -> ServerResponse.ok().bodyValue(view(message, true)));
+                .flatMap(message -> ServerResponse.ok().bodyValue(MessageView.of(message, true)));
     }
 
     public Mono<ServerResponse> list(ServerRequest request) {
-        int limit;
-        try {
-            limit = Integer.parseInt(request.queryParam("limit").orElse("20"));
-        } catch (NumberFormatException e) {
-            return Mono.error(ApiException.badRequest("limit must be a number between 1 and 100"));
-        }
-        if (limit < 1 || limit > 100) return Mono.error(ApiException.badRequest("limit must be between 1 and 100"));
-        return auth.apiKeyOrBearer(request)
-                .flatMap(account -> Grpc.<ListMessagesResponse>call(observer -> stub().listMessages(
-                                ListMessagesRequest.newBuilder()
-                                        .setAccountId(account.toString())
-                                        .setStatus(request.queryParam("status").orElse(""))
-                                        .setLimit(limit)
-                                        .setCursor(request.queryParam("cursor").orElse(""))
-                                        .build(),
-                                observer)))
-                .flatMap(page -> {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put(
-                            "messages",
-                            page.getMessagesList().stream()
-                                    .map(m -> view(m, false))
-                                    .toList());
-                    body.put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor());
-                    return ServerResponse.ok().bodyValue(body);
-                });
+        // the query is checked before the credentials, as it always was: a bad limit is a 400 even unauthenticated
+        return Mono.fromCallable(() -> MessageQuery.from(request))
+                .flatMap(query -> auth.apiKeyOrBearer(request)
+                        .flatMap(account -> Grpc.<ListMessagesResponse>call(observer -> stub().listMessages(
+                                        ListMessagesRequest.newBuilder()
+                                                .setAccountId(account.toString())
+                                                .setStatus(query.status())
+                                                .setLimit(query.limit())
+                                                .setCursor(query.cursor())
+                                                .build(),
+                                        observer))))
+                .flatMap(page -> ServerResponse.ok().bodyValue(MessagePage.of(page)));
     }
 
     public Mono<ServerResponse> retry(ServerRequest request) {
@@ -124,7 +102,7 @@ public class MessageHandler {
                 .flatMap(retried -> retried.getRequeued() == 0
                         ? Mono.error(ApiException.conflict("message has no dead-lettered deliveries to retry"))
                         : ServerResponse.accepted()
-                                .bodyValue(Map.of("id", retried.getId(), "requeued", retried.getRequeued())));
+                                .bodyValue(new MessageRetried(retried.getId(), retried.getRequeued())));
     }
 
     private DeliveryServiceStub stub() {
@@ -153,46 +131,5 @@ public class MessageHandler {
                                 HttpStatus.CONTENT_TOO_LARGE,
                                 "request body is larger than the payload limit of " + maxPayloadBytes + " bytes"))
                 .switchIfEmpty(Mono.error(() -> ApiException.badRequest("request body is required (JSON)")));
-    }
-
-    static Map<String, Object> view(Message m, boolean withAttempts) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", m.getId());
-        body.put("status", m.getStatus());
-        body.put("eventType", emptyToNull(m.getEventType()));
-        body.put("createdAt", emptyToNull(m.getCreatedAt()));
-        body.put(
-                "deliveries",
-                m.getDeliveriesList().stream().map(d -> view(d, withAttempts)).toList());
-        return body;
-    }
-
-    private static Map<String, Object> view(Delivery d, boolean withAttempts) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", d.getId());
-        body.put("url", d.getUrl());
-        body.put("endpointId", emptyToNull(d.getEndpointId()));
-        body.put("status", d.getStatus());
-        body.put("attemptCount", d.getAttemptCount());
-        body.put("nextAttemptAt", emptyToNull(d.getNextAttemptAt()));
-        if (withAttempts)
-            body.put(
-                    "attempts",
-                    d.getAttemptsList().stream().map(MessageHandler::view).toList());
-        return body;
-    }
-
-    private static Map<String, Object> view(Attempt a) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("attempt", a.getAttempt());
-        body.put("at", a.getAt());
-        body.put("statusCode", a.getStatusCode() == 0 ? null : a.getStatusCode());
-        body.put("durationMs", a.getDurationMs());
-        body.put("error", emptyToNull(a.getError()));
-        return body;
-    }
-
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
     }
 }

@@ -3,8 +3,6 @@ package io.chis.runtime.apikey;
 import io.chis.runtime.auth.Authenticator;
 import io.chis.runtime.support.ApiException;
 import io.chis.runtime.support.Secrets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -37,32 +35,16 @@ public class ApiKeyHandler {
                             if (name.length() > 100)
                                 return Mono.error(ApiException.badRequest("name must be at most 100 characters"));
                             String key = KEY_PREFIX + Secrets.randomUrlToken(32);
-                            return keys.insert(account, name, key).flatMap(saved -> {
-                                Map<String, Object> body = new LinkedHashMap<>();
-                                body.put("id", saved.id());
-                                body.put("name", saved.name());
-                                body.put("apiKey", key);
-                                body.put("createdAt", saved.createdAt());
-                                return ServerResponse.status(HttpStatus.CREATED).bodyValue(body);
-                            });
+                            return keys.insert(account, name, key)
+                                    .flatMap(saved -> ServerResponse.status(HttpStatus.CREATED)
+                                            .bodyValue(ApiKeyCreated.of(saved, key)));
                         }));
     }
 
     public Mono<ServerResponse> list(ServerRequest request) {
         return auth.bearer(request)
-                .flatMap(account -> keys.list(account)
-                        .map(key -> {
-                            Map<String, Object> view = new LinkedHashMap<>();
-                            view.put("id", key.id());
-                            view.put("name", key.name());
-                            view.put("prefix", key.prefix());
-                            view.put("createdAt", key.createdAt());
-                            view.put("lastUsedAt", key.lastUsedAt());
-                            view.put("revokedAt", key.revokedAt());
-                            return view;
-                        })
-                        .collectList()
-                        .flatMap(list -> ServerResponse.ok().bodyValue(list)));
+                .flatMap(account -> keys.list(account).collectList())
+                .flatMap(list -> ServerResponse.ok().bodyValue(list));
     }
 
     public Mono<ServerResponse> revoke(ServerRequest request) {

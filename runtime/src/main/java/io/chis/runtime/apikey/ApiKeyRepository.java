@@ -16,9 +16,6 @@ import reactor.core.publisher.Mono;
 
 public class ApiKeyRepository {
 
-    public record ApiKey(
-            UUID id, String name, String prefix, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {}
-
     // Every send authenticates: a verified key is remembered briefly instead of read again. Revoking through this
     // process forgets it at once; another api replica's revocation takes effect within VERIFIED_FOR.
     static final Duration VERIFIED_FOR = Duration.ofSeconds(5);

@@ -4,8 +4,6 @@ import io.chis.runtime.signing.SigningSecretRepository;
 import io.chis.runtime.support.ApiException;
 import io.chis.runtime.support.Json;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
@@ -63,15 +61,7 @@ public class AuthHandler {
                         .as(tx::transactional)
                         .switchIfEmpty(
                                 Mono.error(() -> ApiException.conflict("an account with this email already exists"))))
-                .flatMap(saved -> {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("id", saved.id());
-                    body.put("email", saved.email());
-                    body.put("firstName", saved.firstName());
-                    body.put("lastName", saved.lastName());
-                    body.put("createdAt", saved.createdAt());
-                    return ServerResponse.status(HttpStatus.CREATED).bodyValue(body);
-                });
+                .flatMap(saved -> ServerResponse.status(HttpStatus.CREATED).bodyValue(AccountView.of(saved)));
     }
 
     public Mono<ServerResponse> login(ServerRequest request) {
@@ -93,13 +83,7 @@ public class AuthHandler {
                                 return found.get();
                             });
                 })
-                .flatMap(account -> {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("token", tokens.issue(account));
-                    body.put("tokenType", "Bearer");
-                    body.put("expiresIn", TokenService.LIFETIME.toSeconds());
-                    return ServerResponse.ok().bodyValue(body);
-                });
+                .flatMap(account -> ServerResponse.ok().bodyValue(TokenResponse.bearer(tokens.issue(account))));
     }
 
     private static RegisterRequest validated(RegisterRequest body) {

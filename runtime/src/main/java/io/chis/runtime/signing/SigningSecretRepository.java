@@ -2,7 +2,6 @@ package io.chis.runtime.signing;
 
 import io.chis.runtime.auth.AccountRepository;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -13,9 +12,6 @@ import reactor.core.publisher.Mono;
 public class SigningSecretRepository {
 
     public static final Duration ROTATION_OVERLAP = Duration.ofHours(24);
-
-    /** The current secret and, while still valid, the previous one. */
-    public record SigningSecret(String secret, String previousSecret, Instant previousValidUntil) {}
 
     private final DatabaseClient db;
 
@@ -30,21 +26,21 @@ public class SigningSecretRepository {
                 .then();
     }
 
-    public Mono<SigningSecret> find(UUID accountId) {
+    public Mono<SigningSecretView> find(UUID accountId) {
         return db.sql("""
                         select secret,
                                case when previous_valid_until > now() then previous_secret end as previous_secret,
                                case when previous_valid_until > now() then previous_valid_until end as previous_valid_until
                         from signing_secrets where account_id = :account""")
                 .bind("account", accountId)
-                .map(row -> new SigningSecret(
+                .map(row -> new SigningSecretView(
                         row.get("secret", String.class),
                         row.get("previous_secret", String.class),
                         AccountRepository.instant(row, "previous_valid_until")))
                 .one();
     }
 
-    public Mono<SigningSecret> rotate(UUID accountId) {
+    public Mono<SigningSecretView> rotate(UUID accountId) {
         return db.sql("""
                         update signing_secrets
                         set previous_secret = secret, previous_valid_until = now() + make_interval(secs => :overlap),
@@ -54,7 +50,7 @@ public class SigningSecretRepository {
                 .bind("account", accountId)
                 .bind("secret", io.chis.common.SigningSecret.generate())
                 .bind("overlap", (double) ROTATION_OVERLAP.toSeconds())
-                .map(row -> new SigningSecret(
+                .map(row -> new SigningSecretView(
                         row.get("secret", String.class),
                         row.get("previous_secret", String.class),
                         AccountRepository.instant(row, "previous_valid_until")))

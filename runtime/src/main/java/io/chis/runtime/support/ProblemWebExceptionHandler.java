@@ -1,8 +1,6 @@
 package io.chis.runtime.support;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -69,12 +67,11 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
                         error);
             }
         }
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
-        problem.put("title", reason(status));
-        problem.put("status", status.value());
-        problem.put("detail", detail);
-        problem.put("instance", exchange.getRequest().getPath().value());
+        Problem problem = Problem.of(
+                status.value(),
+                reason(status),
+                detail,
+                exchange.getRequest().getPath().value());
         var response = exchange.getResponse();
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);

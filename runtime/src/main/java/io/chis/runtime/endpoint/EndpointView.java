@@ -1,0 +1,45 @@
+package io.chis.runtime.endpoint;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An endpoint as {@code /api/endpoints} shows it. The secrets appear only when one endpoint is read, created or
+ * rotated (absent from the list), and the previous secret only during a rotation's overlap; {@code managedBy} names
+ * the WebhookEndpoint resource when the operator owns the endpoint. Other absent values are {@code null}.
+ */
+public record EndpointView(
+        UUID id,
+        String name,
+        String url,
+        List<String> eventTypes,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String secret,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String previousSecret,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant previousValidUntil,
+        String policy,
+        Map<String, String> headers,
+        boolean disabled,
+        String disabledReason,
+        String managedBy,
+        Instant createdAt) {
+
+    static EndpointView of(Endpoint e, boolean withSecret) {
+        return new EndpointView(
+                e.id(),
+                e.name(),
+                e.url(),
+                e.eventTypes(),
+                withSecret ? e.secret() : null,
+                withSecret ? e.previousSecret() : null,
+                withSecret && e.previousSecret() != null ? e.previousValidUntil() : null,
+                e.policy(),
+                e.headers(),
+                e.disabled(),
+                e.disabledReason(),
+                e.ref() == null ? null : "WebhookEndpoint " + e.ref(),
+                e.createdAt());
+    }
+}

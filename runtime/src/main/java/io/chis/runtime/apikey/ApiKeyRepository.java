@@ -23,6 +23,8 @@ public class ApiKeyRepository {
 
     private record Verified(UUID keyId, UUID accountId, long untilNanos) {}
 
+    private record ActiveKey(UUID keyId, UUID accountId, Instant lastUsedAt) {}
+
     private final DatabaseClient db;
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
@@ -73,19 +75,18 @@ public class ApiKeyRepository {
         if (known != null && known.untilNanos() - System.nanoTime() > 0) return Mono.just(known.accountId());
         return db.sql("select id, account_id, last_used_at from api_keys where key_hash = :hash and revoked_at is null")
                 .bind("hash", hash)
-                .map(row -> new Object[] {
-                    row.get("id", UUID.class),
-                    row.get("account_id", UUID.class),
-                    AccountRepository.instant(row, "last_used_at")
-                })
+                .map(row -> new ActiveKey(
+                        row.get("id", UUID.class),
+                        row.get("account_id", UUID.class),
+                        AccountRepository.instant(row, "last_used_at")))
                 .one()
-                .flatMap(found -> touch((UUID) found[0], (Instant) found[2]).thenReturn(found))
+                .flatMap(found -> touch(found.keyId(), found.lastUsedAt()).thenReturn(found))
                 .map(found -> {
                     if (verified.size() >= MAX_VERIFIED) verified.clear();
                     verified.put(
                             cacheKey,
-                            new Verified((UUID) found[0], (UUID) found[1], System.nanoTime() + VERIFIED_FOR.toNanos()));
-                    return (UUID) found[1];
+                            new Verified(found.keyId(), found.accountId(), System.nanoTime() + VERIFIED_FOR.toNanos()));
+                    return found.accountId();
                 });
     }
 

@@ -10,7 +10,7 @@ public final class Secrets {
 
     private Secrets() {}
 
-    public static byte[] randomBytes(int length) {
+    private static byte[] randomBytes(int length) {
         byte[] bytes = new byte[length];
         RANDOM.nextBytes(bytes);
         return bytes;

@@ -5,8 +5,11 @@ import io.chis.operator.endpoint.EndpointReconciler;
 import io.chis.operator.platform.PlatformReconciler;
 import io.chis.operator.policy.DeliveryPolicyReconciler;
 import io.chis.operator.support.EventRecorder;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -26,7 +29,9 @@ public final class ChisOperator {
 
     public static void main(String[] args) throws Exception {
         OperatorSettings settings = OperatorSettings.fromEnv(System.getenv());
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        // a field this operator's classes do not know (a newer CRD, a typo kept by the API server) is ignored, never fatal
+        ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        KubernetesClient client = new KubernetesClientBuilder().withKubernetesSerialization(new KubernetesSerialization(mapper, true)).build();
         AtomicBoolean leading = new AtomicBoolean(!settings.leaderElection());
         Operator operator = create(client, settings, true, Metrics.NOOP, leading);
         HealthServer health = settings.healthPort() > 0 ? new HealthServer(settings.healthPort(), operator, leading::get) : null;
@@ -65,6 +70,8 @@ public final class ChisOperator {
             o.withKubernetesClient(client)
                     .withMetrics(metrics)
                     .withCloseClientOnStop(closeClientOnStop)
+                    // one informer that cannot start (an odd resource, a missing CRD) must not stop every controller
+                    .withStopOnInformerErrorDuringStartup(false)
                     .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
                     .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply());
             if (settings.leaderElection()) {

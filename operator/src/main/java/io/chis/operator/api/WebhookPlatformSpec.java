@@ -1,5 +1,6 @@
 package io.chis.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.Map;
 
 /** Desired state of a WebhookPlatform. Every field is optional except database and redis; defaults live in code. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WebhookPlatformSpec {
     /** An OCI image reference: [registry/]path[:tag][@digest]. */
@@ -60,6 +62,7 @@ public class WebhookPlatformSpec {
     public void setDefaultPolicy(String defaultPolicy) { this.defaultPolicy = defaultPolicy; }
 
     /** Replicas and resources of one runtime role. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class RoleSpec {
         @Min(0)
@@ -74,6 +77,8 @@ public class WebhookPlatformSpec {
         public void setResources(ResourceRequirements resources) { this.resources = resources; }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class WorkerSpec extends RoleSpec {
         @Min(1)
@@ -84,6 +89,8 @@ public class WebhookPlatformSpec {
         public void setConcurrency(Integer concurrency) { this.concurrency = concurrency; }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ApiSpec extends RoleSpec {
         @JsonPropertyDescription("The api Service.")
@@ -92,6 +99,8 @@ public class WebhookPlatformSpec {
         public ServiceSpec getService() { return service; }
         public void setService(ServiceSpec service) { this.service = service; }
     }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ServiceSpec {
@@ -108,6 +117,7 @@ public class WebhookPlatformSpec {
     }
 
     @ValidationRule(value = "has(self.managed) != has(self.external)", message = "set exactly one of database.managed or database.external")
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class DatabaseSpec {
         @JsonPropertyDescription("A PostgreSQL 16 StatefulSet run by the operator.")
@@ -120,6 +130,8 @@ public class WebhookPlatformSpec {
         public ExternalStore getExternal() { return external; }
         public void setExternal(ExternalStore external) { this.external = external; }
     }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ManagedDatabase {
@@ -145,6 +157,7 @@ public class WebhookPlatformSpec {
     }
 
     @ValidationRule(value = "has(self.managed) != has(self.external)", message = "set exactly one of redis.managed or redis.external")
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class RedisSpec {
         @JsonPropertyDescription("A Redis 7.2 run by the operator.")
@@ -157,6 +170,8 @@ public class WebhookPlatformSpec {
         public ExternalStore getExternal() { return external; }
         public void setExternal(ExternalStore external) { this.external = external; }
     }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ManagedRedis {
@@ -171,6 +186,8 @@ public class WebhookPlatformSpec {
         public ResourceRequirements getResources() { return resources; }
         public void setResources(ResourceRequirements resources) { this.resources = resources; }
     }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ExternalStore {

@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One Deployment per runtime role, with the env vars of DESIGN §2, /health probes and Prometheus annotations. */
+/** One Deployment per runtime role, with the env vars of DESIGN §2, /livez, /readyz and startup probes and Prometheus annotations. */
 public final class RoleDeployment {
     /** Pod-template annotation: a hash of the secret settings, so changing them rolls the pods. */
     public static final String CONFIG_HASH = "chis.io/config-hash";
@@ -37,7 +37,9 @@ public final class RoleDeployment {
         podAnnotations.put("prometheus.io/port", String.valueOf(PlatformSettings.METRICS_PORT));
         podAnnotations.put("prometheus.io/path", "/metrics");
         podAnnotations.put(CONFIG_HASH, configHash);
-        HTTPGetAction health = new HTTPGetActionBuilder().withPath("/health").withPort(new IntOrString("metrics")).build();
+        // liveness never depends on the stores: a shared PostgreSQL or Redis outage must not restart every pod
+        HTTPGetAction live = new HTTPGetActionBuilder().withPath("/livez").withPort(new IntOrString("metrics")).build();
+        HTTPGetAction ready = new HTTPGetActionBuilder().withPath("/readyz").withPort(new IntOrString("metrics")).build();
         return new DeploymentBuilder()
                 .withMetadata(ChildMetadata.of(platform, settings.roleName(role), role.id()))
                 .withNewSpec()
@@ -55,10 +57,12 @@ public final class RoleDeployment {
                                 .withPorts(ports(role))
                                 .withEnv(env(settings, role, refs))
                                 .withResources(settings.resources(role))
-                                .withNewStartupProbe().withHttpGet(health).withPeriodSeconds(2).withFailureThreshold(60).endStartupProbe()
-                                .withNewLivenessProbe().withHttpGet(health).withPeriodSeconds(10).withTimeoutSeconds(3)
+                                // up to 3 min for a slow JVM start before liveness takes over
+                                .withNewStartupProbe().withHttpGet(live).withPeriodSeconds(2).withTimeoutSeconds(3)
+                                    .withFailureThreshold(90).endStartupProbe()
+                                .withNewLivenessProbe().withHttpGet(live).withPeriodSeconds(10).withTimeoutSeconds(3)
                                     .withFailureThreshold(3).endLivenessProbe()
-                                .withNewReadinessProbe().withHttpGet(health).withPeriodSeconds(5).withTimeoutSeconds(3)
+                                .withNewReadinessProbe().withHttpGet(ready).withPeriodSeconds(5).withTimeoutSeconds(3)
                                     .withFailureThreshold(2).endReadinessProbe()
                                 .withSecurityContext(containerSecurity())
                             .endContainer()

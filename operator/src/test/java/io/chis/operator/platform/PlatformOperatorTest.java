@@ -401,8 +401,12 @@ class PlatformOperatorTest {
         assertThat(secretRef(c, "DATABASE_URL")).isEqualTo("acme-postgres/url");
         assertThat(secretRef(c, "REDIS_URL")).isEqualTo("acme-redis/url");
         assertThat(secretRef(c, "JWT_SECRET")).isEqualTo("acme-runtime/jwt-secret");
-        for (var probe : List.of(c.getLivenessProbe(), c.getReadinessProbe())) {
-            assertThat(probe.getHttpGet().getPath()).isEqualTo("/health");
+        assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/livez");
+        assertThat(c.getStartupProbe().getFailureThreshold() * c.getStartupProbe().getPeriodSeconds())
+                .as("seconds a slow JVM may take to start").isGreaterThanOrEqualTo(120);
+        for (var probe : List.of(c.getLivenessProbe(), c.getReadinessProbe(), c.getStartupProbe())) {
             assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
         }
         assertThat(deployment.getSpec().getSelector().getMatchLabels()).containsEntry(Labels.COMPONENT, role.id());

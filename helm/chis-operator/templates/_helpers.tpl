@@ -81,6 +81,10 @@ WebhookPlatform (and an endpoint's signing Secret); reads the Secrets a spec nam
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# the api Ingress (spec.api.ingress) and the NetworkPolicies around a platform's pods
+- apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses", "networkpolicies"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["get", "create", "patch"]

@@ -98,7 +98,8 @@ public final class ChisOperator {
             }
         };
         EventRecorder events = new EventRecorder(client);
-        operator.register(new PlatformReconciler(settings.serverSideApply(), events, settings.secretRecheck()), namespaces(settings));
+        operator.register(new PlatformReconciler(settings.serverSideApply(), events, settings.secretRecheck(),
+                settings.leaseNamespace()), namespaces(settings));
         operator.register(new DeliveryPolicyReconciler(channels, events, settings.syncRetry()), namespaces(settings));
         operator.register(new EndpointReconciler(channels, events, settings.statsInterval(), settings.syncRetry()), namespaces(settings));
         return operator;

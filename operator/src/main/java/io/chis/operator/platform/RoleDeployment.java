@@ -93,6 +93,11 @@ public final class RoleDeployment {
         env.add(fromSecret("DATABASE_URL", refs.databaseUrl()));
         env.add(fromSecret("REDIS_URL", refs.redisUrl()));
         env.add(fromSecret("JWT_SECRET", refs.jwtSecret()));
+        env.add(fromSecret("CHIS_INTERNAL_TOKEN", refs.internalToken()));
+        env.add(new EnvVar("CHIS_DB_POOL_SIZE", String.valueOf(settings.databasePoolSize(role)), null));
+        env.add(new EnvVar("CHIS_REGISTRATION", settings.registrationOpen() ? "open" : "closed", null));
+        env.add(new EnvVar("CHIS_ALLOW_PRIVATE_TARGETS", String.valueOf(settings.allowPrivateTargets()), null));
+        settings.retention().ifPresent(retention -> env.add(new EnvVar("CHIS_RETENTION", retention, null)));
         switch (role) {
             case API -> env.add(new EnvVar("GRPC_ADDRESS",
                     settings.roleName(Role.DELIVERY) + ":" + PlatformSettings.GRPC_PORT, null));

@@ -20,6 +20,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.chis.operator.api.WebhookPlatformSpec;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,13 +68,13 @@ class PlatformOperatorTest {
         StatefulSet postgres = k8s.awaitExists(StatefulSet.class, NS, "acme-postgres");
         assertThat(postgres.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("postgres:16");
         assertThat(postgres.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage"))
-                .hasToString("1Gi");
+                .hasToString("20Gi");
         Deployment redis = k8s.awaitExists(Deployment.class, NS, "acme-redis");
         assertThat(redis.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("redis:7.2");
         k8s.awaitExists(Service.class, NS, "acme-postgres");
         k8s.awaitExists(Service.class, NS, "acme-redis");
         Service api = k8s.awaitExists(Service.class, NS, "acme-api");
-        assertThat(api.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(api.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(api.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
         Service delivery = k8s.awaitExists(Service.class, NS, "acme-delivery");
         assertThat(delivery.getSpec().getType()).isEqualTo("ClusterIP");
@@ -121,6 +124,15 @@ class PlatformOperatorTest {
         PodDisruptionBudget workerBudget = k8s.awaitExists(PodDisruptionBudget.class, NS, "acme-worker");
         assertThat(workerBudget.getSpec().getSelector().getMatchLabels()).containsEntry(Labels.COMPONENT, "worker");
         assertThat(k8s.get(PodDisruptionBudget.class, NS, "acme-api")).isNull();
+
+        // NetworkPolicies around every role and store; no Ingress unless asked for
+        for (String name : List.of("acme-api", "acme-delivery", "acme-worker", "acme-scheduler", "acme-postgres", "acme-redis")) {
+            NetworkPolicy policy = k8s.awaitExists(NetworkPolicy.class, NS, name);
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        }
+        assertThat(k8s.get(NetworkPolicy.class, NS, "acme-delivery").getSpec().getIngress())
+                .anySatisfy(rule -> assertThat(rule.getPorts().get(0).getPort().getIntVal()).isEqualTo(50051));
+        assertThat(k8s.get(Ingress.class, NS, "acme-api")).isNull();
 
         // every child is owned by the platform and labelled
         WebhookPlatform stored = k8s.platform(NS, "acme");
@@ -182,18 +194,27 @@ class PlatformOperatorTest {
         String workerVersion = k8s.get(Deployment.class, NS, "acme-worker").getMetadata().getResourceVersion();
         String schedulerVersion = k8s.get(Deployment.class, NS, "acme-scheduler").getMetadata().getResourceVersion();
 
-        // more workers, a ClusterIP api: applied at once, no migration needed
+        // more workers, a LoadBalancer api behind an Ingress, no NetworkPolicies: applied at once, no migration needed
         k8s.client.resources(WebhookPlatform.class).inNamespace(NS).withName("acme").edit(p -> {
             p.getSpec().setWorker(Platforms.worker(3, null));
-            p.getSpec().setApi(new io.chis.operator.api.WebhookPlatformSpec.ApiSpec());
-            p.getSpec().getApi().setService(new io.chis.operator.api.WebhookPlatformSpec.ServiceSpec());
-            p.getSpec().getApi().getService().setType("ClusterIP");
+            p.getSpec().setApi(new WebhookPlatformSpec.ApiSpec());
+            p.getSpec().getApi().setService(new WebhookPlatformSpec.ServiceSpec());
+            p.getSpec().getApi().getService().setType("LoadBalancer");
+            p.getSpec().getApi().setIngress(new WebhookPlatformSpec.IngressSpec());
+            p.getSpec().getApi().getIngress().setHost("hooks.example.com");
+            p.getSpec().getApi().getIngress().setTlsSecretName("hooks-tls");
+            p.getSpec().setNetworkPolicy(new WebhookPlatformSpec.NetworkPolicySpec());
+            p.getSpec().getNetworkPolicy().setEnabled(false);
             return p;
         });
         OperatorHarness.await(() -> Optional.ofNullable(k8s.get(Deployment.class, NS, "acme-worker"))
                 .filter(d -> d.getSpec().getReplicas() == 3).orElse(null));
         OperatorHarness.await(() -> Optional.ofNullable(k8s.get(Service.class, NS, "acme-api"))
-                .filter(s -> "ClusterIP".equals(s.getSpec().getType())).orElse(null));
+                .filter(s -> "LoadBalancer".equals(s.getSpec().getType())).orElse(null));
+        Ingress ingress = k8s.awaitExists(Ingress.class, NS, "acme-api");
+        assertThat(ingress.getSpec().getTls()).singleElement().satisfies(tls -> assertThat(tls.getSecretName()).isEqualTo("hooks-tls"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> k8s.client.network().v1().networkPolicies().inNamespace(NS).list()
+                .getItems().isEmpty());
         k8s.awaitExists(PodDisruptionBudget.class, NS, "acme-worker");
         assertThat(k8s.get(Deployment.class, NS, "acme-worker").getMetadata().getResourceVersion()).isNotEqualTo(workerVersion);
         assertThat(k8s.get(Deployment.class, NS, "acme-scheduler").getMetadata().getResourceVersion()).isEqualTo(schedulerVersion);

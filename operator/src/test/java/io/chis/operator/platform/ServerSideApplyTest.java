@@ -34,7 +34,9 @@ class ServerSideApplyTest {
             assertThat(apply.getPath()).startsWith("/apis/apps/v1/namespaces/shop/statefulsets/acme-postgres?")
                     .contains("fieldManager=" + ChildApplier.FIELD_MANAGER).contains("force=true");
             assertThat(apply.getHeader("Content-Type")).startsWith("application/apply-patch+yaml");
-            StatefulSet body = Serialization.unmarshal(new String(apply.getBody().getBytes(), StandardCharsets.UTF_8), StatefulSet.class);
+            String yaml = new String(apply.getBody().getBytes(), StandardCharsets.UTF_8);
+            StatefulSet body = Serialization.unmarshal(yaml, StatefulSet.class);
+            assertThat(body).as(yaml).isNotNull();
             StatefulSet desired = ManagedPostgres.statefulSet(platform, PlatformSettings.of(platform));
             assertThat(body.getSpec()).isEqualTo(desired.getSpec());
             assertThat(body.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.OPERATOR);

@@ -56,15 +56,20 @@ class UnknownFieldsTest {
                 """);
 
         // each got a status from its reconciler: none of them stopped an informer
-        assertThat(OperatorHarness.await(() -> conditions(k8s.get(WebhookPlatform.class, NS, "odd")))).isNotEmpty();
-        assertThat(OperatorHarness.await(() -> conditions(k8s.get(DeliveryPolicy.class, NS, "odd")))).isNotEmpty();
-        assertThat(OperatorHarness.await(() -> conditions(k8s.get(WebhookEndpoint.class, NS, "odd")))).isNotEmpty();
+        assertThat(OperatorHarness.await(() -> conditions(k8s.get(WebhookPlatform.class, NS, "odd"))))
+                .isNotEmpty();
+        assertThat(OperatorHarness.await(() -> conditions(k8s.get(DeliveryPolicy.class, NS, "odd"))))
+                .isNotEmpty();
+        assertThat(OperatorHarness.await(() -> conditions(k8s.get(WebhookEndpoint.class, NS, "odd"))))
+                .isNotEmpty();
         // the known fields of the odd platform are still honoured
-        assertThat(k8s.awaitExists(io.fabric8.kubernetes.api.model.apps.StatefulSet.class, NS, "odd-postgres")).isNotNull();
+        assertThat(k8s.awaitExists(io.fabric8.kubernetes.api.model.apps.StatefulSet.class, NS, "odd-postgres"))
+                .isNotNull();
 
         // and a platform created afterwards is reconciled as usual
         WebhookPlatform plain = k8s.create(io.chis.operator.platform.Platforms.managed(NS, "plain"));
-        assertThat(OperatorHarness.await(() -> conditions(k8s.get(WebhookPlatform.class, NS, "plain")))).isNotEmpty();
+        assertThat(OperatorHarness.await(() -> conditions(k8s.get(WebhookPlatform.class, NS, "plain"))))
+                .isNotEmpty();
         assertThat(k8s.reconciliations(plain)).isPositive();
     }
 
@@ -86,7 +91,8 @@ class UnknownFieldsTest {
         if (status == null) {
             return null;
         }
-        List<?> conditions = (List<?>) Serialization.jsonMapper().convertValue(status, Map.class).get("conditions");
+        List<?> conditions = (List<?>)
+                Serialization.jsonMapper().convertValue(status, Map.class).get("conditions");
         return conditions == null || conditions.isEmpty() ? null : conditions;
     }
 }

@@ -38,8 +38,12 @@ public final class SyncProblem extends RuntimeException {
             // grants are made over REST and not watched: look again soon
             case PERMISSION_DENIED -> new SyncProblem(OWNER_CONSENT_MISSING, detail, true);
             case INVALID_ARGUMENT -> new SyncProblem(INVALID_SPEC, "the runtime refused it: " + detail, false);
-            default -> new SyncProblem(PLATFORM_UNAVAILABLE, "the admin API of WebhookPlatform " + platform + " at " + address
-                    + " did not answer: " + status.getCode() + (status.getDescription() == null ? "" : " " + detail), true);
+            default ->
+                new SyncProblem(
+                        PLATFORM_UNAVAILABLE,
+                        "the admin API of WebhookPlatform " + platform + " at " + address + " did not answer: "
+                                + status.getCode() + (status.getDescription() == null ? "" : " " + detail),
+                        true);
         };
     }
 
@@ -48,9 +52,14 @@ public final class SyncProblem extends RuntimeException {
         if (!OWNER_CONSENT_MISSING.equals(reason)) {
             return this;
         }
-        return new SyncProblem(reason, "account " + owner + " has not allowed WebhookEndpoints in namespace " + namespace
-                + " to act for it: signed in as that account, call POST /api/namespace-grants {\"namespace\": \"" + namespace
-                + "\"} on the platform's REST API; the endpoint syncs by itself afterwards (" + getMessage() + ")", retrySoon);
+        return new SyncProblem(
+                reason,
+                "account " + owner + " has not allowed WebhookEndpoints in namespace " + namespace
+                        + " to act for it: signed in as that account, call POST /api/namespace-grants {\"namespace\": \""
+                        + namespace
+                        + "\"} on the platform's REST API; the endpoint syncs by itself afterwards (" + getMessage()
+                        + ")",
+                retrySoon);
     }
 
     public String reason() {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import java.util.List;
 import java.util.Map;
@@ -21,70 +21,177 @@ public class WebhookPlatformSpec {
             "^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$";
 
     @Pattern(IMAGE_PATTERN)
-    @JsonPropertyDescription("Runtime image for every role and the migration Job. Default ghcr.io/chis-io/chis-runtime:0.1.0.")
+    @JsonPropertyDescription(
+            "Runtime image for every role and the migration Job. Default ghcr.io/chis-io/chis-runtime:0.1.0.")
     private String image;
+
     @Pattern("^(Always|IfNotPresent|Never)$")
     @JsonPropertyDescription("Pull policy for the runtime image. Default IfNotPresent.")
     private String imagePullPolicy;
+
     @JsonPropertyDescription("The REST API role (port 8080) and its Service.")
     private ApiSpec api;
+
     @JsonPropertyDescription("The delivery role (gRPC 50051): persists messages and serves the admin API.")
     private RoleSpec delivery;
+
     @JsonPropertyDescription("The worker role: delivers queued messages.")
     private WorkerSpec worker;
+
     @JsonPropertyDescription("The scheduler role: retries when due, dead-letters, sweeps.")
     private RoleSpec scheduler;
+
     @JsonPropertyDescription("PostgreSQL: exactly one of managed or external.")
     private DatabaseSpec database;
+
     @JsonPropertyDescription("Redis: exactly one of managed or external.")
     private RedisSpec redis;
-    @JsonPropertyDescription("Secret key holding the JWT HMAC key (at least 32 bytes). Generated into <name>-runtime when absent.")
+
+    @JsonPropertyDescription(
+            "Secret key holding the JWT HMAC key (at least 32 bytes). Generated into <name>-runtime when absent.")
     private SecretKeyRef jwtSecretRef;
+
     @JsonPropertyDescription("Name of the DeliveryPolicy used when an endpoint names none (CHIS_DEFAULT_POLICY).")
     private String defaultPolicy;
+
     @Pattern("^(0|([0-9]+(s|m|h|d))+)$")
-    @JsonPropertyDescription("How long messages, deliveries and attempts are kept (CHIS_RETENTION), e.g. 30d or 12h; 0 keeps everything. "
-            + "Default: the runtime's 30d.")
+    @JsonPropertyDescription(
+            "How long messages, deliveries and attempts are kept (CHIS_RETENTION), e.g. 30d or 12h; 0 keeps everything. "
+                    + "Default: the runtime's 30d.")
     private String retention;
-    @JsonPropertyDescription("Let endpoints target private, loopback and link-local addresses (CHIS_ALLOW_PRIVATE_TARGETS). Default false.")
+
+    @JsonPropertyDescription(
+            "Let endpoints target private, loopback and link-local addresses (CHIS_ALLOW_PRIVATE_TARGETS). Default false.")
     private Boolean allowPrivateTargets;
+
     @JsonPropertyDescription("Who may scrape the roles' /metrics (port 9090) through the NetworkPolicies.")
     private MonitoringSpec monitoring;
+
     @JsonPropertyDescription("NetworkPolicies around the platform's pods.")
     private NetworkPolicySpec networkPolicy;
+
     @JsonPropertyDescription("Mutual TLS of the gRPC traffic between roles and from the operator.")
     private TlsSpec tls;
 
-    public String getImage() { return image; }
-    public void setImage(String image) { this.image = image; }
-    public String getImagePullPolicy() { return imagePullPolicy; }
-    public void setImagePullPolicy(String imagePullPolicy) { this.imagePullPolicy = imagePullPolicy; }
-    public ApiSpec getApi() { return api; }
-    public void setApi(ApiSpec api) { this.api = api; }
-    public RoleSpec getDelivery() { return delivery; }
-    public void setDelivery(RoleSpec delivery) { this.delivery = delivery; }
-    public WorkerSpec getWorker() { return worker; }
-    public void setWorker(WorkerSpec worker) { this.worker = worker; }
-    public RoleSpec getScheduler() { return scheduler; }
-    public void setScheduler(RoleSpec scheduler) { this.scheduler = scheduler; }
-    public DatabaseSpec getDatabase() { return database; }
-    public void setDatabase(DatabaseSpec database) { this.database = database; }
-    public RedisSpec getRedis() { return redis; }
-    public void setRedis(RedisSpec redis) { this.redis = redis; }
-    public SecretKeyRef getJwtSecretRef() { return jwtSecretRef; }
-    public void setJwtSecretRef(SecretKeyRef jwtSecretRef) { this.jwtSecretRef = jwtSecretRef; }
-    public String getDefaultPolicy() { return defaultPolicy; }
-    public void setDefaultPolicy(String defaultPolicy) { this.defaultPolicy = defaultPolicy; }
-    public String getRetention() { return retention; }
-    public void setRetention(String retention) { this.retention = retention; }
-    public Boolean getAllowPrivateTargets() { return allowPrivateTargets; }
-    public void setAllowPrivateTargets(Boolean allowPrivateTargets) { this.allowPrivateTargets = allowPrivateTargets; }
-    public MonitoringSpec getMonitoring() { return monitoring; }
-    public void setMonitoring(MonitoringSpec monitoring) { this.monitoring = monitoring; }
-    public NetworkPolicySpec getNetworkPolicy() { return networkPolicy; }
-    public void setNetworkPolicy(NetworkPolicySpec networkPolicy) { this.networkPolicy = networkPolicy; }
-    public TlsSpec getTls() { return tls; }
-    public void setTls(TlsSpec tls) { this.tls = tls; }
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public String getImagePullPolicy() {
+        return imagePullPolicy;
+    }
+
+    public void setImagePullPolicy(String imagePullPolicy) {
+        this.imagePullPolicy = imagePullPolicy;
+    }
+
+    public ApiSpec getApi() {
+        return api;
+    }
+
+    public void setApi(ApiSpec api) {
+        this.api = api;
+    }
+
+    public RoleSpec getDelivery() {
+        return delivery;
+    }
+
+    public void setDelivery(RoleSpec delivery) {
+        this.delivery = delivery;
+    }
+
+    public WorkerSpec getWorker() {
+        return worker;
+    }
+
+    public void setWorker(WorkerSpec worker) {
+        this.worker = worker;
+    }
+
+    public RoleSpec getScheduler() {
+        return scheduler;
+    }
+
+    public void setScheduler(RoleSpec scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    public DatabaseSpec getDatabase() {
+        return database;
+    }
+
+    public void setDatabase(DatabaseSpec database) {
+        this.database = database;
+    }
+
+    public RedisSpec getRedis() {
+        return redis;
+    }
+
+    public void setRedis(RedisSpec redis) {
+        this.redis = redis;
+    }
+
+    public SecretKeyRef getJwtSecretRef() {
+        return jwtSecretRef;
+    }
+
+    public void setJwtSecretRef(SecretKeyRef jwtSecretRef) {
+        this.jwtSecretRef = jwtSecretRef;
+    }
+
+    public String getDefaultPolicy() {
+        return defaultPolicy;
+    }
+
+    public void setDefaultPolicy(String defaultPolicy) {
+        this.defaultPolicy = defaultPolicy;
+    }
+
+    public String getRetention() {
+        return retention;
+    }
+
+    public void setRetention(String retention) {
+        this.retention = retention;
+    }
+
+    public Boolean getAllowPrivateTargets() {
+        return allowPrivateTargets;
+    }
+
+    public void setAllowPrivateTargets(Boolean allowPrivateTargets) {
+        this.allowPrivateTargets = allowPrivateTargets;
+    }
+
+    public MonitoringSpec getMonitoring() {
+        return monitoring;
+    }
+
+    public void setMonitoring(MonitoringSpec monitoring) {
+        this.monitoring = monitoring;
+    }
+
+    public NetworkPolicySpec getNetworkPolicy() {
+        return networkPolicy;
+    }
+
+    public void setNetworkPolicy(NetworkPolicySpec networkPolicy) {
+        this.networkPolicy = networkPolicy;
+    }
+
+    public TlsSpec getTls() {
+        return tls;
+    }
+
+    public void setTls(TlsSpec tls) {
+        this.tls = tls;
+    }
 
     /** Replicas and resources of one runtime role. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -93,49 +200,91 @@ public class WebhookPlatformSpec {
         @Min(0)
         @JsonPropertyDescription("Pod count. Default 1.")
         private Integer replicas;
+
         @JsonPropertyDescription("Container resources. Default requests 100m CPU / 256Mi, limit 512Mi memory.")
         private ResourceRequirements resources;
 
-        public Integer getReplicas() { return replicas; }
-        public void setReplicas(Integer replicas) { this.replicas = replicas; }
-        public ResourceRequirements getResources() { return resources; }
-        public void setResources(ResourceRequirements resources) { this.resources = resources; }
+        public Integer getReplicas() {
+            return replicas;
+        }
+
+        public void setReplicas(Integer replicas) {
+            this.replicas = replicas;
+        }
+
+        public ResourceRequirements getResources() {
+            return resources;
+        }
+
+        public void setResources(ResourceRequirements resources) {
+            this.resources = resources;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class WorkerSpec extends RoleSpec {
         @Min(1)
         @JsonPropertyDescription("Deliveries in flight per worker pod (CHIS_WORKER_CONCURRENCY). Default 64.")
         private Integer concurrency;
 
-        public Integer getConcurrency() { return concurrency; }
-        public void setConcurrency(Integer concurrency) { this.concurrency = concurrency; }
+        public Integer getConcurrency() {
+            return concurrency;
+        }
+
+        public void setConcurrency(Integer concurrency) {
+            this.concurrency = concurrency;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ApiSpec extends RoleSpec {
         @JsonPropertyDescription("The api Service.")
         private ServiceSpec service;
+
         @JsonPropertyDescription("An Ingress in front of the api Service (TLS at the edge).")
         private IngressSpec ingress;
+
         @Pattern("^(open|closed)$")
-        @JsonPropertyDescription("Whether anyone may register an account over REST (CHIS_REGISTRATION). Default closed.")
+        @JsonPropertyDescription(
+                "Whether anyone may register an account over REST (CHIS_REGISTRATION). Default closed.")
         private String registration;
+
         @JsonPropertyDescription("Who may reach the REST port (8080) through the NetworkPolicy. Default: anyone.")
         private List<NetworkPolicyPeer> allowedFrom;
 
-        public ServiceSpec getService() { return service; }
-        public void setService(ServiceSpec service) { this.service = service; }
-        public IngressSpec getIngress() { return ingress; }
-        public void setIngress(IngressSpec ingress) { this.ingress = ingress; }
-        public String getRegistration() { return registration; }
-        public void setRegistration(String registration) { this.registration = registration; }
-        public List<NetworkPolicyPeer> getAllowedFrom() { return allowedFrom; }
-        public void setAllowedFrom(List<NetworkPolicyPeer> allowedFrom) { this.allowedFrom = allowedFrom; }
+        public ServiceSpec getService() {
+            return service;
+        }
+
+        public void setService(ServiceSpec service) {
+            this.service = service;
+        }
+
+        public IngressSpec getIngress() {
+            return ingress;
+        }
+
+        public void setIngress(IngressSpec ingress) {
+            this.ingress = ingress;
+        }
+
+        public String getRegistration() {
+            return registration;
+        }
+
+        public void setRegistration(String registration) {
+            this.registration = registration;
+        }
+
+        public List<NetworkPolicyPeer> getAllowedFrom() {
+            return allowedFrom;
+        }
+
+        public void setAllowedFrom(List<NetworkPolicyPeer> allowedFrom) {
+            this.allowedFrom = allowedFrom;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -143,22 +292,49 @@ public class WebhookPlatformSpec {
     public static class IngressSpec {
         @JsonPropertyDescription("IngressClass name, e.g. nginx. Default: the cluster's default class.")
         private String className;
+
         @io.fabric8.generator.annotation.Required
         @JsonPropertyDescription("Host name the API is served at.")
         private String host;
-        @JsonPropertyDescription("Secret with the TLS certificate for the host (e.g. written by cert-manager). Without it: plain HTTP.")
+
+        @JsonPropertyDescription(
+                "Secret with the TLS certificate for the host (e.g. written by cert-manager). Without it: plain HTTP.")
         private String tlsSecretName;
+
         @JsonPropertyDescription("Extra annotations, e.g. cert-manager.io/cluster-issuer.")
         private Map<String, String> annotations;
 
-        public String getClassName() { return className; }
-        public void setClassName(String className) { this.className = className; }
-        public String getHost() { return host; }
-        public void setHost(String host) { this.host = host; }
-        public String getTlsSecretName() { return tlsSecretName; }
-        public void setTlsSecretName(String tlsSecretName) { this.tlsSecretName = tlsSecretName; }
-        public Map<String, String> getAnnotations() { return annotations; }
-        public void setAnnotations(Map<String, String> annotations) { this.annotations = annotations; }
+        public String getClassName() {
+            return className;
+        }
+
+        public void setClassName(String className) {
+            this.className = className;
+        }
+
+        public String getHost() {
+            return host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
+        public String getTlsSecretName() {
+            return tlsSecretName;
+        }
+
+        public void setTlsSecretName(String tlsSecretName) {
+            this.tlsSecretName = tlsSecretName;
+        }
+
+        public Map<String, String> getAnnotations() {
+            return annotations;
+        }
+
+        public void setAnnotations(Map<String, String> annotations) {
+            this.annotations = annotations;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -167,8 +343,13 @@ public class WebhookPlatformSpec {
         @JsonPropertyDescription("Namespaces whose pods may scrape /metrics. Default: every namespace.")
         private LabelSelector namespaceSelector;
 
-        public LabelSelector getNamespaceSelector() { return namespaceSelector; }
-        public void setNamespaceSelector(LabelSelector namespaceSelector) { this.namespaceSelector = namespaceSelector; }
+        public LabelSelector getNamespaceSelector() {
+            return namespaceSelector;
+        }
+
+        public void setNamespaceSelector(LabelSelector namespaceSelector) {
+            this.namespaceSelector = namespaceSelector;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -177,18 +358,29 @@ public class WebhookPlatformSpec {
         @JsonPropertyDescription("Create the NetworkPolicies. Default true.")
         private Boolean enabled;
 
-        public Boolean getEnabled() { return enabled; }
-        public void setEnabled(Boolean enabled) { this.enabled = enabled; }
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class TlsSpec {
-        @JsonPropertyDescription("A cert-manager Issuer or ClusterIssuer to issue the gRPC certificates. Default: the operator's own CA.")
+        @JsonPropertyDescription(
+                "A cert-manager Issuer or ClusterIssuer to issue the gRPC certificates. Default: the operator's own CA.")
         private IssuerRef issuerRef;
 
-        public IssuerRef getIssuerRef() { return issuerRef; }
-        public void setIssuerRef(IssuerRef issuerRef) { this.issuerRef = issuerRef; }
+        public IssuerRef getIssuerRef() {
+            return issuerRef;
+        }
+
+        public void setIssuerRef(IssuerRef issuerRef) {
+            this.issuerRef = issuerRef;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -197,118 +389,218 @@ public class WebhookPlatformSpec {
         @io.fabric8.generator.annotation.Required
         @JsonPropertyDescription("Name of the Issuer.")
         private String name;
+
         @Pattern("^(Issuer|ClusterIssuer)$")
         @JsonPropertyDescription("Issuer or ClusterIssuer. Default Issuer.")
         private String kind;
 
-        public String getName() { return name; }
-        public void setName(String name) { this.name = name; }
-        public String getKind() { return kind; }
-        public void setKind(String kind) { this.kind = kind; }
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public String getKind() {
+            return kind;
+        }
+
+        public void setKind(String kind) {
+            this.kind = kind;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ServiceSpec {
         @Pattern("^(ClusterIP|NodePort|LoadBalancer)$")
-        @JsonPropertyDescription("Service type. Default ClusterIP: expose the API through spec.api.ingress, or choose LoadBalancer.")
+        @JsonPropertyDescription(
+                "Service type. Default ClusterIP: expose the API through spec.api.ingress, or choose LoadBalancer.")
         private String type;
+
         @JsonPropertyDescription("Extra annotations for the Service (e.g. for a cloud load balancer).")
         private Map<String, String> annotations;
 
-        public String getType() { return type; }
-        public void setType(String type) { this.type = type; }
-        public Map<String, String> getAnnotations() { return annotations; }
-        public void setAnnotations(Map<String, String> annotations) { this.annotations = annotations; }
+        public String getType() {
+            return type;
+        }
+
+        public void setType(String type) {
+            this.type = type;
+        }
+
+        public Map<String, String> getAnnotations() {
+            return annotations;
+        }
+
+        public void setAnnotations(Map<String, String> annotations) {
+            this.annotations = annotations;
+        }
     }
 
-    @ValidationRule(value = "has(self.managed) != has(self.external)", message = "set exactly one of database.managed or database.external")
+    @ValidationRule(
+            value = "has(self.managed) != has(self.external)",
+            message = "set exactly one of database.managed or database.external")
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class DatabaseSpec {
         @JsonPropertyDescription("A PostgreSQL 16 StatefulSet run by the operator.")
         private ManagedDatabase managed;
+
         @JsonPropertyDescription("An existing PostgreSQL; its URL comes from a Secret.")
         private ExternalDatabase external;
 
-        public ManagedDatabase getManaged() { return managed; }
-        public void setManaged(ManagedDatabase managed) { this.managed = managed; }
-        public ExternalDatabase getExternal() { return external; }
-        public void setExternal(ExternalDatabase external) { this.external = external; }
+        public ManagedDatabase getManaged() {
+            return managed;
+        }
+
+        public void setManaged(ManagedDatabase managed) {
+            this.managed = managed;
+        }
+
+        public ExternalDatabase getExternal() {
+            return external;
+        }
+
+        public void setExternal(ExternalDatabase external) {
+            this.external = external;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ManagedDatabase {
         @Pattern("^postgres:16[A-Za-z0-9._-]*$")
         @JsonPropertyDescription("PostgreSQL image. Default postgres:16.")
         private String image;
+
         @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$")
         @JsonPropertyDescription("PersistentVolumeClaim size. Default 1Gi.")
         private String storage;
+
         @JsonPropertyDescription("StorageClass of the claim. Default: the cluster's default class.")
         private String storageClassName;
+
         @JsonPropertyDescription("Container resources.")
         private ResourceRequirements resources;
+
         @Min(20)
-        @JsonPropertyDescription("PostgreSQL max_connections; the roles' pools are sized to stay under it. Default 100.")
+        @JsonPropertyDescription(
+                "PostgreSQL max_connections; the roles' pools are sized to stay under it. Default 100.")
         private Integer maxConnections;
 
-        public Integer getMaxConnections() { return maxConnections; }
-        public void setMaxConnections(Integer maxConnections) { this.maxConnections = maxConnections; }
-        public String getImage() { return image; }
-        public void setImage(String image) { this.image = image; }
-        public String getStorage() { return storage; }
-        public void setStorage(String storage) { this.storage = storage; }
-        public String getStorageClassName() { return storageClassName; }
-        public void setStorageClassName(String storageClassName) { this.storageClassName = storageClassName; }
-        public ResourceRequirements getResources() { return resources; }
-        public void setResources(ResourceRequirements resources) { this.resources = resources; }
+        public Integer getMaxConnections() {
+            return maxConnections;
+        }
+
+        public void setMaxConnections(Integer maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        public String getImage() {
+            return image;
+        }
+
+        public void setImage(String image) {
+            this.image = image;
+        }
+
+        public String getStorage() {
+            return storage;
+        }
+
+        public void setStorage(String storage) {
+            this.storage = storage;
+        }
+
+        public String getStorageClassName() {
+            return storageClassName;
+        }
+
+        public void setStorageClassName(String storageClassName) {
+            this.storageClassName = storageClassName;
+        }
+
+        public ResourceRequirements getResources() {
+            return resources;
+        }
+
+        public void setResources(ResourceRequirements resources) {
+            this.resources = resources;
+        }
     }
 
-    @ValidationRule(value = "has(self.managed) != has(self.external)", message = "set exactly one of redis.managed or redis.external")
+    @ValidationRule(
+            value = "has(self.managed) != has(self.external)",
+            message = "set exactly one of redis.managed or redis.external")
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class RedisSpec {
         @JsonPropertyDescription("A Redis 7.2 run by the operator.")
         private ManagedRedis managed;
+
         @JsonPropertyDescription("An existing Redis; its URL comes from a Secret.")
         private ExternalStore external;
 
-        public ManagedRedis getManaged() { return managed; }
-        public void setManaged(ManagedRedis managed) { this.managed = managed; }
-        public ExternalStore getExternal() { return external; }
-        public void setExternal(ExternalStore external) { this.external = external; }
+        public ManagedRedis getManaged() {
+            return managed;
+        }
+
+        public void setManaged(ManagedRedis managed) {
+            this.managed = managed;
+        }
+
+        public ExternalStore getExternal() {
+            return external;
+        }
+
+        public void setExternal(ExternalStore external) {
+            this.external = external;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ManagedRedis {
         @Pattern("^redis:7\\.2[A-Za-z0-9._-]*$")
         @JsonPropertyDescription("Redis image. Default redis:7.2.")
         private String image;
+
         @JsonPropertyDescription("Container resources.")
         private ResourceRequirements resources;
 
-        public String getImage() { return image; }
-        public void setImage(String image) { this.image = image; }
-        public ResourceRequirements getResources() { return resources; }
-        public void setResources(ResourceRequirements resources) { this.resources = resources; }
+        public String getImage() {
+            return image;
+        }
+
+        public void setImage(String image) {
+            this.image = image;
+        }
+
+        public ResourceRequirements getResources() {
+            return resources;
+        }
+
+        public void setResources(ResourceRequirements resources) {
+            this.resources = resources;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ExternalStore {
         @io.fabric8.generator.annotation.Required
         @JsonPropertyDescription("Secret key holding the connection URL.")
         private SecretKeyRef urlSecretRef;
 
-        public SecretKeyRef getUrlSecretRef() { return urlSecretRef; }
-        public void setUrlSecretRef(SecretKeyRef urlSecretRef) { this.urlSecretRef = urlSecretRef; }
+        public SecretKeyRef getUrlSecretRef() {
+            return urlSecretRef;
+        }
+
+        public void setUrlSecretRef(SecretKeyRef urlSecretRef) {
+            this.urlSecretRef = urlSecretRef;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -319,7 +611,12 @@ public class WebhookPlatformSpec {
                 + "the roles' pools are sized to stay under it. Default 100.")
         private Integer maxConnections;
 
-        public Integer getMaxConnections() { return maxConnections; }
-        public void setMaxConnections(Integer maxConnections) { this.maxConnections = maxConnections; }
+        public Integer getMaxConnections() {
+            return maxConnections;
+        }
+
+        public void setMaxConnections(Integer maxConnections) {
+            this.maxConnections = maxConnections;
+        }
     }
 }

@@ -17,8 +17,7 @@ public final class SigningSecrets {
     /** The label a user's Secret must carry before spec.secretRef may name it. */
     public static final String LABEL = "chis.io/signing-secret";
 
-    private SigningSecrets() {
-    }
+    private SigningSecrets() {}
 
     public static String name(WebhookEndpoint endpoint) {
         return endpoint.getMetadata().getName() + "-signing";
@@ -29,24 +28,25 @@ public final class SigningSecrets {
     }
 
     public static boolean isLabelled(Secret secret) {
-        return secret.getMetadata().getLabels() != null && "true".equals(secret.getMetadata().getLabels().get(LABEL));
+        return secret.getMetadata().getLabels() != null
+                && "true".equals(secret.getMetadata().getLabels().get(LABEL));
     }
 
     public static Secret desired(WebhookEndpoint endpoint, String value) {
         return new SecretBuilder()
                 .withNewMetadata()
-                    .withName(name(endpoint))
-                    .withNamespace(endpoint.getMetadata().getNamespace())
-                    .withLabels(Labels.of(endpoint, COMPONENT))
-                    // deleting the endpoint deletes its secret
-                    .withOwnerReferences(new OwnerReferenceBuilder()
-                            .withApiVersion(endpoint.getApiVersion())
-                            .withKind(endpoint.getKind())
-                            .withName(endpoint.getMetadata().getName())
-                            .withUid(endpoint.getMetadata().getUid())
-                            .withController(true)
-                            .withBlockOwnerDeletion(true)
-                            .build())
+                .withName(name(endpoint))
+                .withNamespace(endpoint.getMetadata().getNamespace())
+                .withLabels(Labels.of(endpoint, COMPONENT))
+                // deleting the endpoint deletes its secret
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion(endpoint.getApiVersion())
+                        .withKind(endpoint.getKind())
+                        .withName(endpoint.getMetadata().getName())
+                        .withUid(endpoint.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(true)
+                        .build())
                 .endMetadata()
                 .withType("Opaque")
                 .withData(Map.of(KEY, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))))

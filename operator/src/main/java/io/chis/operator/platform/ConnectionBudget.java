@@ -18,8 +18,7 @@ public final class ConnectionBudget {
     /** Tenths of the budget per role: the scheduler's periodic work needs few connections. */
     static final Map<Role, Integer> SHARE = Map.of(Role.API, 3, Role.DELIVERY, 3, Role.WORKER, 3, Role.SCHEDULER, 1);
 
-    private ConnectionBudget() {
-    }
+    private ConnectionBudget() {}
 
     public static int poolSize(int maxConnections, Role role, int replicas) {
         int processes = replicas + surge(replicas);

@@ -25,36 +25,46 @@ import java.util.Optional;
  */
 public final class PlatformNetworkPolicies {
     /** Pod labels of the operator, set by the Helm chart and the kustomize manifests. */
-    public static final Map<String, String> OPERATOR_POD = Map.of(Labels.PART_OF, Labels.APP, Labels.COMPONENT, "operator");
+    public static final Map<String, String> OPERATOR_POD =
+            Map.of(Labels.PART_OF, Labels.APP, Labels.COMPONENT, "operator");
+
     static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
 
-    private PlatformNetworkPolicies() {
-    }
+    private PlatformNetworkPolicies() {}
 
     /**
      * @param operatorNamespace where the operator runs, when it knows ({@code POD_NAMESPACE}); else any namespace
      */
-    public static List<NetworkPolicy> desired(WebhookPlatform platform, PlatformSettings settings, Optional<String> operatorNamespace) {
+    public static List<NetworkPolicy> desired(
+            WebhookPlatform platform, PlatformSettings settings, Optional<String> operatorNamespace) {
         List<NetworkPolicy> policies = new ArrayList<>();
         NetworkPolicyIngressRule metrics = rule(PlatformSettings.METRICS_PORT, List.of(scrapers(settings)));
         for (Role role : Role.values()) {
             List<NetworkPolicyIngressRule> rules = new ArrayList<>();
             switch (role) {
                 case API -> rules.add(rule(PlatformSettings.HTTP_PORT, settings.apiAllowedFrom()));
-                case DELIVERY -> rules.add(rule(PlatformSettings.GRPC_PORT, List.of(
-                        pods(Labels.selector(platform, Role.API.id())), operator(operatorNamespace))));
-                default -> { }
+                case DELIVERY ->
+                    rules.add(rule(
+                            PlatformSettings.GRPC_PORT,
+                            List.of(pods(Labels.selector(platform, Role.API.id())), operator(operatorNamespace))));
+                default -> {}
             }
             rules.add(metrics);
             policies.add(policy(platform, settings.roleName(role), role.id(), rules));
         }
         NetworkPolicyPeer platformPods = pods(platformPods(platform));
         if (settings.managedPostgres().isPresent()) {
-            policies.add(policy(platform, settings.postgresName(), ManagedPostgres.COMPONENT,
+            policies.add(policy(
+                    platform,
+                    settings.postgresName(),
+                    ManagedPostgres.COMPONENT,
                     List.of(rule(PlatformSettings.POSTGRES_PORT, List.of(platformPods)))));
         }
         if (settings.managedRedis().isPresent()) {
-            policies.add(policy(platform, settings.redisName(), ManagedRedis.COMPONENT,
+            policies.add(policy(
+                    platform,
+                    settings.redisName(),
+                    ManagedRedis.COMPONENT,
                     List.of(rule(PlatformSettings.REDIS_PORT, List.of(platformPods)))));
         }
         return policies;
@@ -68,13 +78,16 @@ public final class PlatformNetworkPolicies {
         return labels;
     }
 
-    private static NetworkPolicy policy(WebhookPlatform platform, String name, String component, List<NetworkPolicyIngressRule> rules) {
+    private static NetworkPolicy policy(
+            WebhookPlatform platform, String name, String component, List<NetworkPolicyIngressRule> rules) {
         return new NetworkPolicyBuilder()
                 .withMetadata(ChildMetadata.of(platform, name, component))
                 .withNewSpec()
-                    .withPodSelector(new LabelSelectorBuilder().withMatchLabels(Labels.selector(platform, component)).build())
-                    .withPolicyTypes("Ingress")
-                    .withIngress(rules)
+                .withPodSelector(new LabelSelectorBuilder()
+                        .withMatchLabels(Labels.selector(platform, component))
+                        .build())
+                .withPolicyTypes("Ingress")
+                .withIngress(rules)
                 .endSpec()
                 .build();
     }
@@ -82,25 +95,37 @@ public final class PlatformNetworkPolicies {
     /** Traffic to one port; from anywhere when {@code from} is empty. */
     private static NetworkPolicyIngressRule rule(int port, List<NetworkPolicyPeer> from) {
         return new NetworkPolicyIngressRuleBuilder()
-                .addNewPort().withProtocol("TCP").withPort(new IntOrString(port)).endPort()
+                .addNewPort()
+                .withProtocol("TCP")
+                .withPort(new IntOrString(port))
+                .endPort()
                 .withFrom(from.isEmpty() ? null : from)
                 .build();
     }
 
     private static NetworkPolicyPeer pods(Map<String, String> labels) {
-        return new NetworkPolicyPeerBuilder().withPodSelector(new LabelSelectorBuilder().withMatchLabels(labels).build()).build();
+        return new NetworkPolicyPeerBuilder()
+                .withPodSelector(
+                        new LabelSelectorBuilder().withMatchLabels(labels).build())
+                .build();
     }
 
     private static NetworkPolicyPeer operator(Optional<String> namespace) {
         return new NetworkPolicyPeerBuilder()
-                .withPodSelector(new LabelSelectorBuilder().withMatchLabels(OPERATOR_POD).build())
-                .withNamespaceSelector(namespace.map(ns -> new LabelSelectorBuilder().addToMatchLabels(NAMESPACE_NAME, ns).build())
+                .withPodSelector(
+                        new LabelSelectorBuilder().withMatchLabels(OPERATOR_POD).build())
+                .withNamespaceSelector(namespace
+                        .map(ns -> new LabelSelectorBuilder()
+                                .addToMatchLabels(NAMESPACE_NAME, ns)
+                                .build())
                         .orElseGet(LabelSelector::new))
                 .build();
     }
 
     /** Any pod in the namespaces {@code spec.monitoring.namespaceSelector} selects; in every namespace by default. */
     private static NetworkPolicyPeer scrapers(PlatformSettings settings) {
-        return new NetworkPolicyPeerBuilder().withNamespaceSelector(settings.metricsNamespaces().orElseGet(LabelSelector::new)).build();
+        return new NetworkPolicyPeerBuilder()
+                .withNamespaceSelector(settings.metricsNamespaces().orElseGet(LabelSelector::new))
+                .build();
     }
 }

@@ -5,10 +5,10 @@ import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.api.WebhookPlatformSpec;
 import io.chis.operator.api.WebhookPlatformSpec.RoleSpec;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import java.util.EnumMap;
 import java.util.List;
@@ -52,6 +52,7 @@ public record PlatformSettings(
     public static final String DEFAULT_STORAGE = "20Gi";
     /** max_connections of the managed PostgreSQL, and the assumed share of an external one. */
     public static final int DEFAULT_MAX_CONNECTIONS = 100;
+
     public static final int DEFAULT_WORKER_CONCURRENCY = 64;
     public static final String DEFAULT_API_SERVICE_TYPE = "ClusterIP";
     public static final int HTTP_PORT = 8080;
@@ -60,18 +61,16 @@ public record PlatformSettings(
     public static final int POSTGRES_PORT = 5432;
     public static final int REDIS_PORT = 6379;
 
-    public record ManagedPostgres(String image, String storage, Optional<String> storageClassName, ResourceRequirements resources) {
-    }
+    public record ManagedPostgres(
+            String image, String storage, Optional<String> storageClassName, ResourceRequirements resources) {}
 
-    public record ManagedRedis(String image, ResourceRequirements resources) {
-    }
+    public record ManagedRedis(String image, ResourceRequirements resources) {}
 
-    public record Ingress(Optional<String> className, String host, Optional<String> tlsSecretName, Map<String, String> annotations) {
-    }
+    public record Ingress(
+            Optional<String> className, String host, Optional<String> tlsSecretName, Map<String, String> annotations) {}
 
     /** A cert-manager issuer: kind Issuer or ClusterIssuer. */
-    public record Issuer(String name, String kind) {
-    }
+    public record Issuer(String name, String kind) {}
 
     public static PlatformSettings of(WebhookPlatform platform) {
         WebhookPlatformSpec spec = Optional.ofNullable(platform.getSpec()).orElseGet(WebhookPlatformSpec::new);
@@ -84,7 +83,9 @@ public record PlatformSettings(
         Map<Role, ResourceRequirements> resources = new EnumMap<>(Role.class);
         roles.forEach((role, roleSpec) -> {
             replicas.put(role, roleSpec == null || roleSpec.getReplicas() == null ? 1 : roleSpec.getReplicas());
-            resources.put(role, roleSpec == null || roleSpec.getResources() == null ? runtimeResources() : roleSpec.getResources());
+            resources.put(
+                    role,
+                    roleSpec == null || roleSpec.getResources() == null ? runtimeResources() : roleSpec.getResources());
         });
         var service = spec.getApi() == null ? null : spec.getApi().getService();
         var database = spec.getDatabase();
@@ -97,36 +98,53 @@ public record PlatformSettings(
                 Map.copyOf(replicas),
                 Map.copyOf(resources),
                 spec.getWorker() == null || spec.getWorker().getConcurrency() == null
-                        ? DEFAULT_WORKER_CONCURRENCY : spec.getWorker().getConcurrency(),
+                        ? DEFAULT_WORKER_CONCURRENCY
+                        : spec.getWorker().getConcurrency(),
                 service == null ? DEFAULT_API_SERVICE_TYPE : blankOr(service.getType(), DEFAULT_API_SERVICE_TYPE),
                 service == null || service.getAnnotations() == null ? Map.of() : Map.copyOf(service.getAnnotations()),
-                Optional.ofNullable(database).map(WebhookPlatformSpec.DatabaseSpec::getManaged).map(m -> new ManagedPostgres(
-                        blankOr(m.getImage(), DEFAULT_POSTGRES_IMAGE),
-                        blankOr(m.getStorage(), DEFAULT_STORAGE),
-                        Optional.ofNullable(m.getStorageClassName()).filter(s -> !s.isBlank()),
-                        m.getResources() == null ? storeResources() : m.getResources())),
-                Optional.ofNullable(database).map(WebhookPlatformSpec.DatabaseSpec::getExternal)
+                Optional.ofNullable(database)
+                        .map(WebhookPlatformSpec.DatabaseSpec::getManaged)
+                        .map(m -> new ManagedPostgres(
+                                blankOr(m.getImage(), DEFAULT_POSTGRES_IMAGE),
+                                blankOr(m.getStorage(), DEFAULT_STORAGE),
+                                Optional.ofNullable(m.getStorageClassName()).filter(s -> !s.isBlank()),
+                                m.getResources() == null ? storeResources() : m.getResources())),
+                Optional.ofNullable(database)
+                        .map(WebhookPlatformSpec.DatabaseSpec::getExternal)
                         .map(WebhookPlatformSpec.ExternalStore::getUrlSecretRef),
-                Optional.ofNullable(redis).map(WebhookPlatformSpec.RedisSpec::getManaged).map(m -> new ManagedRedis(
-                        blankOr(m.getImage(), DEFAULT_REDIS_IMAGE),
-                        m.getResources() == null ? storeResources() : m.getResources())),
-                Optional.ofNullable(redis).map(WebhookPlatformSpec.RedisSpec::getExternal)
+                Optional.ofNullable(redis)
+                        .map(WebhookPlatformSpec.RedisSpec::getManaged)
+                        .map(m -> new ManagedRedis(
+                                blankOr(m.getImage(), DEFAULT_REDIS_IMAGE),
+                                m.getResources() == null ? storeResources() : m.getResources())),
+                Optional.ofNullable(redis)
+                        .map(WebhookPlatformSpec.RedisSpec::getExternal)
                         .map(WebhookPlatformSpec.ExternalStore::getUrlSecretRef),
                 Optional.ofNullable(spec.getJwtSecretRef()),
                 Optional.ofNullable(spec.getDefaultPolicy()).filter(s -> !s.isBlank()),
                 Optional.ofNullable(spec.getRetention()).filter(s -> !s.isBlank()),
                 Boolean.TRUE.equals(spec.getAllowPrivateTargets()),
                 spec.getApi() != null && "open".equals(spec.getApi().getRegistration()),
-                Optional.ofNullable(spec.getApi()).map(WebhookPlatformSpec.ApiSpec::getIngress).map(i -> new Ingress(
-                        Optional.ofNullable(i.getClassName()).filter(s -> !s.isBlank()), i.getHost(),
-                        Optional.ofNullable(i.getTlsSecretName()).filter(s -> !s.isBlank()),
-                        i.getAnnotations() == null ? Map.of() : Map.copyOf(i.getAnnotations()))),
-                spec.getApi() == null || spec.getApi().getAllowedFrom() == null ? List.of() : List.copyOf(spec.getApi().getAllowedFrom()),
+                Optional.ofNullable(spec.getApi())
+                        .map(WebhookPlatformSpec.ApiSpec::getIngress)
+                        .map(i -> new Ingress(
+                                Optional.ofNullable(i.getClassName()).filter(s -> !s.isBlank()),
+                                i.getHost(),
+                                Optional.ofNullable(i.getTlsSecretName()).filter(s -> !s.isBlank()),
+                                i.getAnnotations() == null ? Map.of() : Map.copyOf(i.getAnnotations()))),
+                spec.getApi() == null || spec.getApi().getAllowedFrom() == null
+                        ? List.of()
+                        : List.copyOf(spec.getApi().getAllowedFrom()),
                 Optional.ofNullable(spec.getMonitoring()).map(WebhookPlatformSpec.MonitoringSpec::getNamespaceSelector),
-                spec.getNetworkPolicy() == null || !Boolean.FALSE.equals(spec.getNetworkPolicy().getEnabled()),
-                Optional.ofNullable(database).map(d -> d.getManaged() != null ? d.getManaged().getMaxConnections()
-                        : d.getExternal() != null ? d.getExternal().getMaxConnections() : null).orElse(DEFAULT_MAX_CONNECTIONS),
-                Optional.ofNullable(spec.getTls()).map(WebhookPlatformSpec.TlsSpec::getIssuerRef)
+                spec.getNetworkPolicy() == null
+                        || !Boolean.FALSE.equals(spec.getNetworkPolicy().getEnabled()),
+                Optional.ofNullable(database)
+                        .map(d -> d.getManaged() != null
+                                ? d.getManaged().getMaxConnections()
+                                : d.getExternal() != null ? d.getExternal().getMaxConnections() : null)
+                        .orElse(DEFAULT_MAX_CONNECTIONS),
+                Optional.ofNullable(spec.getTls())
+                        .map(WebhookPlatformSpec.TlsSpec::getIssuerRef)
                         .map(i -> new Issuer(i.getName(), blankOr(i.getKind(), "Issuer"))));
     }
 

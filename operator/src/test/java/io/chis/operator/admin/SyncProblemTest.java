@@ -13,7 +13,8 @@ class SyncProblemTest {
 
     @Test
     void anUnknownOwnerIsOwnerNotFound() {
-        SyncProblem problem = of(Status.FAILED_PRECONDITION.withDescription("no account with email ada@example.com; register it first"));
+        SyncProblem problem = of(
+                Status.FAILED_PRECONDITION.withDescription("no account with email ada@example.com; register it first"));
         assertThat(problem.reason()).isEqualTo("OwnerNotFound");
         assertThat(problem.getMessage()).isEqualTo("no account with email ada@example.com; register it first");
         assertThat(problem.retrySoon()).as("accounts are not watched").isTrue();
@@ -21,19 +22,24 @@ class SyncProblemTest {
 
     @Test
     void aMissingNamespaceGrantIsOwnerConsentMissingSayingWhichCallGrantsIt() {
-        SyncProblem problem = of(Status.PERMISSION_DENIED.withDescription("account ada@example.com has not granted namespace shop"))
+        SyncProblem problem = of(Status.PERMISSION_DENIED.withDescription(
+                        "account ada@example.com has not granted namespace shop"))
                 .forEndpoint("ada@example.com", "shop");
         assertThat(problem.reason()).isEqualTo("OwnerConsentMissing");
-        assertThat(problem.getMessage()).contains("account ada@example.com")
+        assertThat(problem.getMessage())
+                .contains("account ada@example.com")
                 .contains("POST /api/namespace-grants {\"namespace\": \"shop\"}");
-        assertThat(problem.retrySoon()).as("grants are not watched: it recovers by a periodic pass").isTrue();
+        assertThat(problem.retrySoon())
+                .as("grants are not watched: it recovers by a periodic pass")
+                .isTrue();
         SyncProblem other = of(Status.INVALID_ARGUMENT.withDescription("bad"));
         assertThat(other.forEndpoint("ada@example.com", "shop")).isSameAs(other);
     }
 
     @Test
     void aRefusedSpecIsInvalidSpec() {
-        SyncProblem problem = of(Status.INVALID_ARGUMENT.withDescription("headers: 'Host' is set by Chis and cannot be overridden"));
+        SyncProblem problem =
+                of(Status.INVALID_ARGUMENT.withDescription("headers: 'Host' is set by Chis and cannot be overridden"));
         assertThat(problem.reason()).isEqualTo("InvalidSpec");
         assertThat(problem.getMessage()).endsWith("cannot be overridden");
         assertThat(problem.retrySoon()).as("only a spec change fixes it").isFalse();
@@ -41,11 +47,17 @@ class SyncProblemTest {
 
     @Test
     void anythingElseIsPlatformUnavailableNamingWhere() {
-        for (Status status : new Status[] {Status.UNAVAILABLE.withDescription("io exception"), Status.DEADLINE_EXCEEDED,
-                Status.UNAUTHENTICATED.withDescription("the admin API is off: CHIS_ADMIN_TOKEN is not set"), Status.UNIMPLEMENTED}) {
+        for (Status status : new Status[] {
+            Status.UNAVAILABLE.withDescription("io exception"),
+            Status.DEADLINE_EXCEEDED,
+            Status.UNAUTHENTICATED.withDescription("the admin API is off: CHIS_ADMIN_TOKEN is not set"),
+            Status.UNIMPLEMENTED
+        }) {
             SyncProblem problem = of(status);
             assertThat(problem.reason()).isEqualTo("PlatformUnavailable");
-            assertThat(problem.getMessage()).contains("WebhookPlatform chis").contains("chis-delivery.shop.svc:50051")
+            assertThat(problem.getMessage())
+                    .contains("WebhookPlatform chis")
+                    .contains("chis-delivery.shop.svc:50051")
                     .contains(status.getCode().name());
             assertThat(problem.retrySoon()).isTrue();
         }

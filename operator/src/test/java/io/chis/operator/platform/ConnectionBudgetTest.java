@@ -12,7 +12,8 @@ class ConnectionBudgetTest {
     void theSumOfAllPoolsDuringARolloutStaysUnderMaxConnectionsWithHeadroom() {
         for (int max : List.of(50, 100, 200, 500)) {
             for (int replicas : List.of(1, 2, 3, 4, 8)) {
-                Map<Role, Integer> counts = Map.of(Role.API, replicas, Role.DELIVERY, 1, Role.WORKER, replicas * 2, Role.SCHEDULER, 1);
+                Map<Role, Integer> counts =
+                        Map.of(Role.API, replicas, Role.DELIVERY, 1, Role.WORKER, replicas * 2, Role.SCHEDULER, 1);
                 int sum = 0;
                 boolean floored = false;
                 for (var role : counts.entrySet()) {
@@ -31,7 +32,9 @@ class ConnectionBudgetTest {
     @Test
     void defaultsGiveTheRuntimesOwnPoolAndCrowdsASmallerOne() {
         assertThat(ConnectionBudget.poolSize(100, Role.API, 1)).as("27 / 2").isEqualTo(10);
-        assertThat(ConnectionBudget.poolSize(100, Role.SCHEDULER, 1)).as("9 / 2").isEqualTo(4);
+        assertThat(ConnectionBudget.poolSize(100, Role.SCHEDULER, 1))
+                .as("9 / 2")
+                .isEqualTo(4);
         assertThat(ConnectionBudget.poolSize(100, Role.WORKER, 3)).as("27 / 4").isEqualTo(6);
         assertThat(ConnectionBudget.poolSize(100, Role.WORKER, 20)).as("floor").isEqualTo(ConnectionBudget.MIN_POOL);
         assertThat(ConnectionBudget.surge(1)).isEqualTo(1);

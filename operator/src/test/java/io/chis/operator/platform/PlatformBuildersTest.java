@@ -1,11 +1,11 @@
 package io.chis.operator.platform;
 
-import io.chis.common.Role;
 import static io.chis.operator.platform.PlatformOperatorTest.container;
 import static io.chis.operator.platform.PlatformOperatorTest.env;
 import static io.chis.operator.platform.PlatformOperatorTest.secretRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chis.common.Role;
 import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.api.WebhookPlatformSpec;
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** The desired-state builders are pure functions of the platform: tested without any API server. */
 class PlatformBuildersTest {
     private final AtomicInteger generated = new AtomicInteger();
-    private final RandomTokens tokens = length -> ("t" + generated.incrementAndGet() + "x".repeat(length)).substring(0, length);
+    private final RandomTokens tokens =
+            length -> ("t" + generated.incrementAndGet() + "x".repeat(length)).substring(0, length);
 
     private static WebhookPlatform platform() {
         return Platforms.stored(Platforms.managed("shop", "acme"));
@@ -34,7 +35,9 @@ class PlatformBuildersTest {
         WebhookPlatform platform = platform();
         PlatformSettings settings = PlatformSettings.of(platform);
         assertThat(settings.image()).isEqualTo("ghcr.io/chis-io/chis-runtime:0.1.0");
-        assertThat(settings.apiServiceType()).as("never on the internet in plain HTTP by default").isEqualTo("ClusterIP");
+        assertThat(settings.apiServiceType())
+                .as("never on the internet in plain HTTP by default")
+                .isEqualTo("ClusterIP");
         assertThat(settings.registrationOpen()).isFalse();
         assertThat(settings.allowPrivateTargets()).isFalse();
         assertThat(settings.networkPolicies()).isTrue();
@@ -48,7 +51,9 @@ class PlatformBuildersTest {
             assertThat(pg.image()).isEqualTo("postgres:16");
             assertThat(pg.storage()).isEqualTo("20Gi");
         });
-        assertThat(settings.managedRedis()).get().satisfies(r -> assertThat(r.image()).isEqualTo("redis:7.2"));
+        assertThat(settings.managedRedis())
+                .get()
+                .satisfies(r -> assertThat(r.image()).isEqualTo("redis:7.2"));
         assertThat(platform.getSpec().getImage()).isNull();
         assertThat(platform.getSpec().getWorker()).isNull();
     }
@@ -62,33 +67,54 @@ class PlatformBuildersTest {
         String admin = PlatformSecrets.value(first, PlatformSecrets.ADMIN_TOKEN).orElseThrow();
         assertThat(jwt).hasSize(64);
         assertThat(admin).hasSize(48).isNotEqualTo(jwt);
-        assertThat(PlatformSecrets.value(first, PlatformSecrets.INTERNAL_TOKEN)).get().asString().hasSize(48).isNotEqualTo(admin);
-        assertThat(PlatformSecrets.value(first, PlatformSecrets.CONFIG_SALT)).get().asString().hasSize(32);
+        assertThat(PlatformSecrets.value(first, PlatformSecrets.INTERNAL_TOKEN))
+                .get()
+                .asString()
+                .hasSize(48)
+                .isNotEqualTo(admin);
+        assertThat(PlatformSecrets.value(first, PlatformSecrets.CONFIG_SALT))
+                .get()
+                .asString()
+                .hasSize(32);
 
         Secret again = PlatformSecrets.runtime(platform, settings, Optional.of(first), tokens);
         assertThat(again.getData()).isEqualTo(first.getData());
 
         Secret postgres = PlatformSecrets.postgres(platform, settings, Optional.empty(), tokens);
-        String password = PlatformSecrets.value(postgres, PlatformSecrets.PASSWORD).orElseThrow();
-        assertThat(PlatformSecrets.value(postgres, PlatformSecrets.URL)).contains(
-                "postgresql://chis:" + password + "@acme-postgres.shop.svc:5432/chis");
-        assertThat(PlatformSecrets.postgres(platform, settings, Optional.of(postgres), tokens).getData()).isEqualTo(postgres.getData());
+        String password =
+                PlatformSecrets.value(postgres, PlatformSecrets.PASSWORD).orElseThrow();
+        assertThat(PlatformSecrets.value(postgres, PlatformSecrets.URL))
+                .contains("postgresql://chis:" + password + "@acme-postgres.shop.svc:5432/chis");
+        assertThat(PlatformSecrets.postgres(platform, settings, Optional.of(postgres), tokens)
+                        .getData())
+                .isEqualTo(postgres.getData());
 
         Secret redis = PlatformSecrets.redis(platform, settings, Optional.empty(), tokens);
-        String redisPassword = PlatformSecrets.value(redis, PlatformSecrets.PASSWORD).orElseThrow();
-        assertThat(PlatformSecrets.value(redis, PlatformSecrets.URL)).contains(
-                "redis://default:" + redisPassword + "@acme-redis.shop.svc:6379/0");
+        String redisPassword =
+                PlatformSecrets.value(redis, PlatformSecrets.PASSWORD).orElseThrow();
+        assertThat(PlatformSecrets.value(redis, PlatformSecrets.URL))
+                .contains("redis://default:" + redisPassword + "@acme-redis.shop.svc:6379/0");
     }
 
     @Test
     void aMissingKeyIsAddedWithoutReplacingThePresentOnes() {
         WebhookPlatform platform = platform();
         PlatformSettings settings = PlatformSettings.of(platform);
-        Secret partial = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("acme-runtime").endMetadata()
-                .addToData(PlatformSecrets.ADMIN_TOKEN, java.util.Base64.getEncoder().encodeToString("kept-token".getBytes())).build();
+        Secret partial = new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("acme-runtime")
+                .endMetadata()
+                .addToData(
+                        PlatformSecrets.ADMIN_TOKEN,
+                        java.util.Base64.getEncoder().encodeToString("kept-token".getBytes()))
+                .build();
         Secret completed = PlatformSecrets.runtime(platform, settings, Optional.of(partial), tokens);
-        assertThat(PlatformSecrets.value(completed, PlatformSecrets.ADMIN_TOKEN)).contains("kept-token");
-        assertThat(PlatformSecrets.value(completed, PlatformSecrets.JWT_SECRET)).get().asString().hasSize(64);
+        assertThat(PlatformSecrets.value(completed, PlatformSecrets.ADMIN_TOKEN))
+                .contains("kept-token");
+        assertThat(PlatformSecrets.value(completed, PlatformSecrets.JWT_SECRET))
+                .get()
+                .asString()
+                .hasSize(64);
     }
 
     @Test
@@ -96,8 +122,10 @@ class PlatformBuildersTest {
         WebhookPlatform platform = platform();
         platform.getSpec().setJwtSecretRef(new SecretKeyRef("auth", "hmac"));
         PlatformSettings settings = PlatformSettings.of(platform);
-        assertThat(PlatformSecrets.runtime(platform, settings, Optional.empty(), tokens).getData())
-                .containsOnlyKeys(PlatformSecrets.ADMIN_TOKEN, PlatformSecrets.INTERNAL_TOKEN, PlatformSecrets.CONFIG_SALT);
+        assertThat(PlatformSecrets.runtime(platform, settings, Optional.empty(), tokens)
+                        .getData())
+                .containsOnlyKeys(
+                        PlatformSecrets.ADMIN_TOKEN, PlatformSecrets.INTERNAL_TOKEN, PlatformSecrets.CONFIG_SALT);
         Deployment api = RoleDeployment.desired(platform, settings, Role.API, ConnectionRefs.of(settings), "h");
         assertThat(secretRef(container(api), "JWT_SECRET")).isEqualTo("auth/hmac");
     }
@@ -107,8 +135,11 @@ class PlatformBuildersTest {
         WebhookPlatform platform = platform();
         platform.getSpec().setImage("registry.example.com/chis/runtime:2.0");
         platform.getSpec().setWorker(Platforms.worker(4, 8));
-        platform.getSpec().getWorker().setResources(new ResourceRequirementsBuilder()
-                .addToLimits("memory", new Quantity("1Gi")).build());
+        platform.getSpec()
+                .getWorker()
+                .setResources(new ResourceRequirementsBuilder()
+                        .addToLimits("memory", new Quantity("1Gi"))
+                        .build());
         PlatformSettings settings = PlatformSettings.of(platform);
         ConnectionRefs refs = ConnectionRefs.of(settings);
 
@@ -121,8 +152,10 @@ class PlatformBuildersTest {
         assertThat(env(worker, "CHIS_WORKER_CONCURRENCY")).isEqualTo("8");
         assertThat(env(worker, "GRPC_ADDRESS")).isNull();
         assertThat(env(worker, "CHIS_DEFAULT_POLICY")).isNull();
-        assertThat(worker.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry(RoleDeployment.CONFIG_HASH, "abc");
-        assertThat(worker.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(worker.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry(RoleDeployment.CONFIG_HASH, "abc");
+        assertThat(worker.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
+                .isTrue();
 
         Deployment delivery = RoleDeployment.desired(platform, settings, Role.DELIVERY, refs, "abc");
         assertThat(secretRef(container(delivery), "CHIS_ADMIN_TOKEN")).isEqualTo("acme-runtime/admin-token");
@@ -131,18 +164,21 @@ class PlatformBuildersTest {
         assertThat(env(api, "GRPC_ADDRESS")).isEqualTo("acme-delivery:50051");
 
         // a different config hash is a different pod template: the pods roll
-        assertThat(RoleDeployment.desired(platform, settings, Role.API, refs, "def").getSpec().getTemplate())
+        assertThat(RoleDeployment.desired(platform, settings, Role.API, refs, "def")
+                        .getSpec()
+                        .getTemplate())
                 .isNotEqualTo(api.getSpec().getTemplate());
     }
 
     @Test
     void externalStoresAreReferencedWhereTheUserKeepsThem() {
-        WebhookPlatform platform = Platforms.stored(Platforms.external("shop", "acme",
-                new SecretKeyRef("pg", "dsn"), new SecretKeyRef("cache", "url")));
+        WebhookPlatform platform = Platforms.stored(
+                Platforms.external("shop", "acme", new SecretKeyRef("pg", "dsn"), new SecretKeyRef("cache", "url")));
         PlatformSettings settings = PlatformSettings.of(platform);
         assertThat(settings.managedPostgres()).isEmpty();
         assertThat(settings.managedRedis()).isEmpty();
-        Deployment scheduler = RoleDeployment.desired(platform, settings, Role.SCHEDULER, ConnectionRefs.of(settings), "h");
+        Deployment scheduler =
+                RoleDeployment.desired(platform, settings, Role.SCHEDULER, ConnectionRefs.of(settings), "h");
         assertThat(secretRef(container(scheduler), "DATABASE_URL")).isEqualTo("pg/dsn");
         assertThat(secretRef(container(scheduler), "REDIS_URL")).isEqualTo("cache/url");
     }
@@ -152,13 +188,18 @@ class PlatformBuildersTest {
         WebhookPlatform platform = platform();
         PlatformSettings settings = PlatformSettings.of(platform);
         Job job = MigrationJob.desired(platform, settings, ConnectionRefs.of(settings), "postgresql://a");
-        assertThat(job.getMetadata().getName()).isEqualTo(MigrationJob.name(settings, "postgresql://a")).startsWith("acme-migrate-");
+        assertThat(job.getMetadata().getName())
+                .isEqualTo(MigrationJob.name(settings, "postgresql://a"))
+                .startsWith("acme-migrate-");
         assertThat(container(job).getArgs()).containsExactly("migrate");
         assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
-        assertThat(MigrationJob.name(settings, "postgresql://a")).isEqualTo(MigrationJob.name(PlatformSettings.of(platform()), "postgresql://a"));
-        assertThat(MigrationJob.name(settings, "postgresql://b")).isNotEqualTo(job.getMetadata().getName());
+        assertThat(MigrationJob.name(settings, "postgresql://a"))
+                .isEqualTo(MigrationJob.name(PlatformSettings.of(platform()), "postgresql://a"));
+        assertThat(MigrationJob.name(settings, "postgresql://b"))
+                .isNotEqualTo(job.getMetadata().getName());
         platform.getSpec().setImage("ghcr.io/chis-io/chis-runtime:0.2.0");
-        assertThat(MigrationJob.name(PlatformSettings.of(platform), "postgresql://a")).isNotEqualTo(job.getMetadata().getName());
+        assertThat(MigrationJob.name(PlatformSettings.of(platform), "postgresql://a"))
+                .isNotEqualTo(job.getMetadata().getName());
     }
 
     @Test
@@ -171,13 +212,18 @@ class PlatformBuildersTest {
         var claim = postgres.getSpec().getVolumeClaimTemplates().get(0);
         assertThat(claim.getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("20Gi"));
         assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast");
-        assertThat(postgres.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Delete");
-        var container = postgres.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(postgres.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
+                .isEqualTo("Delete");
+        var container =
+                postgres.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("POSTGRES_PASSWORD");
             assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("acme-postgres");
         });
-        assertThat(postgres.getSpec().getServiceName()).isEqualTo(ManagedPostgres.service(platform, settings).getMetadata().getName());
+        assertThat(postgres.getSpec().getServiceName())
+                .isEqualTo(ManagedPostgres.service(platform, settings)
+                        .getMetadata()
+                        .getName());
     }
 
     @Test
@@ -187,14 +233,21 @@ class PlatformBuildersTest {
         platform.getSpec().getApi().setReplicas(3);
         platform.getSpec().getApi().setService(new WebhookPlatformSpec.ServiceSpec());
         platform.getSpec().getApi().getService().setType("NodePort");
-        platform.getSpec().getApi().getService().setAnnotations(Map.of("service.beta.kubernetes.io/aws-load-balancer-internal", "true"));
+        platform.getSpec()
+                .getApi()
+                .getService()
+                .setAnnotations(Map.of("service.beta.kubernetes.io/aws-load-balancer-internal", "true"));
         PlatformSettings settings = PlatformSettings.of(platform);
         var api = RoleServices.api(platform, settings);
         assertThat(api.getSpec().getType()).isEqualTo("NodePort");
-        assertThat(api.getMetadata().getAnnotations()).containsKey("service.beta.kubernetes.io/aws-load-balancer-internal");
-        assertThat(RoleServices.disruptionBudget(platform, settings, Role.API)).get()
-                .satisfies(pdb -> assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1));
-        assertThat(RoleServices.disruptionBudget(platform, settings, Role.SCHEDULER)).isEmpty();
+        assertThat(api.getMetadata().getAnnotations())
+                .containsKey("service.beta.kubernetes.io/aws-load-balancer-internal");
+        assertThat(RoleServices.disruptionBudget(platform, settings, Role.API))
+                .get()
+                .satisfies(pdb -> assertThat(pdb.getSpec().getMaxUnavailable().getIntVal())
+                        .isEqualTo(1));
+        assertThat(RoleServices.disruptionBudget(platform, settings, Role.SCHEDULER))
+                .isEmpty();
     }
 
     @Test
@@ -205,9 +258,12 @@ class PlatformBuildersTest {
             Deployment deployment = RoleDeployment.desired(platform, closed, role, ConnectionRefs.of(closed), "h");
             assertThat(env(deployment, "CHIS_REGISTRATION")).isEqualTo("closed");
             assertThat(env(deployment, "CHIS_ALLOW_PRIVATE_TARGETS")).isEqualTo("false");
-            assertThat(env(deployment, "CHIS_RETENTION")).as("the runtime's default").isNull();
+            assertThat(env(deployment, "CHIS_RETENTION"))
+                    .as("the runtime's default")
+                    .isNull();
             assertThat(env(deployment, "CHIS_DB_POOL_SIZE")).isEqualTo(role == Role.SCHEDULER ? "4" : "10");
-            assertThat(secretRef(container(deployment), "CHIS_INTERNAL_TOKEN")).isEqualTo("acme-runtime/internal-token");
+            assertThat(secretRef(container(deployment), "CHIS_INTERNAL_TOKEN"))
+                    .isEqualTo("acme-runtime/internal-token");
         }
         platform.getSpec().setApi(new WebhookPlatformSpec.ApiSpec());
         platform.getSpec().getApi().setRegistration("open");
@@ -231,24 +287,39 @@ class PlatformBuildersTest {
         assertThat(settings.databasePoolSize(Role.WORKER)).as("27 / (8+2)").isEqualTo(2);
         assertThat(settings.databasePoolSize(Role.API)).as("27 / (4+1)").isEqualTo(5);
         assertThat(settings.databasePoolSize(Role.DELIVERY)).isEqualTo(10);
-        assertThat(ManagedPostgres.statefulSet(platform, settings).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        assertThat(ManagedPostgres.statefulSet(platform, settings)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getArgs())
                 .containsExactly("-c", "max_connections=100");
         platform.getSpec().getDatabase().getManaged().setMaxConnections(300);
         PlatformSettings larger = PlatformSettings.of(platform);
         assertThat(larger.databasePoolSize(Role.WORKER)).as("87 / 10").isEqualTo(8);
-        assertThat(ManagedPostgres.statefulSet(platform, larger).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        assertThat(ManagedPostgres.statefulSet(platform, larger)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getArgs())
                 .containsExactly("-c", "max_connections=300");
 
-        WebhookPlatform external = Platforms.stored(Platforms.external("shop", "acme", new SecretKeyRef("pg", "dsn"),
-                new SecretKeyRef("cache", "url")));
+        WebhookPlatform external = Platforms.stored(
+                Platforms.external("shop", "acme", new SecretKeyRef("pg", "dsn"), new SecretKeyRef("cache", "url")));
         external.getSpec().getDatabase().getExternal().setMaxConnections(40);
-        assertThat(PlatformSettings.of(external).databasePoolSize(Role.API)).as("9 / 2").isEqualTo(4);
+        assertThat(PlatformSettings.of(external).databasePoolSize(Role.API))
+                .as("9 / 2")
+                .isEqualTo(4);
     }
 
     @Test
     void anIngressIsCreatedOnlyWhenAskedForWithTlsWhenASecretIsNamed() {
         WebhookPlatform platform = platform();
-        assertThat(RoleServices.ingress(platform, PlatformSettings.of(platform))).isEmpty();
+        assertThat(RoleServices.ingress(platform, PlatformSettings.of(platform)))
+                .isEmpty();
         platform.getSpec().setApi(new WebhookPlatformSpec.ApiSpec());
         WebhookPlatformSpec.IngressSpec spec = new WebhookPlatformSpec.IngressSpec();
         spec.setHost("hooks.example.com");
@@ -256,14 +327,24 @@ class PlatformBuildersTest {
         spec.setTlsSecretName("hooks-tls");
         spec.setAnnotations(Map.of("cert-manager.io/cluster-issuer", "letsencrypt"));
         platform.getSpec().getApi().setIngress(spec);
-        var ingress = RoleServices.ingress(platform, PlatformSettings.of(platform)).orElseThrow();
+        var ingress =
+                RoleServices.ingress(platform, PlatformSettings.of(platform)).orElseThrow();
         assertThat(ingress.getMetadata().getName()).isEqualTo("acme-api");
-        assertThat(ingress.getMetadata().getAnnotations()).containsEntry("cert-manager.io/cluster-issuer", "letsencrypt");
+        assertThat(ingress.getMetadata().getAnnotations())
+                .containsEntry("cert-manager.io/cluster-issuer", "letsencrypt");
         assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
         var rule = ingress.getSpec().getRules().get(0);
         assertThat(rule.getHost()).isEqualTo("hooks.example.com");
-        assertThat(rule.getHttp().getPaths().get(0).getBackend().getService().getName()).isEqualTo("acme-api");
-        assertThat(rule.getHttp().getPaths().get(0).getBackend().getService().getPort().getName()).isEqualTo("http");
+        assertThat(rule.getHttp().getPaths().get(0).getBackend().getService().getName())
+                .isEqualTo("acme-api");
+        assertThat(rule.getHttp()
+                        .getPaths()
+                        .get(0)
+                        .getBackend()
+                        .getService()
+                        .getPort()
+                        .getName())
+                .isEqualTo("http");
         assertThat(ingress.getSpec().getTls()).singleElement().satisfies(tls -> {
             assertThat(tls.getSecretName()).isEqualTo("hooks-tls");
             assertThat(tls.getHosts()).containsExactly("hooks.example.com");

@@ -30,11 +30,17 @@ class ServerSideApplyTest {
             WebhookPlatform platform = k8s.create(Platforms.managed(NS, "acme"));
             List<RecordedRequest> sent = new ArrayList<>();
             // the mock answers the apply with an error, sometimes before it has recorded the body: the operator retries
-            RecordedRequest apply = until(k8s, sent, r -> "PATCH".equals(r.getMethod()) && r.getPath().contains("/statefulsets/acme-postgres")
-                    && r.getBody().size() > 0);
+            RecordedRequest apply = until(
+                    k8s,
+                    sent,
+                    r -> "PATCH".equals(r.getMethod())
+                            && r.getPath().contains("/statefulsets/acme-postgres")
+                            && r.getBody().size() > 0);
 
-            assertThat(apply.getPath()).startsWith("/apis/apps/v1/namespaces/shop/statefulsets/acme-postgres?")
-                    .contains("fieldManager=" + ChildApplier.FIELD_MANAGER).contains("force=true");
+            assertThat(apply.getPath())
+                    .startsWith("/apis/apps/v1/namespaces/shop/statefulsets/acme-postgres?")
+                    .contains("fieldManager=" + ChildApplier.FIELD_MANAGER)
+                    .contains("force=true");
             assertThat(apply.getHeader("Content-Type")).startsWith("application/apply-patch+yaml");
             String yaml = new String(apply.getBody().getBytes(), StandardCharsets.UTF_8);
             StatefulSet body = Serialization.unmarshal(yaml, StatefulSet.class);
@@ -42,27 +48,49 @@ class ServerSideApplyTest {
             StatefulSet desired = ManagedPostgres.statefulSet(platform, PlatformSettings.of(platform));
             assertThat(body.getSpec()).isEqualTo(desired.getSpec());
             assertThat(body.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.OPERATOR);
-            assertThat(body.getMetadata().getOwnerReferences()).singleElement()
-                    .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(platform.getMetadata().getUid()));
+            assertThat(body.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(ref -> assertThat(ref.getUid())
+                            .isEqualTo(platform.getMetadata().getUid()));
             assertThat(body.getMetadata().getAnnotations()).containsKey(ChildApplier.DESIRED_HASH);
-            assertThat(body.getMetadata().getResourceVersion()).as("an apply needs no optimistic lock").isNull();
+            assertThat(body.getMetadata().getResourceVersion())
+                    .as("an apply needs no optimistic lock")
+                    .isNull();
             // generated credentials are created, never applied: a stale read must not overwrite a password
-            assertThat(sent).anySatisfy(r -> assertThat(r.getMethod() + " " + r.getPath()).startsWith("POST /api/v1/namespaces/shop/secrets"));
-            assertThat(sent).noneSatisfy(r -> assertThat(r.getMethod() + " " + r.getPath()).startsWith("PATCH /api/v1/namespaces/shop/secrets"));
+            assertThat(sent)
+                    .anySatisfy(r -> assertThat(r.getMethod() + " " + r.getPath())
+                            .startsWith("POST /api/v1/namespaces/shop/secrets"));
+            assertThat(sent)
+                    .noneSatisfy(r -> assertThat(r.getMethod() + " " + r.getPath())
+                            .startsWith("PATCH /api/v1/namespaces/shop/secrets"));
         }
     }
 
     private static OperatorSettings serverSideApply(OperatorSettings s) {
-        return new OperatorSettings(s.watchNamespaces(), true, s.leaderElection(), s.leaseNamespace(), s.identity(), s.healthPort(),
-                s.secretRecheck(), s.deliveryAddress(), s.statsInterval(), s.syncRetry());
+        return new OperatorSettings(
+                s.watchNamespaces(),
+                true,
+                s.leaderElection(),
+                s.leaseNamespace(),
+                s.identity(),
+                s.healthPort(),
+                s.secretRecheck(),
+                s.deliveryAddress(),
+                s.statsInterval(),
+                s.syncRetry());
     }
 
     /** Takes the mock's requests in order until one matches; {@code sent} keeps those taken. */
-    private static RecordedRequest until(OperatorHarness k8s, List<RecordedRequest> sent, Predicate<RecordedRequest> wanted)
+    private static RecordedRequest until(
+            OperatorHarness k8s, List<RecordedRequest> sent, Predicate<RecordedRequest> wanted)
             throws InterruptedException {
         while (true) {
             RecordedRequest request = k8s.server().takeRequest(30, TimeUnit.SECONDS);
-            assertThat(request).as("requests so far: %s", sent.stream().map(RecordedRequest::getRequestLine).toList()).isNotNull();
+            assertThat(request)
+                    .as(
+                            "requests so far: %s",
+                            sent.stream().map(RecordedRequest::getRequestLine).toList())
+                    .isNotNull();
             sent.add(request);
             if (wanted.test(request)) {
                 return request;

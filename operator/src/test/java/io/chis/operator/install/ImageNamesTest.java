@@ -25,7 +25,7 @@ class ImageNamesTest {
 
     @Test
     void everyPlaceNamesTheSameImagesAndTag() throws Exception {
-        String tag = HelmChartTest.appVersion();
+        String tag = HelmChartIT.appVersion();
 
         // what the operator runs by default and what the chart and config/ run
         assertThat(PlatformSettings.DEFAULT_IMAGE).isEqualTo(RUNTIME_IMAGE + ":" + tag);

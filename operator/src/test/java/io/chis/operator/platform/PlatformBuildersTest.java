@@ -1,8 +1,8 @@
 package io.chis.operator.platform;
 
-import static io.chis.operator.platform.PlatformOperatorTest.container;
-import static io.chis.operator.platform.PlatformOperatorTest.env;
-import static io.chis.operator.platform.PlatformOperatorTest.secretRef;
+import static io.chis.operator.platform.PlatformOperatorIT.container;
+import static io.chis.operator.platform.PlatformOperatorIT.env;
+import static io.chis.operator.platform.PlatformOperatorIT.secretRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chis.common.Role;

@@ -1,5 +1,6 @@
 package io.chis.runtime.config;
 
+import io.chis.common.Role;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -30,7 +31,9 @@ public class StoresConfiguration {
                 .database(url.database())
                 .username(url.user())
                 .sslMode(SSLMode.fromValue(url.sslMode()))
-                .applicationName("chis-" + String.join("-", settings.roles().stream().map(Role::id).toList()));
+                .applicationName("chis-"
+                        + String.join(
+                                "-", settings.roles().stream().map(Role::id).toList()));
         if (url.password() != null) config.password(url.password());
         return new ConnectionPool(ConnectionPoolConfiguration.builder(new PostgresqlConnectionFactory(config.build()))
                 .initialSize(2)

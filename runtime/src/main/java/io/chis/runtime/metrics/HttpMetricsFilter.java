@@ -3,9 +3,7 @@ package io.chis.runtime.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -17,8 +15,6 @@ import reactor.core.publisher.Mono;
  * {@code http_requests_total} and {@code http_request_duration_ms} for the REST API, labelled by route pattern
  * (not raw path, to keep the label set bounded), method and status.
  */
-@Component
-@ConditionalOnProperty("chis.role.api")
 public class HttpMetricsFilter implements WebFilter {
 
     private final MeterRegistry registry;
@@ -37,12 +33,25 @@ public class HttpMetricsFilter implements WebFilter {
         PathPattern pattern = exchange.getAttribute(RouterFunctions.MATCHING_PATTERN_ATTRIBUTE);
         String route = pattern != null ? pattern.getPatternString() : "unmatched";
         HttpStatusCode status = exchange.getResponse().getStatusCode();
-        String[] tags = {"method", exchange.getRequest().getMethod().name(), "route", route,
-                "status", String.valueOf(status == null ? 200 : status.value())};
-        Counter.builder("http.requests").description("HTTP requests served by the REST API").tags(tags)
-                .register(registry).increment();
-        DistributionSummary.builder("http.request.duration").description("HTTP request latency").baseUnit("ms")
+        String[] tags = {
+            "method",
+            exchange.getRequest().getMethod().name(),
+            "route",
+            route,
+            "status",
+            String.valueOf(status == null ? 200 : status.value())
+        };
+        Counter.builder("http.requests")
+                .description("HTTP requests served by the REST API")
+                .tags(tags)
+                .register(registry)
+                .increment();
+        DistributionSummary.builder("http.request.duration")
+                .description("HTTP request latency")
+                .baseUnit("ms")
                 .serviceLevelObjectives(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
-                .tags(tags).register(registry).record((System.nanoTime() - start) / 1_000_000.0);
+                .tags(tags)
+                .register(registry)
+                .record((System.nanoTime() - start) / 1_000_000.0);
     }
 }

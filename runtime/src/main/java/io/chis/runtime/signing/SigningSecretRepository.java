@@ -26,7 +26,7 @@ public class SigningSecretRepository {
     public Mono<Void> create(UUID accountId) {
         return db.sql("insert into signing_secrets (account_id, secret) values (:account, :secret)")
                 .bind("account", accountId)
-                .bind("secret", WebhookSignature.newSecret())
+                .bind("secret", io.chis.common.SigningSecret.generate())
                 .then();
     }
 
@@ -37,7 +37,9 @@ public class SigningSecretRepository {
                                case when previous_valid_until > now() then previous_valid_until end as previous_valid_until
                         from signing_secrets where account_id = :account""")
                 .bind("account", accountId)
-                .map(row -> new SigningSecret(row.get("secret", String.class), row.get("previous_secret", String.class),
+                .map(row -> new SigningSecret(
+                        row.get("secret", String.class),
+                        row.get("previous_secret", String.class),
                         AccountRepository.instant(row, "previous_valid_until")))
                 .one();
     }
@@ -50,9 +52,11 @@ public class SigningSecretRepository {
                         where account_id = :account
                         returning secret, previous_secret, previous_valid_until""")
                 .bind("account", accountId)
-                .bind("secret", WebhookSignature.newSecret())
+                .bind("secret", io.chis.common.SigningSecret.generate())
                 .bind("overlap", (double) ROTATION_OVERLAP.toSeconds())
-                .map(row -> new SigningSecret(row.get("secret", String.class), row.get("previous_secret", String.class),
+                .map(row -> new SigningSecret(
+                        row.get("secret", String.class),
+                        row.get("previous_secret", String.class),
                         AccountRepository.instant(row, "previous_valid_until")))
                 .one();
     }

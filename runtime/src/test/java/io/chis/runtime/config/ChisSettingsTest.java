@@ -3,6 +3,7 @@ package io.chis.runtime.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chis.common.Role;
 import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,16 +20,21 @@ class ChisSettingsTest {
         assertThat(settings.grpcAddress()).isEqualTo("localhost:50051");
         assertThat(settings.maxPayloadBytes()).isEqualTo(262144);
         assertThat(settings.dataDir().toString()).endsWith(".chis");
-        assertThat(settings.allowPrivateTargets()).as("all roles on embedded stores").isTrue();
+        assertThat(settings.allowPrivateTargets())
+                .as("all roles on embedded stores")
+                .isTrue();
     }
 
     @Test
     void privateTargetsAreRefusedByDefaultOutsideLocalAllMode() {
-        assertThat(ChisSettings.fromEnv(Map.of("CHIS_ROLES", "worker")).allowPrivateTargets()).isFalse();
+        assertThat(ChisSettings.fromEnv(Map.of("CHIS_ROLES", "worker")).allowPrivateTargets())
+                .isFalse();
         assertThat(ChisSettings.fromEnv(Map.of("DATABASE_URL", "postgres://h/db", "REDIS_URL", "redis://h:6379"))
-                .allowPrivateTargets()).isFalse();
+                        .allowPrivateTargets())
+                .isFalse();
         assertThat(ChisSettings.fromEnv(Map.of("CHIS_ROLES", "worker", "CHIS_ALLOW_PRIVATE_TARGETS", "true"))
-                .allowPrivateTargets()).isTrue();
+                        .allowPrivateTargets())
+                .isTrue();
     }
 
     @Test

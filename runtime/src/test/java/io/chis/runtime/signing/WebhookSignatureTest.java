@@ -2,6 +2,7 @@ package io.chis.runtime.signing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chis.common.SigningSecret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -23,18 +24,19 @@ class WebhookSignatureTest {
 
     @Test
     void rotationSignsWithEverySecret() {
-        String other = WebhookSignature.newSecret();
+        String other = SigningSecret.generate();
         String header = WebhookSignature.header(List.of(other, SECRET), ID, TIMESTAMP, BODY);
-        assertThat(header.split(" ")).containsExactly(
-                WebhookSignature.sign(other, ID, TIMESTAMP, BODY),
-                "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+        assertThat(header.split(" "))
+                .containsExactly(
+                        WebhookSignature.sign(other, ID, TIMESTAMP, BODY),
+                        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
 
     @Test
     void newSecretsCarry192BitsOfKey() {
-        String secret = WebhookSignature.newSecret();
+        String secret = SigningSecret.generate();
         assertThat(secret).startsWith("whsec_");
         assertThat(Base64.getDecoder().decode(secret.substring(6))).hasSize(24);
-        assertThat(WebhookSignature.newSecret()).isNotEqualTo(secret);
+        assertThat(SigningSecret.generate()).isNotEqualTo(secret);
     }
 }

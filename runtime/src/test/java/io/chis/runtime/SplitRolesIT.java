@@ -1,0 +1,55 @@
+package io.chis.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chis.runtime.testing.ApiClient;
+import io.chis.runtime.testing.Db;
+import io.chis.runtime.testing.TestRuntime;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+
+/** The api and delivery roles as separate processes (here: separate runtimes) talking over real gRPC. */
+class SplitRolesIT {
+
+    @Test
+    void apiForwardsToARemoteDeliveryRoleAndAnswers503WhenItIsGone() {
+        Map<String, String> deliveryEnv = TestRuntime.environment();
+        deliveryEnv.put("CHIS_ROLES", "delivery");
+        Map<String, String> apiEnv = new HashMap<>(TestRuntime.environment());
+        apiEnv.put("CHIS_ROLES", "api");
+        apiEnv.put("DATABASE_URL", deliveryEnv.get("DATABASE_URL"));
+        apiEnv.put("REDIS_URL", deliveryEnv.get("REDIS_URL"));
+        apiEnv.put("GRPC_ADDRESS", "localhost:" + deliveryEnv.get("GRPC_PORT"));
+
+        ChisRuntime delivery = TestRuntime.start(deliveryEnv);
+        try (ChisRuntime apiRuntime = TestRuntime.start(apiEnv)) {
+            assertThat(delivery.context().containsBean("messageHandler")).isFalse();
+            assertThat(apiRuntime.context().containsBean("messageService")).isFalse();
+            ApiClient api = new ApiClient(apiRuntime.settings().httpPort());
+            String key = api.newApiKey(api.newAccountToken());
+            String id = api.send(key, "{\"url\":\"https://example.com/split\",\"payload\":{\"over\":\"grpc\"}}");
+            assertThat(api.message(key, id).get("status")).isEqualTo("pending");
+
+            Db db = new Db(deliveryEnv.get("DATABASE_URL"));
+            long stored = db.count("select count(*) from messages");
+            delivery.close();
+            api.http
+                    .post()
+                    .uri("/webhook/send")
+                    .header("X-API-Key", key)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"url\":\"https://example.com/split\",\"payload\":{}}")
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(503)
+                    .expectBody()
+                    .jsonPath("$.detail")
+                    .value(String.class, detail -> assertThat(detail).contains("nothing was accepted"));
+            assertThat(db.count("select count(*) from messages")).isEqualTo(stored);
+        } finally {
+            delivery.close();
+        }
+    }
+}

@@ -1,5 +1,7 @@
 package io.chis.operator;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chis.operator.admin.AdminChannels;
 import io.chis.operator.endpoint.EndpointReconciler;
 import io.chis.operator.platform.PlatformReconciler;
@@ -8,6 +10,7 @@ import io.chis.operator.support.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -25,7 +28,12 @@ public final class ChisOperator {
 
     public static void main(String[] args) throws Exception {
         OperatorSettings settings = OperatorSettings.fromEnv(System.getenv());
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        // a field this operator's classes do not know (a newer CRD, a typo kept by the API server) is ignored, never
+        // fatal
+        ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withKubernetesSerialization(new KubernetesSerialization(mapper, true))
+                .build();
         AtomicBoolean leading = new AtomicBoolean(!settings.leaderElection());
         Operator operator = create(client, settings, true, Metrics.NOOP, leading);
         HealthServer health =
@@ -78,6 +86,9 @@ public final class ChisOperator {
                     o.withKubernetesClient(client)
                             .withMetrics(metrics)
                             .withCloseClientOnStop(closeClientOnStop)
+                            // one informer that cannot start (an odd resource, a missing CRD) must not stop every
+                            // controller
+                            .withStopOnInformerErrorDuringStartup(false)
                             .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
                             .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply());
                     if (settings.leaderElection()) {
@@ -111,7 +122,8 @@ public final class ChisOperator {
                 };
         EventRecorder events = new EventRecorder(client);
         operator.register(
-                new PlatformReconciler(settings.serverSideApply(), events, settings.secretRecheck()),
+                new PlatformReconciler(
+                        settings.serverSideApply(), events, settings.secretRecheck(), settings.leaseNamespace()),
                 namespaces(settings));
         operator.register(new DeliveryPolicyReconciler(channels, events, settings.syncRetry()), namespaces(settings));
         operator.register(

@@ -12,6 +12,8 @@ public final class SyncProblem extends RuntimeException {
     public static final String PLATFORM_AMBIGUOUS = "PlatformAmbiguous";
     public static final String PLATFORM_UNAVAILABLE = "PlatformUnavailable";
     public static final String OWNER_NOT_FOUND = "OwnerNotFound";
+    public static final String OWNER_CONSENT_MISSING = "OwnerConsentMissing";
+    public static final String SECRET_NOT_LABELLED = "SecretNotLabelled";
     public static final String SECRET_NOT_FOUND = "SecretNotFound";
     public static final String INVALID_SECRET = "InvalidSecret";
     public static final String INVALID_SPEC = "InvalidSpec";
@@ -33,6 +35,8 @@ public final class SyncProblem extends RuntimeException {
         String detail = status.getDescription() == null ? status.getCode().name() : status.getDescription();
         return switch (status.getCode()) {
             case FAILED_PRECONDITION -> new SyncProblem(OWNER_NOT_FOUND, detail, true);
+            // grants are made over REST and not watched: look again soon
+            case PERMISSION_DENIED -> new SyncProblem(OWNER_CONSENT_MISSING, detail, true);
             case INVALID_ARGUMENT -> new SyncProblem(INVALID_SPEC, "the runtime refused it: " + detail, false);
             default ->
                 new SyncProblem(
@@ -41,6 +45,21 @@ public final class SyncProblem extends RuntimeException {
                                 + status.getCode() + (status.getDescription() == null ? "" : " " + detail),
                         true);
         };
+    }
+
+    /** For an endpoint: a missing consent says exactly which call the owner account must make. */
+    public SyncProblem forEndpoint(String owner, String namespace) {
+        if (!OWNER_CONSENT_MISSING.equals(reason)) {
+            return this;
+        }
+        return new SyncProblem(
+                reason,
+                "account " + owner + " has not allowed WebhookEndpoints in namespace " + namespace
+                        + " to act for it: signed in as that account, call POST /api/namespace-grants {\"namespace\": \""
+                        + namespace
+                        + "\"} on the platform's REST API; the endpoint syncs by itself afterwards (" + getMessage()
+                        + ")",
+                retrySoon);
     }
 
     public String reason() {

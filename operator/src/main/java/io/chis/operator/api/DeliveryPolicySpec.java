@@ -1,5 +1,6 @@
 package io.chis.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -7,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
 /** Retry policy; the defaults reproduce the seed's schedule (1s, 2s, 4s, 8s, 16s, then dead letter). */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DeliveryPolicySpec {
     /** Go-style duration: one or more number+unit pairs, e.g. 500ms, 30s, 1h30m. */

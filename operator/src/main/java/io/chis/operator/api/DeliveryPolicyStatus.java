@@ -1,9 +1,11 @@
 package io.chis.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** The effective policy, defaults applied, and the retry schedule it produces. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DeliveryPolicyStatus extends StatusWithConditions {
     @JsonPropertyDescription("Delays before each retry without jitter, e.g. 1s,2s,4s,8s,16s.")

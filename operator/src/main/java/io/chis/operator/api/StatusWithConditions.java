@@ -1,11 +1,13 @@
 package io.chis.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The status shape every Chis kind shares: observedGeneration and conditions with exactly one Ready. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public abstract class StatusWithConditions {
     @JsonPropertyDescription("The metadata.generation the operator last acted on.")

@@ -1,9 +1,11 @@
 package io.chis.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** Sync state and delivery statistics of one endpoint. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WebhookEndpointStatus extends StatusWithConditions {
     @JsonPropertyDescription("Id of the endpoint in the runtime.")

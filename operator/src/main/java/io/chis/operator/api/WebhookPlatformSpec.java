@@ -1,14 +1,19 @@
 package io.chis.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import java.util.List;
 import java.util.Map;
 
 /** Desired state of a WebhookPlatform. Every field is optional except database and redis; defaults live in code. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WebhookPlatformSpec {
     /** An OCI image reference: [registry/]path[:tag][@digest]. */
@@ -48,6 +53,25 @@ public class WebhookPlatformSpec {
 
     @JsonPropertyDescription("Name of the DeliveryPolicy used when an endpoint names none (CHIS_DEFAULT_POLICY).")
     private String defaultPolicy;
+
+    @Pattern("^(0|([0-9]+(s|m|h|d))+)$")
+    @JsonPropertyDescription(
+            "How long messages, deliveries and attempts are kept (CHIS_RETENTION), e.g. 30d or 12h; 0 keeps everything. "
+                    + "Default: the runtime's 30d.")
+    private String retention;
+
+    @JsonPropertyDescription(
+            "Let endpoints target private, loopback and link-local addresses (CHIS_ALLOW_PRIVATE_TARGETS). Default false.")
+    private Boolean allowPrivateTargets;
+
+    @JsonPropertyDescription("Who may scrape the roles' /metrics (port 9090) through the NetworkPolicies.")
+    private MonitoringSpec monitoring;
+
+    @JsonPropertyDescription("NetworkPolicies around the platform's pods.")
+    private NetworkPolicySpec networkPolicy;
+
+    @JsonPropertyDescription("Mutual TLS of the gRPC traffic between roles and from the operator.")
+    private TlsSpec tls;
 
     public String getImage() {
         return image;
@@ -129,7 +153,48 @@ public class WebhookPlatformSpec {
         this.defaultPolicy = defaultPolicy;
     }
 
+    public String getRetention() {
+        return retention;
+    }
+
+    public void setRetention(String retention) {
+        this.retention = retention;
+    }
+
+    public Boolean getAllowPrivateTargets() {
+        return allowPrivateTargets;
+    }
+
+    public void setAllowPrivateTargets(Boolean allowPrivateTargets) {
+        this.allowPrivateTargets = allowPrivateTargets;
+    }
+
+    public MonitoringSpec getMonitoring() {
+        return monitoring;
+    }
+
+    public void setMonitoring(MonitoringSpec monitoring) {
+        this.monitoring = monitoring;
+    }
+
+    public NetworkPolicySpec getNetworkPolicy() {
+        return networkPolicy;
+    }
+
+    public void setNetworkPolicy(NetworkPolicySpec networkPolicy) {
+        this.networkPolicy = networkPolicy;
+    }
+
+    public TlsSpec getTls() {
+        return tls;
+    }
+
+    public void setTls(TlsSpec tls) {
+        this.tls = tls;
+    }
+
     /** Replicas and resources of one runtime role. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class RoleSpec {
         @Min(0)
@@ -156,6 +221,7 @@ public class WebhookPlatformSpec {
         }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class WorkerSpec extends RoleSpec {
         @Min(1)
@@ -171,10 +237,22 @@ public class WebhookPlatformSpec {
         }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ApiSpec extends RoleSpec {
         @JsonPropertyDescription("The api Service.")
         private ServiceSpec service;
+
+        @JsonPropertyDescription("An Ingress in front of the api Service (TLS at the edge).")
+        private IngressSpec ingress;
+
+        @Pattern("^(open|closed)$")
+        @JsonPropertyDescription(
+                "Whether anyone may register an account over REST (CHIS_REGISTRATION). Default closed.")
+        private String registration;
+
+        @JsonPropertyDescription("Who may reach the REST port (8080) through the NetworkPolicy. Default: anyone.")
+        private List<NetworkPolicyPeer> allowedFrom;
 
         public ServiceSpec getService() {
             return service;
@@ -183,12 +261,162 @@ public class WebhookPlatformSpec {
         public void setService(ServiceSpec service) {
             this.service = service;
         }
+
+        public IngressSpec getIngress() {
+            return ingress;
+        }
+
+        public void setIngress(IngressSpec ingress) {
+            this.ingress = ingress;
+        }
+
+        public String getRegistration() {
+            return registration;
+        }
+
+        public void setRegistration(String registration) {
+            this.registration = registration;
+        }
+
+        public List<NetworkPolicyPeer> getAllowedFrom() {
+            return allowedFrom;
+        }
+
+        public void setAllowedFrom(List<NetworkPolicyPeer> allowedFrom) {
+            this.allowedFrom = allowedFrom;
+        }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class IngressSpec {
+        @JsonPropertyDescription("IngressClass name, e.g. nginx. Default: the cluster's default class.")
+        private String className;
+
+        @io.fabric8.generator.annotation.Required
+        @JsonPropertyDescription("Host name the API is served at.")
+        private String host;
+
+        @JsonPropertyDescription(
+                "Secret with the TLS certificate for the host (e.g. written by cert-manager). Without it: plain HTTP.")
+        private String tlsSecretName;
+
+        @JsonPropertyDescription("Extra annotations, e.g. cert-manager.io/cluster-issuer.")
+        private Map<String, String> annotations;
+
+        public String getClassName() {
+            return className;
+        }
+
+        public void setClassName(String className) {
+            this.className = className;
+        }
+
+        public String getHost() {
+            return host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
+        public String getTlsSecretName() {
+            return tlsSecretName;
+        }
+
+        public void setTlsSecretName(String tlsSecretName) {
+            this.tlsSecretName = tlsSecretName;
+        }
+
+        public Map<String, String> getAnnotations() {
+            return annotations;
+        }
+
+        public void setAnnotations(Map<String, String> annotations) {
+            this.annotations = annotations;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class MonitoringSpec {
+        @JsonPropertyDescription("Namespaces whose pods may scrape /metrics. Default: every namespace.")
+        private LabelSelector namespaceSelector;
+
+        public LabelSelector getNamespaceSelector() {
+            return namespaceSelector;
+        }
+
+        public void setNamespaceSelector(LabelSelector namespaceSelector) {
+            this.namespaceSelector = namespaceSelector;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class NetworkPolicySpec {
+        @JsonPropertyDescription("Create the NetworkPolicies. Default true.")
+        private Boolean enabled;
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class TlsSpec {
+        @JsonPropertyDescription(
+                "A cert-manager Issuer or ClusterIssuer to issue the gRPC certificates. Default: the operator's own CA.")
+        private IssuerRef issuerRef;
+
+        public IssuerRef getIssuerRef() {
+            return issuerRef;
+        }
+
+        public void setIssuerRef(IssuerRef issuerRef) {
+            this.issuerRef = issuerRef;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class IssuerRef {
+        @io.fabric8.generator.annotation.Required
+        @JsonPropertyDescription("Name of the Issuer.")
+        private String name;
+
+        @Pattern("^(Issuer|ClusterIssuer)$")
+        @JsonPropertyDescription("Issuer or ClusterIssuer. Default Issuer.")
+        private String kind;
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public String getKind() {
+            return kind;
+        }
+
+        public void setKind(String kind) {
+            this.kind = kind;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ServiceSpec {
         @Pattern("^(ClusterIP|NodePort|LoadBalancer)$")
-        @JsonPropertyDescription("Service type. Default LoadBalancer.")
+        @JsonPropertyDescription(
+                "Service type. Default ClusterIP: expose the API through spec.api.ingress, or choose LoadBalancer.")
         private String type;
 
         @JsonPropertyDescription("Extra annotations for the Service (e.g. for a cloud load balancer).")
@@ -214,13 +442,14 @@ public class WebhookPlatformSpec {
     @ValidationRule(
             value = "has(self.managed) != has(self.external)",
             message = "set exactly one of database.managed or database.external")
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class DatabaseSpec {
         @JsonPropertyDescription("A PostgreSQL 16 StatefulSet run by the operator.")
         private ManagedDatabase managed;
 
         @JsonPropertyDescription("An existing PostgreSQL; its URL comes from a Secret.")
-        private ExternalStore external;
+        private ExternalDatabase external;
 
         public ManagedDatabase getManaged() {
             return managed;
@@ -230,15 +459,16 @@ public class WebhookPlatformSpec {
             this.managed = managed;
         }
 
-        public ExternalStore getExternal() {
+        public ExternalDatabase getExternal() {
             return external;
         }
 
-        public void setExternal(ExternalStore external) {
+        public void setExternal(ExternalDatabase external) {
             this.external = external;
         }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ManagedDatabase {
         @Pattern("^postgres:16[A-Za-z0-9._-]*$")
@@ -254,6 +484,19 @@ public class WebhookPlatformSpec {
 
         @JsonPropertyDescription("Container resources.")
         private ResourceRequirements resources;
+
+        @Min(20)
+        @JsonPropertyDescription(
+                "PostgreSQL max_connections; the roles' pools are sized to stay under it. Default 100.")
+        private Integer maxConnections;
+
+        public Integer getMaxConnections() {
+            return maxConnections;
+        }
+
+        public void setMaxConnections(Integer maxConnections) {
+            this.maxConnections = maxConnections;
+        }
 
         public String getImage() {
             return image;
@@ -291,6 +534,7 @@ public class WebhookPlatformSpec {
     @ValidationRule(
             value = "has(self.managed) != has(self.external)",
             message = "set exactly one of redis.managed or redis.external")
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class RedisSpec {
         @JsonPropertyDescription("A Redis 7.2 run by the operator.")
@@ -316,6 +560,7 @@ public class WebhookPlatformSpec {
         }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ManagedRedis {
         @Pattern("^redis:7\\.2[A-Za-z0-9._-]*$")
@@ -342,6 +587,7 @@ public class WebhookPlatformSpec {
         }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ExternalStore {
         @io.fabric8.generator.annotation.Required
@@ -354,6 +600,23 @@ public class WebhookPlatformSpec {
 
         public void setUrlSecretRef(SecretKeyRef urlSecretRef) {
             this.urlSecretRef = urlSecretRef;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ExternalDatabase extends ExternalStore {
+        @Min(10)
+        @JsonPropertyDescription("Connections this platform may open to the database (its share of max_connections); "
+                + "the roles' pools are sized to stay under it. Default 100.")
+        private Integer maxConnections;
+
+        public Integer getMaxConnections() {
+            return maxConnections;
+        }
+
+        public void setMaxConnections(Integer maxConnections) {
+            this.maxConnections = maxConnections;
         }
     }
 }

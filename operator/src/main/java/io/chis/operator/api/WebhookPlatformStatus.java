@@ -1,9 +1,11 @@
 package io.chis.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** Observed state of a WebhookPlatform, with the effective values the operator applied. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WebhookPlatformStatus extends StatusWithConditions {
     @JsonPropertyDescription(

@@ -193,7 +193,10 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
                 return admin.stats(desired.getRef());
             }
         } catch (StatusRuntimeException e) {
-            throw admin.problem(e);
+            throw admin.problem(e)
+                    .forEndpoint(
+                            endpoint.getSpec().getOwner(),
+                            endpoint.getMetadata().getNamespace());
         }
     }
 
@@ -222,6 +225,17 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
                 throw new SyncProblem(
                         SyncProblem.SECRET_NOT_FOUND,
                         "Secret " + ref.getName() + " (spec.secretRef) does not exist in namespace " + namespace,
+                        true);
+            }
+            // whoever may create endpoints must not be able to point at any Secret of the namespace (a database
+            // password)
+            if (!SigningSecrets.isLabelled(secret)) {
+                throw new SyncProblem(
+                        SyncProblem.SECRET_NOT_LABELLED,
+                        "Secret " + ref.getName() + " (spec.secretRef) is not marked as a "
+                                + "signing secret: add the label " + SigningSecrets.LABEL
+                                + "=true (kubectl label secret " + ref.getName() + " -n "
+                                + namespace + " " + SigningSecrets.LABEL + "=true)",
                         true);
             }
         } else {

@@ -14,6 +14,8 @@ import java.util.Map;
 public final class SigningSecrets {
     public static final String KEY = "secret";
     static final String COMPONENT = "signing-secret";
+    /** The label a user's Secret must carry before spec.secretRef may name it. */
+    public static final String LABEL = "chis.io/signing-secret";
 
     private SigningSecrets() {}
 
@@ -23,6 +25,11 @@ public final class SigningSecrets {
 
     public static SecretKeyRef ref(WebhookEndpoint endpoint) {
         return new SecretKeyRef(name(endpoint), KEY);
+    }
+
+    public static boolean isLabelled(Secret secret) {
+        return secret.getMetadata().getLabels() != null
+                && "true".equals(secret.getMetadata().getLabels().get(LABEL));
     }
 
     public static Secret desired(WebhookEndpoint endpoint, String value) {

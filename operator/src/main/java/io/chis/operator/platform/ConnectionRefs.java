@@ -4,7 +4,11 @@ import io.chis.operator.api.SecretKeyRef;
 
 /** Where each role's secret settings come from: a generated Secret or one the user named in the spec. */
 public record ConnectionRefs(
-        SecretKeyRef databaseUrl, SecretKeyRef redisUrl, SecretKeyRef jwtSecret, SecretKeyRef adminToken) {
+        SecretKeyRef databaseUrl,
+        SecretKeyRef redisUrl,
+        SecretKeyRef jwtSecret,
+        SecretKeyRef adminToken,
+        SecretKeyRef internalToken) {
 
     public static ConnectionRefs of(PlatformSettings settings) {
         return new ConnectionRefs(
@@ -13,6 +17,7 @@ public record ConnectionRefs(
                 settings.externalRedis().orElseGet(() -> new SecretKeyRef(settings.redisName(), PlatformSecrets.URL)),
                 settings.jwtSecretRef()
                         .orElseGet(() -> new SecretKeyRef(settings.runtimeSecretName(), PlatformSecrets.JWT_SECRET)),
-                new SecretKeyRef(settings.runtimeSecretName(), PlatformSecrets.ADMIN_TOKEN));
+                new SecretKeyRef(settings.runtimeSecretName(), PlatformSecrets.ADMIN_TOKEN),
+                new SecretKeyRef(settings.runtimeSecretName(), PlatformSecrets.INTERNAL_TOKEN));
     }
 }

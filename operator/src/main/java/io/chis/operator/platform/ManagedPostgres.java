@@ -49,6 +49,8 @@ public final class ManagedPostgres {
                 .addNewContainer()
                 .withName(COMPONENT)
                 .withImage(postgres.image())
+                // explicit, so the roles' pools (CHIS_DB_POOL_SIZE) are sized against a known limit
+                .withArgs("-c", "max_connections=" + settings.databaseMaxConnections())
                 .addNewPort()
                 .withName(COMPONENT)
                 .withContainerPort(PlatformSettings.POSTGRES_PORT)

@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -46,7 +48,14 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     public static final String NAME = "webhookplatform";
     /** The kinds of child the operator creates; one label-selected informer each. */
     public static final List<Class<? extends HasMetadata>> CHILD_KINDS = List.of(
-            Secret.class, Service.class, StatefulSet.class, Deployment.class, Job.class, PodDisruptionBudget.class);
+            Secret.class,
+            Service.class,
+            StatefulSet.class,
+            Deployment.class,
+            Job.class,
+            PodDisruptionBudget.class,
+            Ingress.class,
+            NetworkPolicy.class);
 
     private static final Logger log = LoggerFactory.getLogger(PlatformReconciler.class);
 
@@ -55,13 +64,22 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     private final RandomTokens tokens;
     private final Duration secretRecheck;
     private final Clock clock;
+    private final Optional<String> operatorNamespace;
 
-    public PlatformReconciler(boolean serverSideApply, EventRecorder events, Duration secretRecheck) {
-        this(serverSideApply, events, RandomTokens.secure(), secretRecheck, Clock.systemUTC());
+    /** @param operatorNamespace where the operator's pods run, for the NetworkPolicy that lets them call delivery */
+    public PlatformReconciler(
+            boolean serverSideApply, EventRecorder events, Duration secretRecheck, Optional<String> operatorNamespace) {
+        this(serverSideApply, events, RandomTokens.secure(), secretRecheck, Clock.systemUTC(), operatorNamespace);
     }
 
     PlatformReconciler(
-            boolean serverSideApply, EventRecorder events, RandomTokens tokens, Duration secretRecheck, Clock clock) {
+            boolean serverSideApply,
+            EventRecorder events,
+            RandomTokens tokens,
+            Duration secretRecheck,
+            Clock clock,
+            Optional<String> operatorNamespace) {
+        this.operatorNamespace = operatorNamespace;
         this.serverSideApply = serverSideApply;
         this.events = events;
         this.tokens = tokens;
@@ -91,7 +109,8 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
                         .get()));
 
         List<SpecProblem> problems = new ArrayList<>(PlatformValidation.validate(platform, settings, userSecrets));
-        PlatformRollout rollout = new PlatformRollout(new ChildApplier<>(context, serverSideApply), tokens);
+        PlatformRollout rollout =
+                new PlatformRollout(new ChildApplier<>(context, serverSideApply), tokens, operatorNamespace);
         PlatformObservation observed;
         if (problems.isEmpty()) {
             try {

@@ -27,10 +27,12 @@ import java.util.function.Function;
 final class PlatformRollout {
     private final ChildApplier<WebhookPlatform> applier;
     private final RandomTokens tokens;
+    private final Optional<String> operatorNamespace;
 
-    PlatformRollout(ChildApplier<WebhookPlatform> applier, RandomTokens tokens) {
+    PlatformRollout(ChildApplier<WebhookPlatform> applier, RandomTokens tokens, Optional<String> operatorNamespace) {
         this.applier = applier;
         this.tokens = tokens;
+        this.operatorNamespace = operatorNamespace;
     }
 
     PlatformObservation apply(
@@ -89,11 +91,16 @@ final class PlatformRollout {
                 .orElse(false);
 
         // the pods restart when a secret setting changes, not only when the spec does
-        String configHash = Hashes.shortSha256(
+        // keyed by the platform's random salt: the annotation is readable by anyone who can list pods
+        String salt =
+                PlatformSecrets.value(runtime, PlatformSecrets.CONFIG_SALT).orElseThrow();
+        String configHash = Hashes.hmacSha256(
+                salt,
                 databaseUrl,
                 value.apply(refs.redisUrl()),
                 value.apply(refs.jwtSecret()),
                 value.apply(refs.adminToken()),
+                value.apply(refs.internalToken()),
                 settings.defaultPolicy().orElse(""));
         Map<Role, Deployment> roles = new EnumMap<>(Role.class);
         for (Role role : Role.values()) {
@@ -107,6 +114,11 @@ final class PlatformRollout {
         }
         Service api = apply(keep, RoleServices.api(platform, settings));
         apply(keep, RoleServices.delivery(platform, settings));
+        RoleServices.ingress(platform, settings).ifPresent(ingress -> apply(keep, ingress));
+        if (settings.networkPolicies()) {
+            PlatformNetworkPolicies.desired(platform, settings, operatorNamespace)
+                    .forEach(policy -> apply(keep, policy));
+        }
 
         // not dependents' deletion: a leftover (old Job, budget of a role scaled to one) has a name no desired object
         // has

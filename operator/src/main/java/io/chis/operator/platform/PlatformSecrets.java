@@ -16,6 +16,8 @@ import java.util.Optional;
 public final class PlatformSecrets {
     public static final String JWT_SECRET = "jwt-secret";
     public static final String ADMIN_TOKEN = "admin-token";
+    public static final String INTERNAL_TOKEN = "internal-token";
+    public static final String CONFIG_SALT = "config-salt";
     public static final String USERNAME = "username";
     public static final String PASSWORD = "password";
     public static final String DATABASE = "database";
@@ -26,7 +28,8 @@ public final class PlatformSecrets {
 
     private PlatformSecrets() {}
 
-    /** {@code <name>-runtime}: the JWT key (unless the spec names one) and the admin token the operator calls the runtime with. */
+    /** {@code <name>-runtime}: the JWT key (unless the spec names one), the admin token the operator calls
+     * the runtime with, the internal token the roles call each other with, and the salt of the config hash. */
     public static Secret runtime(
             WebhookPlatform platform, PlatformSettings settings, Optional<Secret> existing, RandomTokens tokens) {
         Map<String, String> data = new LinkedHashMap<>();
@@ -34,6 +37,9 @@ public final class PlatformSecrets {
             data.put(JWT_SECRET, keep(existing, JWT_SECRET).orElseGet(() -> tokens.alphanumeric(64)));
         }
         data.put(ADMIN_TOKEN, keep(existing, ADMIN_TOKEN).orElseGet(() -> tokens.alphanumeric(48)));
+        data.put(INTERNAL_TOKEN, keep(existing, INTERNAL_TOKEN).orElseGet(() -> tokens.alphanumeric(48)));
+        // keys the pods' config-hash annotation, so the hash reveals nothing about the secrets it covers
+        data.put(CONFIG_SALT, keep(existing, CONFIG_SALT).orElseGet(() -> tokens.alphanumeric(32)));
         return secret(platform, settings.runtimeSecretName(), "runtime", data);
     }
 

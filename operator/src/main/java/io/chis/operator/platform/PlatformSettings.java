@@ -5,10 +5,13 @@ import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.api.WebhookPlatformSpec;
 import io.chis.operator.api.WebhookPlatformSpec.RoleSpec;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,14 +34,27 @@ public record PlatformSettings(
         Optional<ManagedRedis> managedRedis,
         Optional<SecretKeyRef> externalRedis,
         Optional<SecretKeyRef> jwtSecretRef,
-        Optional<String> defaultPolicy) {
+        Optional<String> defaultPolicy,
+        Optional<String> retention,
+        boolean allowPrivateTargets,
+        boolean registrationOpen,
+        Optional<Ingress> apiIngress,
+        List<NetworkPolicyPeer> apiAllowedFrom,
+        Optional<LabelSelector> metricsNamespaces,
+        boolean networkPolicies,
+        int databaseMaxConnections,
+        Optional<Issuer> tlsIssuer) {
 
     public static final String DEFAULT_IMAGE = "ghcr.io/chis-io/chis-runtime:0.1.0";
     public static final String DEFAULT_POSTGRES_IMAGE = "postgres:16";
     public static final String DEFAULT_REDIS_IMAGE = "redis:7.2";
-    public static final String DEFAULT_STORAGE = "1Gi";
+    /** One day at an average 100 webhooks/s with 1 KiB payloads (README: sizing the database). */
+    public static final String DEFAULT_STORAGE = "20Gi";
+    /** max_connections of the managed PostgreSQL, and the assumed share of an external one. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 100;
+
     public static final int DEFAULT_WORKER_CONCURRENCY = 64;
-    public static final String DEFAULT_API_SERVICE_TYPE = "LoadBalancer";
+    public static final String DEFAULT_API_SERVICE_TYPE = "ClusterIP";
     public static final int HTTP_PORT = 8080;
     public static final int GRPC_PORT = 50051;
     public static final int METRICS_PORT = 9090;
@@ -49,6 +65,12 @@ public record PlatformSettings(
             String image, String storage, Optional<String> storageClassName, ResourceRequirements resources) {}
 
     public record ManagedRedis(String image, ResourceRequirements resources) {}
+
+    public record Ingress(
+            Optional<String> className, String host, Optional<String> tlsSecretName, Map<String, String> annotations) {}
+
+    /** A cert-manager issuer: kind Issuer or ClusterIssuer. */
+    public record Issuer(String name, String kind) {}
 
     public static PlatformSettings of(WebhookPlatform platform) {
         WebhookPlatformSpec spec = Optional.ofNullable(platform.getSpec()).orElseGet(WebhookPlatformSpec::new);
@@ -99,7 +121,36 @@ public record PlatformSettings(
                         .map(WebhookPlatformSpec.RedisSpec::getExternal)
                         .map(WebhookPlatformSpec.ExternalStore::getUrlSecretRef),
                 Optional.ofNullable(spec.getJwtSecretRef()),
-                Optional.ofNullable(spec.getDefaultPolicy()).filter(s -> !s.isBlank()));
+                Optional.ofNullable(spec.getDefaultPolicy()).filter(s -> !s.isBlank()),
+                Optional.ofNullable(spec.getRetention()).filter(s -> !s.isBlank()),
+                Boolean.TRUE.equals(spec.getAllowPrivateTargets()),
+                spec.getApi() != null && "open".equals(spec.getApi().getRegistration()),
+                Optional.ofNullable(spec.getApi())
+                        .map(WebhookPlatformSpec.ApiSpec::getIngress)
+                        .map(i -> new Ingress(
+                                Optional.ofNullable(i.getClassName()).filter(s -> !s.isBlank()),
+                                i.getHost(),
+                                Optional.ofNullable(i.getTlsSecretName()).filter(s -> !s.isBlank()),
+                                i.getAnnotations() == null ? Map.of() : Map.copyOf(i.getAnnotations()))),
+                spec.getApi() == null || spec.getApi().getAllowedFrom() == null
+                        ? List.of()
+                        : List.copyOf(spec.getApi().getAllowedFrom()),
+                Optional.ofNullable(spec.getMonitoring()).map(WebhookPlatformSpec.MonitoringSpec::getNamespaceSelector),
+                spec.getNetworkPolicy() == null
+                        || !Boolean.FALSE.equals(spec.getNetworkPolicy().getEnabled()),
+                Optional.ofNullable(database)
+                        .map(d -> d.getManaged() != null
+                                ? d.getManaged().getMaxConnections()
+                                : d.getExternal() != null ? d.getExternal().getMaxConnections() : null)
+                        .orElse(DEFAULT_MAX_CONNECTIONS),
+                Optional.ofNullable(spec.getTls())
+                        .map(WebhookPlatformSpec.TlsSpec::getIssuerRef)
+                        .map(i -> new Issuer(i.getName(), blankOr(i.getKind(), "Issuer"))));
+    }
+
+    /** {@code CHIS_DB_POOL_SIZE} of a role: its share of the database's connections over its pods. */
+    public int databasePoolSize(Role role) {
+        return ConnectionBudget.poolSize(databaseMaxConnections, role, replicas(role));
     }
 
     public int replicas(Role role) {
@@ -122,6 +173,14 @@ public record PlatformSettings(
 
     public String redisName() {
         return name + "-redis";
+    }
+
+    public String grpcCaName() {
+        return name + "-grpc-ca";
+    }
+
+    public String grpcTlsName() {
+        return name + "-grpc-tls";
     }
 
     public String roleName(Role role) {

@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One Deployment per runtime role, with the env vars of DESIGN §2, /health probes and Prometheus annotations. */
+/** One Deployment per runtime role, with the env vars of DESIGN §2, /livez, /readyz and startup probes and Prometheus annotations. */
 public final class RoleDeployment {
     /** Pod-template annotation: a hash of the secret settings, so changing them rolls the pods. */
     public static final String CONFIG_HASH = "chis.io/config-hash";
@@ -38,8 +38,13 @@ public final class RoleDeployment {
         podAnnotations.put("prometheus.io/port", String.valueOf(PlatformSettings.METRICS_PORT));
         podAnnotations.put("prometheus.io/path", "/metrics");
         podAnnotations.put(CONFIG_HASH, configHash);
-        HTTPGetAction health = new HTTPGetActionBuilder()
-                .withPath("/health")
+        // liveness never depends on the stores: a shared PostgreSQL or Redis outage must not restart every pod
+        HTTPGetAction live = new HTTPGetActionBuilder()
+                .withPath("/livez")
+                .withPort(new IntOrString("metrics"))
+                .build();
+        HTTPGetAction ready = new HTTPGetActionBuilder()
+                .withPath("/readyz")
                 .withPort(new IntOrString("metrics"))
                 .build();
         return new DeploymentBuilder()
@@ -64,19 +69,21 @@ public final class RoleDeployment {
                 .withPorts(ports(role))
                 .withEnv(env(settings, role, refs))
                 .withResources(settings.resources(role))
+                // up to 3 min for a slow JVM start before liveness takes over
                 .withNewStartupProbe()
-                .withHttpGet(health)
+                .withHttpGet(live)
                 .withPeriodSeconds(2)
-                .withFailureThreshold(60)
+                .withTimeoutSeconds(3)
+                .withFailureThreshold(90)
                 .endStartupProbe()
                 .withNewLivenessProbe()
-                .withHttpGet(health)
+                .withHttpGet(live)
                 .withPeriodSeconds(10)
                 .withTimeoutSeconds(3)
                 .withFailureThreshold(3)
                 .endLivenessProbe()
                 .withNewReadinessProbe()
-                .withHttpGet(health)
+                .withHttpGet(ready)
                 .withPeriodSeconds(5)
                 .withTimeoutSeconds(3)
                 .withFailureThreshold(2)
@@ -110,6 +117,11 @@ public final class RoleDeployment {
         env.add(fromSecret("DATABASE_URL", refs.databaseUrl()));
         env.add(fromSecret("REDIS_URL", refs.redisUrl()));
         env.add(fromSecret("JWT_SECRET", refs.jwtSecret()));
+        env.add(fromSecret("CHIS_INTERNAL_TOKEN", refs.internalToken()));
+        env.add(new EnvVar("CHIS_DB_POOL_SIZE", String.valueOf(settings.databasePoolSize(role)), null));
+        env.add(new EnvVar("CHIS_REGISTRATION", settings.registrationOpen() ? "open" : "closed", null));
+        env.add(new EnvVar("CHIS_ALLOW_PRIVATE_TARGETS", String.valueOf(settings.allowPrivateTargets()), null));
+        settings.retention().ifPresent(retention -> env.add(new EnvVar("CHIS_RETENTION", retention, null)));
         switch (role) {
             case API ->
                 env.add(new EnvVar(

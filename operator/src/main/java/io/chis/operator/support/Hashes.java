@@ -1,9 +1,12 @@
 package io.chis.operator.support;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 public final class Hashes {
     private Hashes() {}
@@ -19,6 +22,21 @@ public final class Hashes {
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** Lower-case hex HMAC-SHA256 of the parts (separated as above) under {@code key}: reveals nothing without the key. */
+    public static String hmacSha256(String key, String... parts) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            for (String part : parts) {
+                mac.update(String.valueOf(part).getBytes(StandardCharsets.UTF_8));
+                mac.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(mac.doFinal());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }
     }
 

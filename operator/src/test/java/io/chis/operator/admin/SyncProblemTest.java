@@ -21,6 +21,22 @@ class SyncProblemTest {
     }
 
     @Test
+    void aMissingNamespaceGrantIsOwnerConsentMissingSayingWhichCallGrantsIt() {
+        SyncProblem problem = of(Status.PERMISSION_DENIED.withDescription(
+                        "account ada@example.com has not granted namespace shop"))
+                .forEndpoint("ada@example.com", "shop");
+        assertThat(problem.reason()).isEqualTo("OwnerConsentMissing");
+        assertThat(problem.getMessage())
+                .contains("account ada@example.com")
+                .contains("POST /api/namespace-grants {\"namespace\": \"shop\"}");
+        assertThat(problem.retrySoon())
+                .as("grants are not watched: it recovers by a periodic pass")
+                .isTrue();
+        SyncProblem other = of(Status.INVALID_ARGUMENT.withDescription("bad"));
+        assertThat(other.forEndpoint("ada@example.com", "shop")).isSameAs(other);
+    }
+
+    @Test
     void aRefusedSpecIsInvalidSpec() {
         SyncProblem problem =
                 of(Status.INVALID_ARGUMENT.withDescription("headers: 'Host' is set by Chis and cannot be overridden"));

@@ -233,6 +233,45 @@ class EndpointOperatorIT {
     }
 
     @Test
+    void aSecretRefIsUsedOnlyOnceTheSecretIsLabelledAsASigningSecret() throws Exception {
+        runtime.signUp("sam@example.com");
+        Secret secret = new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("sam-signing")
+                .endMetadata()
+                .addToData(
+                        "key",
+                        Base64.getEncoder()
+                                .encodeToString(
+                                        io.chis.common.SigningSecret.generate().getBytes(StandardCharsets.UTF_8)))
+                .build();
+        k8s.create(secret);
+        WebhookEndpoint endpoint = endpoint(NS, "sam", "sam@example.com", receiver.url("/sam"), null, "*");
+        endpoint.getSpec().setSecretRef(new io.chis.operator.api.SecretKeyRef("sam-signing", "key"));
+        k8s.create(endpoint);
+        Condition unlabelled = ready(awaitReady(NS, "sam", "SecretNotLabelled"));
+        assertThat(unlabelled.getMessage())
+                .contains("chis.io/signing-secret=true")
+                .contains("sam-signing");
+
+        k8s.client
+                .secrets()
+                .inNamespace(NS)
+                .withName("sam-signing")
+                .edit(s -> new io.fabric8.kubernetes.api.model.SecretBuilder(s)
+                        .editMetadata()
+                        .addToLabels(SigningSecrets.LABEL, "true")
+                        .endMetadata()
+                        .build());
+        assertThat(awaitReady(NS, "sam", EndpointStatusBuilder.SYNCED)
+                        .getStatus()
+                        .getSecretRef()
+                        .getName())
+                .isEqualTo("sam-signing");
+    }
+
+    @Test
     void anEndpointWithoutPlatformWaitsForOneAndSyncsWhenItCanReachIt() throws Exception {
         runtime.signUp("max@example.com");
         k8s.create(endpoint("billing", "ledger", "max@example.com", receiver.url("/ledger"), null, "*"));

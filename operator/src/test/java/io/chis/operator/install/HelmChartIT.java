@@ -250,6 +250,13 @@ class HelmChartIT {
                 .containsEntry("CHIS_OPERATOR_SERVER_SIDE_APPLY", "false");
         assertThat(operatorContainer(standalone).getImage()).isEqualTo("ghcr.io/chis-io/chis-operator:0.2.0-rc.1");
         assertThat(standalone.find("Role", "chis-operator-leader-election")).isEmpty();
+
+        String digest = "sha256:" + "ab".repeat(32);
+        assertThat(operatorContainer(HelmChart.template(Map.of("image.digest", digest)))
+                        .getImage())
+                .as("a digest pins the image instead of the tag")
+                .isEqualTo("ghcr.io/chis-io/chis-operator@" + digest);
+        assertThat(operatorContainer(HelmChart.template(Map.of())).getImage()).doesNotContain("@");
     }
 
     @Test

@@ -35,7 +35,13 @@ class PlatformBuildersTest {
         WebhookPlatform platform = platform();
         PlatformSettings settings = PlatformSettings.of(platform);
         assertThat(settings.image()).isEqualTo("ghcr.io/chis-io/chis-runtime:0.1.0");
-        assertThat(settings.apiServiceType()).isEqualTo("LoadBalancer");
+        assertThat(settings.apiServiceType())
+                .as("never on the internet in plain HTTP by default")
+                .isEqualTo("ClusterIP");
+        assertThat(settings.registrationOpen()).isFalse();
+        assertThat(settings.allowPrivateTargets()).isFalse();
+        assertThat(settings.networkPolicies()).isTrue();
+        assertThat(settings.retention()).isEmpty();
         assertThat(settings.workerConcurrency()).isEqualTo(64);
         for (Role role : Role.values()) {
             assertThat(settings.replicas(role)).isEqualTo(1);
@@ -43,7 +49,7 @@ class PlatformBuildersTest {
         }
         assertThat(settings.managedPostgres()).get().satisfies(pg -> {
             assertThat(pg.image()).isEqualTo("postgres:16");
-            assertThat(pg.storage()).isEqualTo("1Gi");
+            assertThat(pg.storage()).isEqualTo("20Gi");
         });
         assertThat(settings.managedRedis())
                 .get()
@@ -61,6 +67,15 @@ class PlatformBuildersTest {
         String admin = PlatformSecrets.value(first, PlatformSecrets.ADMIN_TOKEN).orElseThrow();
         assertThat(jwt).hasSize(64);
         assertThat(admin).hasSize(48).isNotEqualTo(jwt);
+        assertThat(PlatformSecrets.value(first, PlatformSecrets.INTERNAL_TOKEN))
+                .get()
+                .asString()
+                .hasSize(48)
+                .isNotEqualTo(admin);
+        assertThat(PlatformSecrets.value(first, PlatformSecrets.CONFIG_SALT))
+                .get()
+                .asString()
+                .hasSize(32);
 
         Secret again = PlatformSecrets.runtime(platform, settings, Optional.of(first), tokens);
         assertThat(again.getData()).isEqualTo(first.getData());
@@ -109,7 +124,8 @@ class PlatformBuildersTest {
         PlatformSettings settings = PlatformSettings.of(platform);
         assertThat(PlatformSecrets.runtime(platform, settings, Optional.empty(), tokens)
                         .getData())
-                .containsOnlyKeys(PlatformSecrets.ADMIN_TOKEN);
+                .containsOnlyKeys(
+                        PlatformSecrets.ADMIN_TOKEN, PlatformSecrets.INTERNAL_TOKEN, PlatformSecrets.CONFIG_SALT);
         Deployment api = RoleDeployment.desired(platform, settings, Role.API, ConnectionRefs.of(settings), "h");
         assertThat(secretRef(container(api), "JWT_SECRET")).isEqualTo("auth/hmac");
     }
@@ -232,5 +248,106 @@ class PlatformBuildersTest {
                         .isEqualTo(1));
         assertThat(RoleServices.disruptionBudget(platform, settings, Role.SCHEDULER))
                 .isEmpty();
+    }
+
+    @Test
+    void everyRoleGetsTheSecuritySettingsAndTheInternalToken() {
+        WebhookPlatform platform = platform();
+        PlatformSettings closed = PlatformSettings.of(platform);
+        for (Role role : Role.values()) {
+            Deployment deployment = RoleDeployment.desired(platform, closed, role, ConnectionRefs.of(closed), "h");
+            assertThat(env(deployment, "CHIS_REGISTRATION")).isEqualTo("closed");
+            assertThat(env(deployment, "CHIS_ALLOW_PRIVATE_TARGETS")).isEqualTo("false");
+            assertThat(env(deployment, "CHIS_RETENTION"))
+                    .as("the runtime's default")
+                    .isNull();
+            assertThat(env(deployment, "CHIS_DB_POOL_SIZE")).isEqualTo(role == Role.SCHEDULER ? "4" : "10");
+            assertThat(secretRef(container(deployment), "CHIS_INTERNAL_TOKEN"))
+                    .isEqualTo("acme-runtime/internal-token");
+        }
+        platform.getSpec().setApi(new WebhookPlatformSpec.ApiSpec());
+        platform.getSpec().getApi().setRegistration("open");
+        platform.getSpec().setAllowPrivateTargets(true);
+        platform.getSpec().setRetention("7d");
+        PlatformSettings open = PlatformSettings.of(platform);
+        Deployment api = RoleDeployment.desired(platform, open, Role.API, ConnectionRefs.of(open), "h");
+        assertThat(env(api, "CHIS_REGISTRATION")).isEqualTo("open");
+        assertThat(env(api, "CHIS_ALLOW_PRIVATE_TARGETS")).isEqualTo("true");
+        assertThat(env(api, "CHIS_RETENTION")).isEqualTo("7d");
+    }
+
+    @Test
+    void poolsAreSizedSoEveryReplicaOfEveryRoleFitsUnderMaxConnections() {
+        WebhookPlatform platform = platform();
+        platform.getSpec().setWorker(Platforms.worker(8, null));
+        platform.getSpec().setApi(new WebhookPlatformSpec.ApiSpec());
+        platform.getSpec().getApi().setReplicas(4);
+        PlatformSettings settings = PlatformSettings.of(platform);
+        // 27 connections per role (9 for the scheduler) over its pods and their rollout surge
+        assertThat(settings.databasePoolSize(Role.WORKER)).as("27 / (8+2)").isEqualTo(2);
+        assertThat(settings.databasePoolSize(Role.API)).as("27 / (4+1)").isEqualTo(5);
+        assertThat(settings.databasePoolSize(Role.DELIVERY)).isEqualTo(10);
+        assertThat(ManagedPostgres.statefulSet(platform, settings)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getArgs())
+                .containsExactly("-c", "max_connections=100");
+        platform.getSpec().getDatabase().getManaged().setMaxConnections(300);
+        PlatformSettings larger = PlatformSettings.of(platform);
+        assertThat(larger.databasePoolSize(Role.WORKER)).as("87 / 10").isEqualTo(8);
+        assertThat(ManagedPostgres.statefulSet(platform, larger)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getArgs())
+                .containsExactly("-c", "max_connections=300");
+
+        WebhookPlatform external = Platforms.stored(
+                Platforms.external("shop", "acme", new SecretKeyRef("pg", "dsn"), new SecretKeyRef("cache", "url")));
+        external.getSpec().getDatabase().getExternal().setMaxConnections(40);
+        assertThat(PlatformSettings.of(external).databasePoolSize(Role.API))
+                .as("9 / 2")
+                .isEqualTo(4);
+    }
+
+    @Test
+    void anIngressIsCreatedOnlyWhenAskedForWithTlsWhenASecretIsNamed() {
+        WebhookPlatform platform = platform();
+        assertThat(RoleServices.ingress(platform, PlatformSettings.of(platform)))
+                .isEmpty();
+        platform.getSpec().setApi(new WebhookPlatformSpec.ApiSpec());
+        WebhookPlatformSpec.IngressSpec spec = new WebhookPlatformSpec.IngressSpec();
+        spec.setHost("hooks.example.com");
+        spec.setClassName("nginx");
+        spec.setTlsSecretName("hooks-tls");
+        spec.setAnnotations(Map.of("cert-manager.io/cluster-issuer", "letsencrypt"));
+        platform.getSpec().getApi().setIngress(spec);
+        var ingress =
+                RoleServices.ingress(platform, PlatformSettings.of(platform)).orElseThrow();
+        assertThat(ingress.getMetadata().getName()).isEqualTo("acme-api");
+        assertThat(ingress.getMetadata().getAnnotations())
+                .containsEntry("cert-manager.io/cluster-issuer", "letsencrypt");
+        assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
+        var rule = ingress.getSpec().getRules().get(0);
+        assertThat(rule.getHost()).isEqualTo("hooks.example.com");
+        assertThat(rule.getHttp().getPaths().get(0).getBackend().getService().getName())
+                .isEqualTo("acme-api");
+        assertThat(rule.getHttp()
+                        .getPaths()
+                        .get(0)
+                        .getBackend()
+                        .getService()
+                        .getPort()
+                        .getName())
+                .isEqualTo("http");
+        assertThat(ingress.getSpec().getTls()).singleElement().satisfies(tls -> {
+            assertThat(tls.getSecretName()).isEqualTo("hooks-tls");
+            assertThat(tls.getHosts()).containsExactly("hooks.example.com");
+        });
     }
 }

@@ -8,6 +8,7 @@ import io.chis.operator.OperatorHarness;
 import io.chis.operator.api.Condition;
 import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookPlatform;
+import io.chis.operator.api.WebhookPlatformSpec;
 import io.chis.operator.support.Conditions;
 import io.chis.operator.support.Labels;
 import io.fabric8.kubernetes.api.model.Container;
@@ -20,6 +21,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,7 +86,7 @@ class PlatformOperatorIT {
                         .getResources()
                         .getRequests()
                         .get("storage"))
-                .hasToString("1Gi");
+                .hasToString("20Gi");
         Deployment redis = k8s.awaitExists(Deployment.class, NS, "acme-redis");
         assertThat(redis.getSpec()
                         .getTemplate()
@@ -95,7 +98,7 @@ class PlatformOperatorIT {
         k8s.awaitExists(Service.class, NS, "acme-postgres");
         k8s.awaitExists(Service.class, NS, "acme-redis");
         Service api = k8s.awaitExists(Service.class, NS, "acme-api");
-        assertThat(api.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(api.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(api.getSpec().getPorts())
                 .singleElement()
                 .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
@@ -155,6 +158,17 @@ class PlatformOperatorIT {
         PodDisruptionBudget workerBudget = k8s.awaitExists(PodDisruptionBudget.class, NS, "acme-worker");
         assertThat(workerBudget.getSpec().getSelector().getMatchLabels()).containsEntry(Labels.COMPONENT, "worker");
         assertThat(k8s.get(PodDisruptionBudget.class, NS, "acme-api")).isNull();
+
+        // NetworkPolicies around every role and store; no Ingress unless asked for
+        for (String name :
+                List.of("acme-api", "acme-delivery", "acme-worker", "acme-scheduler", "acme-postgres", "acme-redis")) {
+            NetworkPolicy policy = k8s.awaitExists(NetworkPolicy.class, NS, name);
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        }
+        assertThat(k8s.get(NetworkPolicy.class, NS, "acme-delivery").getSpec().getIngress())
+                .anySatisfy(rule ->
+                        assertThat(rule.getPorts().get(0).getPort().getIntVal()).isEqualTo(50051));
+        assertThat(k8s.get(Ingress.class, NS, "acme-api")).isNull();
 
         // every child is owned by the platform and labelled
         WebhookPlatform stored = k8s.platform(NS, "acme");
@@ -231,24 +245,42 @@ class PlatformOperatorIT {
         String schedulerVersion =
                 k8s.get(Deployment.class, NS, "acme-scheduler").getMetadata().getResourceVersion();
 
-        // more workers, a ClusterIP api: applied at once, no migration needed
+        // more workers, a LoadBalancer api behind an Ingress, no NetworkPolicies: applied at once, no migration needed
         k8s.client
                 .resources(WebhookPlatform.class)
                 .inNamespace(NS)
                 .withName("acme")
                 .edit(p -> {
                     p.getSpec().setWorker(Platforms.worker(3, null));
-                    p.getSpec().setApi(new io.chis.operator.api.WebhookPlatformSpec.ApiSpec());
-                    p.getSpec().getApi().setService(new io.chis.operator.api.WebhookPlatformSpec.ServiceSpec());
-                    p.getSpec().getApi().getService().setType("ClusterIP");
+                    p.getSpec().setApi(new WebhookPlatformSpec.ApiSpec());
+                    p.getSpec().getApi().setService(new WebhookPlatformSpec.ServiceSpec());
+                    p.getSpec().getApi().getService().setType("LoadBalancer");
+                    p.getSpec().getApi().setIngress(new WebhookPlatformSpec.IngressSpec());
+                    p.getSpec().getApi().getIngress().setHost("hooks.example.com");
+                    p.getSpec().getApi().getIngress().setTlsSecretName("hooks-tls");
+                    p.getSpec().setNetworkPolicy(new WebhookPlatformSpec.NetworkPolicySpec());
+                    p.getSpec().getNetworkPolicy().setEnabled(false);
                     return p;
                 });
         OperatorHarness.await(() -> Optional.ofNullable(k8s.get(Deployment.class, NS, "acme-worker"))
                 .filter(d -> d.getSpec().getReplicas() == 3)
                 .orElse(null));
         OperatorHarness.await(() -> Optional.ofNullable(k8s.get(Service.class, NS, "acme-api"))
-                .filter(s -> "ClusterIP".equals(s.getSpec().getType()))
+                .filter(s -> "LoadBalancer".equals(s.getSpec().getType()))
                 .orElse(null));
+        Ingress ingress = k8s.awaitExists(Ingress.class, NS, "acme-api");
+        assertThat(ingress.getSpec().getTls())
+                .singleElement()
+                .satisfies(tls -> assertThat(tls.getSecretName()).isEqualTo("hooks-tls"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> k8s.client
+                        .network()
+                        .v1()
+                        .networkPolicies()
+                        .inNamespace(NS)
+                        .list()
+                        .getItems()
+                        .isEmpty());
         k8s.awaitExists(PodDisruptionBudget.class, NS, "acme-worker");
         assertThat(k8s.get(Deployment.class, NS, "acme-worker").getMetadata().getResourceVersion())
                 .isNotEqualTo(workerVersion);
@@ -521,8 +553,14 @@ class PlatformOperatorIT {
         assertThat(secretRef(c, "DATABASE_URL")).isEqualTo("acme-postgres/url");
         assertThat(secretRef(c, "REDIS_URL")).isEqualTo("acme-redis/url");
         assertThat(secretRef(c, "JWT_SECRET")).isEqualTo("acme-runtime/jwt-secret");
-        for (var probe : List.of(c.getLivenessProbe(), c.getReadinessProbe())) {
-            assertThat(probe.getHttpGet().getPath()).isEqualTo("/health");
+        assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/livez");
+        assertThat(c.getStartupProbe().getFailureThreshold()
+                        * c.getStartupProbe().getPeriodSeconds())
+                .as("seconds a slow JVM may take to start")
+                .isGreaterThanOrEqualTo(120);
+        for (var probe : List.of(c.getLivenessProbe(), c.getReadinessProbe(), c.getStartupProbe())) {
             assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
         }
         assertThat(deployment.getSpec().getSelector().getMatchLabels()).containsEntry(Labels.COMPONENT, role.id());

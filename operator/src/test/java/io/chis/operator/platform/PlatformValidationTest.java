@@ -51,7 +51,7 @@ class PlatformValidationTest {
         assertThat(reasons(missing)).containsExactly("DatabaseNotConfigured", "RedisNotConfigured");
 
         WebhookPlatform both = Platforms.managed("shop", "acme");
-        both.getSpec().getDatabase().setExternal(new WebhookPlatformSpec.ExternalStore());
+        both.getSpec().getDatabase().setExternal(new WebhookPlatformSpec.ExternalDatabase());
         both.getSpec().getDatabase().getExternal().setUrlSecretRef(new SecretKeyRef("pg", "url"));
         assertThat(reasons(both)).containsExactly("DatabaseConfigConflict");
     }

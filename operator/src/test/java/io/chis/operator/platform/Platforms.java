@@ -27,7 +27,7 @@ public final class Platforms {
     public static WebhookPlatform external(
             String namespace, String name, SecretKeyRef databaseUrl, SecretKeyRef redisUrl) {
         WebhookPlatform platform = managed(namespace, name);
-        WebhookPlatformSpec.ExternalStore db = new WebhookPlatformSpec.ExternalStore();
+        WebhookPlatformSpec.ExternalDatabase db = new WebhookPlatformSpec.ExternalDatabase();
         db.setUrlSecretRef(databaseUrl);
         platform.getSpec().getDatabase().setManaged(null);
         platform.getSpec().getDatabase().setExternal(db);

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param sweepGrace       {@code CHIS_SWEEP_GRACE}: how long past its due time a delivery may wait before the sweep queues it again
  * @param defaultPolicy    {@code CHIS_DEFAULT_POLICY}: the DeliveryPolicy for deliveries whose endpoint names none; null
  *                         for the built-in schedule
+ * @param dbPoolSize       {@code CHIS_DB_POOL_SIZE}: PostgreSQL connections this process may open (all its roles)
+ * @param retention        {@code CHIS_RETENTION}: how long messages, deliveries and attempts are kept; zero keeps them
  */
 public record DeliverySettings(
         int concurrency,
@@ -27,7 +29,9 @@ public record DeliverySettings(
         Duration schedulerTick,
         Duration sweepInterval,
         Duration sweepGrace,
-        String defaultPolicy) {
+        String defaultPolicy,
+        int dbPoolSize,
+        Duration retention) {
 
     public static final DeliverySettings DEFAULTS = new DeliverySettings(
             64,
@@ -37,7 +41,9 @@ public record DeliverySettings(
             Duration.ofMillis(200),
             Duration.ofSeconds(15),
             Duration.ofSeconds(60),
-            null);
+            null,
+            10,
+            Duration.ofDays(30));
 
     public DeliverySettings {
         if (claimTimeout.compareTo(timeout) <= 0) {
@@ -58,7 +64,9 @@ public record DeliverySettings(
                 duration(env, "CHIS_SCHEDULER_TICK", DEFAULTS.schedulerTick(), false),
                 duration(env, "CHIS_SWEEP_INTERVAL", DEFAULTS.sweepInterval(), false),
                 duration(env, "CHIS_SWEEP_GRACE", DEFAULTS.sweepGrace(), true),
-                defaultPolicy == null || defaultPolicy.isBlank() ? null : defaultPolicy.trim());
+                defaultPolicy == null || defaultPolicy.isBlank() ? null : defaultPolicy.trim(),
+                count(env, "CHIS_DB_POOL_SIZE", DEFAULTS.dbPoolSize()),
+                duration(env, "CHIS_RETENTION", DEFAULTS.retention(), true));
     }
 
     /**

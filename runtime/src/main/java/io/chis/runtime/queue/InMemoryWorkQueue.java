@@ -109,11 +109,6 @@ public final class InMemoryWorkQueue implements WorkQueue {
         });
     }
 
-    /** The names of the consumers the queue knows, for tests. */
-    public synchronized List<String> consumers() {
-        return List.copyOf(lastSeen.keySet());
-    }
-
     @Override
     public WorkQueue.Consumer consumer(String name, Duration claimTimeout) {
         return new Consumer(name, claimTimeout);

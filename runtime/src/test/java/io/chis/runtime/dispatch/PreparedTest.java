@@ -23,7 +23,6 @@ class PreparedTest {
         return new Claimed(
                 UUID.randomUUID(),
                 UUID.randomUUID(),
-                UUID.randomUUID(),
                 url,
                 null,
                 0,

@@ -59,8 +59,7 @@ class WorkerTest {
     }
 
     static Claimed claimed(UUID id) {
-        return new Claimed(
-                id, UUID.randomUUID(), UUID.randomUUID(), "http://x", null, 0, 0, new byte[0], null, List.of());
+        return new Claimed(id, UUID.randomUUID(), "http://x", null, 0, 0, new byte[0], null, List.of());
     }
 
     private void start(int concurrency) {

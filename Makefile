@@ -9,7 +9,7 @@ SOURCES := $(shell find proto/src runtime/src/main -type f 2>/dev/null) pom.xml 
 export
 unexport SOURCES JAR JAVA
 
-.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator wrapper-hook
+.PHONY: e2e run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator wrapper-hook
 
 ## run: the whole system in one process on embedded PostgreSQL and Redis (data in ./.chis)
 run: $(JAR)
@@ -45,6 +45,11 @@ $(JAR): $(SOURCES)
 ## test: everything CI runs
 test:
 	./mvnw -B -ntp verify
+
+## e2e: the operator and the runtime run as a cluster would run them, on a simulated node (README "Tested as a
+## cluster would run it"); ./mvnw verify runs the manifest checks and scenarios 1-2, this target all of them
+e2e:
+	./mvnw -B -ntp -Pe2e -pl e2e -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
 
 ## bench: the end-to-end benchmark (README "Benchmark"); options in ARGS, e.g. make bench ARGS="--split --duration 60s --rate 1000"
 bench: $(JAR)

@@ -46,6 +46,11 @@ public final class Images {
     private final Path work;
     private final ServiceNetwork network;
     private final boolean runtimeBinds;
+    /**
+     * Env the node adds to every runtime container, for what the WebhookPlatform cannot say yet (the suite's receivers
+     * are on loopback: CHIS_ALLOW_PRIVATE_TARGETS=true until spec.allowPrivateTargets exists).
+     */
+    public final Map<String, String> addedRuntimeEnv = new java.util.concurrent.ConcurrentHashMap<>();
     private Path postgresHome;
     private Path redisServer;
 
@@ -86,6 +91,7 @@ public final class Images {
             ports.put(port.getContainerPort(), port.getContainerPort());
         }
         if (kind(container.getImage()) == Kind.RUNTIME) {
+            addedRuntimeEnv.forEach(finalEnv::putIfAbsent);
             if (runtimeBinds) {
                 finalEnv.put("CHIS_BIND_ADDRESS", podAddress);
             } else {
@@ -138,7 +144,20 @@ public final class Images {
         command.add("-jar");
         command.add(runtimeJar.toString());
         command.addAll(args);
-        return command;
+        return withPodHosts(command);
+    }
+
+    /**
+     * As the kubelet gives each pod its own /etc/hosts: the process runs in a mount namespace where the node's hosts
+     * file is bind-mounted over /etc/hosts. Netty's DNS resolver (Lettuce uses it for REDIS_URL) reads /etc/hosts
+     * itself and ignores -Djdk.net.hosts.file.
+     */
+    private List<String> withPodHosts(List<String> command) {
+        List<String> wrapped = new ArrayList<>("root".equals(System.getProperty("user.name"))
+                ? List.of("unshare", "-m") : List.of("unshare", "-U", "-r", "-m"));
+        wrapped.addAll(List.of("sh", "-c", "mount --bind \"$0\" /etc/hosts && exec \"$@\"", network.hostsFile().toString()));
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     private static Optional<Quantity> limit(Container container, String resource) {

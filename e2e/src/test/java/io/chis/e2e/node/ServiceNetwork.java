@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,8 @@ public final class ServiceNetwork implements AutoCloseable {
 
     /** The JVM options that make a Java process resolve names through this network. */
     public List<String> jvmOptions() {
-        return List.of("-Djdk.net.hosts.file=" + hostsFile, "-Dsun.net.inetaddr.ttl=1", "-Dsun.net.inetaddr.negative.ttl=0");
+        return List.of("-Djdk.net.hosts.file=" + hostsFile, "-Dsun.net.inetaddr.ttl=1", "-Dsun.net.inetaddr.negative.ttl=0",
+                "-Dio.netty.hostsFileRefreshInterval=1000000000");
     }
 
     public String allocatePodAddress() {
@@ -159,9 +159,8 @@ public final class ServiceNetwork implements AutoCloseable {
         lines.forEach((address, names) -> text.append(address).append(' ').append(names).append('\n'));
         try {
             Files.createDirectories(hostsFile.getParent());
-            Path tmp = hostsFile.resolveSibling(hostsFile.getFileName() + ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, hostsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // in place, never replaced: pods see it through a bind mount of this very file
+            Files.writeString(hostsFile, text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

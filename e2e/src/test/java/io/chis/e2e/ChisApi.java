@@ -43,6 +43,20 @@ final class ChisApi {
         }
     }
 
+    /** A plain-text GET (e.g. /metrics). */
+    String text(String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Registers and logs in {@code email}, creates an API key: returns {bearer, apiKey}. */
     String[] account(String email) {
         Reply registered = call("POST", "/auth/register", null, java.util.Map.of("email", email, "password", "correct horse battery",

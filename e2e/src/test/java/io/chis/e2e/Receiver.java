@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 
 /** A real HTTP receiver on loopback that answers 200 and keeps every arrival by its webhook-id. */
 final class Receiver implements AutoCloseable {
-    record Arrival(String id, String timestamp, String signature, byte[] body, long atMillis) {
+    record Arrival(String id, String path, String timestamp, String signature, byte[] body, long atMillis) {
     }
 
     private final HttpServer server;
@@ -30,7 +30,7 @@ final class Receiver implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String id = exchange.getRequestHeaders().getFirst("webhook-id");
             if (id != null) {
-                byId.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(new Arrival(id,
+                byId.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(new Arrival(id, exchange.getRequestURI().getPath(),
                         exchange.getRequestHeaders().getFirst("webhook-timestamp"),
                         exchange.getRequestHeaders().getFirst("webhook-signature"), body, System.currentTimeMillis()));
             }
@@ -50,6 +50,16 @@ final class Receiver implements AutoCloseable {
 
     int duplicates() {
         return byId.values().stream().mapToInt(l -> l.size() - 1).sum();
+    }
+
+    /** Of {@code ids}: how many arrived at least once. */
+    long arrived(java.util.Collection<String> ids) {
+        return ids.stream().filter(byId::containsKey).count();
+    }
+
+    /** Of {@code ids}: arrivals beyond the first (at-least-once repeats). */
+    long duplicates(java.util.Collection<String> ids) {
+        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).mapToLong(l -> l.size() - 1).sum();
     }
 
     @Override

@@ -178,6 +178,14 @@ public final class NodeSimulator implements AutoCloseable {
         return probeRestarts.get();
     }
 
+    /** As {@code kubectl rollout status}: exactly {@code replicas} pods, all on the current template, all ready. */
+    public boolean rolledOut(Deployment d) {
+        String hash = hash(d.getSpec().getTemplate());
+        List<SimPod> all = pods.values().stream().filter(p -> owns(d, p)).toList();
+        return all.size() == Optional.ofNullable(d.getSpec().getReplicas()).orElse(1)
+                && all.stream().allMatch(p -> p.templateHash.equals(hash) && p.ready());
+    }
+
     /** The address a Service name resolves to on this node. */
     public Optional<String> serviceAddress(String namespace, String name) {
         return network.service(namespace, name).map(ServiceNetwork.ServiceEntry::address);

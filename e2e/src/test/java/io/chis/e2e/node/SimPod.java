@@ -348,6 +348,23 @@ public final class SimPod {
                 .forEach(Processes::kill);
     }
 
+    public String name() {
+        return name;
+    }
+
+    public int restartCount() {
+        return restarts();
+    }
+
+    public boolean isReady() {
+        return ready();
+    }
+
+    /** Where a named container port of this pod listens on the node, e.g. "metrics". */
+    public InetSocketAddress port(String portName) {
+        return new InetSocketAddress(address, hostPort(containers.get(0), new IntOrString(portName)));
+    }
+
     public long pid(String container) {
         return containers.stream().filter(c -> c.spec.getName().equals(container)).map(c -> c.process)
                 .filter(Objects::nonNull).mapToLong(Process::pid).findFirst().orElse(-1);

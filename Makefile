@@ -47,9 +47,11 @@ test:
 	./mvnw -B -ntp verify
 
 ## e2e: the operator and the runtime run as a cluster would run them, on a simulated node (README "Tested as a
-## cluster would run it"); ./mvnw verify runs the manifest checks and scenarios 1-2, this target all of them
+## cluster would run it"); ./mvnw verify runs the manifest checks and scenarios 1-2, this target all eight (the
+## operator and runtime jars are built on the way, their own tests skipped)
 e2e:
-	./mvnw -B -ntp -Pe2e -pl e2e -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+	./mvnw -B -ntp -Pe2e -pl e2e -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dit.test='io/chis/e2e/**/*IT' -Dfailsafe.failIfNoSpecifiedTests=false
 
 ## bench: the end-to-end benchmark (README "Benchmark"); options in ARGS, e.g. make bench ARGS="--split --duration 60s --rate 1000"
 bench: $(JAR)

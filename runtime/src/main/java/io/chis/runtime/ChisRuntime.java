@@ -67,6 +67,9 @@ public final class ChisRuntime implements AutoCloseable {
                 "server.port=" + settings.httpPort(),
                 "spring.main.banner-mode=off",
                 "spring.application.name=chis"));
+        if (settings.bindAddress() != null) {
+            properties.add("server.address=" + settings.bindAddress());
+        }
         for (Role role : Role.values()) {
             properties.add("chis.role." + role.id() + "=" + settings.runs(role));
         }

@@ -144,20 +144,7 @@ public final class Images {
         command.add("-jar");
         command.add(runtimeJar.toString());
         command.addAll(args);
-        return withPodHosts(command);
-    }
-
-    /**
-     * As the kubelet gives each pod its own /etc/hosts: the process runs in a mount namespace where the node's hosts
-     * file is bind-mounted over /etc/hosts. Netty's DNS resolver (Lettuce uses it for REDIS_URL) reads /etc/hosts
-     * itself and ignores -Djdk.net.hosts.file.
-     */
-    private List<String> withPodHosts(List<String> command) {
-        List<String> wrapped = new ArrayList<>("root".equals(System.getProperty("user.name"))
-                ? List.of("unshare", "-m") : List.of("unshare", "-U", "-r", "-m"));
-        wrapped.addAll(List.of("sh", "-c", "mount --bind \"$0\" /etc/hosts && exec \"$@\"", network.hostsFile().toString()));
-        wrapped.addAll(command);
-        return wrapped;
+        return command;
     }
 
     private static Optional<Quantity> limit(Container container, String resource) {

@@ -1,23 +1,25 @@
 # Chis — local targets. Every target finds a JDK 21+ itself (.mvn/jdk.sh), even where the default java is older.
 SHELL := /bin/bash
 JAR := runtime/target/chis-runtime.jar
+DEV_JAR := dev/target/chis-dev.jar
 JAVA := $(shell . ./.mvn/jdk.sh >/dev/null 2>&1; echo "$${JAVA_HOME:+$$JAVA_HOME/bin/}java")
-SOURCES := $(shell find proto/src runtime/src/main -type f 2>/dev/null) pom.xml proto/pom.xml runtime/pom.xml
+SOURCES := $(shell find proto/src common/src/main runtime/src/main stores/src/main dev/src/main -type f 2>/dev/null) pom.xml proto/pom.xml \
+	common/pom.xml runtime/pom.xml stores/pom.xml dev/pom.xml
 
 # Split-role targets read DATABASE_URL, REDIS_URL, JWT_SECRET... from .env when it exists (cp .env.example .env).
 -include .env
 export
-unexport SOURCES JAR JAVA
+unexport SOURCES JAR DEV_JAR JAVA
 
 .PHONY: e2e run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator wrapper-hook
 
-## run: the whole system in one process on embedded PostgreSQL and Redis (data in ./.chis)
-run: $(JAR)
-	env -u DATABASE_URL -u REDIS_URL CHIS_ROLES=all $(JAVA) -jar $(JAR)
+## run: the whole system in one process on embedded PostgreSQL and Redis (data in ./.chis), from the dev jar
+run: $(DEV_JAR)
+	env -u DATABASE_URL -u REDIS_URL CHIS_ROLES=all $(JAVA) -jar $(DEV_JAR)
 
 ## run-stores: only the embedded PostgreSQL (54329) and Redis (63799), for the split-role targets below
-run-stores: $(JAR)
-	$(JAVA) -jar $(JAR) stores
+run-stores: $(DEV_JAR)
+	$(JAVA) -jar $(DEV_JAR) stores
 
 ## run-api / run-grpc / run-worker / run-scheduler: one role per process, against DATABASE_URL and REDIS_URL
 run-api: $(JAR)
@@ -36,11 +38,14 @@ run-scheduler: $(JAR)
 migrate-up: $(JAR)
 	$(JAVA) -jar $(JAR) migrate
 
-## build: the runtime jar (runtime/target/chis-runtime.jar)
-build: $(JAR)
+## build: the production runtime jar (runtime/target/chis-runtime.jar) and the dev jar of make run (dev/target/chis-dev.jar)
+build: $(JAR) $(DEV_JAR)
 
-$(JAR): $(SOURCES)
-	./mvnw -q -B -ntp -DskipTests -pl runtime -am package
+# one reactor build writes both jars
+$(DEV_JAR): $(SOURCES)
+	./mvnw -q -B -ntp -DskipTests -pl dev -am package
+
+$(JAR): $(DEV_JAR) ;
 
 ## test: everything CI runs
 test:

@@ -83,7 +83,7 @@ WebhookPlatform (and an endpoint's signing Secret); reads the Secrets a spec nam
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["get", "create", "patch"]
 {{- end }}
 
 {{/* Namespaces the metrics come from: podMonitor.namespaces, else watchNamespaces (empty: all). */}}

@@ -1,5 +1,6 @@
 package io.chis.bench;
 
+import io.chis.stores.EmbeddedStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -55,7 +56,7 @@ public final class Bench {
         log("run directory: %s", runDir);
         Report report = new Report(options, machine, runDir);
         try (Sink sink = Sink.start(options.sink());
-                Stores stores = Stores.start(runDir.resolve("data"), options.durable());
+                EmbeddedStores stores = EmbeddedStores.start(runDir.resolve("data"), 0, 0, options.durable());
                 Processes processes = new Processes(options, runDir)) {
             report.sinkDescription = sink.description();
             log("sink: %s on port %d", sink.description(), sink.port());
@@ -93,7 +94,7 @@ public final class Bench {
                     String.join(" ", options.jvmOptions()));
             ProcSampler sampler = new ProcSampler(List.of(
                     new ProcSampler.Group("runtime", processes.roles.stream().map(Processes.Role::pid).toList(), true, null),
-                    new ProcSampler.Group("postgres", List.of(stores.postmasterPid()), true, "postgres"),
+                    new ProcSampler.Group("postgres", List.of(postmasterPid(runDir.resolve("data"))), true, "postgres"),
                     new ProcSampler.Group("redis", List.of(ProcessHandle.current().pid()), true, "redis-server"),
                     new ProcSampler.Group("bench", List.of(ProcessHandle.current().pid()), false, null)));
             sampler.start();
@@ -228,5 +229,10 @@ public final class Bench {
                 return "unknown";
             }
         }
+    }
+
+    /** The postmaster (pg_ctl detaches it, so it is no child of this process); its backends are its children. */
+    private static long postmasterPid(Path dataDir) throws java.io.IOException {
+        return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).getFirst().trim());
     }
 }

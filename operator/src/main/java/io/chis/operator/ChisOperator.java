@@ -4,6 +4,7 @@ import io.chis.operator.admin.AdminChannels;
 import io.chis.operator.endpoint.EndpointReconciler;
 import io.chis.operator.platform.PlatformReconciler;
 import io.chis.operator.policy.DeliveryPolicyReconciler;
+import io.chis.operator.support.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -89,9 +90,10 @@ public final class ChisOperator {
                 }
             }
         };
-        operator.register(new PlatformReconciler(settings.serverSideApply(), settings.secretRecheck()), namespaces(settings));
-        operator.register(new DeliveryPolicyReconciler(channels, settings.syncRetry()), namespaces(settings));
-        operator.register(new EndpointReconciler(channels, settings.statsInterval(), settings.syncRetry()), namespaces(settings));
+        EventRecorder events = new EventRecorder(client);
+        operator.register(new PlatformReconciler(settings.serverSideApply(), events, settings.secretRecheck()), namespaces(settings));
+        operator.register(new DeliveryPolicyReconciler(channels, events, settings.syncRetry()), namespaces(settings));
+        operator.register(new EndpointReconciler(channels, events, settings.statsInterval(), settings.syncRetry()), namespaces(settings));
         return operator;
     }
 

@@ -1,6 +1,6 @@
 package io.chis.operator;
 
-import io.chis.operator.policy.DurationText;
+import io.chis.common.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -79,7 +79,7 @@ public record OperatorSettings(
             return fallback;
         }
         try {
-            Duration parsed = DurationText.parse(value.get());
+            Duration parsed = Durations.parse(value.get());
             if (parsed.isZero()) {
                 throw new IllegalArgumentException("must be longer than 0");
             }

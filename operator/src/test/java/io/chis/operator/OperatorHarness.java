@@ -91,6 +91,11 @@ public final class OperatorHarness implements AutoCloseable {
         return operator;
     }
 
+    /** The mock API server: tests read the requests the operator sent from it. */
+    public KubernetesMockServer server() {
+        return server;
+    }
+
     public void stopOperator() {
         operator.stop();
     }

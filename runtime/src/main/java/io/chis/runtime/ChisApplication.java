@@ -2,17 +2,22 @@ package io.chis.runtime;
 
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
-import io.chis.runtime.config.EmbeddedStores;
 import io.chis.runtime.config.Migrations;
 import java.util.concurrent.CountDownLatch;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
 
 /**
  * Entry point of {@code chis-runtime.jar}: {@code serve} (the default) runs the roles named by {@code CHIS_ROLES},
- * {@code migrate} applies the database migrations and exits, {@code stores} runs only the embedded PostgreSQL and
- * Redis so that separately started roles can share them locally.
+ * {@code migrate} applies the database migrations and exits. The embedded stores of {@code make run} live in the
+ * dev jar ({@code dev/target/chis-dev.jar}), never in this one.
  */
-@SpringBootApplication
+@SpringBootConfiguration
+@EnableAutoConfiguration
+// the role configurations are registered by ChisRuntime for the roles this process runs, never by scanning
+@ComponentScan(excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.chis\\.runtime\\.roles\\..*"))
 public class ChisApplication {
 
     public static void main(String[] args) throws InterruptedException {
@@ -27,6 +32,10 @@ public class ChisApplication {
         }
         switch (command) {
             case "serve" -> {
+                if (settings.databaseUrl() == null || settings.redisUrl() == null) {
+                    System.err.println(ChisRuntime.STORES_REQUIRED);
+                    System.exit(2);
+                }
                 ChisRuntime runtime = ChisRuntime.start(settings);
                 Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "chis-shutdown"));
                 // Roles without a web server run only on daemon threads: keep the JVM up until it is stopped.
@@ -41,15 +50,8 @@ public class ChisApplication {
                 System.out.println("chis: schema at version " + result.targetSchemaVersion + " ("
                         + result.migrationsExecuted + " migrations applied)");
             }
-            case "stores" -> {
-                EmbeddedStores stores = EmbeddedStores.start(settings.dataDir(), 54329, 63799);
-                Runtime.getRuntime().addShutdownHook(new Thread(stores::close, "chis-stores-shutdown"));
-                System.out.println("DATABASE_URL=" + stores.databaseUrl());
-                System.out.println("REDIS_URL=" + stores.redisUrl());
-                new CountDownLatch(1).await();
-            }
             default -> {
-                System.err.println("usage: java -jar chis-runtime.jar [serve|migrate|stores]");
+                System.err.println("usage: java -jar chis-runtime.jar [serve|migrate]");
                 System.exit(2);
             }
         }

@@ -2,10 +2,13 @@ package io.chis.runtime;
 
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
-import io.chis.runtime.config.EmbeddedStores;
 import io.chis.runtime.config.JwtSecrets;
 import io.chis.runtime.config.Migrations;
-import io.chis.runtime.config.Role;
+import io.chis.common.Role;
+import io.chis.runtime.roles.ApiRole;
+import io.chis.runtime.roles.DeliveryRole;
+import io.chis.runtime.roles.SchedulerRole;
+import io.chis.runtime.roles.WorkerRole;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -15,51 +18,43 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * One running Chis process: embedded stores when no URLs are given, migrations in {@code all} mode, then the
- * Spring context with the beans of the chosen roles. Closing it stops them in reverse order.
+ * One running Chis process on the stores named by its settings: migrations in {@code all} mode, then the Spring
+ * context with the beans of the chosen roles. Closing it stops them.
  */
 public final class ChisRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChisRuntime.class);
 
+    /** What the production jar says, and exits with, when it is started without its stores. */
+    public static final String STORES_REQUIRED = "chis: set DATABASE_URL and REDIS_URL (or run the whole system locally with make run)";
+
     private final ConfigurableApplicationContext context;
-    private final EmbeddedStores stores;
     private final ChisSettings settings;
 
-    private ChisRuntime(ConfigurableApplicationContext context, EmbeddedStores stores, ChisSettings settings) {
+    private ChisRuntime(ConfigurableApplicationContext context, ChisSettings settings) {
         this.context = context;
-        this.stores = stores;
         this.settings = settings;
     }
 
+    /** Starts the roles on running stores: the settings name both (make run's dev jar starts them first). */
     public static ChisRuntime start(ChisSettings requested) {
         ChisSettings settings = requested;
-        EmbeddedStores stores = null;
         if (settings.databaseUrl() == null || settings.redisUrl() == null) {
-            if (settings.databaseUrl() != null || settings.redisUrl() != null) {
-                throw new IllegalArgumentException("set both DATABASE_URL and REDIS_URL, or neither for embedded stores");
-            }
-            stores = EmbeddedStores.start(settings.dataDir(), 0, 0);
-            settings = settings.withStores(stores.databaseUrl(), stores.redisUrl());
+            throw new IllegalArgumentException(STORES_REQUIRED.substring("chis: ".length()));
         }
-        try {
-            if (settings.jwtSecret() == null && settings.runs(Role.API)) {
-                if (!settings.runsAll()) {
-                    throw new IllegalArgumentException("JWT_SECRET is required for the api role (at least "
-                            + ChisSettings.MIN_JWT_SECRET_BYTES + " bytes; openssl rand -base64 48)");
-                }
-                settings = settings.withJwtSecret(JwtSecrets.loadOrCreate(settings.dataDir()));
+        if (settings.jwtSecret() == null && settings.runs(Role.API)) {
+            if (!settings.runsAll()) {
+                throw new IllegalArgumentException("JWT_SECRET is required for the api role (at least "
+                        + ChisSettings.MIN_JWT_SECRET_BYTES + " bytes; openssl rand -base64 48)");
             }
-            if (settings.runsAll() || stores != null) {
-                Migrations.apply(DatabaseUrl.parse(settings.databaseUrl()));
-            }
-            ConfigurableApplicationContext context = application(settings).run();
-            log.info("Chis started with roles {}", settings.roles());
-            return new ChisRuntime(context, stores, settings);
-        } catch (RuntimeException e) {
-            if (stores != null) stores.close();
-            throw e;
+            settings = settings.withJwtSecret(JwtSecrets.loadOrCreate(settings.dataDir()));
         }
+        if (settings.runsAll()) {
+            Migrations.apply(DatabaseUrl.parse(settings.databaseUrl()));
+        }
+        ConfigurableApplicationContext context = application(settings).run();
+        log.info("Chis started with roles {}", settings.roles());
+        return new ChisRuntime(context, settings);
     }
 
     private static SpringApplicationBuilder application(ChisSettings settings) {
@@ -70,24 +65,27 @@ public final class ChisRuntime implements AutoCloseable {
         if (settings.bindAddress() != null) {
             properties.add("server.address=" + settings.bindAddress());
         }
-        for (Role role : Role.values()) {
-            properties.add("chis.role." + role.id() + "=" + settings.runs(role));
-        }
         final ChisSettings effective = settings;
         return new SpringApplicationBuilder(ChisApplication.class)
+                .sources(settings.roles().stream().map(ChisRuntime::configuration).toArray(Class<?>[]::new))
                 .web(settings.runs(Role.API) ? WebApplicationType.REACTIVE : WebApplicationType.NONE)
                 .registerShutdownHook(false)
                 .properties(properties.toArray(String[]::new))
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("chisSettings", effective));
     }
 
-    public ConfigurableApplicationContext context() {
-        return context;
+    /** Where each role's beans are wired: one configuration per role. */
+    private static Class<?> configuration(Role role) {
+        return switch (role) {
+            case API -> ApiRole.class;
+            case DELIVERY -> DeliveryRole.class;
+            case WORKER -> WorkerRole.class;
+            case SCHEDULER -> SchedulerRole.class;
+        };
     }
 
-    /** The stores this process started itself, when no URLs were given. */
-    public java.util.Optional<EmbeddedStores> embeddedStores() {
-        return java.util.Optional.ofNullable(stores);
+    public ConfigurableApplicationContext context() {
+        return context;
     }
 
     public ChisSettings settings() {
@@ -97,6 +95,5 @@ public final class ChisRuntime implements AutoCloseable {
     @Override
     public void close() {
         context.close();
-        if (stores != null) stores.close();
     }
 }

@@ -23,7 +23,7 @@ public class DeliveryPolicySpec {
     @JsonPropertyDescription("Each retry waits this many times the previous delay. Default 2.0.")
     private Double multiplier;
     @Pattern(DURATION_PATTERN)
-    @JsonPropertyDescription("Cap on any single delay (also caps Retry-After). Default 1h.")
+    @JsonPropertyDescription("Cap on any single delay (also caps Retry-After). Default 10m.")
     private String maxDelay;
     @Min(0)
     @Max(1)

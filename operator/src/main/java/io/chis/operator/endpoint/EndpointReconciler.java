@@ -1,5 +1,6 @@
 package io.chis.operator.endpoint;
 
+import io.chis.common.SigningSecret;
 import io.chis.operator.admin.AdminChannels;
 import io.chis.operator.admin.AdminClient;
 import io.chis.operator.admin.CleanupGrace;
@@ -13,6 +14,7 @@ import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.platform.PlatformSecrets;
 import io.chis.operator.support.ChildApplier;
 import io.chis.operator.support.ChildConflictException;
+import io.chis.operator.support.ChildInformers;
 import io.chis.operator.support.Conditions;
 import io.chis.operator.support.EventRecorder;
 import io.chis.operator.support.ReadyEvents;
@@ -55,18 +57,20 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
     private static final Logger log = LoggerFactory.getLogger(EndpointReconciler.class);
 
     private final AdminChannels channels;
+    private final EventRecorder events;
     private final Duration statsInterval;
     private final Duration syncRetry;
     private final Clock clock;
     private InformerEventSource<WebhookPlatform, WebhookEndpoint> platforms;
     private InformerEventSource<DeliveryPolicy, WebhookEndpoint> policies;
 
-    public EndpointReconciler(AdminChannels channels, Duration statsInterval, Duration syncRetry) {
-        this(channels, statsInterval, syncRetry, Clock.systemUTC());
+    public EndpointReconciler(AdminChannels channels, EventRecorder events, Duration statsInterval, Duration syncRetry) {
+        this(channels, events, statsInterval, syncRetry, Clock.systemUTC());
     }
 
-    EndpointReconciler(AdminChannels channels, Duration statsInterval, Duration syncRetry, Clock clock) {
+    EndpointReconciler(AdminChannels channels, EventRecorder events, Duration statsInterval, Duration syncRetry, Clock clock) {
         this.channels = channels;
+        this.events = events;
         this.statsInterval = statsInterval;
         this.syncRetry = syncRetry;
         this.clock = clock;
@@ -83,7 +87,8 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
                         .list(policy.getMetadata().getNamespace(), endpoint -> mayFollow(endpoint, policy.getMetadata().getName()))
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build(), context);
-        return List.of(platforms, policies);
+        // the generated signing Secret is read from this cache, not fetched on every pass
+        return List.of(platforms, policies, ChildInformers.of(Secret.class, context));
     }
 
     /** An endpoint follows the policy it names, or (naming none) possibly its platform's default one. */
@@ -94,9 +99,9 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
 
     @Override
     public UpdateControl<WebhookEndpoint> reconcile(WebhookEndpoint endpoint, Context<WebhookEndpoint> context) {
-        EndpointSync sync = sync(endpoint, context.getClient());
+        EndpointSync sync = sync(endpoint, context);
         WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint, sync, clock.instant());
-        ReadyEvents.announce(context.getClient(), endpoint, endpoint.getStatus(), status, true);
+        ReadyEvents.announce(events, endpoint, endpoint.getStatus(), status, true);
         UpdateControl<WebhookEndpoint> control;
         if (Conditions.same(endpoint.getStatus(), status)) {
             control = UpdateControl.noUpdate();
@@ -112,34 +117,36 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
     public ErrorStatusUpdateControl<WebhookEndpoint> updateErrorStatus(WebhookEndpoint endpoint, Context<WebhookEndpoint> context,
                                                                        Exception e) {
         log.warn("{} reconcile failed, retrying: {}", ChildApplier.describe(endpoint), e.getMessage(), e);
-        WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint, new EndpointSync(null, null, null, null, null,
+        WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint, EndpointSync.Failed.of(
                 new SyncProblem(RECONCILE_FAILED, "reconcile failed, retrying: " + e.getMessage(), true)), clock.instant());
         if (Conditions.same(endpoint.getStatus(), status)) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
-        ReadyEvents.announce(context.getClient(), endpoint, endpoint.getStatus(), status, true);
+        ReadyEvents.announce(events, endpoint, endpoint.getStatus(), status, true);
         endpoint.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(endpoint);
     }
 
     /** Resolve the platform and secret, apply the endpoint when what it should be changed, read its stats. */
-    private EndpointSync sync(WebhookEndpoint endpoint, KubernetesClient client) {
+    private EndpointSync sync(WebhookEndpoint endpoint, Context<WebhookEndpoint> context) {
+        KubernetesClient client = context.getClient();
         String namespace = endpoint.getMetadata().getNamespace();
         WebhookPlatform platform = null;
         SecretKeyRef secretRef = null;
         try {
             platform = PlatformResolution.resolve(endpoint.getSpec().getPlatformRef(), namespace, platforms.list(namespace).toList());
-            Signing signing = signingSecret(endpoint, client);
+            Signing signing = signingSecret(endpoint, context);
             secretRef = signing.ref();
             EndpointSpec desired = RuntimeEndpoint.of(endpoint, signing.value());
             AdminClient admin = channels.connect(client, platform);
             leavePreviousPlatform(endpoint, platform, client);
             String hash = RuntimeEndpoint.appliedHash(desired, platform);
             EndpointStats stats = applyAndRead(endpoint, admin, desired, !hash.equals(appliedHash(endpoint)));
-            return new EndpointSync(platform.getMetadata().getName(), secretRef, hash, stats,
-                    policyMissing(endpoint, platform, stats).orElse(null), null);
+            return new EndpointSync.Synced(platform.getMetadata().getName(), secretRef, hash, stats,
+                    policyMissing(endpoint, platform, stats));
         } catch (SyncProblem problem) {
-            return new EndpointSync(platform == null ? null : platform.getMetadata().getName(), secretRef, null, null, null, problem);
+            return new EndpointSync.Failed(Optional.ofNullable(platform).map(p -> p.getMetadata().getName()),
+                    Optional.ofNullable(secretRef), problem);
         }
     }
 
@@ -174,12 +181,13 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
     }
 
     /** The spec's Secret key, or the generated {@code <endpoint>-signing} Secret (created once, then kept). */
-    private Signing signingSecret(WebhookEndpoint endpoint, KubernetesClient client) {
+    private Signing signingSecret(WebhookEndpoint endpoint, Context<WebhookEndpoint> context) {
         String namespace = endpoint.getMetadata().getNamespace();
         SecretKeyRef ref = endpoint.getSpec().getSecretRef();
         Secret secret;
         if (ref != null) {
-            secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+            // the user's own Secret is not a labelled child, so it is not in a cache
+            secret = context.getClient().secrets().inNamespace(namespace).withName(ref.getName()).get();
             if (secret == null) {
                 throw new SyncProblem(SyncProblem.SECRET_NOT_FOUND, "Secret " + ref.getName() + " (spec.secretRef) does not exist in namespace "
                         + namespace, true);
@@ -187,7 +195,7 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
         } else {
             ref = SigningSecrets.ref(endpoint);
             try {
-                secret = new ChildApplier(client, false, endpoint).createIfAbsent(SigningSecrets.desired(endpoint, SigningSecrets.generate()));
+                secret = new ChildApplier<>(context, false).createIfAbsent(SigningSecrets.desired(endpoint, SigningSecret.generate()));
             } catch (ChildConflictException e) {
                 throw new SyncProblem(SyncProblem.NAME_CONFLICT, e.getMessage(), true);
             }
@@ -197,9 +205,9 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
         String value = PlatformSecrets.value(secret, key).map(String::trim).filter(v -> !v.isEmpty())
                 .orElseThrow(() -> new SyncProblem(SyncProblem.SECRET_NOT_FOUND, "Secret " + name + " has no key " + key
                         + (endpoint.getSpec().getSecretRef() == null ? "; delete the Secret and a new one is generated" : ""), true));
-        if (!value.startsWith(SigningSecrets.PREFIX)) {
+        if (!SigningSecret.isValid(value)) {
             throw new SyncProblem(SyncProblem.INVALID_SECRET, "Secret " + name + " key " + key + " must hold a "
-                    + SigningSecrets.PREFIX + "... signing secret (whsec_ and the base64 of the key)", true);
+                    + SigningSecret.PREFIX + "... signing secret (whsec_ and the base64 of the key)", true);
         }
         return new Signing(ref, value);
     }
@@ -274,7 +282,7 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
                         + ": " + problem.getMessage();
                 log.warn("{} deleted, {}", ChildApplier.describe(endpoint), message);
                 if (!neverSynced) {
-                    new EventRecorder(context.getClient()).record(endpoint, EventRecorder.WARNING, "CleanupSkipped", message);
+                    events.record(endpoint, EventRecorder.WARNING, "CleanupSkipped", message);
                 }
                 return DeleteControl.defaultDelete();
             }

@@ -36,42 +36,47 @@ public final class EndpointStatusBuilder {
             status.setLastStatusCode(before.getLastStatusCode());
             status.setDisabledReason(before.getDisabledReason());
         }
-        if (sync.platform() != null) {
-            status.setPlatform(sync.platform());
-        }
-        if (sync.secretRef() != null) {
-            status.setSecretRef(sync.secretRef());
-        }
-        if (sync.appliedHash() != null) {
-            status.setAppliedHash(sync.appliedHash());
-        }
-        EndpointStats stats = sync.stats();
-        if (stats != null) {
-            status.setEndpointId(stats.getId());
-            status.setDelivered(stats.getDelivered());
-            status.setFailed(stats.getFailed());
-            status.setDeadLettered(stats.getDeadLettered());
-            status.setLastAttemptAt(stats.getLastAttemptAt().isEmpty() ? null : stats.getLastAttemptAt());
-            status.setLastStatusCode(stats.getLastStatusCode() == 0 ? null : stats.getLastStatusCode());
-            status.setDisabledReason(stats.getDisabled() && !stats.getDisabledReason().isEmpty() ? stats.getDisabledReason() : null);
+        switch (sync) {
+            case EndpointSync.Synced synced -> {
+                status.setPlatform(synced.platform());
+                status.setSecretRef(synced.secretRef());
+                status.setAppliedHash(synced.appliedHash());
+                EndpointStats stats = synced.stats();
+                status.setEndpointId(stats.getId());
+                status.setDelivered(stats.getDelivered());
+                status.setFailed(stats.getFailed());
+                status.setDeadLettered(stats.getDeadLettered());
+                status.setLastAttemptAt(stats.getLastAttemptAt().isEmpty() ? null : stats.getLastAttemptAt());
+                status.setLastStatusCode(stats.getLastStatusCode() == 0 ? null : stats.getLastStatusCode());
+                status.setDisabledReason(stats.getDisabled() && !stats.getDisabledReason().isEmpty() ? stats.getDisabledReason() : null);
+            }
+            case EndpointSync.Failed failed -> {
+                failed.platform().ifPresent(status::setPlatform);
+                failed.secretRef().ifPresent(status::setSecretRef);
+            }
         }
         status.setConditions(Conditions.merge(before, List.of(ready(endpoint, sync, status)), generation, now));
         return status;
     }
 
     private static Condition ready(WebhookEndpoint endpoint, EndpointSync sync, WebhookEndpointStatus status) {
-        if (sync.problem() != null) {
-            return Conditions.condition(Conditions.READY, false, sync.problem().reason(), sync.problem().getMessage());
-        }
+        return switch (sync) {
+            case EndpointSync.Failed failed ->
+                    Conditions.condition(Conditions.READY, false, failed.problem().reason(), failed.problem().getMessage());
+            case EndpointSync.Synced synced -> synced(endpoint, synced, status);
+        };
+    }
+
+    private static Condition synced(WebhookEndpoint endpoint, EndpointSync.Synced sync, WebhookEndpointStatus status) {
         boolean disabledBySpec = Boolean.TRUE.equals(endpoint.getSpec().getDisabled());
         // the runtime turned it off (410 Gone): nothing reaches the receiver although the spec wants it on
-        if (sync.stats() != null && sync.stats().getDisabled() && !disabledBySpec) {
+        if (sync.stats().getDisabled() && !disabledBySpec) {
             String why = Optional.ofNullable(status.getDisabledReason()).orElse("disabled by the runtime");
             return Conditions.condition(Conditions.READY, false, ENDPOINT_DISABLED, why
                     + "; to deliver to it again, change the WebhookEndpoint (e.g. set spec.disabled to true, then back to false)");
         }
-        if (sync.policyMissing() != null) {
-            return Conditions.condition(Conditions.READY, false, POLICY_NOT_FOUND, sync.policyMissing().getMessage());
+        if (sync.policyMissing().isPresent()) {
+            return Conditions.condition(Conditions.READY, false, POLICY_NOT_FOUND, sync.policyMissing().get().getMessage());
         }
         String synced = "synced into WebhookPlatform " + status.getPlatform();
         return Conditions.condition(Conditions.READY, true, SYNCED,

@@ -7,16 +7,13 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
 /** The signing Secret generated for an endpoint that names none: {@code <endpoint>-signing}, owned by the endpoint. */
 public final class SigningSecrets {
     public static final String KEY = "secret";
-    public static final String PREFIX = "whsec_";
     static final String COMPONENT = "signing-secret";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private SigningSecrets() {
     }
@@ -27,13 +24,6 @@ public final class SigningSecrets {
 
     public static SecretKeyRef ref(WebhookEndpoint endpoint) {
         return new SecretKeyRef(name(endpoint), KEY);
-    }
-
-    /** {@code whsec_} + base64 of 24 random bytes, the Standard Webhooks form. */
-    public static String generate() {
-        byte[] key = new byte[24];
-        RANDOM.nextBytes(key);
-        return PREFIX + Base64.getEncoder().encodeToString(key);
     }
 
     public static Secret desired(WebhookEndpoint endpoint, String value) {

@@ -1,5 +1,6 @@
 package io.chis.operator.platform;
 
+import io.chis.common.Role;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;

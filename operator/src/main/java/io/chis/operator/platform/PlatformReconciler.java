@@ -5,9 +5,9 @@ import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.api.WebhookPlatformStatus;
 import io.chis.operator.support.ChildApplier;
 import io.chis.operator.support.ChildConflictException;
+import io.chis.operator.support.ChildInformers;
 import io.chis.operator.support.Conditions;
 import io.chis.operator.support.EventRecorder;
-import io.chis.operator.support.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -25,8 +24,6 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,16 +48,18 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     private static final Logger log = LoggerFactory.getLogger(PlatformReconciler.class);
 
     private final boolean serverSideApply;
+    private final EventRecorder events;
     private final RandomTokens tokens;
     private final Duration secretRecheck;
     private final Clock clock;
 
-    public PlatformReconciler(boolean serverSideApply, Duration secretRecheck) {
-        this(serverSideApply, RandomTokens.secure(), secretRecheck, Clock.systemUTC());
+    public PlatformReconciler(boolean serverSideApply, EventRecorder events, Duration secretRecheck) {
+        this(serverSideApply, events, RandomTokens.secure(), secretRecheck, Clock.systemUTC());
     }
 
-    PlatformReconciler(boolean serverSideApply, RandomTokens tokens, Duration secretRecheck, Clock clock) {
+    PlatformReconciler(boolean serverSideApply, EventRecorder events, RandomTokens tokens, Duration secretRecheck, Clock clock) {
         this.serverSideApply = serverSideApply;
+        this.events = events;
         this.tokens = tokens;
         this.secretRecheck = secretRecheck;
         this.clock = clock;
@@ -70,19 +69,9 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     public List<EventSource<?, WebhookPlatform>> prepareEventSources(EventSourceContext<WebhookPlatform> context) {
         List<EventSource<?, WebhookPlatform>> sources = new ArrayList<>();
         for (Class<? extends HasMetadata> kind : CHILD_KINDS) {
-            sources.add(informer(kind, context));
+            sources.add(ChildInformers.of(kind, context));
         }
         return sources;
-    }
-
-    private static <R extends HasMetadata> InformerEventSource<R, WebhookPlatform> informer(Class<R> kind,
-                                                                                         EventSourceContext<WebhookPlatform> context) {
-        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, WebhookPlatform.class)
-                .withName(kind.getSimpleName())
-                .withNamespacesInheritedFromController()
-                .withLabelSelector(Labels.MANAGED_SELECTOR)
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(WebhookPlatform.class))
-                .build(), context);
     }
 
     @Override
@@ -94,7 +83,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
                 client.secrets().inNamespace(settings.namespace()).withName(n).get()));
 
         List<SpecProblem> problems = new ArrayList<>(PlatformValidation.validate(platform, settings, userSecrets));
-        PlatformRollout rollout = new PlatformRollout(new ChildApplier(client, serverSideApply, platform), tokens);
+        PlatformRollout rollout = new PlatformRollout(new ChildApplier<>(context, serverSideApply), tokens);
         PlatformObservation observed;
         if (problems.isEmpty()) {
             try {
@@ -108,7 +97,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
         }
 
         WebhookPlatformStatus status = PlatformStatusBuilder.build(platform, settings, problems, observed, clock.instant());
-        announce(client, platform, status, !problems.isEmpty());
+        announce(platform, status, !problems.isEmpty());
         UpdateControl<WebhookPlatform> control;
         if (Conditions.same(platform.getStatus(), status)) {
             control = UpdateControl.noUpdate();
@@ -133,7 +122,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
         if (ready.isPresent() && "ReconcileFailed".equals(ready.get().getReason()) && message.equals(ready.get().getMessage())) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
-        new EventRecorder(context.getClient()).record(platform, EventRecorder.WARNING, "ReconcileFailed", message);
+        events.record(platform, EventRecorder.WARNING, "ReconcileFailed", message);
         List<Condition> conditions = new ArrayList<>(status.getConditions());
         conditions.removeIf(c -> Conditions.READY.equals(c.getType()));
         conditions.add(0, Conditions.condition(Conditions.READY, false, "ReconcileFailed", message));
@@ -144,7 +133,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     }
 
     /** Logs and records an Event when Ready changes: a Warning with the reason to fix, or Normal when it becomes Ready. */
-    private void announce(KubernetesClient client, WebhookPlatform platform, WebhookPlatformStatus status, boolean specInvalid) {
+    private void announce(WebhookPlatform platform, WebhookPlatformStatus status, boolean specInvalid) {
         Condition ready = Conditions.find(status, Conditions.READY).orElseThrow();
         Optional<Condition> before = Conditions.find(platform.getStatus(), Conditions.READY);
         boolean changed = before.isEmpty() || !before.get().getStatus().equals(ready.getStatus())
@@ -153,7 +142,6 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
             return;
         }
         log.info("{} Ready={} {}: {}", ChildApplier.describe(platform), ready.getStatus(), ready.getReason(), ready.getMessage());
-        EventRecorder events = new EventRecorder(client);
         if (ready.isTrue()) {
             events.record(platform, EventRecorder.NORMAL, ready.getReason(), ready.getMessage());
         } else if (specInvalid || "MigrationFailed".equals(ready.getReason())) {

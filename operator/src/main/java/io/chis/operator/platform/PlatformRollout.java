@@ -1,10 +1,10 @@
 package io.chis.operator.platform;
 
+import io.chis.common.Role;
 import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.support.ChildApplier;
 import io.chis.operator.support.Hashes;
-import io.chis.operator.support.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -25,10 +25,10 @@ import java.util.function.Function;
  * no longer wanted (a store switched to external, an old migration Job, a budget of a role scaled to one).
  */
 final class PlatformRollout {
-    private final ChildApplier applier;
+    private final ChildApplier<WebhookPlatform> applier;
     private final RandomTokens tokens;
 
-    PlatformRollout(ChildApplier applier, RandomTokens tokens) {
+    PlatformRollout(ChildApplier<WebhookPlatform> applier, RandomTokens tokens) {
         this.applier = applier;
         this.tokens = tokens;
     }
@@ -67,6 +67,7 @@ final class PlatformRollout {
         String databaseUrl = value.apply(refs.databaseUrl());
         boolean databaseReady = postgres.map(PlatformStatusBuilder::ready).orElse(true);
 
+        // not a dependent resource: the Job's name is a hash of image and database, and a new one replaces the old
         String jobName = MigrationJob.name(settings, databaseUrl);
         keep.get(Job.class).add(jobName);
         Optional<Job> migration = applier.get(Job.class, jobName);
@@ -91,7 +92,8 @@ final class PlatformRollout {
         Service api = apply(keep, RoleServices.api(platform, settings));
         apply(keep, RoleServices.delivery(platform, settings));
 
-        applier.prune(keep, Labels.childrenOf(platform));
+        // not dependents' deletion: a leftover (old Job, budget of a role scaled to one) has a name no desired object has
+        applier.prune(keep);
         return new PlatformObservation(postgres, redis, Optional.of(jobName), migration, roles, Optional.of(api));
     }
 

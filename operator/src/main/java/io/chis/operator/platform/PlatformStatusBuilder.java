@@ -1,5 +1,6 @@
 package io.chis.operator.platform;
 
+import io.chis.common.Role;
 import io.chis.operator.api.Condition;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.api.WebhookPlatformStatus;
@@ -116,7 +117,7 @@ public final class PlatformStatusBuilder {
     }
 
     private static Condition role(PlatformSettings settings, Role role, Deployment deployment, boolean migrated) {
-        String type = role.conditionType();
+        String type = RoleConditions.type(role);
         if (deployment == null) {
             return migrated
                     ? Conditions.condition(type, false, "DeploymentNotCreated", "Deployment '" + settings.roleName(role) + "' does not exist yet")

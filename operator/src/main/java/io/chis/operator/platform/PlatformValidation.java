@@ -1,5 +1,6 @@
 package io.chis.operator.platform;
 
+import io.chis.common.Role;
 import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.api.WebhookPlatformSpec;

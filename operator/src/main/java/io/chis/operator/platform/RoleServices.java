@@ -1,5 +1,6 @@
 package io.chis.operator.platform;
 
+import io.chis.common.Role;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.support.Labels;
 import io.fabric8.kubernetes.api.model.IntOrString;

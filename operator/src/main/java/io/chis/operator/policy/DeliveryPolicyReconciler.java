@@ -1,5 +1,7 @@
 package io.chis.operator.policy;
 
+import io.chis.common.Durations;
+import io.chis.common.RetrySchedule;
 import io.chis.operator.admin.AdminChannels;
 import io.chis.operator.admin.AdminClient;
 import io.chis.operator.admin.CleanupGrace;
@@ -54,12 +56,14 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
     private static final Logger log = LoggerFactory.getLogger(DeliveryPolicyReconciler.class);
 
     private final AdminChannels channels;
+    private final EventRecorder events;
     private final Duration syncRetry;
     private final Clock clock;
     private InformerEventSource<WebhookPlatform, DeliveryPolicy> platforms;
 
-    public DeliveryPolicyReconciler(AdminChannels channels, Duration syncRetry) {
+    public DeliveryPolicyReconciler(AdminChannels channels, EventRecorder events, Duration syncRetry) {
         this.channels = channels;
+        this.events = events;
         this.syncRetry = syncRetry;
         this.clock = Clock.systemUTC();
     }
@@ -74,14 +78,14 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
     @Override
     public UpdateControl<DeliveryPolicy> reconcile(DeliveryPolicy policy, Context<DeliveryPolicy> context) {
         List<PolicySync> synced = new ArrayList<>();
-        Optional<RetrySchedule> schedule = schedule(policy);
-        if (schedule.isPresent()) {
+        Optional<EffectivePolicy> effective = effective(policy);
+        if (effective.isPresent()) {
             for (WebhookPlatform platform : PlatformWatch.live(platforms, policy.getMetadata().getNamespace())) {
-                synced.add(apply(policy, schedule.get(), platform, context.getClient()));
+                synced.add(apply(policy, effective.get(), platform, context.getClient()));
             }
         }
         DeliveryPolicyStatus status = status(policy, synced, clock.instant());
-        ReadyEvents.announce(context.getClient(), policy, policy.getStatus(), status, false);
+        ReadyEvents.announce(events, policy, policy.getStatus(), status, false);
         UpdateControl<DeliveryPolicy> control;
         if (Conditions.same(policy.getStatus(), status)) {
             control = UpdateControl.noUpdate();
@@ -95,12 +99,12 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         return control;
     }
 
-    private PolicySync apply(DeliveryPolicy policy, RetrySchedule schedule, WebhookPlatform platform, KubernetesClient client) {
+    private PolicySync apply(DeliveryPolicy policy, EffectivePolicy effective, WebhookPlatform platform, KubernetesClient client) {
         String name = platform.getMetadata().getName();
         AdminClient admin = null;
         try {
             admin = channels.connect(client, platform);
-            String applied = admin.applyPolicy(RuntimePolicy.of(policy.getMetadata().getName(), schedule));
+            String applied = admin.applyPolicy(RuntimePolicy.of(policy.getMetadata().getName(), effective));
             log.info("{} applied to WebhookPlatform {}: {}", ChildApplier.describe(policy), name, applied);
             return PolicySync.applied(name, applied);
         } catch (SyncProblem problem) {
@@ -113,9 +117,9 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         }
     }
 
-    private static Optional<RetrySchedule> schedule(DeliveryPolicy policy) {
+    private static Optional<EffectivePolicy> effective(DeliveryPolicy policy) {
         try {
-            return Optional.of(RetrySchedule.of(policy.getSpec()));
+            return Optional.of(EffectivePolicy.of(policy.getSpec()));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -133,16 +137,17 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         status.setObservedGeneration(generation);
         Condition ready;
         try {
-            RetrySchedule schedule = RetrySchedule.of(policy.getSpec());
+            EffectivePolicy effective = EffectivePolicy.of(policy.getSpec());
+            RetrySchedule schedule = effective.schedule();
             // the runtime's word when it has one; the same computation otherwise
             status.setSchedule(synced.stream().map(PolicySync::schedule).filter(s -> s != null && !s.isEmpty()).findFirst()
                     .orElse(schedule.describe()));
             status.setMaxRetries(schedule.maxRetries());
-            status.setInitialDelay(DurationText.format(schedule.initialDelay()));
+            status.setInitialDelay(Durations.format(schedule.initialDelay()));
             status.setMultiplier(schedule.multiplier());
-            status.setMaxDelay(DurationText.format(schedule.maxDelay()));
+            status.setMaxDelay(Durations.format(schedule.maxDelay()));
             status.setJitter(schedule.jitter());
-            status.setTimeout(DurationText.format(schedule.timeout()));
+            status.setTimeout(Durations.format(effective.timeout()));
             ready = ready(schedule, synced, policy.getMetadata().getNamespace());
         } catch (IllegalArgumentException e) {
             ready = Conditions.condition(Conditions.READY, false, INVALID_POLICY, e.getMessage());
@@ -187,7 +192,7 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         if (CleanupGrace.over(policy, clock.instant())) {
             String message = "left in " + String.join("; ", left) + " (gave up after " + CleanupGrace.GRACE.toMinutes() + " minutes)";
             log.warn("{} deleted, {}", ChildApplier.describe(policy), message);
-            new EventRecorder(context.getClient()).record(policy, EventRecorder.WARNING, "CleanupSkipped", message);
+            events.record(policy, EventRecorder.WARNING, "CleanupSkipped", message);
             return DeleteControl.defaultDelete();
         }
         log.warn("{} deleted, but not yet removed from {}; retrying", ChildApplier.describe(policy), String.join("; ", left));

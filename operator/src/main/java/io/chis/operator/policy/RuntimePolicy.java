@@ -1,5 +1,6 @@
 package io.chis.operator.policy;
 
+import io.chis.common.RetrySchedule;
 import io.chis.proto.v1.Policy;
 
 /** A DeliveryPolicy as the runtime's admin API takes it, defaults applied: pure mapping. */
@@ -7,7 +8,8 @@ public final class RuntimePolicy {
     private RuntimePolicy() {
     }
 
-    public static Policy of(String name, RetrySchedule schedule) {
+    public static Policy of(String name, EffectivePolicy policy) {
+        RetrySchedule schedule = policy.schedule();
         return Policy.newBuilder()
                 .setName(name)
                 .setMaxRetries(schedule.maxRetries())
@@ -15,8 +17,8 @@ public final class RuntimePolicy {
                 .setMultiplier(schedule.multiplier())
                 .setMaxDelayMs(schedule.maxDelay().toMillis())
                 .setJitter(schedule.jitter())
-                .setTimeoutMs(schedule.timeout().toMillis())
-                .setRateLimitPerSecond(schedule.rateLimitPerSecond().orElse(0)) // 0: unlimited
+                .setTimeoutMs(policy.timeout().toMillis())
+                .setRateLimitPerSecond(policy.rateLimitPerSecond().orElse(0)) // 0: unlimited
                 .build();
     }
 }

@@ -1,101 +1,109 @@
 package io.chis.operator.support;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.util.Collection;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Objects;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates or updates one owner's children. Each child carries a hash of the desired object it was last applied
- * from, so an unchanged child is left alone (no write, no new resourceVersion). Server-side apply when the API
- * server has it; create/update with optimistic locking otherwise.
+ * Creates or updates one owner's children. Reads them from the controller's informer caches ({@link ChildInformers})
+ * and writes through JOSDK's resource operations, which put each write into the cache so the next pass sees it.
+ * Each child carries a hash of the desired object it was last applied from, so an unchanged child is left alone
+ * (no write, no new resourceVersion). Server-side apply in production; create/update with optimistic locking for
+ * API servers without it (the fabric8 mock).
  */
-public final class ChildApplier {
+public final class ChildApplier<P extends HasMetadata> {
     public static final String FIELD_MANAGER = "chis-operator";
     public static final String DESIRED_HASH = "chis.io/desired-hash";
     private static final Logger log = LoggerFactory.getLogger(ChildApplier.class);
 
-    private final KubernetesClient client;
+    private final Context<P> context;
     private final boolean serverSideApply;
-    private final HasMetadata owner;
+    private final P owner;
 
-    public ChildApplier(KubernetesClient client, boolean serverSideApply, HasMetadata owner) {
-        this.client = client;
+    public ChildApplier(Context<P> context, boolean serverSideApply) {
+        this.context = context;
         this.serverSideApply = serverSideApply;
-        this.owner = owner;
+        this.owner = context.getPrimaryResource();
     }
 
+    /** The owner's child of this kind and name, from the cache. */
     public <T extends HasMetadata> Optional<T> get(Class<T> type, String name) {
-        return Optional.ofNullable(client.resources(type).inNamespace(owner.getMetadata().getNamespace()).withName(name).get());
+        return context.getSecondaryResourcesAsStream(type).filter(child -> name.equals(child.getMetadata().getName())).findFirst();
     }
 
     /** Makes the child match {@code desired}; returns it as the API server has it now. */
     public <T extends HasMetadata> T apply(T desired) {
-        @SuppressWarnings("unchecked")
-        Class<T> type = (Class<T>) desired.getClass();
         String hash = stampHash(desired);
-        Optional<T> existing = get(type, desired.getMetadata().getName());
-        if (existing.isPresent()) {
-            requireOwned(existing.get());
-            if (hash.equals(annotation(existing.get(), DESIRED_HASH))) {
-                return existing.get();
-            }
+        Optional<T> existing = current(desired);
+        if (existing.isPresent() && hash.equals(annotation(existing.get(), DESIRED_HASH))) {
+            return existing.get();
         }
         // Secrets hold generated values: never blind-apply them, so a stale read can't overwrite a password
         if (serverSideApply && !(desired instanceof Secret)) {
             log.info("{} applying {} {}", describe(owner), desired.getKind(), desired.getMetadata().getName());
-            return client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            return context.resourceOperations().serverSideApply(desired);
         }
         if (existing.isEmpty()) {
             log.info("{} creating {} {}", describe(owner), desired.getKind(), desired.getMetadata().getName());
-            return client.resource(desired).create();
+            return context.resourceOperations().create(desired);
         }
         log.info("{} updating {} {}", describe(owner), desired.getKind(), desired.getMetadata().getName());
         desired.getMetadata().setResourceVersion(existing.get().getMetadata().getResourceVersion());
         keepAllocatedFields(desired, existing.get());
-        return client.resource(desired).update();
+        return context.resourceOperations().update(desired);
     }
 
     /** Creates the child if it does not exist; never changes an existing one (for immutable objects like Jobs). */
     public <T extends HasMetadata> T createIfAbsent(T desired) {
-        @SuppressWarnings("unchecked")
-        Class<T> type = (Class<T>) desired.getClass();
-        Optional<T> existing = get(type, desired.getMetadata().getName());
+        Optional<T> existing = current(desired);
         if (existing.isPresent()) {
-            requireOwned(existing.get());
             return existing.get();
         }
         stampHash(desired);
         log.info("{} creating {} {}", describe(owner), desired.getKind(), desired.getMetadata().getName());
-        return client.resource(desired).create();
+        return context.resourceOperations().create(desired);
     }
 
-    /** Deletes the owner's children of these kinds whose names are not in {@code keep}. */
-    public void prune(Map<Class<? extends HasMetadata>, Set<String>> keep, Map<String, String> childSelector) {
-        keep.forEach((type, names) -> {
-            Collection<? extends HasMetadata> children = client.resources(type).inNamespace(owner.getMetadata().getNamespace())
-                    .withLabels(childSelector).list().getItems();
-            for (HasMetadata child : children) {
-                if (isOwned(child) && !names.contains(child.getMetadata().getName())) {
+    /** Deletes the owner's cached children of these kinds whose names are not in {@code keep}. */
+    public void prune(Map<Class<? extends HasMetadata>, Set<String>> keep) {
+        keep.forEach((type, names) -> context.getSecondaryResources(type).stream()
+                .filter(child -> !names.contains(child.getMetadata().getName()))
+                .forEach(child -> {
                     log.info("{} deleting {} {} (no longer wanted)", describe(owner), child.getKind(), child.getMetadata().getName());
-                    client.resource(child).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
-                }
-            }
-        });
+                    context.getClient().resource(child).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                }));
     }
 
     public static String describe(HasMetadata resource) {
         return resource.getKind() + " " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+    }
+
+    /**
+     * The child from the cache. One the cache lacks is looked up once before it is written: an object of that name
+     * that is not ours must be reported, never taken over (a forced apply or an update would).
+     */
+    private <T extends HasMetadata> Optional<T> current(T desired) {
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) desired.getClass();
+        Optional<T> cached = get(type, desired.getMetadata().getName());
+        if (cached.isPresent()) {
+            return cached;
+        }
+        Optional<T> live = Optional.ofNullable(context.getClient().resources(type).inNamespace(owner.getMetadata().getNamespace())
+                .withName(desired.getMetadata().getName()).get());
+        live.ifPresent(this::requireOwned);
+        return live;
     }
 
     private String stampHash(HasMetadata desired) {
@@ -110,17 +118,14 @@ public final class ChildApplier {
     }
 
     private void requireOwned(HasMetadata existing) {
-        if (!isOwned(existing)) {
+        String uid = owner.getMetadata().getUid();
+        boolean owned = existing.getMetadata().getOwnerReferences() != null && existing.getMetadata().getOwnerReferences().stream()
+                .anyMatch(ref -> uid != null && uid.equals(ref.getUid()));
+        if (!owned) {
             throw new ChildConflictException(existing.getKind() + " '" + existing.getMetadata().getName() + "' exists in namespace '"
                     + existing.getMetadata().getNamespace() + "' but does not belong to " + describe(owner)
                     + ": rename or delete it");
         }
-    }
-
-    private boolean isOwned(HasMetadata child) {
-        String uid = owner.getMetadata().getUid();
-        return child.getMetadata().getOwnerReferences() != null && child.getMetadata().getOwnerReferences().stream()
-                .anyMatch(ref -> uid != null && uid.equals(ref.getUid()));
     }
 
     private static String annotation(HasMetadata resource, String key) {
@@ -139,5 +144,4 @@ public final class ChildApplier {
             }
         }
     }
-
 }

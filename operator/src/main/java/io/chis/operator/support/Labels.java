@@ -35,9 +35,4 @@ public final class Labels {
         labels.put(MANAGED_BY, OPERATOR);
         return labels;
     }
-
-    /** Equality-based selector (the only kind the fabric8 mock understands) for all children of one owner. */
-    public static Map<String, String> childrenOf(HasMetadata owner) {
-        return Map.of(INSTANCE, owner.getMetadata().getName(), MANAGED_BY, OPERATOR);
-    }
 }

@@ -3,7 +3,6 @@ package io.chis.operator.support;
 import io.chis.operator.api.Condition;
 import io.chis.operator.api.StatusWithConditions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +15,7 @@ public final class ReadyEvents {
     }
 
     /** @param normalWhenReady also record a Normal Event when it becomes Ready */
-    public static void announce(KubernetesClient client, HasMetadata resource, StatusWithConditions before,
+    public static void announce(EventRecorder events, HasMetadata resource, StatusWithConditions before,
                                 StatusWithConditions after, boolean normalWhenReady) {
         Condition ready = Conditions.find(after, Conditions.READY).orElseThrow();
         Optional<Condition> was = Conditions.find(before, Conditions.READY);
@@ -25,8 +24,7 @@ public final class ReadyEvents {
         }
         log.info("{} Ready={} {}: {}", ChildApplier.describe(resource), ready.getStatus(), ready.getReason(), ready.getMessage());
         if (!ready.isTrue() || normalWhenReady) {
-            new EventRecorder(client).record(resource, ready.isTrue() ? EventRecorder.NORMAL : EventRecorder.WARNING,
-                    ready.getReason(), ready.getMessage());
+            events.record(resource, ready.isTrue() ? EventRecorder.NORMAL : EventRecorder.WARNING, ready.getReason(), ready.getMessage());
         }
     }
 }

@@ -10,6 +10,7 @@ import io.chis.operator.api.WebhookEndpointStatus;
 import io.chis.operator.support.Conditions;
 import io.chis.proto.v1.EndpointStats;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EndpointStatusBuilderTest {
@@ -20,11 +21,11 @@ class EndpointStatusBuilderTest {
             .setDeadLettered(1).setLastAttemptAt("2026-11-29T09:59:58Z").setLastStatusCode(204).build();
 
     private static EndpointSync synced(EndpointStats stats) {
-        return new EndpointSync("chis", SIGNING, "abc123", stats, null, null);
+        return new EndpointSync.Synced("chis", SIGNING, "abc123", stats, Optional.empty());
     }
 
     private static EndpointSync failed(String reason, String message) {
-        return new EndpointSync(null, null, null, null, null, new SyncProblem(reason, message, true));
+        return EndpointSync.Failed.of(new SyncProblem(reason, message, true));
     }
 
     private static Condition ready(WebhookEndpointStatus status) {
@@ -129,10 +130,10 @@ class EndpointStatusBuilderTest {
         WebhookEndpoint endpoint = Endpoints.stored("shop", "orders");
         SyncProblem missing = new SyncProblem("PolicyNotFound", "DeliveryPolicy gentle does not exist in namespace shop", false);
         WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint,
-                new EndpointSync("chis", SIGNING, "abc123", STATS, missing, null), T0);
+                new EndpointSync.Synced("chis", SIGNING, "abc123", STATS, Optional.of(missing)), T0);
         assertThat(ready(status).getReason()).isEqualTo("PolicyNotFound");
         assertThat(ready(status).getStatus()).isEqualTo("False");
         assertThat(status.getDelivered()).isEqualTo(12);
-        assertThat(new EndpointSync("chis", SIGNING, "abc123", STATS, missing, null).retrySoon()).isFalse();
+        assertThat(new EndpointSync.Synced("chis", SIGNING, "abc123", STATS, Optional.of(missing)).retrySoon()).isFalse();
     }
 }

@@ -29,13 +29,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The real runtime jar ({@code runtime/target/chis-runtime.jar}) as a child process with all four roles on embedded
+ * The runtime as {@code make run} starts it ({@code dev/target/chis-dev.jar}) as a child process with all four roles on embedded
  * PostgreSQL and Redis, its admin API on: the operator tests cannot share a classpath with Spring, so they talk to it
  * the way the operator does, over gRPC, and use its REST API as an application would. Output goes to
  * {@code target/runtime-<name>.log}.
  */
 final class RuntimeProcess implements AutoCloseable {
-    static final Path JAR = Path.of("..", "runtime", "target", "chis-runtime.jar");
+    static final Path JAR = Path.of("..", "dev", "target", "chis-dev.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final String adminToken = "admin-" + UUID.randomUUID();
@@ -50,7 +50,7 @@ final class RuntimeProcess implements AutoCloseable {
     private RuntimeProcess(String name) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath().normalize() + " is missing: these tests start the real runtime."
-                    + " Build it first: ./mvnw -pl runtime -am package -DskipTests (./mvnw verify builds it before the operator's tests)");
+                    + " Build it first: ./mvnw -pl dev -am package -DskipTests (./mvnw verify builds it before the operator's tests)");
         }
         int[] ports = freePorts(3);
         httpPort = ports[0];

@@ -266,7 +266,7 @@ class HelmChartTest {
         // the pods the operator really creates for a platform
         WebhookPlatform platform = Platforms.stored(Platforms.managed("shop", "acme"));
         PlatformSettings settings = PlatformSettings.of(platform);
-        for (io.chis.operator.platform.Role role : io.chis.operator.platform.Role.values()) {
+        for (io.chis.common.Role role : io.chis.common.Role.values()) {
             PodTemplateSpec pod = RoleDeployment.desired(platform, settings, role, ConnectionRefs.of(settings), "hash")
                     .getSpec().getTemplate();
             assertThat(selects(selector, pod.getMetadata().getLabels())).as(role.id()).isTrue();

@@ -56,6 +56,8 @@ public final class OperatorPermissions {
         for (Class<? extends HasMetadata> kind : PlatformReconciler.CHILD_KINDS) {
             add(permissions, kind, "", kind == Job.class ? JOB : READ_WRITE);
         }
+        // an Event seen before is read and its count raised instead of a new one being created
+        permissions.add(new Permission("", "events", "get"));
         permissions.add(new Permission("", "events", "create"));
         permissions.add(new Permission("", "events", "patch"));
         return permissions;

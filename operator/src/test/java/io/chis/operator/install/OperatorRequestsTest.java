@@ -23,7 +23,7 @@ import io.chis.operator.api.DeliveryPolicy;
 import io.chis.operator.api.WebhookEndpoint;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.install.OperatorPermissions.Permission;
-import io.chis.operator.platform.Role;
+import io.chis.common.Role;
 import io.chis.operator.support.Conditions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

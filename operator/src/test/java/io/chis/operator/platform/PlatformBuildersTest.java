@@ -1,5 +1,6 @@
 package io.chis.operator.platform;
 
+import io.chis.common.Role;
 import static io.chis.operator.platform.PlatformOperatorTest.container;
 import static io.chis.operator.platform.PlatformOperatorTest.env;
 import static io.chis.operator.platform.PlatformOperatorTest.secretRef;

@@ -1,5 +1,6 @@
 package io.chis.operator.platform;
 
+import io.chis.common.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

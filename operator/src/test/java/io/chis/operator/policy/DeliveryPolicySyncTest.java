@@ -34,17 +34,17 @@ class DeliveryPolicySyncTest {
         DeliveryPolicy policy = policy();
         policy.getSpec().setJitter(0.2);
         policy.getSpec().setRateLimitPerSecond(5);
-        Policy runtime = RuntimePolicy.of("gentle", RetrySchedule.of(policy.getSpec()));
+        Policy runtime = RuntimePolicy.of("gentle", EffectivePolicy.of(policy.getSpec()));
 
         assertThat(runtime.getName()).isEqualTo("gentle");
         assertThat(runtime.getMaxRetries()).isEqualTo(3);
         assertThat(runtime.getInitialDelayMs()).isEqualTo(500);
         assertThat(runtime.getMultiplier()).isEqualTo(2.0);
-        assertThat(runtime.getMaxDelayMs()).isEqualTo(3_600_000);
+        assertThat(runtime.getMaxDelayMs()).as("the shared default cap, 10 min").isEqualTo(600_000);
         assertThat(runtime.getJitter()).isEqualTo(0.2);
         assertThat(runtime.getTimeoutMs()).isEqualTo(30_000);
         assertThat(runtime.getRateLimitPerSecond()).isEqualTo(5.0);
-        assertThat(RuntimePolicy.of("x", RetrySchedule.of(null)).getRateLimitPerSecond()).as("unlimited").isZero();
+        assertThat(RuntimePolicy.of("x", EffectivePolicy.of(null)).getRateLimitPerSecond()).as("unlimited").isZero();
     }
 
     @Test

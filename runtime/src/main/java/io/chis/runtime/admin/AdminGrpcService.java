@@ -12,7 +12,7 @@ import io.chis.proto.v1.EndpointStats;
 import io.chis.proto.v1.EndpointStatsRequest;
 import io.chis.proto.v1.Policy;
 import io.chis.runtime.config.ChisSettings;
-import io.chis.runtime.delivery.RetrySchedule;
+import io.chis.common.RetrySchedule;
 import io.chis.runtime.endpoint.EndpointDraft;
 import io.chis.runtime.endpoint.EndpointRepository;
 import io.chis.runtime.endpoint.EndpointService;
@@ -27,16 +27,12 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
  * The admin API the operator calls to apply DeliveryPolicy and WebhookEndpoint resources and read endpoint
  * stats; every call needs the admin token.
  */
-@Component
-@ConditionalOnProperty("chis.role.delivery")
 public class AdminGrpcService implements AdminServiceGrpc.AsyncService, BindableService {
 
     private final EndpointService endpoints;

@@ -6,16 +6,12 @@ import io.chis.runtime.support.Secrets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /** API keys: created (shown once), listed without secrets, revoked. */
-@Component
-@ConditionalOnProperty("chis.role.api")
 public class ApiKeyHandler {
 
     static final String KEY_PREFIX = "chis_";

@@ -3,15 +3,11 @@ package io.chis.runtime.auth;
 import io.chis.runtime.apikey.ApiKeyRepository;
 import io.chis.runtime.support.ApiException;
 import java.util.UUID;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpHeaders;
-import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 
 /** Resolves the calling account from a Bearer JWT or an {@code X-API-Key}. */
-@Component
-@ConditionalOnProperty("chis.role.api")
 public class Authenticator {
 
     public static final String API_KEY_HEADER = "X-API-Key";

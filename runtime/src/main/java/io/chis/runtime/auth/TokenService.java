@@ -12,12 +12,8 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
 import javax.crypto.SecretKey;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
 
 /** Issues and verifies the HS256 JWTs that authenticate account routes. */
-@Component
-@ConditionalOnProperty("chis.role.api")
 public class TokenService {
 
     public static final Duration LIFETIME = Duration.ofHours(24);

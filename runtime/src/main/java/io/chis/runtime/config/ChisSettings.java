@@ -1,5 +1,6 @@
 package io.chis.runtime.config;
 
+import io.chis.common.Role;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -8,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Everything the runtime reads from its environment (DESIGN §2), parsed and checked once at start-up so that a
+ * Everything the runtime reads from its environment (README "Configuration"), parsed and checked once at start-up so that a
  * bad value fails fast with a message naming the variable.
  */
 public record ChisSettings(

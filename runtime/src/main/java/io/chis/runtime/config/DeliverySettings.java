@@ -1,5 +1,6 @@
 package io.chis.runtime.config;
 
+import io.chis.common.Durations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -73,21 +74,15 @@ public record DeliverySettings(
         throw new IllegalArgumentException(name + " must be a positive integer, got '" + raw + "'");
     }
 
-    /** Accepts {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or a bare number of seconds. */
+    /** Any duration {@link Durations} reads ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m}, {@code 5d}, bare seconds). */
     static Duration duration(Map<String, String> env, String name, Duration fallback, boolean zeroAllowed) {
         String raw = env.get(name);
         if (raw == null || raw.isBlank()) return fallback;
-        String text = raw.trim().toLowerCase(Locale.ROOT);
         try {
-            Duration value;
-            if (text.endsWith("ms")) value = Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-            else if (text.endsWith("s")) value = Duration.ofMillis(Math.round(Double.parseDouble(text.substring(0, text.length() - 1)) * 1000));
-            else if (text.endsWith("m")) value = Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)) * 60);
-            else if (text.endsWith("h")) value = Duration.ofHours(Long.parseLong(text.substring(0, text.length() - 1)));
-            else value = Duration.ofMillis(Math.round(Double.parseDouble(text) * 1000));
-            if (value.isNegative() || (value.isZero() && !zeroAllowed)) throw new NumberFormatException();
+            Duration value = Durations.parse(raw.trim().toLowerCase(Locale.ROOT));
+            if (value.isZero() && !zeroAllowed) throw new IllegalArgumentException();
             return value;
-        } catch (NumberFormatException e) {
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + " must be a " + (zeroAllowed ? "" : "positive ")
                     + "duration such as 500ms, 30s, 2m or a number of seconds, got '" + raw + "'");
         }

@@ -1,5 +1,6 @@
 package io.chis.runtime.config;
 
+import io.chis.common.Role;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

@@ -1,6 +1,6 @@
 package io.chis.runtime.endpoint;
 
-import io.chis.runtime.message.SendRequest;
+import io.chis.runtime.api.SendRequest;
 import io.chis.runtime.support.ApiException;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -7,16 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /** {@code /api/endpoints}: an account's subscribers over REST (JWT). */
-@Component
-@ConditionalOnProperty("chis.role.api")
 public class EndpointHandler {
 
     record EndpointBody(String name, String url, List<String> eventTypes, String policy, Map<String, String> headers,

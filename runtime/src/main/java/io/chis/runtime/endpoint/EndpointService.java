@@ -1,5 +1,6 @@
 package io.chis.runtime.endpoint;
 
+import io.chis.common.SigningSecret;
 import io.chis.runtime.auth.AccountRepository;
 import io.chis.runtime.signing.WebhookSignature;
 import io.chis.runtime.support.ApiException;
@@ -27,7 +28,7 @@ public class EndpointService {
 
     public Mono<Endpoint> create(UUID accountId, EndpointDraft draft) {
         return Mono.fromCallable(draft::validated)
-                .flatMap(valid -> endpoints.insert(accountId, null, valid, WebhookSignature.newSecret()));
+                .flatMap(valid -> endpoints.insert(accountId, null, valid, SigningSecret.generate()));
     }
 
     public Mono<Endpoint> get(UUID accountId, UUID id) {
@@ -48,12 +49,12 @@ public class EndpointService {
     }
 
     public Mono<Endpoint> rotateSecret(UUID accountId, UUID id) {
-        return editable(accountId, id).flatMap(existing -> endpoints.rotateSecret(id, WebhookSignature.newSecret()));
+        return editable(accountId, id).flatMap(existing -> endpoints.rotateSecret(id, SigningSecret.generate()));
     }
 
     /** Creates or updates the endpoint a resource declares; a changed secret starts a rotation. */
     public Mono<Endpoint> applyDeclared(String ref, String ownerEmail, EndpointDraft draft, String secret) {
-        if (secret != null && !secret.isEmpty() && !secret.startsWith(WebhookSignature.SECRET_PREFIX)) {
+        if (secret != null && !secret.isEmpty() && !secret.startsWith(SigningSecret.PREFIX)) {
             return Mono.error(ApiException.badRequest("secret must be a whsec_ secret"));
         }
         return Mono.fromCallable(draft::validated).flatMap(valid -> accounts.findByEmail(ownerEmail)
@@ -70,7 +71,7 @@ public class EndpointService {
                                     : updated.then(endpoints.rotateSecret(existing.id(), secret));
                         })
                         .switchIfEmpty(Mono.defer(() -> endpoints.insert(owner.id(), ref, valid,
-                                secret == null || secret.isEmpty() ? WebhookSignature.newSecret() : secret)))));
+                                secret == null || secret.isEmpty() ? SigningSecret.generate() : secret)))));
     }
 
     public Mono<Boolean> deleteDeclared(String ref) {

@@ -3,9 +3,7 @@ package io.chis.runtime.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -17,8 +15,6 @@ import reactor.core.publisher.Mono;
  * {@code http_requests_total} and {@code http_request_duration_ms} for the REST API, labelled by route pattern
  * (not raw path, to keep the label set bounded), method and status.
  */
-@Component
-@ConditionalOnProperty("chis.role.api")
 public class HttpMetricsFilter implements WebFilter {
 
     private final MeterRegistry registry;

@@ -1,6 +1,6 @@
 package io.chis.runtime.policy;
 
-import io.chis.runtime.delivery.RetrySchedule;
+import io.chis.common.RetrySchedule;
 import java.time.Duration;
 
 /**

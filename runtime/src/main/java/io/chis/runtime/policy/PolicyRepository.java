@@ -1,6 +1,6 @@
 package io.chis.runtime.policy;
 
-import io.chis.runtime.delivery.RetrySchedule;
+import io.chis.common.RetrySchedule;
 import io.r2dbc.spi.Readable;
 import java.time.Duration;
 import org.springframework.r2dbc.core.DatabaseClient;

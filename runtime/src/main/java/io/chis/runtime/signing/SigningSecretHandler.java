@@ -3,15 +3,11 @@ package io.chis.runtime.signing;
 import io.chis.runtime.auth.Authenticator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /** {@code GET /api/signing-secret} and {@code POST /api/signing-secret/rotate}. */
-@Component
-@ConditionalOnProperty("chis.role.api")
 public class SigningSecretHandler {
 
     private final Authenticator auth;

@@ -26,7 +26,7 @@ public class SigningSecretRepository {
     public Mono<Void> create(UUID accountId) {
         return db.sql("insert into signing_secrets (account_id, secret) values (:account, :secret)")
                 .bind("account", accountId)
-                .bind("secret", WebhookSignature.newSecret())
+                .bind("secret", io.chis.common.SigningSecret.generate())
                 .then();
     }
 
@@ -50,7 +50,7 @@ public class SigningSecretRepository {
                         where account_id = :account
                         returning secret, previous_secret, previous_valid_until""")
                 .bind("account", accountId)
-                .bind("secret", WebhookSignature.newSecret())
+                .bind("secret", io.chis.common.SigningSecret.generate())
                 .bind("overlap", (double) ROTATION_OVERLAP.toSeconds())
                 .map(row -> new SigningSecret(row.get("secret", String.class), row.get("previous_secret", String.class),
                         AccountRepository.instant(row, "previous_valid_until")))

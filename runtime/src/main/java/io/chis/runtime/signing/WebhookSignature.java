@@ -1,5 +1,6 @@
 package io.chis.runtime.signing;
 
+import io.chis.common.SigningSecret;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -15,18 +16,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookSignature {
 
-    public static final String SECRET_PREFIX = "whsec_";
-
     private WebhookSignature() {}
-
-    public static String newSecret() {
-        return SECRET_PREFIX + Base64.getEncoder().encodeToString(io.chis.runtime.support.Secrets.randomBytes(24));
-    }
 
     public static String sign(String secret, String messageId, long timestamp, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key(secret), "HmacSHA256"));
+            mac.init(new SecretKeySpec(SigningSecret.key(secret), "HmacSHA256"));
             mac.update((messageId + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
             return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
@@ -43,10 +38,5 @@ public final class WebhookSignature {
     public static List<String> inUse(String current, String previous) {
         if (current == null) return List.of();
         return previous == null ? List.of(current) : List.of(current, previous);
-    }
-
-    static byte[] key(String secret) {
-        String encoded = secret.startsWith(SECRET_PREFIX) ? secret.substring(SECRET_PREFIX.length()) : secret;
-        return Base64.getDecoder().decode(encoded);
     }
 }

@@ -1,5 +1,6 @@
 package io.chis.runtime.config;
 
+import io.chis.common.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

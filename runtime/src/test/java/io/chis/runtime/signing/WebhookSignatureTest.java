@@ -1,5 +1,6 @@
 package io.chis.runtime.signing;
 
+import io.chis.common.SigningSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ class WebhookSignatureTest {
 
     @Test
     void rotationSignsWithEverySecret() {
-        String other = WebhookSignature.newSecret();
+        String other = SigningSecret.generate();
         String header = WebhookSignature.header(List.of(other, SECRET), ID, TIMESTAMP, BODY);
         assertThat(header.split(" ")).containsExactly(
                 WebhookSignature.sign(other, ID, TIMESTAMP, BODY),
@@ -32,9 +33,9 @@ class WebhookSignatureTest {
 
     @Test
     void newSecretsCarry192BitsOfKey() {
-        String secret = WebhookSignature.newSecret();
+        String secret = SigningSecret.generate();
         assertThat(secret).startsWith("whsec_");
         assertThat(Base64.getDecoder().decode(secret.substring(6))).hasSize(24);
-        assertThat(WebhookSignature.newSecret()).isNotEqualTo(secret);
+        assertThat(SigningSecret.generate()).isNotEqualTo(secret);
     }
 }

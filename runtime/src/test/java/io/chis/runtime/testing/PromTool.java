@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class PromTool {
 
-    // Lint remarks on names that DESIGN §6 fixes (http_request_duration_ms) or that Micrometer's JVM binders use.
+    // Lint remarks on names the README's "Metrics" fixes (http_request_duration_ms) or that Micrometer's JVM binders use.
     private static final List<String> ACCEPTED_LINT = List.of(
             "should not contain abbreviated units", "should not have \"_count\" suffix");
 

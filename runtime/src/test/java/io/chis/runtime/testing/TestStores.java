@@ -1,6 +1,6 @@
 package io.chis.runtime.testing;
 
-import io.chis.runtime.config.EmbeddedStores;
+import io.chis.stores.EmbeddedStores;
 import io.lettuce.core.RedisClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;

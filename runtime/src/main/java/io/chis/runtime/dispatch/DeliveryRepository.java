@@ -1,0 +1,247 @@
+package io.chis.runtime.dispatch;
+
+import static io.chis.runtime.auth.AccountRepository.instant;
+
+import io.chis.runtime.persist.MessageStatus;
+import io.chis.runtime.signing.WebhookSignature;
+import io.chis.runtime.support.GroupCommit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** SQL of the delivery pipeline: claiming a delivery, recording an attempt, sweeping for lost work. */
+@Repository
+public class DeliveryRepository {
+
+    /**
+     * A delivery a worker holds until {@code lock} is released or its lease runs out, with what it needs to send it:
+     * also the account's signing secrets (current first, then the previous one while valid) for URL sends.
+     */
+    public record Claimed(UUID id, UUID messageId, UUID accountId, String url, UUID endpointId, int attemptCount,
+            int retryBase, byte[] payload, UUID lock, List<String> accountSecrets) {
+
+        /** Failed attempts since the schedule last (re)started, counting the attempt about to be made. */
+        public int attemptsSinceReplay() {
+            return attemptCount + 1 - retryBase;
+        }
+    }
+
+    /** One attempt's facts, as they go into {@code delivery_attempts}. */
+    public record AttemptRecord(Instant at, Integer statusCode, long durationMs, String error, String responseBody) {}
+
+    /** A delivery put back on the queue by the sweep. */
+    public record Requeued(UUID id, UUID messageId) {}
+
+    private final DatabaseClient db;
+    private final GroupCommit<Recording, Instant> recordings;
+
+    public DeliveryRepository(DatabaseClient db) {
+        this.db = db;
+        this.recordings = new GroupCommit<>(this::recordAll, 256, 4);
+    }
+
+    /**
+     * Takes deliveries for one attempt each, those that are due and free (nobody holds them, or the holder's lease
+     * ran out), in one statement for a whole batch read from the stream. The condition makes duplicate stream
+     * entries harmless: only one claim wins, the rest find nothing. Rows another transaction is writing are skipped
+     * rather than waited for (their stream entry comes again if they still need an attempt).
+     */
+    public Flux<Claimed> claim(List<UUID> ids, Duration lease) {
+        UUID lock = UUID.randomUUID();
+        // One statement (autocommit): the claims, the accounts' signing secrets, and the messages' roll-up status,
+        // which a claim always makes 'delivering' (MessageRepository.refreshStatus puts delivering first). Rows are
+        // locked in id order, so concurrent batches never deadlock.
+        return db.sql("""
+                        with candidate as (
+                          select id from deliveries
+                          where id = any(:ids)
+                            and ((status in ('pending', 'retrying') and (next_attempt_at is null or next_attempt_at <= now()))
+                                 or (status = 'delivering' and locked_until < now()))
+                          order by id
+                          for update skip locked
+                        ), claimed as (
+                          update deliveries d
+                          set status = 'delivering', locked_until = now() + make_interval(secs => :lease),
+                              locked_by = :lock, updated_at = now()
+                          from candidate c, messages m left join signing_secrets s on s.account_id = m.account_id
+                          where d.id = c.id and m.id = d.message_id
+                          returning d.id, d.message_id, d.account_id, d.url, d.endpoint_id, d.attempt_count, d.retry_base,
+                                    m.payload, s.secret,
+                                    case when s.previous_valid_until > now() then s.previous_secret end as previous_secret
+                        ), rolling_up as (
+                          select id from messages
+                          where id in (select message_id from claimed) and status <> 'delivering'
+                          order by id
+                          for update
+                        ), rolled_up as (
+                          update messages m set status = 'delivering' from rolling_up r where m.id = r.id
+                        )
+                        select * from claimed""")
+                .bind("ids", ids.toArray(UUID[]::new))
+                .bind("lease", lease.toMillis() / 1000.0)
+                .bind("lock", lock)
+                .map(row -> new Claimed(row.get("id", UUID.class), row.get("message_id", UUID.class),
+                        row.get("account_id", UUID.class), row.get("url", String.class), row.get("endpoint_id", UUID.class),
+                        row.get("attempt_count", Integer.class), row.get("retry_base", Integer.class),
+                        row.get("payload", byte[].class), lock,
+                        WebhookSignature.inUse(row.get("secret", String.class), row.get("previous_secret", String.class))))
+                .all();
+    }
+
+    /** When a waiting delivery is due, if it is waiting for a later time (a stream entry that came early). */
+    public Mono<Instant> dueLater(UUID id) {
+        return db.sql("""
+                        select next_attempt_at from deliveries
+                        where id = :id and status in ('pending', 'retrying') and next_attempt_at > now()""")
+                .bind("id", id)
+                .map(row -> instant(row, "next_attempt_at"))
+                .one();
+    }
+
+    /**
+     * Records the attempt and moves the delivery to {@code status} (retrying after {@code delay}), releasing the
+     * claim. Returns when the next attempt is due (epoch for final states), or empty when the claim was lost.
+     * Attempts finishing together are written together (group commit), each caller answered after the commit.
+     */
+    public Mono<Instant> record(Claimed claimed, AttemptRecord attempt, String status, Duration delay) {
+        return recordings.submit(new Recording(claimed, attempt, status, delay));
+    }
+
+    private record Recording(Claimed claimed, AttemptRecord attempt, String status, Duration delay) {}
+
+    // One statement for a batch of attempts: each delivery's new state, its attempt, and the roll-up status of their
+    // messages (as MessageRepository.refreshStatus computes it, with the deliveries' new statuses, which the other
+    // parts of the statement cannot see yet). Message rows are locked in id order, like the claim's.
+    private Mono<List<Instant>> recordAll(List<Recording> batch) {
+        int n = batch.size();
+        UUID[] ids = new UUID[n], locks = new UUID[n];
+        String[] statuses = new String[n], ats = new String[n], errors = new String[n], bodies = new String[n];
+        Double[] delays = new Double[n];
+        Integer[] codes = new Integer[n], hasBodies = new Integer[n];
+        Long[] durations = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Recording r = batch.get(i);
+            ids[i] = r.claimed().id();
+            locks[i] = r.claimed().lock();
+            statuses[i] = r.status();
+            delays[i] = r.delay() == null ? 0.0 : r.delay().toMillis() / 1000.0;
+            ats[i] = r.attempt().at().toString();
+            codes[i] = r.attempt().statusCode() == null ? 0 : r.attempt().statusCode();
+            durations[i] = r.attempt().durationMs();
+            errors[i] = r.attempt().error() == null ? "" : r.attempt().error();
+            bodies[i] = r.attempt().responseBody() == null ? "" : r.attempt().responseBody();
+            hasBodies[i] = r.attempt().responseBody() == null ? 0 : 1;
+        }
+        return db.sql("""
+                        with input as (
+                          select * from unnest(:ids::uuid[], :locks::uuid[], :statuses::text[], :delays::float8[], :ats::text[],
+                                               :codes::int[], :durations::int8[], :errors::text[], :bodies::text[], :hasBodies::int[])
+                                 as t(id, lock, status, delay, at, status_code, duration_ms, error, body, has_body)
+                        ), recorded as (
+                          update deliveries d
+                          set status = i.status, attempt_count = d.attempt_count + 1,
+                              next_attempt_at = case when i.status = 'retrying' then now() + make_interval(secs => i.delay) end,
+                              locked_until = null, locked_by = null, updated_at = now()
+                          from input i
+                          where d.id = i.id and d.status = 'delivering' and d.locked_by = i.lock
+                          returning d.id, d.message_id, d.attempt_count, d.next_attempt_at, i.status
+                        ), attempt as (
+                          insert into delivery_attempts (delivery_id, attempt, at, status_code, duration_ms, error, response_body)
+                          select r.id, r.attempt_count, i.at::timestamptz, nullif(i.status_code, 0), i.duration_ms,
+                                 nullif(i.error, ''), case when i.has_body = 1 then i.body end
+                          from recorded r join input i on i.id = r.id
+                        ), rolling_up as (
+                          select id from messages where id in (select message_id from recorded) order by id for update
+                        ), rolled_up as (
+                          update messages m set status = s.status from (
+                            select x.message_id, %s as status
+                            from (select d.message_id, coalesce(r.status, d.status) as status
+                                  from deliveries d left join recorded r on r.id = d.id
+                                  where d.message_id in (select id from rolling_up)) x
+                            group by x.message_id
+                          ) s
+                          where m.id = s.message_id and m.status <> s.status
+                        )
+                        select id, next_attempt_at from recorded""".formatted(MessageStatus.rollUp("x.status")))
+                .bind("ids", ids)
+                .bind("locks", locks)
+                .bind("statuses", statuses)
+                .bind("delays", delays)
+                .bind("ats", ats)
+                .bind("codes", codes)
+                .bind("durations", durations)
+                .bind("errors", errors)
+                .bind("bodies", bodies)
+                .bind("hasBodies", hasBodies)
+                .map(row -> {
+                    Instant next = instant(row, "next_attempt_at");
+                    return Map.entry(row.get("id", UUID.class), next == null ? Instant.EPOCH : next);
+                })
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .map(recorded -> Arrays.stream(ids).map(recorded::get).toList());
+    }
+
+    /**
+     * Gives the claim back without an attempt, due again after {@code delay} (a rate-limited endpoint's later slot).
+     * Returns the new due time, or empty when the claim was lost.
+     */
+    public Mono<Instant> release(Claimed claimed, Duration delay) {
+        return db.sql("""
+                        update deliveries
+                        set status = case when attempt_count = retry_base then 'pending' else 'retrying' end,
+                            next_attempt_at = now() + make_interval(secs => :delay),
+                            locked_until = null, locked_by = null, updated_at = now()
+                        where id = :id and status = 'delivering' and locked_by = :lock
+                        returning next_attempt_at""")
+                .bind("delay", delay.toMillis() / 1000.0)
+                .bind("id", claimed.id())
+                .bind("lock", claimed.lock())
+                .map(row -> instant(row, "next_attempt_at"))
+                .one();
+    }
+
+    /**
+     * Finds work that Redis lost: deliveries due longer than {@code grace} ago, and deliveries whose worker's lease
+     * ran out. Marks them due now (so the next sweep waits another grace period) and returns them. Rows another
+     * scheduler is sweeping are skipped, so schedulers side by side never queue the same rows twice.
+     */
+    public Flux<Requeued> sweep(Duration grace, int limit) {
+        return db.sql("""
+                        with stuck as (
+                          select id from deliveries
+                          where (status in ('pending', 'retrying') and next_attempt_at < now() - make_interval(secs => :grace))
+                             or (status = 'delivering' and locked_until < now())
+                          order by next_attempt_at
+                          limit :limit
+                          for update skip locked
+                        )
+                        update deliveries d
+                        set status = case when d.status <> 'delivering' then d.status
+                                          when d.attempt_count = d.retry_base then 'pending'
+                                          else 'retrying' end,
+                            next_attempt_at = now(), locked_until = null, locked_by = null, updated_at = now()
+                        from stuck where d.id = stuck.id
+                        returning d.id, d.message_id""")
+                .bind("grace", grace.toMillis() / 1000.0)
+                .bind("limit", limit)
+                .map(row -> new Requeued(row.get("id", UUID.class), row.get("message_id", UUID.class)))
+                .all();
+    }
+
+    /** How long the longest-waiting due delivery has waited; zero when none is waiting. */
+    public Mono<Duration> oldestDueAge() {
+        return db.sql("""
+                        select coalesce(extract(epoch from now() - min(next_attempt_at)), 0)::float8 as age
+                        from deliveries where status in ('pending', 'retrying') and next_attempt_at <= now()""")
+                .map(row -> Duration.ofMillis(Math.round(row.get("age", Double.class) * 1000)))
+                .one();
+    }
+}

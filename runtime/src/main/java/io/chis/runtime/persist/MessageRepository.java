@@ -1,0 +1,260 @@
+package io.chis.runtime.persist;
+
+import static io.chis.runtime.auth.AccountRepository.instant;
+
+import io.chis.runtime.persist.MessageRecord.AttemptRecord;
+import io.chis.runtime.persist.MessageRecord.DeliveryRecord;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** SQL for messages, their deliveries and attempts. */
+@Repository
+public class MessageRepository {
+
+    /** What a submission answers: the message id, its status, how many deliveries, and whether it was a repeat. */
+    public record Submitted(UUID id, String status, int deliveries, boolean duplicate) {}
+
+    /** A page position: the last (created_at, id) seen, newest first. */
+    public record Cursor(Instant createdAt, UUID id) {
+
+        public String encode() {
+            long micros = createdAt.getEpochSecond() * 1_000_000L + createdAt.getNano() / 1_000;
+            return java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((micros + ":" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        /** @throws IllegalArgumentException when the text is not a cursor this server issued */
+        public static Cursor decode(String text) {
+            String[] parts = new String(java.util.Base64.getUrlDecoder().decode(text),
+                    java.nio.charset.StandardCharsets.UTF_8).split(":", 2);
+            if (parts.length != 2) throw new IllegalArgumentException("malformed cursor");
+            long micros = Long.parseLong(parts[0]);
+            return new Cursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
+                    UUID.fromString(parts[1]));
+        }
+    }
+
+    private final DatabaseClient db;
+
+    public MessageRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** Frees an idempotency key whose 24 hours have passed, so it can name a new message. */
+    public Mono<Void> expireIdempotencyKey(UUID accountId, String key) {
+        return db.sql("""
+                        update messages set idempotency_key = null
+                        where account_id = :account and idempotency_key = :key and created_at < now() - interval '24 hours'""")
+                .bind("account", accountId)
+                .bind("key", key)
+                .then();
+    }
+
+    /** A message to store with its deliveries (one per url, with its endpoint or null). */
+    public record NewMessage(UUID id, UUID accountId, String eventType, byte[] payload, List<UUID> deliveryIds,
+            List<String> urls, List<UUID> endpointIds) {
+
+        /** A message without deliveries has nothing left to do. */
+        public String status() {
+            return deliveryIds.isEmpty() ? MessageStatus.DELIVERED : MessageStatus.PENDING;
+        }
+
+        /** The endpoint of delivery {@code i} as SQL array text ('' for none, cast back with nullif). */
+        String endpointText(int i) {
+            UUID endpoint = endpointIds.get(i);
+            return endpoint == null ? "" : endpoint.toString();
+        }
+    }
+
+    /**
+     * Inserts the message and its deliveries in one statement (one round trip, atomic on its own); empty when the
+     * idempotency key already names a message.
+     */
+    public Mono<UUID> insert(NewMessage message, String idempotencyKey) {
+        var spec = db.sql("""
+                        with message as (
+                          insert into messages (id, account_id, event_type, payload, idempotency_key, status)
+                          values (:id, :account, :eventType, :payload, :key, :status)
+                          on conflict (account_id, idempotency_key) do nothing
+                          returning id
+                        ), delivery as (
+                          insert into deliveries (id, message_id, account_id, url, endpoint_id, next_attempt_at)
+                          select t.id, message.id, :account, t.url, nullif(t.endpoint, '')::uuid, now()
+                          from message, unnest(:deliveryIds::uuid[], :urls::text[], :endpoints::text[]) as t(id, url, endpoint)
+                        )
+                        select id from message""")
+                .bind("id", message.id())
+                .bind("account", message.accountId())
+                .bind("payload", message.payload())
+                .bind("status", message.status())
+                .bind("deliveryIds", message.deliveryIds().toArray(UUID[]::new))
+                .bind("urls", message.urls().toArray(String[]::new))
+                .bind("endpoints", IntStream.range(0, message.deliveryIds().size()).mapToObj(message::endpointText)
+                        .toArray(String[]::new));
+        spec = message.eventType() == null ? spec.bindNull("eventType", String.class) : spec.bind("eventType", message.eventType());
+        spec = idempotencyKey == null ? spec.bindNull("key", String.class) : spec.bind("key", idempotencyKey);
+        return spec.map(row -> row.get("id", UUID.class)).one();
+    }
+
+    /**
+     * Inserts many messages (without idempotency keys) and their deliveries in one statement: one round trip and one
+     * commit for all of them. Payloads travel base64-encoded so that every byte arrives exactly as sent.
+     */
+    public Mono<Void> insertAll(List<NewMessage> batch) {
+        List<UUID> deliveryIds = new ArrayList<>(), deliveryMessages = new ArrayList<>(), deliveryAccounts = new ArrayList<>();
+        List<String> urls = new ArrayList<>(), endpoints = new ArrayList<>();
+        for (NewMessage m : batch) {
+            for (int i = 0; i < m.deliveryIds().size(); i++) {
+                deliveryIds.add(m.deliveryIds().get(i));
+                deliveryMessages.add(m.id());
+                deliveryAccounts.add(m.accountId());
+                urls.add(m.urls().get(i));
+                endpoints.add(m.endpointText(i));
+            }
+        }
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        return db.sql("""
+                        with message as (
+                          insert into messages (id, account_id, event_type, payload, status)
+                          select t.id, t.account, nullif(t.event_type, ''), decode(t.payload, 'base64'), t.status
+                          from unnest(:ids::uuid[], :accounts::uuid[], :eventTypes::text[], :payloads::text[], :statuses::text[])
+                               as t(id, account, event_type, payload, status)
+                        ), delivery as (
+                          insert into deliveries (id, message_id, account_id, url, endpoint_id, next_attempt_at)
+                          select t.id, t.message, t.account, t.url, nullif(t.endpoint, '')::uuid, now()
+                          from unnest(:deliveryIds::uuid[], :deliveryMessages::uuid[], :deliveryAccounts::uuid[], :urls::text[],
+                                      :endpoints::text[]) as t(id, message, account, url, endpoint)
+                        )
+                        select 1""")
+                .bind("ids", batch.stream().map(NewMessage::id).toArray(UUID[]::new))
+                .bind("accounts", batch.stream().map(NewMessage::accountId).toArray(UUID[]::new))
+                .bind("eventTypes", batch.stream().map(m -> m.eventType() == null ? "" : m.eventType()).toArray(String[]::new))
+                .bind("payloads", batch.stream().map(m -> base64.encodeToString(m.payload())).toArray(String[]::new))
+                .bind("statuses", batch.stream().map(NewMessage::status).toArray(String[]::new))
+                .bind("deliveryIds", deliveryIds.toArray(UUID[]::new))
+                .bind("deliveryMessages", deliveryMessages.toArray(UUID[]::new))
+                .bind("deliveryAccounts", deliveryAccounts.toArray(UUID[]::new))
+                .bind("urls", urls.toArray(String[]::new))
+                .bind("endpoints", endpoints.toArray(String[]::new))
+                .then();
+    }
+
+    /** The message an idempotency key already names, as its first submission answered. */
+    public Mono<Submitted> findByIdempotencyKey(UUID accountId, String key) {
+        return db.sql("""
+                        select id, status, (select count(*) from deliveries d where d.message_id = m.id) as deliveries
+                        from messages m where account_id = :account and idempotency_key = :key""")
+                .bind("account", accountId)
+                .bind("key", key)
+                .map(row -> new Submitted(row.get("id", UUID.class), row.get("status", String.class),
+                        row.get("deliveries", Long.class).intValue(), true))
+                .one();
+    }
+
+    public Mono<MessageRecord> find(UUID accountId, UUID id) {
+        Mono<MessageRecord> message = db.sql("""
+                        select id, event_type, status, created_at from messages where id = :id and account_id = :account""")
+                .bind("id", id)
+                .bind("account", accountId)
+                .map(row -> new MessageRecord(row.get("id", UUID.class), row.get("event_type", String.class),
+                        row.get("status", String.class), instant(row, "created_at"), List.of()))
+                .one();
+        return message.flatMap(m -> deliveries(List.of(m.id()), true).collectList()
+                .map(ds -> new MessageRecord(m.id(), m.eventType(), m.status(), m.createdAt(), ds)));
+    }
+
+    /** A page of the account's messages, newest first, each with its deliveries (without attempts). */
+    public Mono<List<MessageRecord>> page(UUID accountId, String status, Cursor after, int limit) {
+        StringBuilder sql = new StringBuilder(
+                "select id, event_type, status, created_at from messages where account_id = :account");
+        if (status != null) sql.append(" and status = :status");
+        if (after != null) sql.append(" and (created_at, id) < (:afterAt, :afterId)");
+        sql.append(" order by created_at desc, id desc limit :limit");
+        var spec = db.sql(sql.toString()).bind("account", accountId).bind("limit", limit);
+        if (status != null) spec = spec.bind("status", status);
+        if (after != null) {
+            spec = spec.bind("afterAt", OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC)).bind("afterId", after.id());
+        }
+        return spec.map(row -> new MessageRecord(row.get("id", UUID.class), row.get("event_type", String.class),
+                        row.get("status", String.class), instant(row, "created_at"), List.<DeliveryRecord>of()))
+                .all()
+                .collectList()
+                .flatMap(messages -> messages.isEmpty() ? Mono.just(messages)
+                        : deliveries(messages.stream().map(MessageRecord::id).toList(), false)
+                                .collect(Collectors.groupingBy(DeliveryRecord::messageId))
+                                .map(byMessage -> messages.stream()
+                                        .map(m -> new MessageRecord(m.id(), m.eventType(), m.status(), m.createdAt(),
+                                                byMessage.getOrDefault(m.id(), List.of())))
+                                        .toList()));
+    }
+
+    private Flux<DeliveryRecord> deliveries(Collection<UUID> messageIds, boolean withAttempts) {
+        UUID[] ids = messageIds.toArray(UUID[]::new);
+        Flux<DeliveryRecord> deliveries = db.sql("""
+                        select id, message_id, url, endpoint_id, status, attempt_count, next_attempt_at
+                        from deliveries where message_id = any(:ids) order by created_at, id""")
+                .bind("ids", ids)
+                .map(row -> new DeliveryRecord(row.get("id", UUID.class), row.get("message_id", UUID.class),
+                        row.get("url", String.class), row.get("endpoint_id", UUID.class), row.get("status", String.class),
+                        row.get("attempt_count", Integer.class), instant(row, "next_attempt_at"), List.of()))
+                .all();
+        if (!withAttempts) return deliveries;
+        return deliveries.collectList().flatMapMany(list -> attempts(list.stream().map(DeliveryRecord::id).toList())
+                .map(byDelivery -> list.stream()
+                        .map(d -> new DeliveryRecord(d.id(), d.messageId(), d.url(), d.endpointId(), d.status(),
+                                d.attemptCount(), d.nextAttemptAt(), byDelivery.getOrDefault(d.id(), List.of())))
+                        .toList())
+                .flatMapIterable(x -> x));
+    }
+
+    private Mono<Map<UUID, List<AttemptRecord>>> attempts(List<UUID> deliveryIds) {
+        if (deliveryIds.isEmpty()) return Mono.just(Map.of());
+        return db.sql("""
+                        select delivery_id, attempt, at, status_code, duration_ms, error
+                        from delivery_attempts where delivery_id = any(:ids) order by delivery_id, attempt""")
+                .bind("ids", deliveryIds.toArray(UUID[]::new))
+                .map(row -> Map.entry(row.get("delivery_id", UUID.class), new AttemptRecord(
+                        row.get("attempt", Integer.class), instant(row, "at"), row.get("status_code", Integer.class),
+                        row.get("duration_ms", Long.class), row.get("error", String.class))))
+                .all()
+                .collect(Collectors.groupingBy(Map.Entry::getKey,
+                        Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+    }
+
+    /** Puts the message's dead deliveries back to pending, restarting their retry schedule. */
+    public Flux<UUID> replayDead(UUID accountId, UUID messageId) {
+        return db.sql("""
+                        update deliveries set status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
+                                              locked_until = null, updated_at = now()
+                        where message_id = :message and account_id = :account and status = 'dead'
+                        returning id""")
+                .bind("message", messageId)
+                .bind("account", accountId)
+                .map(row -> row.get("id", UUID.class))
+                .all();
+    }
+
+    /** Recomputes a message's status from its deliveries ({@link MessageStatus#rollUp}). */
+    public Mono<Void> refreshStatus(UUID messageId) {
+        return db.sql("""
+                        update messages m set status = s.status from (
+                          select %s as status
+                          from deliveries d where d.message_id = :message
+                        ) s
+                        where m.id = :message and s.status is not null and m.status <> s.status""".formatted(MessageStatus.rollUp("d.status")))
+                .bind("message", messageId)
+                .then();
+    }
+}

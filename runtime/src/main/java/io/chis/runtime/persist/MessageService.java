@@ -1,0 +1,90 @@
+package io.chis.runtime.persist;
+
+import io.chis.runtime.persist.MessageRepository.Cursor;
+import io.chis.runtime.persist.MessageRepository.Submitted;
+import io.chis.runtime.queue.DeliveryQueue;
+import io.chis.runtime.support.GroupCommit;
+import io.grpc.Status;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * The delivery role's core: a message is committed to PostgreSQL before it is acknowledged, then queued in Redis.
+ * A failed enqueue is logged, not returned: the message is safe and the scheduler's sweep queues it again.
+ */
+public class MessageService {
+
+    private static final Logger log = LoggerFactory.getLogger(MessageService.class);
+
+    // Past this the api answers anyway: the message is committed and the sweep will queue it.
+    private static final java.time.Duration ENQUEUE_TIMEOUT = java.time.Duration.ofSeconds(2);
+
+    /** One destination of a new message. */
+    public record Target(String url, UUID endpointId) {}
+
+    private final MessageRepository messages;
+    private final DeliveryQueue queue;
+    private final TransactionalOperator tx;
+    // Messages without an idempotency key are inserted by group commit: 202 still waits for their own commit.
+    private final GroupCommit<MessageRepository.NewMessage, Boolean> inserts;
+
+    public MessageService(MessageRepository messages, DeliveryQueue queue, TransactionalOperator tx) {
+        this.messages = messages;
+        this.queue = queue;
+        this.tx = tx;
+        // at most 4 inserts at once, leaving the pool's other connections to the workers
+        this.inserts = new GroupCommit<>(batch -> messages.insertAll(batch).thenReturn(List.<Boolean>of()), 256, 4);
+    }
+
+    public Mono<Submitted> submit(UUID accountId, String eventType, byte[] payload, String idempotencyKey,
+            List<Target> targets) {
+        var message = new MessageRepository.NewMessage(UUID.randomUUID(), accountId, eventType, payload,
+                targets.stream().map(t -> UUID.randomUUID()).toList(), targets.stream().map(Target::url).toList(),
+                targets.stream().map(Target::endpointId).toList());
+        Submitted accepted = new Submitted(message.id(), message.status(), targets.size(), false);
+        // Without an idempotency key the message joins the next group commit; with one, an expired key is freed first.
+        Mono<Submitted> stored = idempotencyKey == null
+                ? inserts.submit(message).thenReturn(accepted)
+                : messages.expireIdempotencyKey(accountId, idempotencyKey)
+                        .then(messages.insert(message, idempotencyKey))
+                        .map(id -> accepted)
+                        .switchIfEmpty(Mono.defer(() -> messages.findByIdempotencyKey(accountId, idempotencyKey)))
+                        .as(tx::transactional);
+        return stored.flatMap(submitted -> submitted.duplicate()
+                ? Mono.just(submitted)
+                : enqueueAfterCommit(message.deliveryIds()).thenReturn(submitted));
+    }
+
+    public Mono<MessageRecord> get(UUID accountId, UUID id) {
+        return messages.find(accountId, id)
+                .switchIfEmpty(Mono.error(() -> Status.NOT_FOUND.withDescription("no message with id " + id).asRuntimeException()));
+    }
+
+    public Mono<List<MessageRecord>> page(UUID accountId, String status, Cursor after, int limit) {
+        return messages.page(accountId, status, after, limit);
+    }
+
+    /** Re-queues the message's dead-lettered deliveries; the count may be 0 when none is dead. */
+    public Mono<Integer> retry(UUID accountId, UUID messageId) {
+        return messages.find(accountId, messageId)
+                .switchIfEmpty(Mono.error(() -> Status.NOT_FOUND.withDescription("no message with id " + messageId).asRuntimeException()))
+                .flatMap(message -> messages.replayDead(accountId, messageId).collectList()
+                        .flatMap(ids -> messages.refreshStatus(messageId).thenReturn(ids))
+                        .as(tx::transactional))
+                .flatMap(ids -> enqueueAfterCommit(ids).thenReturn(ids.size()));
+    }
+
+    private Mono<Void> enqueueAfterCommit(List<UUID> deliveryIds) {
+        return queue.enqueue(deliveryIds)
+                .timeout(ENQUEUE_TIMEOUT)
+                .onErrorResume(e -> {
+                    log.warn("Queueing {} deliveries in Redis failed ({}); they are committed and the sweep will queue them",
+                            deliveryIds.size(), e.toString());
+                    return Mono.empty();
+                });
+    }
+}

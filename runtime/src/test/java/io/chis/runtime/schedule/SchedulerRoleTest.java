@@ -1,0 +1,127 @@
+package io.chis.runtime.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.chis.runtime.ChisRuntime;
+import io.chis.runtime.dispatch.DeliveryRepository;
+import io.chis.runtime.dispatch.DeliveryRepository.Requeued;
+import io.chis.runtime.queue.DeliveryQueue;
+import io.chis.runtime.queue.RetryQueue;
+import io.chis.runtime.testing.Db;
+import io.chis.runtime.testing.TestRuntime;
+import io.chis.runtime.dispatch.Sender;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+/** Schedulers side by side on one Redis and one PostgreSQL: nothing is moved or swept twice. */
+class SchedulerRoleTest {
+
+    private final Map<String, String> shared = TestRuntime.environment();
+    private final List<ChisRuntime> runtimes = new ArrayList<>();
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> redis;
+
+    @BeforeEach
+    void connect() {
+        client = RedisClient.create(shared.get("REDIS_URL"));
+        redis = client.connect();
+    }
+
+    @AfterEach
+    void stop() {
+        runtimes.reversed().forEach(ChisRuntime::close);
+        redis.close();
+        client.shutdown();
+    }
+
+    private ChisRuntime start(String roles, String tick) {
+        Map<String, String> env = new HashMap<>(shared);
+        env.put("CHIS_ROLES", roles);
+        env.put("HTTP_PORT", String.valueOf(TestRuntime.freePort()));
+        env.put("GRPC_PORT", String.valueOf(TestRuntime.freePort()));
+        env.put("METRICS_PORT", String.valueOf(TestRuntime.freePort()));
+        env.put("CHIS_SCHEDULER_TICK", tick);
+        env.put("CHIS_SWEEP_INTERVAL", "1h");
+        ChisRuntime runtime = TestRuntime.start(env);
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    @Test
+    void twoSchedulersMoveEachDueRetryIntoTheStreamExactlyOnce() {
+        start("scheduler", "10ms");
+        start("scheduler", "10ms");
+        Map<String, Double> due = new HashMap<>();
+        for (int i = 0; i < 2000; i++) due.put(UUID.randomUUID().toString(), (double) Instant.now().toEpochMilli());
+        redis.sync().zadd(RetryQueue.KEY, due.entrySet().stream()
+                .map(e -> io.lettuce.core.ScoredValue.just(e.getValue(), e.getKey()))
+                .toArray(io.lettuce.core.ScoredValue[]::new));
+        redis.sync().zadd(RetryQueue.KEY, (double) Instant.now().plusSeconds(3600).toEpochMilli(), "later");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.sync().zcard(RetryQueue.KEY) == 1);
+        List<StreamMessage<String, String>> entries = redis.sync().xrange(DeliveryQueue.STREAM, Range.create("-", "+"));
+        assertThat(entries).hasSize(2000);
+        assertThat(entries.stream().map(e -> e.getBody().get(DeliveryQueue.FIELD)).distinct()).hasSize(2000)
+                .doesNotContain("later");
+    }
+
+    @Test
+    void twoSweepsRunningTogetherTakeDisjointDeliveries() {
+        ChisRuntime core = start("api,delivery", "1s");
+        DeliveryRepository first = start("scheduler", "1s").context().getBean(DeliveryRepository.class);
+        DeliveryRepository second = start("scheduler", "1s").context().getBean(DeliveryRepository.class);
+        Sender sender = new Sender(core.settings().httpPort());
+        for (int i = 0; i < 60; i++) sender.send("http://127.0.0.1:9/never", "{\"n\":" + i + "}");
+        // Overdue now, after the schedulers' own first sweep (their next one is an hour away).
+        new Db(shared.get("DATABASE_URL")).query("update deliveries set next_attempt_at = now() - interval '10 minutes'");
+
+        Set<UUID> swept = new HashSet<>();
+        int total = 0;
+        // Small batches, so that both sweeps are at work on the same rows at the same time.
+        for (int round = 0; round < 20; round++) {
+            var pair = Mono.zip(first.sweep(Duration.ofMinutes(1), 7).map(Requeued::id).collectList(),
+                    second.sweep(Duration.ofMinutes(1), 7).map(Requeued::id).collectList()).block();
+            total += pair.getT1().size() + pair.getT2().size();
+            swept.addAll(pair.getT1());
+            swept.addAll(pair.getT2());
+        }
+        assertThat(total).as("no delivery swept twice").isEqualTo(swept.size());
+        assertThat(swept).hasSize(60);
+    }
+
+    @Test
+    void departedWorkersArePrunedFromTheConsumerGroupButNotOnesWithEntriesPending() throws InterruptedException {
+        Scheduler scheduler = start("scheduler", "1s").context().getBean(Scheduler.class);
+        var sync = redis.sync();
+        sync.xgroupCreate(StreamOffset.from(DeliveryQueue.STREAM, "0"), DeliveryQueue.GROUP, XGroupCreateArgs.Builder.mkstream());
+        sync.xadd(DeliveryQueue.STREAM, Map.of(DeliveryQueue.FIELD, UUID.randomUUID().toString()));
+        sync.xreadgroup(Consumer.from(DeliveryQueue.GROUP, "holding"), XReadArgs.Builder.count(1), StreamOffset.lastConsumed(DeliveryQueue.STREAM));
+        sync.xgroupCreateconsumer(DeliveryQueue.STREAM, Consumer.from(DeliveryQueue.GROUP, "departed"));
+        assertThat(sync.xinfoConsumers(DeliveryQueue.STREAM, DeliveryQueue.GROUP).toString()).contains("holding", "departed");
+        Thread.sleep(300);
+
+        assertThat(scheduler.pruneConsumers(Duration.ofMillis(200)).block()).isEqualTo(1L);
+        assertThat(sync.xinfoConsumers(DeliveryQueue.STREAM, DeliveryQueue.GROUP).toString())
+                .contains("holding").doesNotContain("departed");
+    }
+}

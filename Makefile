@@ -11,7 +11,7 @@ SOURCES := $(shell find proto/src common/src/main runtime/src/main stores/src/ma
 export
 unexport SOURCES JAR DEV_JAR JAVA
 
-.PHONY: e2e run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator wrapper-hook
+.PHONY: e2e run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator wrapper-hook format
 
 ## run: the whole system in one process on embedded PostgreSQL and Redis (data in ./.chis), from the dev jar
 run: $(DEV_JAR)
@@ -96,3 +96,7 @@ image-operator:
 ## wrapper-hook: after a Maven wrapper upgrade, put back the line by which ./mvnw sources .mvn/jdk.sh (a JDK 21+ finder)
 wrapper-hook:
 	grep -q '.mvn/jdk.sh' mvnw || sed -i '0,/^set -euf/s||set -euf\n\n# Chis: build with a JDK 21+ even where the default java is older (.mvn/jdk.sh).\n. "$$(dirname "$$0")/.mvn/jdk.sh"|' mvnw
+
+## format: rewrite the Java sources in the project's format (verify checks it)
+format:
+	./mvnw -q -B -ntp spotless:apply -Pbench

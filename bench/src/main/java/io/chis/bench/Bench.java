@@ -45,8 +45,9 @@ public final class Bench {
 
     private Bench(Options options) throws Exception {
         this.options = options;
-        this.runDir = Files.createDirectories(Path.of("bench/target/runs").toAbsolutePath().resolve(
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        this.runDir = Files.createDirectories(Path.of("bench/target/runs")
+                .toAbsolutePath()
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
     }
 
     private void run() throws Exception {
@@ -62,25 +63,37 @@ public final class Bench {
             log("sink: %s on port %d", sink.description(), sink.port());
             String databaseUrl = stores.databaseUrl();
             try (Connection c = DriverManager.getConnection(Ceilings.jdbcUrl(databaseUrl))) {
-                report.postgresSettings = String.format("PostgreSQL %s, fsync=%s, synchronous_commit=%s, wal_sync_method=%s",
-                        Ceilings.show(c, "server_version"), Ceilings.show(c, "fsync"), Ceilings.show(c, "synchronous_commit"),
+                report.postgresSettings = String.format(
+                        "PostgreSQL %s, fsync=%s, synchronous_commit=%s, wal_sync_method=%s",
+                        Ceilings.show(c, "server_version"),
+                        Ceilings.show(c, "fsync"),
+                        Ceilings.show(c, "synchronous_commit"),
                         Ceilings.show(c, "wal_sync_method"));
             }
             log("stores: %s, %s; %s", databaseUrl, stores.redisUrl(), report.postgresSettings);
 
             if (options.ceilings()) {
-                log("ceiling: PostgreSQL single-row INSERTs at %d connections for %ds ...",
+                log(
+                        "ceiling: PostgreSQL single-row INSERTs at %d connections for %ds ...",
                         Ceilings.POSTGRES_CONNECTIONS, options.ceilingDuration().toSeconds());
-                report.postgresCeiling = Ceilings.postgres(databaseUrl, options.ceilingDuration(), options.payloadBytes());
-                log("  %,.0f inserts/s (synchronous_commit=%s, fsync=%s, wal_sync_method=%s)",
-                        report.postgresCeiling.insertsPerSecond(), report.postgresCeiling.synchronousCommit(),
-                        report.postgresCeiling.fsync(), report.postgresCeiling.walSyncMethod());
+                report.postgresCeiling =
+                        Ceilings.postgres(databaseUrl, options.ceilingDuration(), options.payloadBytes());
+                log(
+                        "  %,.0f inserts/s (synchronous_commit=%s, fsync=%s, wal_sync_method=%s)",
+                        report.postgresCeiling.insertsPerSecond(),
+                        report.postgresCeiling.synchronousCommit(),
+                        report.postgresCeiling.fsync(),
+                        report.postgresCeiling.walSyncMethod());
                 for (String kind : List.of("netty", "jdk")) {
                     try (Sink probe = kind.equals(options.sink()) ? null : Sink.start(kind)) {
                         Sink target = probe == null ? sink : probe;
-                        log("ceiling: %s sink, raw POSTs on %d keep-alive connections for %ds ...", kind,
-                                Ceilings.SINK_CONNECTIONS, options.ceilingDuration().toSeconds());
-                        Ceilings.SinkCeiling ceiling = Ceilings.sink(target, options.ceilingDuration(), options.payloadBytes());
+                        log(
+                                "ceiling: %s sink, raw POSTs on %d keep-alive connections for %ds ...",
+                                kind,
+                                Ceilings.SINK_CONNECTIONS,
+                                options.ceilingDuration().toSeconds());
+                        Ceilings.SinkCeiling ceiling =
+                                Ceilings.sink(target, options.ceilingDuration(), options.payloadBytes());
                         report.sinkCeilings.put(kind, ceiling);
                         log("  %,.0f requests/s", ceiling.requestsPerSecond());
                     }
@@ -89,27 +102,42 @@ public final class Bench {
 
             byte[] secret = new byte[48];
             new SecureRandom().nextBytes(secret);
-            processes.startRuntime(databaseUrl, stores.redisUrl(), Base64.getEncoder().encodeToString(secret));
-            log("runtime: %s, JVM %s", processes.roles.stream().map(r -> r.name() + " (pid " + r.pid() + ")").toList(),
+            processes.startRuntime(
+                    databaseUrl, stores.redisUrl(), Base64.getEncoder().encodeToString(secret));
+            log(
+                    "runtime: %s, JVM %s",
+                    processes.roles.stream()
+                            .map(r -> r.name() + " (pid " + r.pid() + ")")
+                            .toList(),
                     String.join(" ", options.jvmOptions()));
             ProcSampler sampler = new ProcSampler(List.of(
-                    new ProcSampler.Group("runtime", processes.roles.stream().map(Processes.Role::pid).toList(), true, null),
+                    new ProcSampler.Group(
+                            "runtime",
+                            processes.roles.stream().map(Processes.Role::pid).toList(),
+                            true,
+                            null),
                     new ProcSampler.Group("postgres", List.of(postmasterPid(runDir.resolve("data"))), true, "postgres"),
-                    new ProcSampler.Group("redis", List.of(ProcessHandle.current().pid()), true, "redis-server"),
-                    new ProcSampler.Group("bench", List.of(ProcessHandle.current().pid()), false, null)));
+                    new ProcSampler.Group(
+                            "redis", List.of(ProcessHandle.current().pid()), true, "redis-server"),
+                    new ProcSampler.Group(
+                            "bench", List.of(ProcessHandle.current().pid()), false, null)));
             sampler.start();
 
             try (LoadGenerator generator = new LoadGenerator(processes.httpPort, sink.port(), options.payloadBytes())) {
                 generator.createAccount();
                 Set<String> announced = new HashSet<>();
                 if (!options.warmup().isZero()) {
-                    log("warm-up: max throughput for %ds (not measured) ...", options.warmup().toSeconds());
+                    log(
+                            "warm-up: max throughput for %ds (not measured) ...",
+                            options.warmup().toSeconds());
                     LoadGenerator.Phase warmup = new LoadGenerator.Phase("warmup");
                     runPhase(generator, sink, warmup, 0, options.warmup(), Long.MAX_VALUE);
                     drain(generator, sink, warmup, announced);
                 }
                 for (int rate : options.rates()) {
-                    log("phase %s for %ds ...", options.mode(rate), options.duration().toSeconds());
+                    log(
+                            "phase %s for %ds ...",
+                            options.mode(rate), options.duration().toSeconds());
                     LoadGenerator.Phase phase = new LoadGenerator.Phase(Options.key(rate));
                     runPhase(generator, sink, phase, rate, options.duration(), options.count());
                     drain(generator, sink, phase, announced);
@@ -122,17 +150,28 @@ public final class Bench {
                     result.benchCpuPercent = sampler.cpuPercent("bench", from, to);
                     result.runtimeMaxRssMib = sampler.maxRssMib("runtime", from, System.nanoTime());
                     report.phases.add(result);
-                    log("  accepted %,.0f/s, delivered %,.0f/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, missing %d, duplicates %d",
-                            result.acceptedPerSecond, result.deliveredPerSecond, result.latencyMs(50), result.latencyMs(99),
-                            result.latencyMs(100), result.missing, result.duplicates);
+                    log(
+                            "  accepted %,.0f/s, delivered %,.0f/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, missing %d, duplicates %d",
+                            result.acceptedPerSecond,
+                            result.deliveredPerSecond,
+                            result.latencyMs(50),
+                            result.latencyMs(99),
+                            result.latencyMs(100),
+                            result.missing,
+                            result.duplicates);
                 }
                 report.unannounced = PhaseResult.unannounced(sink.arrivals, announced);
                 report.sinkWithoutId = sink.withoutId.sum();
             }
             for (Processes.Role role : processes.roles) {
                 report.peakRssMib.put(role.name(), ProcSampler.statusKib(role.pid(), "VmHWM:") / 1024.0);
-                report.rssSplit.put(role.name(), String.format(java.util.Locale.ROOT, "%.0f / %.0f MiB",
-                        ProcSampler.statusKib(role.pid(), "RssAnon:") / 1024.0, ProcSampler.statusKib(role.pid(), "RssFile:") / 1024.0));
+                report.rssSplit.put(
+                        role.name(),
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "%.0f / %.0f MiB",
+                                ProcSampler.statusKib(role.pid(), "RssAnon:") / 1024.0,
+                                ProcSampler.statusKib(role.pid(), "RssFile:") / 1024.0));
             }
             sampler.stop();
             report.sampler = sampler;
@@ -146,8 +185,9 @@ public final class Bench {
     }
 
     /** One phase of load, with a line of progress every second. */
-    private void runPhase(LoadGenerator generator, Sink sink, LoadGenerator.Phase phase, int rate, Duration duration,
-            long count) throws InterruptedException {
+    private void runPhase(
+            LoadGenerator generator, Sink sink, LoadGenerator.Phase phase, int rate, Duration duration, long count)
+            throws InterruptedException {
         Thread progress = Thread.ofPlatform().daemon().start(() -> {
             long lastSent = 0, lastAccepted = 0, lastHooks = sink.hooks.sum();
             for (int second = 1; ; second++) {
@@ -157,8 +197,9 @@ public final class Bench {
                     return;
                 }
                 long sent = phase.sent.sum(), accepted = phase.accepted.sum(), hooks = sink.hooks.sum();
-                log("  %3ds  sent %,6d/s  accepted %,6d/s  delivered %,6d/s  in flight at the API %,d", second,
-                        sent - lastSent, accepted - lastAccepted, hooks - lastHooks, generator.outstanding());
+                log(
+                        "  %3ds  sent %,6d/s  accepted %,6d/s  delivered %,6d/s  in flight at the API %,d",
+                        second, sent - lastSent, accepted - lastAccepted, hooks - lastHooks, generator.outstanding());
                 lastSent = sent;
                 lastAccepted = accepted;
                 lastHooks = hooks;
@@ -187,7 +228,9 @@ public final class Bench {
             if (from == ids.size()) return;
             Thread.sleep(100);
         }
-        log("  %d accepted ids not delivered after a %ds drain", ids.size() - from, options.drain().toSeconds());
+        log(
+                "  %d accepted ids not delivered after a %ds drain",
+                ids.size() - from, options.drain().toSeconds());
     }
 
     static void log(String format, Object... args) {
@@ -212,13 +255,17 @@ public final class Bench {
             } catch (Exception e) {
                 // not Linux: leave unknown
             }
-            return new Machine(Runtime.getRuntime().availableProcessors(), model, memKib / 1024,
+            return new Machine(
+                    Runtime.getRuntime().availableProcessors(),
+                    model,
+                    memKib / 1024,
                     System.getProperty("os.name") + " " + System.getProperty("os.version"),
                     System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         }
 
         String describe() {
-            return String.format("%d cores (nproc), %s, %.1f GiB RAM, %s, %s", cores, cpuModel, memoryMib / 1024.0, kernel, java);
+            return String.format(
+                    "%d cores (nproc), %s, %.1f GiB RAM, %s, %s", cores, cpuModel, memoryMib / 1024.0, kernel, java);
         }
 
         String loadAverage() {
@@ -233,6 +280,8 @@ public final class Bench {
 
     /** The postmaster (pg_ctl detaches it, so it is no child of this process); its backends are its children. */
     private static long postmasterPid(Path dataDir) throws java.io.IOException {
-        return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).getFirst().trim());
+        return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"))
+                .getFirst()
+                .trim());
     }
 }

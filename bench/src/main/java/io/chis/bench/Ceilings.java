@@ -27,7 +27,12 @@ final class Ceilings {
     static final int SINK_CONNECTIONS = 64;
 
     /** Inserts per second, and the durability settings they ran under. */
-    record PostgresCeiling(double insertsPerSecond, long inserts, double seconds, String synchronousCommit, String fsync,
+    record PostgresCeiling(
+            double insertsPerSecond,
+            long inserts,
+            double seconds,
+            String synchronousCommit,
+            String fsync,
             String walSyncMethod) {}
 
     record SinkCeiling(double requestsPerSecond, long requests, double seconds) {}
@@ -37,8 +42,8 @@ final class Ceilings {
     static String jdbcUrl(String databaseUrl) {
         // postgres://postgres:postgres@localhost:54329/postgres?sslmode=disable, as the stores print it
         URIParts p = URIParts.parse(databaseUrl);
-        return "jdbc:postgresql://" + p.host + ":" + p.port + "/" + p.database + "?user=" + p.user + "&password=" + p.password
-                + "&sslmode=disable";
+        return "jdbc:postgresql://" + p.host + ":" + p.port + "/" + p.database + "?user=" + p.user + "&password="
+                + p.password + "&sslmode=disable";
     }
 
     /**
@@ -47,7 +52,8 @@ final class Ceilings {
      */
     static PostgresCeiling postgres(String databaseUrl, Duration duration, int payloadBytes) throws Exception {
         String url = jdbcUrl(databaseUrl);
-        try (Connection admin = DriverManager.getConnection(url); Statement s = admin.createStatement()) {
+        try (Connection admin = DriverManager.getConnection(url);
+                Statement s = admin.createStatement()) {
             s.execute("drop table if exists bench_ceiling");
             s.execute("create table bench_ceiling (id uuid primary key, payload bytea not null, "
                     + "created_at timestamptz not null default now())");
@@ -71,7 +77,8 @@ final class Ceilings {
                         settings[1] = show(c, "fsync");
                         settings[2] = show(c, "wal_sync_method");
                     }
-                    try (PreparedStatement insert = c.prepareStatement("insert into bench_ceiling (id, payload) values (?, ?)")) {
+                    try (PreparedStatement insert =
+                            c.prepareStatement("insert into bench_ceiling (id, payload) values (?, ?)")) {
                         ready.countDown();
                         go.await();
                         while (System.nanoTime() - stopAt.get() < 0) {
@@ -94,14 +101,17 @@ final class Ceilings {
         for (Thread thread : threads) thread.join();
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!failures.isEmpty()) throw new IllegalStateException("PostgreSQL ceiling failed", failures.getFirst());
-        try (Connection admin = DriverManager.getConnection(url); Statement s = admin.createStatement()) {
+        try (Connection admin = DriverManager.getConnection(url);
+                Statement s = admin.createStatement()) {
             s.execute("drop table bench_ceiling");
         }
-        return new PostgresCeiling(inserts.sum() / seconds, inserts.sum(), seconds, settings[0], settings[1], settings[2]);
+        return new PostgresCeiling(
+                inserts.sum() / seconds, inserts.sum(), seconds, settings[0], settings[1], settings[2]);
     }
 
     static String show(Connection c, String setting) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("show " + setting)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("show " + setting)) {
             rs.next();
             return rs.getString(1);
         }
@@ -117,10 +127,13 @@ final class Ceilings {
     }
 
     private static SinkCeiling loop(Sink sink, Duration duration, int payloadBytes) throws InterruptedException {
-        ConnectionProvider pool = ConnectionProvider.builder("bench-ceiling").maxConnections(SINK_CONNECTIONS)
-                .pendingAcquireMaxCount(-1).build();
+        ConnectionProvider pool = ConnectionProvider.builder("bench-ceiling")
+                .maxConnections(SINK_CONNECTIONS)
+                .pendingAcquireMaxCount(-1)
+                .build();
         HttpClient client = HttpClient.create(pool).baseUrl("http://127.0.0.1:" + sink.port());
-        byte[] body = ("{\"seq\":1,\"pad\":\"" + "x".repeat(Math.max(0, payloadBytes - 20)) + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("{\"seq\":1,\"pad\":\"" + "x".repeat(Math.max(0, payloadBytes - 20)) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
         long start = System.nanoTime();
         long deadline = start + duration.toNanos();
         LongAdder done = new LongAdder();
@@ -132,13 +145,16 @@ final class Ceilings {
                     lanes.countDown();
                     return;
                 }
-                client.headers(h -> h.set("Content-Type", "application/json").set("User-Agent", "Chis/bench")
+                client.headers(h -> h.set("Content-Type", "application/json")
+                                .set("User-Agent", "Chis/bench")
                                 .set("webhook-id", UUID.randomUUID().toString())
                                 .set("webhook-timestamp", String.valueOf(System.currentTimeMillis() / 1000))
                                 .set("webhook-signature", "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="))
-                        .post().uri(Sink.CEILING_PATH)
+                        .post()
+                        .uri(Sink.CEILING_PATH)
                         .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
-                        .responseSingle((response, content) -> content.then(Mono.just(response.status().code())))
+                        .responseSingle((response, content) ->
+                                content.then(Mono.just(response.status().code())))
                         .subscribe(code -> done.increment(), e -> loop[0].run(), () -> loop[0].run());
             };
             loop[0].run();
@@ -154,7 +170,11 @@ final class Ceilings {
         static URIParts parse(String url) {
             java.net.URI uri = java.net.URI.create(url);
             String[] userInfo = uri.getUserInfo().split(":", 2);
-            return new URIParts(uri.getHost(), uri.getPort(), uri.getPath().substring(1), userInfo[0],
+            return new URIParts(
+                    uri.getHost(),
+                    uri.getPort(),
+                    uri.getPath().substring(1),
+                    userInfo[0],
                     userInfo.length > 1 ? userInfo[1] : "");
         }
     }

@@ -80,10 +80,20 @@ final class LoadGenerator implements AutoCloseable {
         var client = java.net.http.HttpClient.newHttpClient();
         String email = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         String password = "bench-password-" + UUID.randomUUID();
-        expect(client, post("/auth/register", null, "{\"email\":\"" + email + "\",\"password\":\"" + password
-                + "\",\"firstName\":\"Bench\",\"lastName\":\"Mark\"}"), 201);
-        String token = field(expect(client, post("/auth/login", null,
-                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"), 200), "token");
+        expect(
+                client,
+                post(
+                        "/auth/register",
+                        null,
+                        "{\"email\":\"" + email + "\",\"password\":\"" + password
+                                + "\",\"firstName\":\"Bench\",\"lastName\":\"Mark\"}"),
+                201);
+        String token = field(
+                expect(
+                        client,
+                        post("/auth/login", null, "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"),
+                        200),
+                "token");
         apiKey = field(expect(client, post("/api/api-key/create", token, "{\"name\":\"bench\"}"), 201), "apiKey");
         http = HttpClient.create(connections)
                 .baseUrl(baseUrl)
@@ -152,17 +162,15 @@ final class LoadGenerator implements AutoCloseable {
         http.post()
                 .uri("/webhook/send")
                 .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
-                .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+                .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8)
+                        .defaultIfEmpty("")
                         .map(text -> {
                             sent.status = response.status().code();
                             if (sent.status == 202) sent.id = field(text, "id");
                             else sent.error = text.length() > 200 ? text.substring(0, 200) : text;
                             return sent;
                         }))
-                .subscribe(
-                        s -> {},
-                        e -> finish(phase, sent, e, then),
-                        () -> finish(phase, sent, null, then));
+                .subscribe(s -> {}, e -> finish(phase, sent, e, then), () -> finish(phase, sent, null, then));
     }
 
     private void finish(Phase phase, Sent sent, Throwable error, Runnable then) {
@@ -175,8 +183,11 @@ final class LoadGenerator implements AutoCloseable {
 
     private byte[] body(long seq) {
         StringBuilder json = new StringBuilder(payloadBytes + 160)
-                .append("{\"url\":\"").append(webhookUrl).append("\",\"eventType\":\"bench.sent\",\"payload\":{\"seq\":")
-                .append(seq).append(",\"pad\":\"");
+                .append("{\"url\":\"")
+                .append(webhookUrl)
+                .append("\",\"eventType\":\"bench.sent\",\"payload\":{\"seq\":")
+                .append(seq)
+                .append(",\"pad\":\"");
         int pad = Math.max(0, payloadBytes - 30);
         for (int i = 0; i < pad; i++) json.append((char) ('a' + i % 26));
         return json.append("\"}}").toString().getBytes(StandardCharsets.UTF_8);
@@ -195,7 +206,8 @@ final class LoadGenerator implements AutoCloseable {
             throws IOException, InterruptedException {
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != status) {
-            throw new IllegalStateException(request.uri().getPath() + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    request.uri().getPath() + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }

@@ -36,7 +36,8 @@ record Options(
      * shared with PostgreSQL costs the least CPU (young pauses of a few ms on this heap).
      */
     static final List<String> DEFAULT_JVM = List.of(
-            "-Xms256m", "-Xmx256m",
+            "-Xms256m",
+            "-Xmx256m",
             "-XX:MaxDirectMemorySize=64m",
             "-XX:MaxMetaspaceSize=128m",
             "-XX:ReservedCodeCacheSize=64m",
@@ -79,7 +80,9 @@ record Options(
 
     static Options parse(String[] args) {
         boolean split = false, ceilings = true, durable = true, jfr = false, baseline = false;
-        Duration duration = Duration.ofSeconds(30), warmup = Duration.ofSeconds(45), drain = Duration.ofSeconds(60),
+        Duration duration = Duration.ofSeconds(30),
+                warmup = Duration.ofSeconds(45),
+                drain = Duration.ofSeconds(60),
                 ceilingDuration = Duration.ofSeconds(10);
         long count = Long.MAX_VALUE;
         List<Integer> rates = new ArrayList<>();
@@ -122,16 +125,37 @@ record Options(
         }
         if (!sink.equals("netty") && !sink.equals("jdk")) throw new IllegalArgumentException("--sink is netty or jdk");
         if (rates.isEmpty()) rates = List.of(0, 1000);
-        if (rates.stream().anyMatch(r -> r < 0) || concurrency < 1) throw new IllegalArgumentException("--rate and --concurrency must be positive");
+        if (rates.stream().anyMatch(r -> r < 0) || concurrency < 1)
+            throw new IllegalArgumentException("--rate and --concurrency must be positive");
         List<String> jvmOptions = new ArrayList<>(jvm);
-        return new Options(split, duration, count, List.copyOf(rates), concurrency, warmup, drain, ceilingDuration, ceilings, durable,
-                payloadBytes, sink, List.copyOf(jvmOptions), Map.copyOf(env), jfr, name, baseline, label,
-                runtimeJar, Path.of("bench/results"));
+        return new Options(
+                split,
+                duration,
+                count,
+                List.copyOf(rates),
+                concurrency,
+                warmup,
+                drain,
+                ceilingDuration,
+                ceilings,
+                durable,
+                payloadBytes,
+                sink,
+                List.copyOf(jvmOptions),
+                Map.copyOf(env),
+                jfr,
+                name,
+                baseline,
+                label,
+                runtimeJar,
+                Path.of("bench/results"));
     }
 
     /** How a phase loads the API, for the report. */
     String mode(int rate) {
-        return rate > 0 ? "steady " + rate + "/s (open loop)" : "max throughput (" + concurrency + " in flight, closed loop)";
+        return rate > 0
+                ? "steady " + rate + "/s (open loop)"
+                : "max throughput (" + concurrency + " in flight, closed loop)";
     }
 
     /** A phase's key in the saved figures: {@code rate1000} or {@code max}. */
@@ -148,7 +172,8 @@ record Options(
     static Duration duration(String text) {
         String t = text.trim();
         if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        if (t.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+        if (t.endsWith("s"))
+            return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
         if (t.endsWith("m")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
         return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
     }

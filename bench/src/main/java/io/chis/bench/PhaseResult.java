@@ -57,7 +57,8 @@ final class PhaseResult {
                 long apiMicros = Math.max(0, (s.answeredNanos - s.intendedNanos) / 1000);
                 api.recordValue(Math.min(apiMicros, api.getHighestTrackableValue()));
                 int b = bucket(s.answeredNanos, buckets);
-                (apiPer[b] == null ? apiPer[b] = histogram() : apiPer[b]).recordValue(Math.min(apiMicros, api.getHighestTrackableValue()));
+                (apiPer[b] == null ? apiPer[b] = histogram() : apiPer[b])
+                        .recordValue(Math.min(apiMicros, api.getHighestTrackableValue()));
             }
             if (s.status != 202 || s.id == null) {
                 String why = s.status == 0 ? "no answer: " + shorten(s.error) : "HTTP " + s.status;
@@ -100,7 +101,10 @@ final class PhaseResult {
         int lastBucket = 0;
         for (int i = 0; i < buckets; i++) if (acceptedPer[i] > 0 || deliveredPer[i] > 0) lastBucket = i;
         for (int i = 0; i <= lastBucket; i++) {
-            seconds.add(new Second(i, acceptedPer[i], deliveredPer[i],
+            seconds.add(new Second(
+                    i,
+                    acceptedPer[i],
+                    deliveredPer[i],
                     latencyPer[i] == null ? Double.NaN : latencyPer[i].getValueAtPercentile(50) / 1000.0,
                     latencyPer[i] == null ? Double.NaN : latencyPer[i].getValueAtPercentile(99) / 1000.0,
                     apiPer[i] == null ? Double.NaN : apiPer[i].getValueAtPercentile(99) / 1000.0));

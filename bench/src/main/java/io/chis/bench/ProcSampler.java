@@ -98,8 +98,12 @@ final class ProcSampler {
 
     /** Highest summed RSS sampled between two instants, in MiB. */
     double maxRssMib(String group, long fromNanos, long toNanos) {
-        return readings.get(group).stream().filter(r -> r.nanos() >= fromNanos && r.nanos() <= toNanos)
-                .mapToLong(Reading::rssKib).max().orElse(0) / 1024.0;
+        return readings.get(group).stream()
+                        .filter(r -> r.nanos() >= fromNanos && r.nanos() <= toNanos)
+                        .mapToLong(Reading::rssKib)
+                        .max()
+                        .orElse(0)
+                / 1024.0;
     }
 
     private Reading nearest(String group, long nanos) {
@@ -112,7 +116,8 @@ final class ProcSampler {
 
     static List<Long> allPids() {
         List<Long> pids = new ArrayList<>();
-        try (var dir = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+        try (var dir = Files.newDirectoryStream(
+                Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path p : dir) pids.add(Long.parseLong(p.getFileName().toString()));
         } catch (IOException e) {
             // /proc unreadable: no samples
@@ -124,7 +129,8 @@ final class ProcSampler {
     static long statusKib(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-                if (line.startsWith(field)) return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+                if (line.startsWith(field))
+                    return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
             }
         } catch (IOException | RuntimeException e) {
             // gone

@@ -86,7 +86,8 @@ final class Processes implements AutoCloseable {
             command.add("-XX:+UnlockDiagnosticVMOptions");
             command.add("-XX:+DebugNonSafepoints"); // samples attributed to the right line, not the nearest safepoint
             command.add("-XX:FlightRecorderOptions=stackdepth=256");
-            command.add("-XX:StartFlightRecording=filename=" + runDir.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
+            command.add("-XX:StartFlightRecording=filename=" + runDir.resolve(name + ".jfr")
+                    + ",settings=profile,dumponexit=true");
         }
         command.add("-jar");
         command.add(options.runtimeJar().toString());
@@ -101,15 +102,20 @@ final class Processes implements AutoCloseable {
     }
 
     private void awaitHealthy(Role role) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         URI health = URI.create("http://127.0.0.1:" + role.metricsPort() + "/health");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!role.process().isAlive()) {
-                throw new IllegalStateException("runtime role " + role.name() + " exited; see " + runDir.resolve(role.name() + ".log"));
+                throw new IllegalStateException(
+                        "runtime role " + role.name() + " exited; see " + runDir.resolve(role.name() + ".log"));
             }
             try {
-                var response = client.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                var response = client.send(
+                        HttpRequest.newBuilder(health)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) return;
             } catch (IOException notYet) {

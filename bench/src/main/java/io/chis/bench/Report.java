@@ -64,9 +64,11 @@ final class Report {
     void write() throws IOException {
         Files.createDirectories(options.resultsDir());
         Properties figures = figures();
-        Properties baseline = options.baseline() ? null : load(options.resultsDir().resolve("baseline.properties"));
+        Properties baseline =
+                options.baseline() ? null : load(options.resultsDir().resolve("baseline.properties"));
         // a baseline of the other mode (all roles in one process, or split) is no comparison
-        if (baseline != null && !baseline.getProperty("mode", "").equals(options.split() ? "split" : "all")) baseline = null;
+        if (baseline != null && !baseline.getProperty("mode", "").equals(options.split() ? "split" : "all"))
+            baseline = null;
         Files.writeString(markdownPath(), markdown(baseline));
         plot(pngPath());
         java.io.StringWriter text = new java.io.StringWriter();
@@ -74,14 +76,21 @@ final class Report {
         // sorted, so that successive runs diff well
         List<String> lines = new ArrayList<>(text.toString().lines().toList());
         List<String> comments = lines.stream().filter(l -> l.startsWith("#")).toList();
-        List<String> entries = lines.stream().filter(l -> !l.startsWith("#")).sorted().toList();
-        Files.write(options.resultsDir().resolve(options.name() + ".properties"),
-                java.util.stream.Stream.concat(comments.stream(), entries.stream()).toList());
+        List<String> entries =
+                lines.stream().filter(l -> !l.startsWith("#")).sorted().toList();
+        Files.write(
+                options.resultsDir().resolve(options.name() + ".properties"),
+                java.util.stream.Stream.concat(comments.stream(), entries.stream())
+                        .toList());
         for (String ext : List.of(".md", ".png", ".properties")) {
-            Files.copy(options.resultsDir().resolve(options.name() + ext), runDir.resolve("report" + ext),
+            Files.copy(
+                    options.resultsDir().resolve(options.name() + ext),
+                    runDir.resolve("report" + ext),
                     StandardCopyOption.REPLACE_EXISTING);
             if (options.baseline() && !options.name().equals("baseline")) {
-                Files.copy(options.resultsDir().resolve(options.name() + ext), options.resultsDir().resolve("baseline" + ext),
+                Files.copy(
+                        options.resultsDir().resolve(options.name() + ext),
+                        options.resultsDir().resolve("baseline" + ext),
                         StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -90,29 +99,50 @@ final class Report {
     String summaryLine() {
         StringBuilder line = new StringBuilder("chis bench [" + (options.split() ? "split" : "all") + "]:");
         for (PhaseResult p : phases) {
-            line.append(String.format(Locale.ROOT, " %s: %,.0f accepted/s, %,.0f delivered/s, p99 %.1f ms, %d missing, %d duplicates;",
-                    p.key, p.acceptedPerSecond, p.deliveredPerSecond, p.latencyMs(99), p.missing, p.duplicates));
+            line.append(String.format(
+                    Locale.ROOT,
+                    " %s: %,.0f accepted/s, %,.0f delivered/s, p99 %.1f ms, %d missing, %d duplicates;",
+                    p.key,
+                    p.acceptedPerSecond,
+                    p.deliveredPerSecond,
+                    p.latencyMs(99),
+                    p.missing,
+                    p.duplicates));
         }
         line.append(String.format(Locale.ROOT, " runtime RSS peak %.0f MiB", peakRss()));
         if (peakRssMib.size() > 1) {
-            line.append(String.format(Locale.ROOT, " (%d processes, the largest %.0f MiB)", peakRssMib.size(),
-                    peakRssMib.values().stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+            line.append(String.format(
+                    Locale.ROOT,
+                    " (%d processes, the largest %.0f MiB)",
+                    peakRssMib.size(),
+                    peakRssMib.values().stream()
+                            .mapToDouble(Double::doubleValue)
+                            .max()
+                            .orElse(0)));
         }
         PhaseResult best = best();
         if (best != null && postgresCeiling != null) {
-            line.append(String.format(Locale.ROOT, "; %.1f%% of the PostgreSQL INSERT ceiling (%,.0f/s)",
-                    100 * best.deliveredPerSecond / postgresCeiling.insertsPerSecond(), postgresCeiling.insertsPerSecond()));
+            line.append(String.format(
+                    Locale.ROOT,
+                    "; %.1f%% of the PostgreSQL INSERT ceiling (%,.0f/s)",
+                    100 * best.deliveredPerSecond / postgresCeiling.insertsPerSecond(),
+                    postgresCeiling.insertsPerSecond()));
         }
         Ceilings.SinkCeiling sink = sinkCeilings.get(options.sink());
         if (best != null && sink != null) {
-            line.append(String.format(Locale.ROOT, ", %.1f%% of the sink ceiling (%,.0f/s)",
-                    100 * best.deliveredPerSecond / sink.requestsPerSecond(), sink.requestsPerSecond()));
+            line.append(String.format(
+                    Locale.ROOT,
+                    ", %.1f%% of the sink ceiling (%,.0f/s)",
+                    100 * best.deliveredPerSecond / sink.requestsPerSecond(),
+                    sink.requestsPerSecond()));
         }
         return line.toString();
     }
 
     private PhaseResult best() {
-        return phases.stream().max(java.util.Comparator.comparingDouble(p -> p.deliveredPerSecond)).orElse(null);
+        return phases.stream()
+                .max(java.util.Comparator.comparingDouble(p -> p.deliveredPerSecond))
+                .orElse(null);
     }
 
     private double peakRss() {
@@ -123,11 +153,17 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# Chis benchmark: ").append(options.name()).append("\n\n");
         if (options.label() != null) md.append("**").append(options.label()).append("**. ");
-        md.append(date).append(", commit `").append(git("rev-parse", "--short", "HEAD")).append("`, runtime `")
-                .append(options.runtimeJar()).append('`');
+        md.append(date)
+                .append(", commit `")
+                .append(git("rev-parse", "--short", "HEAD"))
+                .append("`, runtime `")
+                .append(options.runtimeJar())
+                .append('`');
         String dirty = git("status", "--porcelain", "--", "runtime", "proto");
         if (!dirty.isBlank()) md.append(" (with uncommitted runtime changes)");
-        md.append(". Command: `make bench ARGS=\"").append(String.join(" ", argsEcho())).append("\"`.\n\n");
+        md.append(". Command: `make bench ARGS=\"")
+                .append(String.join(" ", argsEcho()))
+                .append("\"`.\n\n");
 
         md.append("## Machine\n\n| | |\n|---|---|\n");
         md.append("| cores (`nproc`) | ").append(machine.cores()).append(" |\n");
@@ -135,142 +171,265 @@ final class Report {
         md.append(String.format(Locale.ROOT, "| RAM | %.1f GiB |%n", machine.memoryMib() / 1024.0));
         md.append("| OS | ").append(machine.kernel()).append(" |\n");
         md.append("| JVM | ").append(machine.java()).append(" |\n");
-        md.append("| load average before / after | ").append(loadBefore).append(" / ").append(loadAfter).append(" |\n\n");
-        md.append("Everything runs on this one machine: PostgreSQL, Redis, the runtime, the sink and the load generator.\n\n");
+        md.append("| load average before / after | ")
+                .append(loadBefore)
+                .append(" / ")
+                .append(loadAfter)
+                .append(" |\n\n");
+        md.append(
+                "Everything runs on this one machine: PostgreSQL, Redis, the runtime, the sink and the load generator.\n\n");
 
-        md.append("## Results\n\n| | ").append(String.join(" | ", phases.stream().map(p -> p.mode).toList())).append(" |\n|---|");
+        md.append("## Results\n\n| | ")
+                .append(String.join(" | ", phases.stream().map(p -> p.mode).toList()))
+                .append(" |\n|---|");
         md.append("---|".repeat(phases.size())).append('\n');
-        row(md, "sends (over the load window)", p -> String.format(Locale.ROOT, "%,d in %.1f s", p.sent, p.loadSeconds));
+        row(
+                md,
+                "sends (over the load window)",
+                p -> String.format(Locale.ROOT, "%,d in %.1f s", p.sent, p.loadSeconds));
         row(md, "**accepted/s at the API** (202)", p -> String.format(Locale.ROOT, "**%,.0f**", p.acceptedPerSecond));
-        row(md, "**delivered/s** (first arrivals at the sink during the load window)", p -> String.format(Locale.ROOT, "**%,.0f**", p.deliveredPerSecond));
-        row(md, "all accepted delivered after (from the first send)", p -> String.format(Locale.ROOT, "%.1f s (%,.0f/s overall)", p.allDeliveredSeconds, p.deliveredOverall()));
-        row(md, "submit→delivered p50 / p95 / p99", p -> String.format(Locale.ROOT, "%s / %s / **%s** ms", ms(p.latencyMs(50)), ms(p.latencyMs(95)), ms(p.latencyMs(99))));
+        row(
+                md,
+                "**delivered/s** (first arrivals at the sink during the load window)",
+                p -> String.format(Locale.ROOT, "**%,.0f**", p.deliveredPerSecond));
+        row(
+                md,
+                "all accepted delivered after (from the first send)",
+                p -> String.format(
+                        Locale.ROOT, "%.1f s (%,.0f/s overall)", p.allDeliveredSeconds, p.deliveredOverall()));
+        row(
+                md,
+                "submit→delivered p50 / p95 / p99",
+                p -> String.format(
+                        Locale.ROOT,
+                        "%s / %s / **%s** ms",
+                        ms(p.latencyMs(50)),
+                        ms(p.latencyMs(95)),
+                        ms(p.latencyMs(99))));
         row(md, "submit→delivered max", p -> ms(p.latencyMs(100)) + " ms");
-        row(md, "API latency p50 / p99 (`POST /webhook/send`)", p -> String.format(Locale.ROOT, "%s / %s ms", ms(p.apiMs(50)), ms(p.apiMs(99))));
-        row(md, "not accepted", p -> p.refused.isEmpty() && p.generatorSkipped == 0 ? "0"
-                : (p.refused.toString() + (p.generatorSkipped > 0 ? " + " + p.generatorSkipped + " skipped by the generator" : "")));
-        row(md, "**completeness**: accepted → reached the sink", p -> String.format(Locale.ROOT, "%,d → %,d, **%,d missing** (not delivered by the end of the drain)", p.accepted, p.delivered, p.missing));
+        row(
+                md,
+                "API latency p50 / p99 (`POST /webhook/send`)",
+                p -> String.format(Locale.ROOT, "%s / %s ms", ms(p.apiMs(50)), ms(p.apiMs(99))));
+        row(
+                md,
+                "not accepted",
+                p -> p.refused.isEmpty() && p.generatorSkipped == 0
+                        ? "0"
+                        : (p.refused.toString()
+                                + (p.generatorSkipped > 0
+                                        ? " + " + p.generatorSkipped + " skipped by the generator"
+                                        : "")));
+        row(
+                md,
+                "**completeness**: accepted → reached the sink",
+                p -> String.format(
+                        Locale.ROOT,
+                        "%,d → %,d, **%,d missing** (not delivered by the end of the drain)",
+                        p.accepted,
+                        p.delivered,
+                        p.missing));
         row(md, "duplicates (extra arrivals of an id / ids concerned)", p -> p.duplicates + " / " + p.duplicateIds);
         row(md, "runtime CPU (100% = one core)", p -> pct(p.runtimeCpuPercent));
         row(md, "PostgreSQL / Redis CPU", p -> pct(p.postgresCpuPercent) + " / " + pct(p.redisCpuPercent));
         row(md, "bench JVM CPU (generator + sink)", p -> pct(p.benchCpuPercent));
-        row(md, "CPU per webhook: runtime / PostgreSQL (µs; CPU time ÷ (accepted + delivered) / 2)", p -> String.format(Locale.ROOT,
-                "%.0f / %.0f", p.cpuMicrosPerWebhook(p.runtimeCpuPercent), p.cpuMicrosPerWebhook(p.postgresCpuPercent)));
+        row(
+                md,
+                "CPU per webhook: runtime / PostgreSQL (µs; CPU time ÷ (accepted + delivered) / 2)",
+                p -> String.format(
+                        Locale.ROOT,
+                        "%.0f / %.0f",
+                        p.cpuMicrosPerWebhook(p.runtimeCpuPercent),
+                        p.cpuMicrosPerWebhook(p.postgresCpuPercent)));
         row(md, "runtime RSS, highest sample", p -> String.format(Locale.ROOT, "%.0f MiB", p.runtimeMaxRssMib));
         if (postgresCeiling != null) {
-            row(md, "delivered/s ÷ PostgreSQL INSERT ceiling", p -> String.format(Locale.ROOT, "%.1f%%", 100 * p.deliveredPerSecond / postgresCeiling.insertsPerSecond()));
+            row(
+                    md,
+                    "delivered/s ÷ PostgreSQL INSERT ceiling",
+                    p -> String.format(
+                            Locale.ROOT, "%.1f%%", 100 * p.deliveredPerSecond / postgresCeiling.insertsPerSecond()));
         }
         Ceilings.SinkCeiling sinkCeiling = sinkCeilings.get(options.sink());
         if (sinkCeiling != null) {
-            row(md, "delivered/s ÷ sink request ceiling", p -> String.format(Locale.ROOT, "%.1f%%", 100 * p.deliveredPerSecond / sinkCeiling.requestsPerSecond()));
+            row(
+                    md,
+                    "delivered/s ÷ sink request ceiling",
+                    p -> String.format(
+                            Locale.ROOT, "%.1f%%", 100 * p.deliveredPerSecond / sinkCeiling.requestsPerSecond()));
         }
         md.append('\n');
-        md.append(String.format(Locale.ROOT, "Runtime peak RSS (VmHWM): %s; at the end, of which anonymous (heap, "
-                + "metaspace, code, stacks, direct buffers) / file-backed (the mapped jar and libraries): %s.%n%n",
-                peakRssMib.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.0f MiB", e.getKey(), e.getValue())).toList(),
-                rssSplit.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
-        md.append("Completeness: every id that `POST /webhook/send` returned with 202 is looked up in the sink's record of ")
+        md.append(String.format(
+                Locale.ROOT,
+                "Runtime peak RSS (VmHWM): %s; at the end, of which anonymous (heap, "
+                        + "metaspace, code, stacks, direct buffers) / file-backed (the mapped jar and libraries): %s.%n%n",
+                peakRssMib.entrySet().stream()
+                        .map(e -> String.format(Locale.ROOT, "%s %.0f MiB", e.getKey(), e.getValue()))
+                        .toList(),
+                rssSplit.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue())
+                        .toList()));
+        md.append(
+                        "Completeness: every id that `POST /webhook/send` returned with 202 is looked up in the sink's record of ")
                 .append("`webhook-id` headers (the message id, README \"What the receiver gets\"). ");
         long duplicates = phases.stream().mapToLong(p -> p.duplicates).sum();
-        md.append(duplicates == 0 ? "No id arrived twice. "
-                : "Duplicates are ids that arrived more than once: delivery is at least once, and a redelivery happens when a "
-                        + "worker's acknowledgement is lost or its claim expires (README \"Nothing lost, nothing stuck\"). ");
-        md.append(String.format(Locale.ROOT, "Ids that reached the sink without any send having been told about them "
-                + "(a send whose answer was lost but whose message was committed): %d. Requests without a `webhook-id`: %d.%n%n",
-                unannounced, sinkWithoutId));
+        md.append(
+                duplicates == 0
+                        ? "No id arrived twice. "
+                        : "Duplicates are ids that arrived more than once: delivery is at least once, and a redelivery happens when a "
+                                + "worker's acknowledgement is lost or its claim expires (README \"Nothing lost, nothing stuck\"). ");
+        md.append(String.format(
+                Locale.ROOT,
+                "Ids that reached the sink without any send having been told about them "
+                        + "(a send whose answer was lost but whose message was committed): %d. Requests without a `webhook-id`: %d.%n%n",
+                unannounced,
+                sinkWithoutId));
 
         if (baseline != null) beforeAfter(md, baseline);
 
         md.append("## Ceilings, measured in the same run\n\n");
         if (postgresCeiling != null) {
-            md.append(String.format(Locale.ROOT, "- **PostgreSQL**: %,.0f single-row INSERTs/s (%,d in %.1f s) from %d connections, "
-                    + "each a loop of one autocommitted `INSERT` of a uuid and a %d-byte bytea (what pgbench measures with a "
-                    + "one-statement script); `synchronous_commit=%s`, `fsync=%s`, `wal_sync_method=%s`.%n",
-                    postgresCeiling.insertsPerSecond(), postgresCeiling.inserts(), postgresCeiling.seconds(),
-                    Ceilings.POSTGRES_CONNECTIONS, options.payloadBytes(), postgresCeiling.synchronousCommit(),
-                    postgresCeiling.fsync(), postgresCeiling.walSyncMethod()));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "- **PostgreSQL**: %,.0f single-row INSERTs/s (%,d in %.1f s) from %d connections, "
+                            + "each a loop of one autocommitted `INSERT` of a uuid and a %d-byte bytea (what pgbench measures with a "
+                            + "one-statement script); `synchronous_commit=%s`, `fsync=%s`, `wal_sync_method=%s`.%n",
+                    postgresCeiling.insertsPerSecond(),
+                    postgresCeiling.inserts(),
+                    postgresCeiling.seconds(),
+                    Ceilings.POSTGRES_CONNECTIONS,
+                    options.payloadBytes(),
+                    postgresCeiling.synchronousCommit(),
+                    postgresCeiling.fsync(),
+                    postgresCeiling.walSyncMethod()));
         }
         for (var e : sinkCeilings.entrySet()) {
-            md.append(String.format(Locale.ROOT, "- **sink (%s)**: %,.0f requests/s (%,d in %.1f s): a tight loop of POSTs of the "
-                    + "webhook's size and headers on %d keep-alive connections from Reactor Netty's client%s.%n", e.getKey(),
-                    e.getValue().requestsPerSecond(), e.getValue().requests(), e.getValue().seconds(), Ceilings.SINK_CONNECTIONS,
+            md.append(String.format(
+                    Locale.ROOT,
+                    "- **sink (%s)**: %,.0f requests/s (%,d in %.1f s): a tight loop of POSTs of the "
+                            + "webhook's size and headers on %d keep-alive connections from Reactor Netty's client%s.%n",
+                    e.getKey(),
+                    e.getValue().requestsPerSecond(),
+                    e.getValue().requests(),
+                    e.getValue().seconds(),
+                    Ceilings.SINK_CONNECTIONS,
                     e.getKey().equals(options.sink()) ? " (the sink used for this run)" : ""));
         }
         if (postgresCeiling == null && sinkCeilings.isEmpty()) md.append("Skipped (`--no-ceiling`).\n");
         md.append('\n');
 
         md.append("## Setup\n\n");
-        md.append("- **runtime**: `runtime/target/chis-runtime.jar`, ").append(options.split()
-                ? "one process per role (`CHIS_ROLES=delivery`, `worker`, `scheduler`, `api`; `migrate` first)"
-                : "all four roles in one process (`CHIS_ROLES=all`)").append(", JVM options `")
-                .append(String.join(" ", options.jvmOptions())).append('`');
+        md.append("- **runtime**: `runtime/target/chis-runtime.jar`, ")
+                .append(
+                        options.split()
+                                ? "one process per role (`CHIS_ROLES=delivery`, `worker`, `scheduler`, `api`; `migrate` first)"
+                                : "all four roles in one process (`CHIS_ROLES=all`)")
+                .append(", JVM options `")
+                .append(String.join(" ", options.jvmOptions()))
+                .append('`');
         if (!options.env().isEmpty()) md.append(", environment ").append(options.env());
         md.append(".\n");
-        md.append("- **stores**: the runtime's embedded PostgreSQL (io.zonky) and Redis (embedded-redis, append-only file with ")
-                .append("`appendfsync everysec`), fresh data directories, started by the bench. ").append(postgresSettings)
-                .append(options.durable()
-                        ? ": durable, as in production (zonky's default for tests and `make run` is fsync and synchronous_commit off), so a 202 means the message's commit is flushed to disk.\n"
-                        : ": **not durable** (`--no-fsync`, zonky's default for tests and `make run`): only to show what durability costs.\n");
-        md.append("- **sink**: ").append(sinkDescription).append(", on loopback, recording the first arrival time and the ")
+        md.append(
+                        "- **stores**: the runtime's embedded PostgreSQL (io.zonky) and Redis (embedded-redis, append-only file with ")
+                .append("`appendfsync everysec`), fresh data directories, started by the bench. ")
+                .append(postgresSettings)
+                .append(
+                        options.durable()
+                                ? ": durable, as in production (zonky's default for tests and `make run` is fsync and synchronous_commit off), so a 202 means the message's commit is flushed to disk.\n"
+                                : ": **not durable** (`--no-fsync`, zonky's default for tests and `make run`): only to show what durability costs.\n");
+        md.append("- **sink**: ")
+                .append(sinkDescription)
+                .append(", on loopback, recording the first arrival time and the ")
                 .append("count of each `webhook-id`.\n");
-        md.append(String.format(Locale.ROOT, "- **load**: an account registered, logged in and given an API key over the REST API; "
-                + "then `POST /webhook/send` with `X-API-Key`, a `url` to the sink and a ~%d-byte JSON payload, from Reactor "
-                + "Netty's client (up to 512 keep-alive connections). Open-loop phases send on a fixed schedule and count "
-                + "latency from each send's *intended* time (no coordinated omission); the closed loop keeps %d sends in "
-                + "flight. Warm-up: %d s at max throughput, not counted. Each phase lasts %d s, then up to %d s of drain.%n",
-                options.payloadBytes(), options.concurrency(), options.warmup().toSeconds(), options.duration().toSeconds(),
+        md.append(String.format(
+                Locale.ROOT,
+                "- **load**: an account registered, logged in and given an API key over the REST API; "
+                        + "then `POST /webhook/send` with `X-API-Key`, a `url` to the sink and a ~%d-byte JSON payload, from Reactor "
+                        + "Netty's client (up to 512 keep-alive connections). Open-loop phases send on a fixed schedule and count "
+                        + "latency from each send's *intended* time (no coordinated omission); the closed loop keeps %d sends in "
+                        + "flight. Warm-up: %d s at max throughput, not counted. Each phase lasts %d s, then up to %d s of drain.%n",
+                options.payloadBytes(),
+                options.concurrency(),
+                options.warmup().toSeconds(),
+                options.duration().toSeconds(),
                 options.drain().toSeconds()));
         md.append("- **latency**: submit→delivered = first arrival of the id at the sink − the send's intended time, ")
                 .append("both `System.nanoTime()` in the same JVM; HdrHistogram, 3 significant digits.\n");
-        md.append("- **resources**: `/proc/<pid>/stat` (utime+stime) and `/proc/<pid>/status` (VmRSS, VmHWM) sampled every ")
+        md.append(
+                        "- **resources**: `/proc/<pid>/stat` (utime+stime) and `/proc/<pid>/status` (VmRSS, VmHWM) sampled every ")
                 .append("second; CPU over each phase's load window, as a percentage of one core (this machine has ")
-                .append(machine.cores()).append(" cores, so ").append(machine.cores() * 100).append("% is all of it).\n\n");
+                .append(machine.cores())
+                .append(" cores, so ")
+                .append(machine.cores() * 100)
+                .append("% is all of it).\n\n");
 
-        md.append("## Over time\n\n![throughput and latency over time](").append(pngPath().getFileName()).append(")\n\n");
+        md.append("## Over time\n\n![throughput and latency over time](")
+                .append(pngPath().getFileName())
+                .append(")\n\n");
         for (PhaseResult p : phases) {
             md.append("<details><summary>").append(p.mode).append(", per second</summary>\n\n");
             md.append("| s | accepted | delivered | p50 ms | p99 ms | API p99 ms |\n|---|---|---|---|---|---|\n");
             for (PhaseResult.Second s : p.seconds) {
-                md.append(String.format(Locale.ROOT, "| %d | %,d | %,d | %s | %s | %s |%n", s.second(), s.accepted(),
-                        s.delivered(), ms(s.p50Ms()), ms(s.p99Ms()), ms(s.apiP99Ms())));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %d | %,d | %,d | %s | %s | %s |%n",
+                        s.second(),
+                        s.accepted(),
+                        s.delivered(),
+                        ms(s.p50Ms()),
+                        ms(s.p99Ms()),
+                        ms(s.apiP99Ms())));
             }
             md.append("\n</details>\n\n");
         }
-        md.append("Logs, JFR recordings (with `--jfr`) and this report's copy: `").append(runDir).append("`.\n");
+        md.append("Logs, JFR recordings (with `--jfr`) and this report's copy: `")
+                .append(runDir)
+                .append("`.\n");
         return md.toString();
     }
 
     private void beforeAfter(StringBuilder md, Properties baseline) {
-        md.append("## Before / after\n\nThe baseline run (`bench/results/baseline.md`): ").append(baseline.getProperty("label", "?"))
-                .append("; ").append(baseline.getProperty("date", "?")).append(", runtime `")
-                .append(baseline.getProperty("runtime_jar", "?")).append("`, load average before ")
-                .append(baseline.getProperty("load_before", "?")).append(".\n\n");
+        md.append("## Before / after\n\nThe baseline run (`bench/results/baseline.md`): ")
+                .append(baseline.getProperty("label", "?"))
+                .append("; ")
+                .append(baseline.getProperty("date", "?"))
+                .append(", runtime `")
+                .append(baseline.getProperty("runtime_jar", "?"))
+                .append("`, load average before ")
+                .append(baseline.getProperty("load_before", "?"))
+                .append(".\n\n");
         md.append("| phase | figure | baseline | this run |\n|---|---|---|---|\n");
         Properties now = figures();
         for (PhaseResult p : phases) {
             for (String[] f : FIGURES) {
                 String key = p.key + "." + f[0];
                 if (baseline.getProperty(key) == null) continue;
-                md.append("| ").append(p.key).append(" | ").append(f[1]).append(" | ").append(baseline.getProperty(key))
-                        .append(" | ").append(now.getProperty(key)).append(" |\n");
+                md.append("| ")
+                        .append(p.key)
+                        .append(" | ")
+                        .append(f[1])
+                        .append(" | ")
+                        .append(baseline.getProperty(key))
+                        .append(" | ")
+                        .append(now.getProperty(key))
+                        .append(" |\n");
             }
         }
         md.append('\n');
     }
 
     private static final String[][] FIGURES = {
-            {"accepted_per_s", "accepted/s"},
-            {"delivered_per_s", "delivered/s"},
-            {"p50_ms", "submit→delivered p50 ms"},
-            {"p99_ms", "submit→delivered p99 ms"},
-            {"max_ms", "submit→delivered max ms"},
-            {"api_p99_ms", "API p99 ms"},
-            {"missing", "missing"},
-            {"duplicates", "duplicates"},
-            {"runtime_cpu_pct", "runtime CPU %"},
-            {"runtime_rss_mib", "runtime RSS MiB"},
-            {"runtime_cpu_us_per_webhook", "runtime CPU µs per webhook"},
-            {"postgres_cpu_us_per_webhook", "PostgreSQL CPU µs per webhook"},
+        {"accepted_per_s", "accepted/s"},
+        {"delivered_per_s", "delivered/s"},
+        {"p50_ms", "submit→delivered p50 ms"},
+        {"p99_ms", "submit→delivered p99 ms"},
+        {"max_ms", "submit→delivered max ms"},
+        {"api_p99_ms", "API p99 ms"},
+        {"missing", "missing"},
+        {"duplicates", "duplicates"},
+        {"runtime_cpu_pct", "runtime CPU %"},
+        {"runtime_rss_mib", "runtime RSS MiB"},
+        {"runtime_cpu_us_per_webhook", "runtime CPU µs per webhook"},
+        {"postgres_cpu_us_per_webhook", "PostgreSQL CPU µs per webhook"},
     };
 
     private Properties figures() {
@@ -308,7 +467,8 @@ final class Report {
         XYSeriesCollection throughput = new XYSeriesCollection();
         XYSeriesCollection latency = new XYSeriesCollection();
         XYSeries accepted = new XYSeries("accepted/s"), delivered = new XYSeries("delivered/s");
-        XYSeries p50 = new XYSeries("submit→delivered p50"), p99 = new XYSeries("submit→delivered p99"),
+        XYSeries p50 = new XYSeries("submit→delivered p50"),
+                p99 = new XYSeries("submit→delivered p99"),
                 api99 = new XYSeries("API p99");
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("seconds since the first phase started"));
         List<double[]> spans = new ArrayList<>();
@@ -326,20 +486,25 @@ final class Report {
                 if (!Double.isNaN(s.apiP99Ms())) api99.add(x, Math.max(0.1, s.apiP99Ms()));
             }
             // break the lines between phases
-            for (XYSeries series : List.of(accepted, delivered, p50, p99, api99)) series.add(offset + p.loadSeconds + 0.5, null);
+            for (XYSeries series : List.of(accepted, delivered, p50, p99, api99))
+                series.add(offset + p.loadSeconds + 0.5, null);
         }
         throughput.addSeries(accepted);
         throughput.addSeries(delivered);
         latency.addSeries(p50);
         latency.addSeries(p99);
         latency.addSeries(api99);
-        XYPlot top = new XYPlot(throughput, null, new NumberAxis("webhooks per second"), renderer(
-                new Color(0x1f77b4), new Color(0x2ca02c)));
+        XYPlot top = new XYPlot(
+                throughput,
+                null,
+                new NumberAxis("webhooks per second"),
+                renderer(new Color(0x1f77b4), new Color(0x2ca02c)));
         LogAxis logAxis = new LogAxis("latency, ms (log)");
         logAxis.setSmallestValue(0.1);
         logAxis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0)); // a tick at each power of ten
         logAxis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
-        XYPlot bottom = new XYPlot(latency, null, logAxis, renderer(new Color(0xff7f0e), new Color(0xd62728), new Color(0x9467bd)));
+        XYPlot bottom = new XYPlot(
+                latency, null, logAxis, renderer(new Color(0xff7f0e), new Color(0xd62728), new Color(0x9467bd)));
         for (XYPlot sub : List.of(top, bottom)) {
             for (double[] span : spans) {
                 IntervalMarker marker = new IntervalMarker(span[0], span[1]);

@@ -69,17 +69,26 @@ abstract class Sink implements AutoCloseable {
                     .runOn(loops)
                     .host("127.0.0.1")
                     .port(0)
-                    .route(routes -> routes
-                            .post(HOOK_PATH, (request, response) -> request.receive().then()
-                                    .then(reactor.core.publisher.Mono.defer(() -> {
-                                        hook(request.requestHeaders().get("webhook-id"));
-                                        return response.status(HttpResponseStatus.NO_CONTENT).send().then();
-                                    })))
-                            .post(CEILING_PATH, (request, response) -> request.receive().then()
-                                    .then(reactor.core.publisher.Mono.defer(() -> {
-                                        ceilingRequests.increment();
-                                        return response.status(HttpResponseStatus.NO_CONTENT).send().then();
-                                    }))))
+                    .route(routes -> routes.post(
+                                    HOOK_PATH,
+                                    (request, response) -> request.receive()
+                                            .then()
+                                            .then(reactor.core.publisher.Mono.defer(() -> {
+                                                hook(request.requestHeaders().get("webhook-id"));
+                                                return response.status(HttpResponseStatus.NO_CONTENT)
+                                                        .send()
+                                                        .then();
+                                            })))
+                            .post(
+                                    CEILING_PATH,
+                                    (request, response) -> request.receive()
+                                            .then()
+                                            .then(reactor.core.publisher.Mono.defer(() -> {
+                                                ceilingRequests.increment();
+                                                return response.status(HttpResponseStatus.NO_CONTENT)
+                                                        .send()
+                                                        .then();
+                                            }))))
                     .bindNow();
         }
 

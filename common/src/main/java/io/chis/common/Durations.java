@@ -57,6 +57,7 @@ public final class Durations {
     }
 
     private static Duration millis(BigDecimal millis) {
-        return Duration.ofMillis(millis.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
+        return Duration.ofMillis(
+                millis.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
     }
 }

@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  *
  * @param jitter a fraction in [0, 1]: 0.1 spreads each delay uniformly over ±10 %
  */
-public record RetrySchedule(int maxRetries, Duration initialDelay, double multiplier, Duration maxDelay, double jitter) {
+public record RetrySchedule(
+        int maxRetries, Duration initialDelay, double multiplier, Duration maxDelay, double jitter) {
 
     public static final int MAX_RETRIES_LIMIT = 100;
 
@@ -23,20 +24,22 @@ public record RetrySchedule(int maxRetries, Duration initialDelay, double multip
     /** @throws IllegalArgumentException naming the field when a value is out of range */
     public RetrySchedule {
         if (maxRetries < 0 || maxRetries > MAX_RETRIES_LIMIT) {
-            throw new IllegalArgumentException("maxRetries must be between 0 and " + MAX_RETRIES_LIMIT + ", not " + maxRetries);
+            throw new IllegalArgumentException(
+                    "maxRetries must be between 0 and " + MAX_RETRIES_LIMIT + ", not " + maxRetries);
         }
         if (initialDelay.isNegative()) throw new IllegalArgumentException("initialDelay must not be negative");
         if (multiplier < 1.0) throw new IllegalArgumentException("multiplier must be at least 1.0, not " + multiplier);
         if (maxDelay.compareTo(initialDelay) < 0) {
-            throw new IllegalArgumentException("maxDelay " + Durations.format(maxDelay) + " is shorter than initialDelay "
-                    + Durations.format(initialDelay));
+            throw new IllegalArgumentException("maxDelay " + Durations.format(maxDelay)
+                    + " is shorter than initialDelay " + Durations.format(initialDelay));
         }
-        if (jitter < 0.0 || jitter > 1.0) throw new IllegalArgumentException("jitter must be between 0 and 1, not " + jitter);
+        if (jitter < 0.0 || jitter > 1.0)
+            throw new IllegalArgumentException("jitter must be between 0 and 1, not " + jitter);
     }
 
     /** The default schedule with the given values in place of its own; {@code null} keeps the default. */
-    public static RetrySchedule withDefaults(Integer maxRetries, Duration initialDelay, Double multiplier,
-            Duration maxDelay, Double jitter) {
+    public static RetrySchedule withDefaults(
+            Integer maxRetries, Duration initialDelay, Double multiplier, Duration maxDelay, Double jitter) {
         return new RetrySchedule(
                 maxRetries == null ? DEFAULT.maxRetries : maxRetries,
                 initialDelay == null ? DEFAULT.initialDelay : initialDelay,
@@ -78,6 +81,8 @@ public record RetrySchedule(int maxRetries, Duration initialDelay, double multip
     /** The waits for status and docs, e.g. {@code 1s,2s,4s,8s,16s} or {@code 30s,1m,2m}; {@code none} without retries. */
     public String describe() {
         List<Duration> delays = delays();
-        return delays.isEmpty() ? "none" : delays.stream().map(Durations::format).collect(Collectors.joining(","));
+        return delays.isEmpty()
+                ? "none"
+                : delays.stream().map(Durations::format).collect(Collectors.joining(","));
     }
 }

@@ -6,7 +6,10 @@ import java.util.Set;
 
 /** The four roles of the one runtime jar; {@code CHIS_ROLES=all} runs them together, the operator one per Deployment. */
 public enum Role {
-    API, DELIVERY, WORKER, SCHEDULER;
+    API,
+    DELIVERY,
+    WORKER,
+    SCHEDULER;
 
     /** The name in {@code CHIS_ROLES} and in the operator's component labels. */
     public String id() {

@@ -38,7 +38,9 @@ class DurationsTest {
         assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("1h30m");
         assertThat(Durations.format(Duration.ofHours(36))).isEqualTo("1d12h");
         assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
-        for (Duration d : new Duration[] {Duration.ofMillis(1), Duration.ofSeconds(61), Duration.ofDays(30).plusSeconds(1)}) {
+        for (Duration d : new Duration[] {
+            Duration.ofMillis(1), Duration.ofSeconds(61), Duration.ofDays(30).plusSeconds(1)
+        }) {
             assertThat(Durations.parse(Durations.format(d))).isEqualTo(d);
         }
     }

@@ -13,16 +13,21 @@ class RetryScheduleTest {
         assertThat(RetrySchedule.DEFAULT.describe()).isEqualTo("1s,2s,4s,8s,16s");
         assertThat(RetrySchedule.DEFAULT.maxDelay()).isEqualTo(Duration.ofMinutes(10));
         assertThat(RetrySchedule.DEFAULT.exhausted(5)).isFalse();
-        assertThat(RetrySchedule.DEFAULT.exhausted(6)).as("the 6th failure is the last").isTrue();
+        assertThat(RetrySchedule.DEFAULT.exhausted(6))
+                .as("the 6th failure is the last")
+                .isTrue();
     }
 
     @Test
     void describeUsesTheOneDurationFormatWhateverTheUnit() {
         RetrySchedule minutes = new RetrySchedule(4, Duration.ofSeconds(30), 2.0, Duration.ofMinutes(2), 0.3);
-        assertThat(minutes.describe()).as("jitter left out, 120 s printed as 2m").isEqualTo("30s,1m,2m,2m");
+        assertThat(minutes.describe())
+                .as("jitter left out, 120 s printed as 2m")
+                .isEqualTo("30s,1m,2m,2m");
         assertThat(new RetrySchedule(2, Duration.ofMillis(300), 2.0, Duration.ofSeconds(1), 0).describe())
                 .isEqualTo("300ms,600ms");
-        assertThat(new RetrySchedule(0, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(1), 0).describe()).isEqualTo("none");
+        assertThat(new RetrySchedule(0, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(1), 0).describe())
+                .isEqualTo("none");
     }
 
     @Test
@@ -44,10 +49,14 @@ class RetryScheduleTest {
 
     @Test
     void outOfRangeValuesNameTheirField() {
-        assertThatThrownBy(() -> RetrySchedule.withDefaults(101, null, null, null, null)).hasMessageContaining("maxRetries");
-        assertThatThrownBy(() -> RetrySchedule.withDefaults(null, null, 0.5, null, null)).hasMessageContaining("multiplier");
-        assertThatThrownBy(() -> RetrySchedule.withDefaults(null, null, null, null, 1.5)).hasMessageContaining("jitter");
-        assertThatThrownBy(() -> RetrySchedule.withDefaults(null, Duration.ofMinutes(5), null, Duration.ofMinutes(1), null))
+        assertThatThrownBy(() -> RetrySchedule.withDefaults(101, null, null, null, null))
+                .hasMessageContaining("maxRetries");
+        assertThatThrownBy(() -> RetrySchedule.withDefaults(null, null, 0.5, null, null))
+                .hasMessageContaining("multiplier");
+        assertThatThrownBy(() -> RetrySchedule.withDefaults(null, null, null, null, 1.5))
+                .hasMessageContaining("jitter");
+        assertThatThrownBy(() ->
+                        RetrySchedule.withDefaults(null, Duration.ofMinutes(5), null, Duration.ofMinutes(1), null))
                 .hasMessage("maxDelay 1m is shorter than initialDelay 5m");
     }
 }

@@ -17,6 +17,7 @@ public final class ChisDev {
 
     /** The fixed ports of {@code make run-stores}, which the split-role targets' .env points at. */
     static final int POSTGRES_PORT = 54329;
+
     static final int REDIS_PORT = 63799;
 
     private ChisDev() {}

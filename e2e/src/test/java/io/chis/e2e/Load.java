@@ -52,7 +52,10 @@ final class Load implements AutoCloseable {
     private void send(long i) {
         attempts.incrementAndGet();
         try {
-            ChisApi.Reply reply = api.call("POST", "/webhook/send", apiKey,
+            ChisApi.Reply reply = api.call(
+                    "POST",
+                    "/webhook/send",
+                    apiKey,
                     Map.of("url", url, "eventType", "load.tick", "payload", Map.of("n", i)));
             if (reply.status() == 202) {
                 accepted.add(reply.body().path("id").asText());
@@ -86,6 +89,8 @@ final class Load implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         // the last sends are still in flight: wait for their answers (the client times out after 10 s)
-        org.awaitility.Awaitility.await("last sends answered").atMost(Duration.ofSeconds(15)).until(() -> inFlight.get() == 0);
+        org.awaitility.Awaitility.await("last sends answered")
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> inFlight.get() == 0);
     }
 }

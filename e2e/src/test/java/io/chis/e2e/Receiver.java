@@ -13,8 +13,7 @@ import java.util.concurrent.Executors;
 
 /** A real HTTP receiver on loopback that answers 200 and keeps every arrival by its webhook-id. */
 final class Receiver implements AutoCloseable {
-    record Arrival(String id, String path, String timestamp, String signature, byte[] body, long atMillis) {
-    }
+    record Arrival(String id, String path, String timestamp, String signature, byte[] body, long atMillis) {}
 
     private final HttpServer server;
     final Map<String, List<Arrival>> byId = new ConcurrentHashMap<>();
@@ -30,9 +29,14 @@ final class Receiver implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String id = exchange.getRequestHeaders().getFirst("webhook-id");
             if (id != null) {
-                byId.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(new Arrival(id, exchange.getRequestURI().getPath(),
-                        exchange.getRequestHeaders().getFirst("webhook-timestamp"),
-                        exchange.getRequestHeaders().getFirst("webhook-signature"), body, System.currentTimeMillis()));
+                byId.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
+                        .add(new Arrival(
+                                id,
+                                exchange.getRequestURI().getPath(),
+                                exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+                                exchange.getRequestHeaders().getFirst("webhook-signature"),
+                                body,
+                                System.currentTimeMillis()));
             }
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
@@ -59,7 +63,11 @@ final class Receiver implements AutoCloseable {
 
     /** Of {@code ids}: arrivals beyond the first (at-least-once repeats). */
     long duplicates(java.util.Collection<String> ids) {
-        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).mapToLong(l -> l.size() - 1).sum();
+        return ids.stream()
+                .map(byId::get)
+                .filter(java.util.Objects::nonNull)
+                .mapToLong(l -> l.size() - 1)
+                .sum();
     }
 
     @Override

@@ -30,8 +30,13 @@ public final class HealthServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         }));
-        server.createContext("/healthz", exchange -> answer(exchange,
-                () -> !started.get() || !leading.getAsBoolean() || operator.getRuntimeInfo().allEventSourcesAreHealthy()));
+        server.createContext(
+                "/healthz",
+                exchange -> answer(
+                        exchange,
+                        () -> !started.get()
+                                || !leading.getAsBoolean()
+                                || operator.getRuntimeInfo().allEventSourcesAreHealthy()));
         server.createContext("/readyz", exchange -> answer(exchange, () -> started.get() && !stopping.get()));
         server.start();
     }

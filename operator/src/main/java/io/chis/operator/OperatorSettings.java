@@ -41,16 +41,40 @@ public record OperatorSettings(
     public static final Duration DEFAULT_SYNC_RETRY = Duration.ofSeconds(10);
 
     /** Without the admin API settings: their defaults. */
-    public OperatorSettings(Set<String> watchNamespaces, boolean serverSideApply, boolean leaderElection,
-                            Optional<String> leaseNamespace, Optional<String> identity, int healthPort, Duration secretRecheck) {
-        this(watchNamespaces, serverSideApply, leaderElection, leaseNamespace, identity, healthPort, secretRecheck,
-                DEFAULT_DELIVERY_ADDRESS, DEFAULT_STATS_INTERVAL, DEFAULT_SYNC_RETRY);
+    public OperatorSettings(
+            Set<String> watchNamespaces,
+            boolean serverSideApply,
+            boolean leaderElection,
+            Optional<String> leaseNamespace,
+            Optional<String> identity,
+            int healthPort,
+            Duration secretRecheck) {
+        this(
+                watchNamespaces,
+                serverSideApply,
+                leaderElection,
+                leaseNamespace,
+                identity,
+                healthPort,
+                secretRecheck,
+                DEFAULT_DELIVERY_ADDRESS,
+                DEFAULT_STATS_INTERVAL,
+                DEFAULT_SYNC_RETRY);
     }
 
     /** The same settings calling the runtimes at {@code deliveryAddress}, refreshing and retrying at the given pace. */
     public OperatorSettings withAdminApi(String deliveryAddress, Duration statsInterval, Duration syncRetry) {
-        return new OperatorSettings(watchNamespaces, serverSideApply, leaderElection, leaseNamespace, identity, healthPort,
-                secretRecheck, deliveryAddress, statsInterval, syncRetry);
+        return new OperatorSettings(
+                watchNamespaces,
+                serverSideApply,
+                leaderElection,
+                leaseNamespace,
+                identity,
+                healthPort,
+                secretRecheck,
+                deliveryAddress,
+                statsInterval,
+                syncRetry);
     }
 
     /** The admin API address of one platform: the template with its name and namespace filled in. */
@@ -61,12 +85,15 @@ public record OperatorSettings(
     public static OperatorSettings fromEnv(Map<String, String> env) {
         return new OperatorSettings(
                 Arrays.stream(env.getOrDefault("WATCH_NAMESPACES", "").split(","))
-                        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .collect(Collectors.toUnmodifiableSet()),
                 bool(env, "CHIS_OPERATOR_SERVER_SIDE_APPLY", true),
                 bool(env, "CHIS_OPERATOR_LEADER_ELECTION", true),
                 nonBlank(env.get("POD_NAMESPACE")),
                 nonBlank(env.get("POD_NAME")),
-                Integer.parseInt(env.getOrDefault("CHIS_OPERATOR_HEALTH_PORT", "8081").trim()),
+                Integer.parseInt(
+                        env.getOrDefault("CHIS_OPERATOR_HEALTH_PORT", "8081").trim()),
                 Duration.ofSeconds(30),
                 nonBlank(env.get("CHIS_OPERATOR_DELIVERY_ADDRESS")).orElse(DEFAULT_DELIVERY_ADDRESS),
                 duration(env, "CHIS_OPERATOR_STATS_INTERVAL", DEFAULT_STATS_INTERVAL),

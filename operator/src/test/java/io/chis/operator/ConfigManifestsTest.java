@@ -38,41 +38,60 @@ class ConfigManifestsTest {
     void theSamplesAreValidResources() throws IOException {
         WebhookPlatform platform = load("samples/chis_v1alpha1_webhookplatform.yaml", WebhookPlatform.class);
         platform.getMetadata().setNamespace("chis");
-        assertThat(PlatformValidation.validate(platform, PlatformSettings.of(platform), name -> Optional.empty())).isEmpty();
+        assertThat(PlatformValidation.validate(platform, PlatformSettings.of(platform), name -> Optional.empty()))
+                .isEmpty();
         assertThat(PlatformSettings.of(platform).managedPostgres()).isPresent();
 
         DeliveryPolicy policy = load("samples/chis_v1alpha1_deliverypolicy.yaml", DeliveryPolicy.class);
-        assertThat(DeliveryPolicyReconciler.status(policy, Instant.now()).getSchedule()).isEqualTo("1s,2s,4s,8s,16s");
-        assertThat(platform.getSpec().getDefaultPolicy()).isEqualTo(policy.getMetadata().getName());
+        assertThat(DeliveryPolicyReconciler.status(policy, Instant.now()).getSchedule())
+                .isEqualTo("1s,2s,4s,8s,16s");
+        assertThat(platform.getSpec().getDefaultPolicy())
+                .isEqualTo(policy.getMetadata().getName());
 
         WebhookEndpoint endpoint = load("samples/chis_v1alpha1_webhookendpoint.yaml", WebhookEndpoint.class);
         assertThat(endpoint.getSpec().getUrl()).matches("^https?://[^\\s/$.?#][^\\s]*$");
-        assertThat(endpoint.getSpec().getPlatformRef()).isEqualTo(platform.getMetadata().getName());
-        assertThat(endpoint.getSpec().getPolicyRef()).isEqualTo(policy.getMetadata().getName());
+        assertThat(endpoint.getSpec().getPlatformRef())
+                .isEqualTo(platform.getMetadata().getName());
+        assertThat(endpoint.getSpec().getPolicyRef())
+                .isEqualTo(policy.getMetadata().getName());
     }
 
     /** The same list the chart's RBAC and the running operator's requests are held to (io.chis.operator.install). */
     @Test
     void theRbacGrantsExactlyWhatTheOperatorNeeds() throws IOException {
-        assertThat(OperatorPermissions.grantedBy(load("rbac/role.yaml", ClusterRole.class).getRules()))
+        assertThat(OperatorPermissions.grantedBy(
+                        load("rbac/role.yaml", ClusterRole.class).getRules()))
                 .isEqualTo(OperatorPermissions.inWatchedNamespaces());
         String leaderElectionYaml = Files.readString(CONFIG.resolve("rbac/leader_election_role.yaml"));
         List<PolicyRule> leaderElection = java.util.Arrays.stream(leaderElectionYaml.split("(?m)^---$"))
-                .map(doc -> Serialization.unmarshal(doc, HasMetadata.class)).filter(Role.class::isInstance)
-                .map(r -> ((Role) r).getRules()).findFirst().orElseThrow();
+                .map(doc -> Serialization.unmarshal(doc, HasMetadata.class))
+                .filter(Role.class::isInstance)
+                .map(r -> ((Role) r).getRules())
+                .findFirst()
+                .orElseThrow();
         assertThat(OperatorPermissions.grantedBy(leaderElection)).isEqualTo(OperatorPermissions.forLeaderElection());
     }
 
     @Test
     void theManagerRunsTheOperatorImageLockedDownWithItsProbes() throws IOException {
         Deployment manager = load("manager/manager.yaml", Deployment.class);
-        var container = manager.getSpec().getTemplate().getSpec().getContainers().get(0);
+        var container =
+                manager.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getImage()).isEqualTo("ghcr.io/chis-io/chis-operator:0.1.0");
         assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-        assertThat(manager.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(manager.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getSecurityContext()
+                        .getRunAsNonRoot())
+                .isTrue();
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-        assertThat(container.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8081));
-        assertThat(container.getEnv()).extracting(e -> e.getName()).contains("POD_NAME", "POD_NAMESPACE", "WATCH_NAMESPACES");
+        assertThat(container.getPorts())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8081));
+        assertThat(container.getEnv())
+                .extracting(e -> e.getName())
+                .contains("POD_NAME", "POD_NAMESPACE", "WATCH_NAMESPACES");
     }
 }

@@ -12,14 +12,19 @@ import org.junit.jupiter.api.Test;
 /** crds/ holds the CRDs the build generates from the CR classes; they must not drift apart. */
 class CrdDriftTest {
     private static final Path GENERATED = Path.of("target", "classes", "META-INF", "fabric8");
-    private static final String HOW_TO_FIX = "crds/ is out of date with the CR classes in io.chis.operator.api. Regenerate it: "
-            + "./mvnw -q -pl operator -am process-classes && cp operator/target/classes/META-INF/fabric8/*.yml crds/";
+    private static final String HOW_TO_FIX =
+            "crds/ is out of date with the CR classes in io.chis.operator.api. Regenerate it: "
+                    + "./mvnw -q -pl operator -am process-classes && cp operator/target/classes/META-INF/fabric8/*.yml crds/";
 
     @Test
     void committedCrdsMatchTheGeneratedOnes() throws IOException {
         List<String> generated = names(GENERATED);
-        assertThat(generated).as("generated CRDs").containsExactlyInAnyOrder(
-                "webhookplatforms.chis.io-v1.yml", "deliverypolicies.chis.io-v1.yml", "webhookendpoints.chis.io-v1.yml");
+        assertThat(generated)
+                .as("generated CRDs")
+                .containsExactlyInAnyOrder(
+                        "webhookplatforms.chis.io-v1.yml",
+                        "deliverypolicies.chis.io-v1.yml",
+                        "webhookendpoints.chis.io-v1.yml");
         assertThat(names(OperatorHarness.CRDS)).as(HOW_TO_FIX).containsExactlyInAnyOrderElementsOf(generated);
         for (String name : generated) {
             assertThat(Files.readString(OperatorHarness.CRDS.resolve(name)))
@@ -30,7 +35,10 @@ class CrdDriftTest {
 
     private static List<String> names(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yml")).sorted().toList();
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".yml"))
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.chis.operator;
 
-
 import io.chis.operator.api.WebhookPlatform;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -55,15 +54,24 @@ public final class OperatorHarness implements AutoCloseable {
     /** @param tune adjusts the operator's settings, e.g. where the runtimes' admin API is */
     public OperatorHarness(UnaryOperator<OperatorSettings> tune) throws IOException {
         this.tune = tune;
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), true);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), true);
         server.init();
         client = server.createClient();
         try (Stream<Path> files = Files.list(CRDS)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
-                    CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-                    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                    CustomResourceDefinition crd = client.apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .load(in)
+                            .item();
+                    client.apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .resource(crd)
+                            .create();
                 }
             }
         }
@@ -76,12 +84,15 @@ public final class OperatorHarness implements AutoCloseable {
 
     /** Starts the operator watching only {@code namespaces} (all when empty), server-side apply and leader election off. */
     public void startOperator(Set<String> namespaces) {
-        OperatorSettings settings = new OperatorSettings(namespaces, false, false, Optional.empty(), Optional.empty(), 0,
-                Duration.ofMillis(500));
+        OperatorSettings settings = new OperatorSettings(
+                namespaces, false, false, Optional.empty(), Optional.empty(), 0, Duration.ofMillis(500));
         operator = ChisOperator.create(client, tune.apply(settings), false, new Metrics() {
             @Override
-            public void reconciliationFinished(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
-                reconciled.computeIfAbsent(key(resource), k -> new AtomicInteger()).incrementAndGet();
+            public void reconciliationFinished(
+                    HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
+                reconciled
+                        .computeIfAbsent(key(resource), k -> new AtomicInteger())
+                        .incrementAndGet();
             }
         });
         operator.start();
@@ -102,7 +113,9 @@ public final class OperatorHarness implements AutoCloseable {
 
     /** How many reconciliations of this resource have finished (in any operator this harness started). */
     public int reconciliations(HasMetadata resource) {
-        return Optional.ofNullable(reconciled.get(key(resource))).map(AtomicInteger::get).orElse(0);
+        return Optional.ofNullable(reconciled.get(key(resource)))
+                .map(AtomicInteger::get)
+                .orElse(0);
     }
 
     public <T extends HasMetadata> T create(T resource) {
@@ -119,7 +132,9 @@ public final class OperatorHarness implements AutoCloseable {
 
     /** Waits until {@code read} returns non-null. */
     public static <T> T await(Supplier<T> read) {
-        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        return org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(read::get, v -> v != null);
     }
 
@@ -129,8 +144,11 @@ public final class OperatorHarness implements AutoCloseable {
 
     public void markStatefulSetReady(String namespace, String name) {
         client.apps().statefulSets().inNamespace(namespace).withName(name).editStatus(sts -> {
-            sts.setStatus(new StatefulSetStatusBuilder().withReplicas(sts.getSpec().getReplicas())
-                    .withReadyReplicas(sts.getSpec().getReplicas()).withAvailableReplicas(sts.getSpec().getReplicas()).build());
+            sts.setStatus(new StatefulSetStatusBuilder()
+                    .withReplicas(sts.getSpec().getReplicas())
+                    .withReadyReplicas(sts.getSpec().getReplicas())
+                    .withAvailableReplicas(sts.getSpec().getReplicas())
+                    .build());
             return sts;
         });
     }
@@ -138,24 +156,39 @@ public final class OperatorHarness implements AutoCloseable {
     public void markDeploymentAvailable(String namespace, String name) {
         client.apps().deployments().inNamespace(namespace).withName(name).editStatus(d -> {
             int replicas = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
-            d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
-                    .withAvailableReplicas(replicas).withUpdatedReplicas(replicas).build());
+            d.setStatus(new DeploymentStatusBuilder()
+                    .withReplicas(replicas)
+                    .withReadyReplicas(replicas)
+                    .withAvailableReplicas(replicas)
+                    .withUpdatedReplicas(replicas)
+                    .build());
             return d;
         });
     }
 
     public void markJobSucceeded(String namespace, String name) {
         client.batch().v1().jobs().inNamespace(namespace).withName(name).editStatus(job -> {
-            job.setStatus(new JobStatusBuilder().withSucceeded(1).addNewCondition().withType("Complete").withStatus("True")
-                    .endCondition().build());
+            job.setStatus(new JobStatusBuilder()
+                    .withSucceeded(1)
+                    .addNewCondition()
+                    .withType("Complete")
+                    .withStatus("True")
+                    .endCondition()
+                    .build());
             return job;
         });
     }
 
     public void markJobFailed(String namespace, String name) {
         client.batch().v1().jobs().inNamespace(namespace).withName(name).editStatus(job -> {
-            job.setStatus(new JobStatusBuilder().withFailed(5).addNewCondition().withType("Failed").withStatus("True")
-                    .withReason("BackoffLimitExceeded").endCondition().build());
+            job.setStatus(new JobStatusBuilder()
+                    .withFailed(5)
+                    .addNewCondition()
+                    .withType("Failed")
+                    .withStatus("True")
+                    .withReason("BackoffLimitExceeded")
+                    .endCondition()
+                    .build());
             return job;
         });
     }
@@ -173,7 +206,8 @@ public final class OperatorHarness implements AutoCloseable {
     }
 
     private static String key(HasMetadata resource) {
-        return resource.getKind() + "/" + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+        return resource.getKind() + "/" + resource.getMetadata().getNamespace() + "/"
+                + resource.getMetadata().getName();
     }
 
     @Override
@@ -186,5 +220,4 @@ public final class OperatorHarness implements AutoCloseable {
         client.close();
         server.destroy();
     }
-
 }

@@ -17,7 +17,8 @@ import org.springframework.context.annotation.FilterType;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 // the role configurations are registered by ChisRuntime for the roles this process runs, never by scanning
-@ComponentScan(excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.chis\\.runtime\\.roles\\..*"))
+@ComponentScan(
+        excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.chis\\.runtime\\.roles\\..*"))
 public class ChisApplication {
 
     public static void main(String[] args) throws InterruptedException {

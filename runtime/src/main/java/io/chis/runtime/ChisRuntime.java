@@ -1,10 +1,10 @@
 package io.chis.runtime;
 
+import io.chis.common.Role;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
 import io.chis.runtime.config.JwtSecrets;
 import io.chis.runtime.config.Migrations;
-import io.chis.common.Role;
 import io.chis.runtime.roles.ApiRole;
 import io.chis.runtime.roles.DeliveryRole;
 import io.chis.runtime.roles.SchedulerRole;
@@ -26,7 +26,8 @@ public final class ChisRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChisRuntime.class);
 
     /** What the production jar says, and exits with, when it is started without its stores. */
-    public static final String STORES_REQUIRED = "chis: set DATABASE_URL and REDIS_URL (or run the whole system locally with make run)";
+    public static final String STORES_REQUIRED =
+            "chis: set DATABASE_URL and REDIS_URL (or run the whole system locally with make run)";
 
     private final ConfigurableApplicationContext context;
     private final ChisSettings settings;
@@ -59,15 +60,15 @@ public final class ChisRuntime implements AutoCloseable {
 
     private static SpringApplicationBuilder application(ChisSettings settings) {
         List<String> properties = new ArrayList<>(List.of(
-                "server.port=" + settings.httpPort(),
-                "spring.main.banner-mode=off",
-                "spring.application.name=chis"));
+                "server.port=" + settings.httpPort(), "spring.main.banner-mode=off", "spring.application.name=chis"));
         if (settings.bindAddress() != null) {
             properties.add("server.address=" + settings.bindAddress());
         }
         final ChisSettings effective = settings;
         return new SpringApplicationBuilder(ChisApplication.class)
-                .sources(settings.roles().stream().map(ChisRuntime::configuration).toArray(Class<?>[]::new))
+                .sources(settings.roles().stream()
+                        .map(ChisRuntime::configuration)
+                        .toArray(Class<?>[]::new))
                 .web(settings.runs(Role.API) ? WebApplicationType.REACTIVE : WebApplicationType.NONE)
                 .registerShutdownHook(false)
                 .properties(properties.toArray(String[]::new))

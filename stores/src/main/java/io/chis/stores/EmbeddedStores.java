@@ -65,8 +65,11 @@ public final class EmbeddedStores implements AutoCloseable {
                 postgres.close();
                 throw e;
             }
-            log.info("Embedded PostgreSQL on port {} and Redis on port {}, data in {}",
-                    postgres.getPort(), port, dataDir);
+            log.info(
+                    "Embedded PostgreSQL on port {} and Redis on port {}, data in {}",
+                    postgres.getPort(),
+                    port,
+                    dataDir);
             return new EmbeddedStores(postgres, redis, port);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded stores in " + dataDir, e);

@@ -60,23 +60,63 @@ class ChildManifestsIT {
                   redis: {external: {urlSecretRef: {name: stores, key: redis}}}
                 """);
         try {
-            Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    cluster.client.apps().deployments().inNamespace(NAMESPACE).list().getItems().stream()
-                            .filter(d -> d.getMetadata().getName().matches("(chis|ext)-(api|delivery|worker|scheduler)")).count() == 8);
+            Awaitility.await()
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> cluster.client.apps().deployments().inNamespace(NAMESPACE).list().getItems().stream()
+                                    .filter(d -> d.getMetadata()
+                                            .getName()
+                                            .matches("(chis|ext)-(api|delivery|worker|scheduler)"))
+                                    .count()
+                            == 8);
         } catch (RuntimeException e) {
             throw new AssertionError("the operator did not create all role Deployments:\n" + cluster.operatorLog(), e);
         }
         children = new ArrayList<>();
         var c = cluster.client;
         var selector = Map.of("app.kubernetes.io/managed-by", "chis-operator");
-        children.addAll(c.secrets().inNamespace(NAMESPACE).withLabels(selector).list().getItems());
-        children.addAll(c.services().inNamespace(NAMESPACE).withLabels(selector).list().getItems());
-        children.addAll(c.configMaps().inNamespace(NAMESPACE).withLabels(selector).list().getItems());
-        children.addAll(c.apps().deployments().inNamespace(NAMESPACE).withLabels(selector).list().getItems());
-        children.addAll(c.apps().statefulSets().inNamespace(NAMESPACE).withLabels(selector).list().getItems());
-        children.addAll(c.batch().v1().jobs().inNamespace(NAMESPACE).withLabels(selector).list().getItems());
-        children.addAll(c.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withLabels(selector).list().getItems());
-        children.addAll(c.network().v1().ingresses().inNamespace(NAMESPACE).withLabels(selector).list().getItems());
+        children.addAll(
+                c.secrets().inNamespace(NAMESPACE).withLabels(selector).list().getItems());
+        children.addAll(
+                c.services().inNamespace(NAMESPACE).withLabels(selector).list().getItems());
+        children.addAll(c.configMaps()
+                .inNamespace(NAMESPACE)
+                .withLabels(selector)
+                .list()
+                .getItems());
+        children.addAll(c.apps()
+                .deployments()
+                .inNamespace(NAMESPACE)
+                .withLabels(selector)
+                .list()
+                .getItems());
+        children.addAll(c.apps()
+                .statefulSets()
+                .inNamespace(NAMESPACE)
+                .withLabels(selector)
+                .list()
+                .getItems());
+        children.addAll(c.batch()
+                .v1()
+                .jobs()
+                .inNamespace(NAMESPACE)
+                .withLabels(selector)
+                .list()
+                .getItems());
+        children.addAll(c.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(NAMESPACE)
+                .withLabels(selector)
+                .list()
+                .getItems());
+        children.addAll(c.network()
+                .v1()
+                .ingresses()
+                .inNamespace(NAMESPACE)
+                .withLabels(selector)
+                .list()
+                .getItems());
     }
 
     @AfterAll
@@ -88,7 +128,8 @@ class ChildManifestsIT {
 
     @Test
     void everyChildIsAValidObjectOfTheOldestAndNewestKubernetes() {
-        assertThat(children).extracting(HasMetadata::getKind)
+        assertThat(children)
+                .extracting(HasMetadata::getKind)
                 .contains("Secret", "Service", "Deployment", "StatefulSet", "Job", "PodDisruptionBudget");
         Map<String, List<String>> problems = new LinkedHashMap<>();
         for (String version : VERSIONS) {
@@ -99,11 +140,15 @@ class ChildManifestsIT {
                 clearStatus(object);
                 List<String> found = schemas.validate(object);
                 if (!found.isEmpty()) {
-                    problems.put(version + " " + child.getKind() + " " + child.getMetadata().getName(), found);
+                    problems.put(
+                            version + " " + child.getKind() + " "
+                                    + child.getMetadata().getName(),
+                            found);
                 }
             }
         }
-        System.out.printf("manifests: %d children of 2 platforms validated against Kubernetes %s, %d problems%n",
+        System.out.printf(
+                "manifests: %d children of 2 platforms validated against Kubernetes %s, %d problems%n",
                 children.size(), String.join(" and ", VERSIONS), problems.size());
         assertThat(problems).isEmpty();
     }
@@ -123,28 +168,49 @@ class ChildManifestsIT {
                 continue;
             }
             templates++;
-            List<String> found = RestrictedPodSecurity.violations(template.getMetadata().getAnnotations(), template.getSpec());
+            List<String> found =
+                    RestrictedPodSecurity.violations(template.getMetadata().getAnnotations(), template.getSpec());
             if (!found.isEmpty()) {
                 problems.put(child.getKind() + " " + child.getMetadata().getName(), found);
             }
         }
-        System.out.printf("pod security: %d pod templates against the %d rules of the restricted profile, %d violating%n",
+        System.out.printf(
+                "pod security: %d pod templates against the %d rules of the restricted profile, %d violating%n",
                 templates, RestrictedPodSecurity.RULES.size(), problems.size());
         assertThat(problems).isEmpty();
     }
 
     @Test
     void theRestrictedCheckCatchesWhatItNames() {
-        var pod = new PodBuilder().withNewSpec().withHostNetwork(true)
-                .addNewVolume().withName("host").withNewHostPath().withPath("/").endHostPath().endVolume()
-                .addNewContainer().withName("bad").withImage("x")
-                    .addNewPort().withContainerPort(80).withHostPort(80).endPort()
-                    .withNewSecurityContext().withPrivileged(true).withRunAsUser(0L)
-                        .withNewCapabilities().addToAdd("SYS_ADMIN").endCapabilities()
-                    .endSecurityContext()
-                .endContainer().endSpec().build();
+        var pod = new PodBuilder()
+                .withNewSpec()
+                .withHostNetwork(true)
+                .addNewVolume()
+                .withName("host")
+                .withNewHostPath()
+                .withPath("/")
+                .endHostPath()
+                .endVolume()
+                .addNewContainer()
+                .withName("bad")
+                .withImage("x")
+                .addNewPort()
+                .withContainerPort(80)
+                .withHostPort(80)
+                .endPort()
+                .withNewSecurityContext()
+                .withPrivileged(true)
+                .withRunAsUser(0L)
+                .withNewCapabilities()
+                .addToAdd("SYS_ADMIN")
+                .endCapabilities()
+                .endSecurityContext()
+                .endContainer()
+                .endSpec()
+                .build();
         List<String> found = RestrictedPodSecurity.violations(Map.of(), pod.getSpec());
-        assertThat(found).anyMatch(p -> p.startsWith(RestrictedPodSecurity.RULES.get(1)))
+        assertThat(found)
+                .anyMatch(p -> p.startsWith(RestrictedPodSecurity.RULES.get(1)))
                 .anyMatch(p -> p.startsWith(RestrictedPodSecurity.RULES.get(2)))
                 .anyMatch(p -> p.startsWith(RestrictedPodSecurity.RULES.get(3)))
                 .anyMatch(p -> p.startsWith(RestrictedPodSecurity.RULES.get(4)))
@@ -163,7 +229,7 @@ class ChildManifestsIT {
             case StatefulSet s -> s.setStatus(null);
             case Job j -> j.setStatus(null);
             case io.fabric8.kubernetes.api.model.Service s -> s.setStatus(null);
-            default -> { }
+            default -> {}
         }
     }
 }

@@ -39,18 +39,21 @@ final class KubernetesSchemas {
             JsonNode apiVersion = properties.path("apiVersion").path("enum");
             JsonNode kind = properties.path("kind").path("enum");
             if (apiVersion.size() == 1 && kind.size() == 1) {
-                definitionByKind.put(apiVersion.get(0).asText() + " " + kind.get(0).asText(), e.getKey());
+                definitionByKind.put(
+                        apiVersion.get(0).asText() + " " + kind.get(0).asText(), e.getKey());
             }
         });
         rewriteRefs(definitions);
         strict(definitions);
         Dialect dialect = Dialect.builder(Dialects.getDraft7())
-                .keywords(List.of(new NonValidationKeyword("nullable"))).build();
+                .keywords(List.of(new NonValidationKeyword("nullable")))
+                .build();
         registry = SchemaRegistry.withDefaultDialect(dialect);
     }
 
     static KubernetesSchemas load(String version) {
-        try (InputStream in = KubernetesSchemas.class.getResourceAsStream("/kubernetes-schemas/kubernetes-" + version + ".json")) {
+        try (InputStream in =
+                KubernetesSchemas.class.getResourceAsStream("/kubernetes-schemas/kubernetes-" + version + ".json")) {
             if (in == null) {
                 throw new IllegalStateException("no vendored schemas for Kubernetes " + version);
             }
@@ -79,7 +82,9 @@ final class KubernetesSchemas {
             return registry.getSchema(root);
         });
         JsonNode json = Serialization.jsonMapper().valueToTree(object);
-        return schema.validate(json).stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList();
+        return schema.validate(json).stream()
+                .map(e -> e.getInstanceLocation() + ": " + e.getMessage())
+                .toList();
     }
 
     /** kubernetes-models writes references as {@code "io.k8s.api.core.v1.Pod#"}; JSON Schema wants a pointer. */

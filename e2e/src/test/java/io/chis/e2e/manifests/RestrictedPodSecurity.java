@@ -40,47 +40,79 @@ final class RestrictedPodSecurity {
             "restricted: Seccomp (RuntimeDefault or Localhost on the pod or every container)",
             "restricted: Capabilities (drop ALL; add only NET_BIND_SERVICE)");
 
-    private static final Set<String> BASELINE_CAPABILITIES = Set.of("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID",
-            "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT");
-    private static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
-            "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range",
-            "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
-            "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
+    private static final Set<String> BASELINE_CAPABILITIES = Set.of(
+            "AUDIT_WRITE",
+            "CHOWN",
+            "DAC_OVERRIDE",
+            "FOWNER",
+            "FSETID",
+            "KILL",
+            "MKNOD",
+            "NET_BIND_SERVICE",
+            "SETFCAP",
+            "SETGID",
+            "SETPCAP",
+            "SETUID",
+            "SYS_CHROOT");
+    private static final Set<String> SAFE_SYSCTLS = Set.of(
+            "kernel.shm_rmid_forced",
+            "net.ipv4.ip_local_port_range",
+            "net.ipv4.ip_unprivileged_port_start",
+            "net.ipv4.tcp_syncookies",
+            "net.ipv4.ping_group_range",
+            "net.ipv4.ip_local_reserved_ports",
+            "net.ipv4.tcp_keepalive_time",
+            "net.ipv4.tcp_fin_timeout",
+            "net.ipv4.tcp_keepalive_intvl",
+            "net.ipv4.tcp_keepalive_probes");
     private static final Set<String> SELINUX_TYPES = Set.of("container_t", "container_init_t", "container_kvm_t");
 
-    private RestrictedPodSecurity() {
-    }
+    private RestrictedPodSecurity() {}
 
     static List<String> violations(Map<String, String> podAnnotations, PodSpec spec) {
         List<String> problems = new ArrayList<>();
         PodSecurityContext pod = Optional.ofNullable(spec.getSecurityContext()).orElse(new PodSecurityContext());
         List<Container> containers = Stream.of(spec.getInitContainers(), spec.getContainers())
-                .filter(l -> l != null).flatMap(List::stream).toList();
-        if (pod.getWindowsOptions() != null && Boolean.TRUE.equals(pod.getWindowsOptions().getHostProcess())) {
+                .filter(l -> l != null)
+                .flatMap(List::stream)
+                .toList();
+        if (pod.getWindowsOptions() != null
+                && Boolean.TRUE.equals(pod.getWindowsOptions().getHostProcess())) {
             problems.add(RULES.get(0) + ": pod");
         }
-        if (Boolean.TRUE.equals(spec.getHostNetwork()) || Boolean.TRUE.equals(spec.getHostPID()) || Boolean.TRUE.equals(spec.getHostIPC())) {
+        if (Boolean.TRUE.equals(spec.getHostNetwork())
+                || Boolean.TRUE.equals(spec.getHostPID())
+                || Boolean.TRUE.equals(spec.getHostIPC())) {
             problems.add(RULES.get(1));
         }
         Optional.ofNullable(podAnnotations).orElse(Map.of()).forEach((k, v) -> {
-            if (k.startsWith("container.apparmor.security.beta.kubernetes.io/") && !v.equals("runtime/default") && !v.startsWith("localhost/")) {
+            if (k.startsWith("container.apparmor.security.beta.kubernetes.io/")
+                    && !v.equals("runtime/default")
+                    && !v.startsWith("localhost/")) {
                 problems.add(RULES.get(6) + ": " + k + "=" + v);
             }
         });
         if (pod.getSeLinuxOptions() != null) {
             selinux(pod.getSeLinuxOptions(), "pod", problems);
         }
-        if (pod.getSeccompProfile() != null && "Unconfined".equals(pod.getSeccompProfile().getType())) {
+        if (pod.getSeccompProfile() != null
+                && "Unconfined".equals(pod.getSeccompProfile().getType())) {
             problems.add(RULES.get(9) + ": pod");
         }
-        Optional.ofNullable(pod.getSysctls()).orElse(List.of()).stream().filter(s -> !SAFE_SYSCTLS.contains(s.getName()))
+        Optional.ofNullable(pod.getSysctls()).orElse(List.of()).stream()
+                .filter(s -> !SAFE_SYSCTLS.contains(s.getName()))
                 .forEach(s -> problems.add(RULES.get(10) + ": " + s.getName()));
         for (Volume volume : Optional.ofNullable(spec.getVolumes()).orElse(List.of())) {
             if (volume.getHostPath() != null) {
                 problems.add(RULES.get(4) + ": " + volume.getName());
             }
-            if (volume.getConfigMap() == null && volume.getCsi() == null && volume.getDownwardAPI() == null && volume.getEmptyDir() == null
-                    && volume.getEphemeral() == null && volume.getPersistentVolumeClaim() == null && volume.getProjected() == null
+            if (volume.getConfigMap() == null
+                    && volume.getCsi() == null
+                    && volume.getDownwardAPI() == null
+                    && volume.getEmptyDir() == null
+                    && volume.getEphemeral() == null
+                    && volume.getPersistentVolumeClaim() == null
+                    && volume.getProjected() == null
                     && volume.getSecret() == null) {
                 problems.add(RULES.get(11) + ": " + volume.getName());
             }
@@ -92,8 +124,10 @@ final class RestrictedPodSecurity {
         boolean podSeccomp = pod.getSeccompProfile() != null && isRestrictedSeccomp(pod.getSeccompProfile());
         for (Container container : containers) {
             String name = "container " + container.getName();
-            SecurityContext c = Optional.ofNullable(container.getSecurityContext()).orElse(new SecurityContext());
-            if (c.getWindowsOptions() != null && Boolean.TRUE.equals(c.getWindowsOptions().getHostProcess())) {
+            SecurityContext c =
+                    Optional.ofNullable(container.getSecurityContext()).orElse(new SecurityContext());
+            if (c.getWindowsOptions() != null
+                    && Boolean.TRUE.equals(c.getWindowsOptions().getHostProcess())) {
                 problems.add(RULES.get(0) + ": " + name);
             }
             if (Boolean.TRUE.equals(c.getPrivileged())) {
@@ -116,7 +150,9 @@ final class RestrictedPodSecurity {
                     problems.add(RULES.get(5) + ": " + name + " hostPort " + port.getHostPort());
                 }
             }
-            if (c.getAppArmorProfile() != null && !Set.of("RuntimeDefault", "Localhost").contains(c.getAppArmorProfile().getType())) {
+            if (c.getAppArmorProfile() != null
+                    && !Set.of("RuntimeDefault", "Localhost")
+                            .contains(c.getAppArmorProfile().getType())) {
                 problems.add(RULES.get(6) + ": " + name);
             }
             if (c.getSeLinuxOptions() != null) {
@@ -125,13 +161,15 @@ final class RestrictedPodSecurity {
             if (c.getProcMount() != null && !"Default".equals(c.getProcMount())) {
                 problems.add(RULES.get(8) + ": " + name);
             }
-            if (c.getSeccompProfile() != null && "Unconfined".equals(c.getSeccompProfile().getType())) {
+            if (c.getSeccompProfile() != null
+                    && "Unconfined".equals(c.getSeccompProfile().getType())) {
                 problems.add(RULES.get(9) + ": " + name);
             }
             if (!Boolean.FALSE.equals(c.getAllowPrivilegeEscalation())) {
                 problems.add(RULES.get(12) + ": " + name);
             }
-            if (Boolean.FALSE.equals(c.getRunAsNonRoot()) || (!podNonRoot && !Boolean.TRUE.equals(c.getRunAsNonRoot()))) {
+            if (Boolean.FALSE.equals(c.getRunAsNonRoot())
+                    || (!podNonRoot && !Boolean.TRUE.equals(c.getRunAsNonRoot()))) {
                 problems.add(RULES.get(13) + ": " + name);
             }
             if (c.getRunAsUser() != null && c.getRunAsUser() == 0) {
@@ -148,9 +186,11 @@ final class RestrictedPodSecurity {
         return "RuntimeDefault".equals(profile.getType()) || "Localhost".equals(profile.getType());
     }
 
-    private static void selinux(io.fabric8.kubernetes.api.model.SELinuxOptions options, String where, List<String> problems) {
+    private static void selinux(
+            io.fabric8.kubernetes.api.model.SELinuxOptions options, String where, List<String> problems) {
         if ((options.getType() != null && !options.getType().isEmpty() && !SELINUX_TYPES.contains(options.getType()))
-                || (options.getUser() != null && !options.getUser().isEmpty()) || (options.getRole() != null && !options.getRole().isEmpty())) {
+                || (options.getUser() != null && !options.getUser().isEmpty())
+                || (options.getRole() != null && !options.getRole().isEmpty())) {
             problems.add(RULES.get(7) + ": " + where);
         }
     }

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * a shutdown hook ({@link Processes}) covers a JVM that ends any other way.
  */
 public final class Cluster implements AutoCloseable {
-    public static final Path ROOT = Path.of(System.getProperty("chis.e2e.root", "..")).toAbsolutePath().normalize();
+    public static final Path ROOT =
+            Path.of(System.getProperty("chis.e2e.root", "..")).toAbsolutePath().normalize();
     public static final Path OPERATOR_JAR = ROOT.resolve("operator/target/chis-operator.jar");
     public static final Path RUNTIME_JAR = ROOT.resolve("runtime/target/chis-runtime.jar");
 
@@ -46,12 +47,16 @@ public final class Cluster implements AutoCloseable {
     public Cluster(String name, boolean runContainers) {
         for (Path jar : List.of(OPERATOR_JAR, RUNTIME_JAR)) {
             if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException(jar + " is missing: build it first (./mvnw -pl e2e -am verify builds both)");
+                throw new IllegalStateException(
+                        jar + " is missing: build it first (./mvnw -pl e2e -am verify builds both)");
             }
         }
-        work = Path.of(System.getProperty("chis.e2e.work", "target/e2e")).toAbsolutePath().resolve(name);
+        work = Path.of(System.getProperty("chis.e2e.work", "target/e2e"))
+                .toAbsolutePath()
+                .resolve(name);
         deleteTree(work);
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
         server.init();
         client = server.createClient();
         installCrds();
@@ -62,10 +67,19 @@ public final class Cluster implements AutoCloseable {
 
     private void installCrds() {
         try (Stream<Path> files = Files.list(ROOT.resolve("crds"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
-                    CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-                    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                    CustomResourceDefinition crd = client.apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .load(in)
+                            .item();
+                    client.apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .resource(crd)
+                            .create();
                 }
             }
         } catch (IOException e) {
@@ -101,8 +115,11 @@ public final class Cluster implements AutoCloseable {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(network.jvmOptions());
             command.addAll(List.of("-jar", OPERATOR_JAR.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("operator.log").toFile()));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            work.resolve("operator.log").toFile()));
             builder.environment().put("KUBECONFIG", kubeconfig.toString());
             builder.environment().put("CHIS_OPERATOR_SERVER_SIDE_APPLY", "false");
             builder.environment().put("CHIS_OPERATOR_LEADER_ELECTION", "false");
@@ -121,7 +138,8 @@ public final class Cluster implements AutoCloseable {
     /** {@code kubectl apply -f -}, for one or more YAML documents. */
     public List<HasMetadata> apply(String namespace, String yaml) {
         List<HasMetadata> applied = new ArrayList<>();
-        for (HasMetadata item : client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
+        for (HasMetadata item : client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+                .items()) {
             item.getMetadata().setNamespace(namespace);
             applied.add(client.resource(item).inNamespace(namespace).createOr(existing -> existing.update()));
         }
@@ -160,7 +178,8 @@ public final class Cluster implements AutoCloseable {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

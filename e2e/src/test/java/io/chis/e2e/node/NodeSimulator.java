@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -96,7 +95,8 @@ public final class NodeSimulator implements AutoCloseable {
     private Thread loop;
     private long lastCollection;
 
-    public NodeSimulator(KubernetesClient client, Images images, ServiceNetwork network, Path work, boolean runContainers) {
+    public NodeSimulator(
+            KubernetesClient client, Images images, ServiceNetwork network, Path work, boolean runContainers) {
         this.client = client;
         this.images = images;
         this.network = network;
@@ -151,7 +151,8 @@ public final class NodeSimulator implements AutoCloseable {
     void log(String line) {
         try {
             Files.createDirectories(work);
-            Files.writeString(nodeLog, Instant.now() + " " + line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    nodeLog, Instant.now() + " " + line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException ignored) {
             // the log is a convenience
         }
@@ -160,14 +161,20 @@ public final class NodeSimulator implements AutoCloseable {
     // ---- what tests look at
 
     public List<SimPod> pods(String namespace, String component) {
-        return pods.values().stream().filter(p -> p.namespace.equals(namespace) && !p.terminating
+        return pods.values().stream()
+                .filter(p -> p.namespace.equals(namespace)
+                        && !p.terminating
                         && component.equals(labels(p.pod).get("app.kubernetes.io/component")))
-                .sorted(Comparator.comparing(p -> p.name)).toList();
+                .sorted(Comparator.comparing(p -> p.name))
+                .toList();
     }
 
     public int liveProcesses() {
-        return (int) pods.values().stream().flatMap(p -> p.containers.stream()).map(c -> c.process)
-                .filter(p -> p != null && p.isAlive()).count();
+        return (int) pods.values().stream()
+                .flatMap(p -> p.containers.stream())
+                .map(c -> c.process)
+                .filter(p -> p != null && p.isAlive())
+                .count();
     }
 
     public int podCount() {
@@ -208,7 +215,8 @@ public final class NodeSimulator implements AutoCloseable {
         Set<String> objects = new HashSet<>();
         podObjects.getStore().list().forEach(p -> objects.add(key(p)));
         for (SimPod pod : pods.values()) {
-            if (!objects.contains(pod.namespace + "/" + pod.name) && Instant.now().isAfter(pod.created.plusSeconds(2))) {
+            if (!objects.contains(pod.namespace + "/" + pod.name)
+                    && Instant.now().isAfter(pod.created.plusSeconds(2))) {
                 pod.terminate();
             }
         }
@@ -222,17 +230,27 @@ public final class NodeSimulator implements AutoCloseable {
         String hash = hash(d.getSpec().getTemplate());
         int replicas = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
         List<SimPod> all = owned(d);
-        List<SimPod> current = all.stream().filter(p -> p.templateHash.equals(hash)).toList();
-        List<SimPod> old = all.stream().filter(p -> !p.templateHash.equals(hash)).toList();
-        boolean recreate = d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
+        List<SimPod> current =
+                all.stream().filter(p -> p.templateHash.equals(hash)).toList();
+        List<SimPod> old =
+                all.stream().filter(p -> !p.templateHash.equals(hash)).toList();
+        boolean recreate = d.getSpec().getStrategy() != null
+                && "Recreate".equals(d.getSpec().getStrategy().getType());
         if (recreate) {
             old.forEach(SimPod::terminate);
             boolean oldGone = pods.values().stream().noneMatch(p -> owns(d, p) && !p.templateHash.equals(hash));
             for (int i = current.size(); oldGone && i < replicas; i++) {
-                createPod(d, d.getSpec().getTemplate(), hash, d.getMetadata().getName() + "-" + hash + "-" + suffix(), null);
+                createPod(
+                        d,
+                        d.getSpec().getTemplate(),
+                        hash,
+                        d.getMetadata().getName() + "-" + hash + "-" + suffix(),
+                        null);
             }
         } else {
-            var rolling = d.getSpec().getStrategy() == null ? null : d.getSpec().getStrategy().getRollingUpdate();
+            var rolling = d.getSpec().getStrategy() == null
+                    ? null
+                    : d.getSpec().getStrategy().getRollingUpdate();
             int surge = scaled(rolling == null ? null : rolling.getMaxSurge(), replicas, true);
             int unavailable = scaled(rolling == null ? null : rolling.getMaxUnavailable(), replicas, false);
             if (surge == 0 && unavailable == 0) {
@@ -240,11 +258,17 @@ public final class NodeSimulator implements AutoCloseable {
             }
             int total = all.size();
             for (int made = current.size(); total < replicas + surge && made < replicas; made++, total++) {
-                createPod(d, d.getSpec().getTemplate(), hash, d.getMetadata().getName() + "-" + hash + "-" + suffix(), null);
+                createPod(
+                        d,
+                        d.getSpec().getTemplate(),
+                        hash,
+                        d.getMetadata().getName() + "-" + hash + "-" + suffix(),
+                        null);
             }
             long ready = all.stream().filter(SimPod::ready).count();
             int minAvailable = replicas - unavailable;
-            for (SimPod p : old.stream().sorted(Comparator.comparing(SimPod::ready)).toList()) {
+            for (SimPod p :
+                    old.stream().sorted(Comparator.comparing(SimPod::ready)).toList()) {
                 if (!p.ready()) {
                     p.terminate();
                 } else if (ready - 1 >= minAvailable) {
@@ -253,24 +277,41 @@ public final class NodeSimulator implements AutoCloseable {
                 }
             }
             if (current.size() > replicas) {
-                current.stream().sorted(Comparator.comparing(SimPod::ready).thenComparing(p -> p.created, Comparator.reverseOrder()))
-                        .limit(current.size() - replicas).forEach(SimPod::terminate);
+                current.stream()
+                        .sorted(Comparator.comparing(SimPod::ready)
+                                .thenComparing(p -> p.created, Comparator.reverseOrder()))
+                        .limit(current.size() - replicas)
+                        .forEach(SimPod::terminate);
             }
         }
         List<SimPod> now = owned(d);
         int ready = (int) now.stream().filter(SimPod::ready).count();
-        int updated = (int) now.stream().filter(p -> p.templateHash.equals(hash)).count();
-        DeploymentStatus status = new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration())
-                .withReplicas(now.size()).withReadyReplicas(ready).withAvailableReplicas(ready).withUpdatedReplicas(updated)
+        int updated =
+                (int) now.stream().filter(p -> p.templateHash.equals(hash)).count();
+        DeploymentStatus status = new DeploymentStatusBuilder()
+                .withObservedGeneration(d.getMetadata().getGeneration())
+                .withReplicas(now.size())
+                .withReadyReplicas(ready)
+                .withAvailableReplicas(ready)
+                .withUpdatedReplicas(updated)
                 .withUnavailableReplicas(Math.max(0, replicas - ready))
-                .addNewCondition().withType("Available").withStatus(ready >= replicas ? "True" : "False")
-                    .withReason(ready >= replicas ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable").endCondition()
+                .addNewCondition()
+                .withType("Available")
+                .withStatus(ready >= replicas ? "True" : "False")
+                .withReason(ready >= replicas ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
+                .endCondition()
                 .build();
-        writeStatus(d, status, () -> client.apps().deployments().inNamespace(d.getMetadata().getNamespace())
-                .withName(d.getMetadata().getName()).editStatus(x -> {
-                    x.setStatus(status);
-                    return x;
-                }));
+        writeStatus(
+                d,
+                status,
+                () -> client.apps()
+                        .deployments()
+                        .inNamespace(d.getMetadata().getNamespace())
+                        .withName(d.getMetadata().getName())
+                        .editStatus(x -> {
+                            x.setStatus(status);
+                            return x;
+                        }));
     }
 
     private static int scaled(IntOrString value, int replicas, boolean roundUp) {
@@ -306,43 +347,83 @@ public final class NodeSimulator implements AutoCloseable {
             createPod(s, s.getSpec().getTemplate(), hash, podName, claims(s, i));
             break;
         }
-        byOrdinal.entrySet().stream().filter(e -> e.getKey() >= replicas).max(Map.Entry.comparingByKey())
+        byOrdinal.entrySet().stream()
+                .filter(e -> e.getKey() >= replicas)
+                .max(Map.Entry.comparingByKey())
                 .ifPresent(e -> e.getValue().terminate());
-        boolean allReady = byOrdinal.size() >= replicas && byOrdinal.values().stream().allMatch(SimPod::ready);
+        boolean allReady =
+                byOrdinal.size() >= replicas && byOrdinal.values().stream().allMatch(SimPod::ready);
         if (allReady) {
-            byOrdinal.entrySet().stream().filter(e -> e.getKey() < replicas && !e.getValue().templateHash.equals(hash))
-                    .max(Map.Entry.comparingByKey()).ifPresent(e -> e.getValue().terminate());
+            byOrdinal.entrySet().stream()
+                    .filter(e ->
+                            e.getKey() < replicas && !e.getValue().templateHash.equals(hash))
+                    .max(Map.Entry.comparingByKey())
+                    .ifPresent(e -> e.getValue().terminate());
         }
         List<SimPod> now = owned(s);
         int ready = (int) now.stream().filter(SimPod::ready).count();
-        int updated = (int) now.stream().filter(p -> p.templateHash.equals(hash)).count();
-        StatefulSetStatus status = new StatefulSetStatusBuilder().withObservedGeneration(s.getMetadata().getGeneration())
-                .withReplicas(now.size()).withReadyReplicas(ready).withAvailableReplicas(ready).withCurrentReplicas(updated)
-                .withUpdatedReplicas(updated).withCurrentRevision(name + "-" + hash).withUpdateRevision(name + "-" + hash).build();
-        writeStatus(s, status, () -> client.apps().statefulSets().inNamespace(s.getMetadata().getNamespace()).withName(name)
-                .editStatus(x -> {
-                    x.setStatus(status);
-                    return x;
-                }));
+        int updated =
+                (int) now.stream().filter(p -> p.templateHash.equals(hash)).count();
+        StatefulSetStatus status = new StatefulSetStatusBuilder()
+                .withObservedGeneration(s.getMetadata().getGeneration())
+                .withReplicas(now.size())
+                .withReadyReplicas(ready)
+                .withAvailableReplicas(ready)
+                .withCurrentReplicas(updated)
+                .withUpdatedReplicas(updated)
+                .withCurrentRevision(name + "-" + hash)
+                .withUpdateRevision(name + "-" + hash)
+                .build();
+        writeStatus(
+                s,
+                status,
+                () -> client.apps()
+                        .statefulSets()
+                        .inNamespace(s.getMetadata().getNamespace())
+                        .withName(name)
+                        .editStatus(x -> {
+                            x.setStatus(status);
+                            return x;
+                        }));
     }
 
     /** The claims of one StatefulSet pod, created on first use as the StatefulSet controller does. */
     private List<Volume> claims(StatefulSet s, int ordinal) {
         List<Volume> volumes = new ArrayList<>();
-        for (PersistentVolumeClaim template : Optional.ofNullable(s.getSpec().getVolumeClaimTemplates()).orElse(List.of())) {
-            String claim = template.getMetadata().getName() + "-" + s.getMetadata().getName() + "-" + ordinal;
+        for (PersistentVolumeClaim template :
+                Optional.ofNullable(s.getSpec().getVolumeClaimTemplates()).orElse(List.of())) {
+            String claim =
+                    template.getMetadata().getName() + "-" + s.getMetadata().getName() + "-" + ordinal;
             String namespace = s.getMetadata().getNamespace();
-            if (client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get() == null) {
+            if (client.persistentVolumeClaims()
+                            .inNamespace(namespace)
+                            .withName(claim)
+                            .get()
+                    == null) {
                 boolean deleteWithSet = s.getSpec().getPersistentVolumeClaimRetentionPolicy() != null
-                        && "Delete".equals(s.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted());
-                PersistentVolumeClaimBuilder pvc = new PersistentVolumeClaimBuilder().withNewMetadata().withName(claim)
-                        .withNamespace(namespace).withLabels(template.getMetadata().getLabels())
-                        .withOwnerReferences(deleteWithSet ? List.of(ownerRef(s, false)) : List.of()).endMetadata()
+                        && "Delete"
+                                .equals(s.getSpec()
+                                        .getPersistentVolumeClaimRetentionPolicy()
+                                        .getWhenDeleted());
+                PersistentVolumeClaimBuilder pvc = new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName(claim)
+                        .withNamespace(namespace)
+                        .withLabels(template.getMetadata().getLabels())
+                        .withOwnerReferences(deleteWithSet ? List.of(ownerRef(s, false)) : List.of())
+                        .endMetadata()
                         .withSpec(template.getSpec());
-                client.persistentVolumeClaims().inNamespace(namespace).resource(pvc.build()).create();
+                client.persistentVolumeClaims()
+                        .inNamespace(namespace)
+                        .resource(pvc.build())
+                        .create();
             }
-            volumes.add(new VolumeBuilder().withName(template.getMetadata().getName()).withNewPersistentVolumeClaim()
-                    .withClaimName(claim).endPersistentVolumeClaim().build());
+            volumes.add(new VolumeBuilder()
+                    .withName(template.getMetadata().getName())
+                    .withNewPersistentVolumeClaim()
+                    .withClaimName(claim)
+                    .endPersistentVolumeClaim()
+                    .build());
         }
         return volumes;
     }
@@ -350,32 +431,55 @@ public final class NodeSimulator implements AutoCloseable {
     private void reconcileJob(Job j) {
         List<SimPod> all = owned(j);
         int succeeded = (int) all.stream().filter(SimPod::succeeded).count();
-        int failed = (int) all.stream().filter(p -> p.finished() && !p.succeeded()).count();
+        int failed =
+                (int) all.stream().filter(p -> p.finished() && !p.succeeded()).count();
         int active = (int) all.stream().filter(p -> !p.finished()).count();
         int backoffLimit = Optional.ofNullable(j.getSpec().getBackoffLimit()).orElse(6);
         JobStatus previous = j.getStatus();
-        boolean over = previous != null && previous.getConditions() != null && previous.getConditions().stream()
-                .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
+        boolean over = previous != null
+                && previous.getConditions() != null
+                && previous.getConditions().stream()
+                        .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+                                && "True".equals(c.getStatus()));
         String hash = hash(j.getSpec().getTemplate());
         if (!over && succeeded == 0 && failed <= backoffLimit && active == 0) {
             createPod(j, j.getSpec().getTemplate(), hash, j.getMetadata().getName() + "-" + suffix(), null);
             active = 1;
         }
-        JobStatusBuilder status = new JobStatusBuilder().withActive(active).withSucceeded(succeeded).withFailed(failed)
-                .withStartTime(previous != null && previous.getStartTime() != null ? previous.getStartTime() : Instant.now().toString());
+        JobStatusBuilder status = new JobStatusBuilder()
+                .withActive(active)
+                .withSucceeded(succeeded)
+                .withFailed(failed)
+                .withStartTime(
+                        previous != null && previous.getStartTime() != null
+                                ? previous.getStartTime()
+                                : Instant.now().toString());
         if (succeeded >= 1) {
-            status.withCompletionTime(previous != null && previous.getCompletionTime() != null ? previous.getCompletionTime()
-                    : Instant.now().toString());
+            status.withCompletionTime(
+                    previous != null && previous.getCompletionTime() != null
+                            ? previous.getCompletionTime()
+                            : Instant.now().toString());
             status.addNewCondition().withType("Complete").withStatus("True").endCondition();
         } else if (failed > backoffLimit) {
-            status.addNewCondition().withType("Failed").withStatus("True").withReason("BackoffLimitExceeded").endCondition();
+            status.addNewCondition()
+                    .withType("Failed")
+                    .withStatus("True")
+                    .withReason("BackoffLimitExceeded")
+                    .endCondition();
         }
         JobStatus built = status.build();
-        writeStatus(j, built, () -> client.batch().v1().jobs().inNamespace(j.getMetadata().getNamespace())
-                .withName(j.getMetadata().getName()).editStatus(x -> {
-                    x.setStatus(built);
-                    return x;
-                }));
+        writeStatus(
+                j,
+                built,
+                () -> client.batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(j.getMetadata().getNamespace())
+                        .withName(j.getMetadata().getName())
+                        .editStatus(x -> {
+                            x.setStatus(built);
+                            return x;
+                        }));
     }
 
     private void reconcileServices() {
@@ -384,15 +488,29 @@ public final class NodeSimulator implements AutoCloseable {
             String namespace = service.getMetadata().getNamespace();
             String name = service.getMetadata().getName();
             present.add(namespace + "/" + name);
-            List<ServicePort> ports = Optional.ofNullable(service.getSpec().getPorts()).orElse(List.of());
-            ServiceNetwork.ServiceEntry entry = network.expose(namespace, name, ports.stream().map(ServicePort::getPort).toList(),
+            List<ServicePort> ports =
+                    Optional.ofNullable(service.getSpec().getPorts()).orElse(List.of());
+            ServiceNetwork.ServiceEntry entry = network.expose(
+                    namespace,
+                    name,
+                    ports.stream().map(ServicePort::getPort).toList(),
                     port -> () -> backend(namespace, name, port));
-            if ("LoadBalancer".equals(service.getSpec().getType()) && (service.getStatus() == null
-                    || service.getStatus().getLoadBalancer() == null || service.getStatus().getLoadBalancer().getIngress() == null
-                    || service.getStatus().getLoadBalancer().getIngress().isEmpty())) {
+            if ("LoadBalancer".equals(service.getSpec().getType())
+                    && (service.getStatus() == null
+                            || service.getStatus().getLoadBalancer() == null
+                            || service.getStatus().getLoadBalancer().getIngress() == null
+                            || service.getStatus()
+                                    .getLoadBalancer()
+                                    .getIngress()
+                                    .isEmpty())) {
                 client.services().inNamespace(namespace).withName(name).editStatus(s -> {
-                    s.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
-                            .addNewIngress().withIp(entry.address()).endIngress().endLoadBalancer().build());
+                    s.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder()
+                            .withNewLoadBalancer()
+                            .addNewIngress()
+                            .withIp(entry.address())
+                            .endIngress()
+                            .endLoadBalancer()
+                            .build());
                     return s;
                 });
             }
@@ -410,11 +528,17 @@ public final class NodeSimulator implements AutoCloseable {
         if (service == null || service.getSpec().getSelector() == null) {
             return Optional.empty();
         }
-        ServicePort servicePort = service.getSpec().getPorts().stream().filter(p -> p.getPort() == port).findFirst().orElseThrow();
+        ServicePort servicePort = service.getSpec().getPorts().stream()
+                .filter(p -> p.getPort() == port)
+                .findFirst()
+                .orElseThrow();
         IntOrString target = Optional.ofNullable(servicePort.getTargetPort()).orElse(new IntOrString(port));
         List<InetSocketAddress> ready = new ArrayList<>();
         for (SimPod pod : pods.values()) {
-            if (pod.namespace.equals(namespace) && labels(pod.pod).entrySet().containsAll(service.getSpec().getSelector().entrySet())) {
+            if (pod.namespace.equals(namespace)
+                    && labels(pod.pod)
+                            .entrySet()
+                            .containsAll(service.getSpec().getSelector().entrySet())) {
                 pod.endpoint(target).ifPresent(ready::add);
             }
         }
@@ -422,7 +546,9 @@ public final class NodeSimulator implements AutoCloseable {
             return Optional.empty();
         }
         ready.sort(Comparator.comparing(InetSocketAddress::toString));
-        int next = roundRobin.computeIfAbsent(namespace + "/" + name, k -> new AtomicInteger()).getAndIncrement();
+        int next = roundRobin
+                .computeIfAbsent(namespace + "/" + name, k -> new AtomicInteger())
+                .getAndIncrement();
         return Optional.of(ready.get(Math.floorMod(next, ready.size())));
     }
 
@@ -437,16 +563,25 @@ public final class NodeSimulator implements AutoCloseable {
         objects.addAll(client.batch().v1().jobs().inAnyNamespace().list().getItems());
         objects.addAll(client.pods().inAnyNamespace().list().getItems());
         objects.addAll(client.persistentVolumeClaims().inAnyNamespace().list().getItems());
-        objects.addAll(client.policy().v1().podDisruptionBudget().inAnyNamespace().list().getItems());
+        objects.addAll(client.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inAnyNamespace()
+                .list()
+                .getItems());
         objects.addAll(client.network().v1().ingresses().inAnyNamespace().list().getItems());
         Set<String> uids = new HashSet<>();
         objects.forEach(o -> uids.add(o.getMetadata().getUid()));
         for (String kind : List.of("WebhookPlatform", "WebhookEndpoint", "DeliveryPolicy")) {
-            client.genericKubernetesResources("chis.io/v1alpha1", kind).inAnyNamespace().list().getItems()
+            client.genericKubernetesResources("chis.io/v1alpha1", kind)
+                    .inAnyNamespace()
+                    .list()
+                    .getItems()
                     .forEach(o -> uids.add(o.getMetadata().getUid()));
         }
         for (HasMetadata o : objects) {
-            List<OwnerReference> owners = Optional.ofNullable(o.getMetadata().getOwnerReferences()).orElse(List.of());
+            List<OwnerReference> owners =
+                    Optional.ofNullable(o.getMetadata().getOwnerReferences()).orElse(List.of());
             if (!owners.isEmpty() && owners.stream().noneMatch(r -> uids.contains(r.getUid()))) {
                 log("garbage collector: deleting " + o.getKind() + " " + key(o));
                 client.resource(o).delete();
@@ -457,7 +592,9 @@ public final class NodeSimulator implements AutoCloseable {
     // ---- pods
 
     private List<SimPod> owned(HasMetadata owner) {
-        return pods.values().stream().filter(p -> owns(owner, p) && !p.terminating).toList();
+        return pods.values().stream()
+                .filter(p -> owns(owner, p) && !p.terminating)
+                .toList();
     }
 
     private static boolean owns(HasMetadata owner, SimPod pod) {
@@ -465,24 +602,40 @@ public final class NodeSimulator implements AutoCloseable {
                 .anyMatch(r -> Objects.equals(r.getUid(), owner.getMetadata().getUid()));
     }
 
-    private void createPod(HasMetadata owner, PodTemplateSpec template, String hash, String name, List<Volume> extraVolumes) {
+    private void createPod(
+            HasMetadata owner, PodTemplateSpec template, String hash, String name, List<Volume> extraVolumes) {
         String namespace = owner.getMetadata().getNamespace();
-        Map<String, String> labels = new LinkedHashMap<>(Optional.ofNullable(template.getMetadata().getLabels()).orElse(Map.of()));
+        Map<String, String> labels = new LinkedHashMap<>(
+                Optional.ofNullable(template.getMetadata().getLabels()).orElse(Map.of()));
         labels.put(TEMPLATE_HASH, hash);
-        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-                .withAnnotations(template.getMetadata().getAnnotations()).withOwnerReferences(ownerRef(owner, true)).endMetadata()
-                .withSpec(Serialization.clone(template.getSpec())).build();
+        Pod pod = new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .withAnnotations(template.getMetadata().getAnnotations())
+                .withOwnerReferences(ownerRef(owner, true))
+                .endMetadata()
+                .withSpec(Serialization.clone(template.getSpec()))
+                .build();
         pod.getSpec().setNodeName("simulated-node");
         if (extraVolumes != null) {
-            List<Volume> volumes = new ArrayList<>(Optional.ofNullable(pod.getSpec().getVolumes()).orElse(List.of()));
+            List<Volume> volumes = new ArrayList<>(
+                    Optional.ofNullable(pod.getSpec().getVolumes()).orElse(List.of()));
             volumes.addAll(extraVolumes);
             pod.getSpec().setVolumes(volumes);
         }
         Pod created = client.pods().inNamespace(namespace).resource(pod).create();
         String address = network.allocatePodAddress();
-        SimPod sim = new SimPod(this, created, hash, address, work.resolve("pods").resolve(namespace).resolve(name));
+        SimPod sim = new SimPod(
+                this,
+                created,
+                hash,
+                address,
+                work.resolve("pods").resolve(namespace).resolve(name));
         pods.put(namespace + "/" + name, sim);
-        log("pod " + name + " created at " + address + " for " + owner.getKind() + " " + owner.getMetadata().getName());
+        log("pod " + name + " created at " + address + " for " + owner.getKind() + " "
+                + owner.getMetadata().getName());
         sim.run();
     }
 
@@ -507,7 +660,10 @@ public final class NodeSimulator implements AutoCloseable {
                 secretData(namespace, from.getSecretRef().getName()).forEach((k, v) -> env.put(prefix + k, v));
             }
             if (from.getConfigMapRef() != null) {
-                ConfigMap map = client.configMaps().inNamespace(namespace).withName(from.getConfigMapRef().getName()).get();
+                ConfigMap map = client.configMaps()
+                        .inNamespace(namespace)
+                        .withName(from.getConfigMapRef().getName())
+                        .get();
                 if (map != null && map.getData() != null) {
                     map.getData().forEach((k, v) -> env.put(prefix + k, v));
                 }
@@ -515,30 +671,42 @@ public final class NodeSimulator implements AutoCloseable {
         }
         for (EnvVar var : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
             if (var.getValueFrom() == null) {
-                env.put(var.getName(), Images.expand(Optional.ofNullable(var.getValue()).orElse(""), env));
+                env.put(
+                        var.getName(),
+                        Images.expand(Optional.ofNullable(var.getValue()).orElse(""), env));
                 continue;
             }
             var from = var.getValueFrom();
             String value = null;
             if (from.getSecretKeyRef() != null) {
-                value = secretData(namespace, from.getSecretKeyRef().getName()).get(from.getSecretKeyRef().getKey());
+                value = secretData(namespace, from.getSecretKeyRef().getName())
+                        .get(from.getSecretKeyRef().getKey());
                 if (value == null && !Boolean.TRUE.equals(from.getSecretKeyRef().getOptional())) {
-                    throw new IllegalStateException("secret " + from.getSecretKeyRef().getName() + " has no key "
-                            + from.getSecretKeyRef().getKey() + " (env " + var.getName() + ")");
+                    throw new IllegalStateException(
+                            "secret " + from.getSecretKeyRef().getName() + " has no key "
+                                    + from.getSecretKeyRef().getKey() + " (env " + var.getName() + ")");
                 }
             } else if (from.getConfigMapKeyRef() != null) {
-                ConfigMap map = client.configMaps().inNamespace(namespace).withName(from.getConfigMapKeyRef().getName()).get();
-                value = map == null || map.getData() == null ? null : map.getData().get(from.getConfigMapKeyRef().getKey());
-                if (value == null && !Boolean.TRUE.equals(from.getConfigMapKeyRef().getOptional())) {
-                    throw new IllegalStateException("configmap " + from.getConfigMapKeyRef().getName() + " has no key "
-                            + from.getConfigMapKeyRef().getKey() + " (env " + var.getName() + ")");
+                ConfigMap map = client.configMaps()
+                        .inNamespace(namespace)
+                        .withName(from.getConfigMapKeyRef().getName())
+                        .get();
+                value = map == null || map.getData() == null
+                        ? null
+                        : map.getData().get(from.getConfigMapKeyRef().getKey());
+                if (value == null
+                        && !Boolean.TRUE.equals(from.getConfigMapKeyRef().getOptional())) {
+                    throw new IllegalStateException(
+                            "configmap " + from.getConfigMapKeyRef().getName() + " has no key "
+                                    + from.getConfigMapKeyRef().getKey() + " (env " + var.getName() + ")");
                 }
             } else if (from.getFieldRef() != null) {
                 value = field(pod, from.getFieldRef().getFieldPath());
             } else if (from.getResourceFieldRef() != null) {
                 String resource = from.getResourceFieldRef().getResource();
                 var resources = container.getResources();
-                var map = resource.startsWith("limits.") ? (resources == null ? null : resources.getLimits())
+                var map = resource.startsWith("limits.")
+                        ? (resources == null ? null : resources.getLimits())
                         : (resources == null ? null : resources.getRequests());
                 var quantity = map == null ? null : map.get(resource.substring(resource.indexOf('.') + 1));
                 value = quantity == null ? "0" : quantity.toString();
@@ -556,7 +724,8 @@ public final class NodeSimulator implements AutoCloseable {
             throw new IllegalStateException("secret " + name + " not found");
         }
         Map<String, String> data = new LinkedHashMap<>();
-        Optional.ofNullable(secret.getData()).orElse(Map.of())
+        Optional.ofNullable(secret.getData())
+                .orElse(Map.of())
                 .forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
         // the real API server folds stringData into data on write; the mock stores it as sent
         data.putAll(Optional.ofNullable(secret.getStringData()).orElse(Map.of()));
@@ -572,13 +741,16 @@ public final class NodeSimulator implements AutoCloseable {
             case "status.podIP" -> pod.address;
             case "status.hostIP" -> "127.0.0.1";
             case "spec.nodeName" -> "simulated-node";
-            case "spec.serviceAccountName" -> Optional.ofNullable(pod.pod.getSpec().getServiceAccountName()).orElse("default");
+            case "spec.serviceAccountName" ->
+                Optional.ofNullable(pod.pod.getSpec().getServiceAccountName()).orElse("default");
             default -> {
                 if (path.startsWith("metadata.labels['")) {
                     yield labels(pod.pod).get(path.substring(17, path.length() - 2));
                 }
                 if (path.startsWith("metadata.annotations['")) {
-                    yield Optional.ofNullable(meta.getAnnotations()).orElse(Map.of()).get(path.substring(22, path.length() - 2));
+                    yield Optional.ofNullable(meta.getAnnotations())
+                            .orElse(Map.of())
+                            .get(path.substring(22, path.length() - 2));
                 }
                 throw new IllegalStateException("fieldRef not simulated: " + path);
             }
@@ -588,27 +760,34 @@ public final class NodeSimulator implements AutoCloseable {
     /** Where each volume mount of a container lives on the node's disk. */
     Map<String, Path> mounts(SimPod pod, Container container) {
         Map<String, Path> mounts = new LinkedHashMap<>();
-        for (VolumeMount mount : Optional.ofNullable(container.getVolumeMounts()).orElse(List.of())) {
+        for (VolumeMount mount :
+                Optional.ofNullable(container.getVolumeMounts()).orElse(List.of())) {
             Volume volume = Optional.ofNullable(pod.pod.getSpec().getVolumes()).orElse(List.of()).stream()
-                    .filter(v -> v.getName().equals(mount.getName())).findFirst()
+                    .filter(v -> v.getName().equals(mount.getName()))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no volume " + mount.getName()));
             Path dir;
             if (volume.getPersistentVolumeClaim() != null) {
-                dir = work.resolve("volumes").resolve(pod.namespace).resolve(volume.getPersistentVolumeClaim().getClaimName());
+                dir = work.resolve("volumes")
+                        .resolve(pod.namespace)
+                        .resolve(volume.getPersistentVolumeClaim().getClaimName());
             } else {
                 dir = pod.dir.resolve("volumes").resolve(volume.getName());
             }
             try {
                 Files.createDirectories(dir);
                 if (volume.getSecret() != null) {
-                    for (var e : secretData(pod.namespace, volume.getSecret().getSecretName()).entrySet()) {
+                    for (var e : secretData(pod.namespace, volume.getSecret().getSecretName())
+                            .entrySet()) {
                         Files.writeString(dir.resolve(e.getKey()), e.getValue());
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            mounts.put(mount.getMountPath(), mount.getSubPath() == null || mount.getSubPath().isEmpty() ? dir : dir.resolve(mount.getSubPath()));
+            mounts.put(
+                    mount.getMountPath(),
+                    mount.getSubPath() == null || mount.getSubPath().isEmpty() ? dir : dir.resolve(mount.getSubPath()));
         }
         return mounts;
     }
@@ -651,18 +830,25 @@ public final class NodeSimulator implements AutoCloseable {
     }
 
     private static OwnerReference ownerRef(HasMetadata owner, boolean controller) {
-        return new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
-                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).withController(controller)
-                .withBlockOwnerDeletion(true).build();
+        return new OwnerReferenceBuilder()
+                .withApiVersion(owner.getApiVersion())
+                .withKind(owner.getKind())
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withController(controller)
+                .withBlockOwnerDeletion(true)
+                .build();
     }
 
     private String suffix() {
-        return Long.toString(36 * 36 * 36 * 36 + podCounter.incrementAndGet(), 36).substring(0, 5);
+        return Long.toString(36 * 36 * 36 * 36 + podCounter.incrementAndGet(), 36)
+                .substring(0, 5);
     }
 
     static String hash(PodTemplateSpec template) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Serialization.asJson(template).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Serialization.asJson(template).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest).substring(0, 10);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -19,8 +19,7 @@ public final class Processes {
         Runtime.getRuntime().addShutdownHook(new Thread(Processes::killAll, "e2e-process-reaper"));
     }
 
-    private Processes() {
-    }
+    private Processes() {}
 
     public static Process start(ProcessBuilder builder) {
         try {

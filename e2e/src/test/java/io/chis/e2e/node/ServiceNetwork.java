@@ -33,8 +33,7 @@ public final class ServiceNetwork implements AutoCloseable {
     private final Map<String, ServiceEntry> services = new ConcurrentHashMap<>();
 
     /** One Service: its address, its names and a listener per port. */
-    public record ServiceEntry(String key, String address, List<String> names, List<ServerSocket> listeners) {
-    }
+    public record ServiceEntry(String key, String address, List<String> names, List<ServerSocket> listeners) {}
 
     public ServiceNetwork(Path hostsFile) {
         this.hostsFile = hostsFile;
@@ -47,7 +46,10 @@ public final class ServiceNetwork implements AutoCloseable {
 
     /** The JVM options that make a Java process resolve names through this network. */
     public List<String> jvmOptions() {
-        return List.of("-Djdk.net.hosts.file=" + hostsFile, "-Dsun.net.inetaddr.ttl=1", "-Dsun.net.inetaddr.negative.ttl=0",
+        return List.of(
+                "-Djdk.net.hosts.file=" + hostsFile,
+                "-Dsun.net.inetaddr.ttl=1",
+                "-Dsun.net.inetaddr.negative.ttl=0",
                 "-Dio.netty.hostsFileRefreshInterval=1000000000");
     }
 
@@ -63,8 +65,11 @@ public final class ServiceNetwork implements AutoCloseable {
     /**
      * Gives a Service its address and listeners (once); {@code backends} picks a ready pod address for a service port.
      */
-    public synchronized ServiceEntry expose(String namespace, String name, List<Integer> ports,
-                                            java.util.function.IntFunction<Supplier<Optional<InetSocketAddress>>> backends) {
+    public synchronized ServiceEntry expose(
+            String namespace,
+            String name,
+            List<Integer> ports,
+            java.util.function.IntFunction<Supplier<Optional<InetSocketAddress>>> backends) {
         String key = namespace + "/" + name;
         ServiceEntry existing = services.get(key);
         if (existing != null) {
@@ -84,8 +89,15 @@ public final class ServiceNetwork implements AutoCloseable {
                 throw new UncheckedIOException("service " + key + " port " + port, e);
             }
         }
-        ServiceEntry entry = new ServiceEntry(key, address, List.of(name, name + "." + namespace, name + "." + namespace + ".svc",
-                name + "." + namespace + ".svc.cluster.local"), listeners);
+        ServiceEntry entry = new ServiceEntry(
+                key,
+                address,
+                List.of(
+                        name,
+                        name + "." + namespace,
+                        name + "." + namespace + ".svc",
+                        name + "." + namespace + ".svc.cluster.local"),
+                listeners);
         services.put(key, entry);
         writeHosts();
         return entry;
@@ -138,7 +150,8 @@ public final class ServiceNetwork implements AutoCloseable {
 
     private static void pipe(Socket from, Socket to) {
         byte[] buffer = new byte[16384];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);
@@ -156,7 +169,8 @@ public final class ServiceNetwork implements AutoCloseable {
         Map<String, String> lines = new TreeMap<>();
         services.values().forEach(s -> lines.put(s.address(), String.join(" ", s.names())));
         StringBuilder text = new StringBuilder("127.0.0.1 localhost\n");
-        lines.forEach((address, names) -> text.append(address).append(' ').append(names).append('\n'));
+        lines.forEach((address, names) ->
+                text.append(address).append(' ').append(names).append('\n'));
         try {
             Files.createDirectories(hostsFile.getParent());
             // in place, never replaced: pods see it through a bind mount of this very file

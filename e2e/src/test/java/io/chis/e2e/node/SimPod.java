@@ -91,7 +91,8 @@ public final class SimPod {
     }
 
     boolean restartAlways() {
-        return !"Never".equals(pod.getSpec().getRestartPolicy()) && !"OnFailure".equals(pod.getSpec().getRestartPolicy());
+        return !"Never".equals(pod.getSpec().getRestartPolicy())
+                && !"OnFailure".equals(pod.getSpec().getRestartPolicy());
     }
 
     void run() {
@@ -167,7 +168,8 @@ public final class SimPod {
         try {
             c.prepared = node.images.prepare(c.spec, c.env, address);
             Files.createDirectories(dir);
-            c.process = node.images.start(c.spec, c.prepared, address, dir, node.mounts(this, c.spec), Path.of(c.log()));
+            c.process =
+                    node.images.start(c.spec, c.prepared, address, dir, node.mounts(this, c.spec), Path.of(c.log()));
         } catch (RuntimeException | IOException e) {
             node.log("pod " + name + " container " + c.spec.getName() + " failed to start: " + e.getMessage());
             c.waiting = "RunContainerError";
@@ -261,17 +263,24 @@ public final class SimPod {
     }
 
     Duration grace() {
-        return Duration.ofSeconds(Optional.ofNullable(pod.getSpec().getTerminationGracePeriodSeconds()).orElse(30L));
+        return Duration.ofSeconds(Optional.ofNullable(pod.getSpec().getTerminationGracePeriodSeconds())
+                .orElse(30L));
     }
 
     private boolean check(Running c, Probe probe) {
-        int timeout = (int) Duration.ofSeconds(value(probe, Probe::getTimeoutSeconds, 1)).toMillis();
+        int timeout = (int)
+                Duration.ofSeconds(value(probe, Probe::getTimeoutSeconds, 1)).toMillis();
         try {
             if (probe.getHttpGet() != null) {
                 int port = hostPort(c, probe.getHttpGet().getPort());
-                String scheme = Optional.ofNullable(probe.getHttpGet().getScheme()).orElse("HTTP").toLowerCase();
+                String scheme = Optional.ofNullable(probe.getHttpGet().getScheme())
+                        .orElse("HTTP")
+                        .toLowerCase();
                 HttpURLConnection http = (HttpURLConnection) URI.create(scheme + "://" + address + ":" + port
-                        + Optional.ofNullable(probe.getHttpGet().getPath()).orElse("/")).toURL().openConnection();
+                                + Optional.ofNullable(probe.getHttpGet().getPath())
+                                        .orElse("/"))
+                        .toURL()
+                        .openConnection();
                 http.setConnectTimeout(timeout);
                 http.setReadTimeout(timeout);
                 http.setInstanceFollowRedirects(false);
@@ -281,7 +290,10 @@ public final class SimPod {
             }
             if (probe.getTcpSocket() != null) {
                 try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress(address, hostPort(c, probe.getTcpSocket().getPort())), timeout);
+                    socket.connect(
+                            new InetSocketAddress(
+                                    address, hostPort(c, probe.getTcpSocket().getPort())),
+                            timeout);
                     return true;
                 }
             }
@@ -296,8 +308,11 @@ public final class SimPod {
 
     /** A container port by number or name, where it really listens on the node. */
     int hostPort(Running c, IntOrString port) {
-        int containerPort = port.getIntVal() != null ? port.getIntVal() : containerPort(port.getStrVal()).orElseThrow(
-                () -> new IllegalArgumentException("no container port named " + port.getStrVal() + " in pod " + name));
+        int containerPort = port.getIntVal() != null
+                ? port.getIntVal()
+                : containerPort(port.getStrVal())
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "no container port named " + port.getStrVal() + " in pod " + name));
         for (Running r : containers) {
             if (r.prepared != null && r.prepared.ports().containsKey(containerPort)) {
                 return r.prepared.ports().get(containerPort);
@@ -326,8 +341,9 @@ public final class SimPod {
     }
 
     boolean ready() {
-        return !terminating && containers.stream()
-                .allMatch(c -> c.ready && (!node.runContainers || (c.process != null && c.process.isAlive())));
+        return !terminating
+                && containers.stream()
+                        .allMatch(c -> c.ready && (!node.runContainers || (c.process != null && c.process.isAlive())));
     }
 
     boolean finished() {
@@ -344,7 +360,10 @@ public final class SimPod {
 
     /** {@code kill -9} of a container's main process (the container then restarts by its restart policy). */
     public void killContainer(String container) {
-        containers.stream().filter(c -> c.spec.getName().equals(container)).map(c -> c.process).filter(Objects::nonNull)
+        containers.stream()
+                .filter(c -> c.spec.getName().equals(container))
+                .map(c -> c.process)
+                .filter(Objects::nonNull)
                 .forEach(Processes::kill);
     }
 
@@ -366,8 +385,13 @@ public final class SimPod {
     }
 
     public long pid(String container) {
-        return containers.stream().filter(c -> c.spec.getName().equals(container)).map(c -> c.process)
-                .filter(Objects::nonNull).mapToLong(Process::pid).findFirst().orElse(-1);
+        return containers.stream()
+                .filter(c -> c.spec.getName().equals(container))
+                .map(c -> c.process)
+                .filter(Objects::nonNull)
+                .mapToLong(Process::pid)
+                .findFirst()
+                .orElse(-1);
     }
 
     /** Deletion: SIGTERM to every container, SIGKILL after the grace period, then the Pod object goes. */
@@ -419,27 +443,56 @@ public final class SimPod {
     private PodStatus status() {
         List<ContainerStatus> statuses = new ArrayList<>();
         for (Running c : containers) {
-            ContainerStatusBuilder b = new ContainerStatusBuilder().withName(c.spec.getName()).withImage(c.spec.getImage())
-                    .withReady(c.ready && !terminating).withStarted(c.started).withRestartCount(c.restarts);
+            ContainerStatusBuilder b = new ContainerStatusBuilder()
+                    .withName(c.spec.getName())
+                    .withImage(c.spec.getImage())
+                    .withReady(c.ready && !terminating)
+                    .withStarted(c.started)
+                    .withRestartCount(c.restarts);
             if ((c.process != null || !node.runContainers) && c.startedAt != null && !c.done) {
-                b.withNewState().withNewRunning().withStartedAt(c.startedAt.toString()).endRunning().endState();
+                b.withNewState()
+                        .withNewRunning()
+                        .withStartedAt(c.startedAt.toString())
+                        .endRunning()
+                        .endState();
             } else if (c.done) {
-                b.withNewState().withNewTerminated().withExitCode(c.exitCode).withReason(c.exitCode == 0 ? "Completed" : "Error")
-                        .endTerminated().endState();
+                b.withNewState()
+                        .withNewTerminated()
+                        .withExitCode(c.exitCode)
+                        .withReason(c.exitCode == 0 ? "Completed" : "Error")
+                        .endTerminated()
+                        .endState();
             } else {
-                b.withNewState().withNewWaiting().withReason(Optional.ofNullable(c.waiting).orElse("ContainerCreating"))
-                        .endWaiting().endState();
+                b.withNewState()
+                        .withNewWaiting()
+                        .withReason(Optional.ofNullable(c.waiting).orElse("ContainerCreating"))
+                        .endWaiting()
+                        .endState();
             }
             statuses.add(b.build());
         }
-        String phase = finished() ? (succeeded() ? "Succeeded" : "Failed")
+        String phase = finished()
+                ? (succeeded() ? "Succeeded" : "Failed")
                 : containers.stream().anyMatch(c -> c.process != null) || restarts() > 0 ? "Running" : "Pending";
         boolean ready = ready();
-        return new PodStatusBuilder().withPhase(phase).withPodIP(address).withHostIP("127.0.0.1")
-                .withStartTime(created.toString()).withContainerStatuses(statuses)
-                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-                .addNewCondition().withType("ContainersReady").withStatus(ready ? "True" : "False").endCondition()
-                .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
+        return new PodStatusBuilder()
+                .withPhase(phase)
+                .withPodIP(address)
+                .withHostIP("127.0.0.1")
+                .withStartTime(created.toString())
+                .withContainerStatuses(statuses)
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .endCondition()
+                .addNewCondition()
+                .withType("ContainersReady")
+                .withStatus(ready ? "True" : "False")
+                .endCondition()
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("True")
+                .endCondition()
                 .build();
     }
 
@@ -448,6 +501,8 @@ public final class SimPod {
     }
 
     private static int value(Probe probe, java.util.function.Function<Probe, Integer> field, int fallback) {
-        return probe == null ? fallback : Optional.ofNullable(field.apply(probe)).orElse(fallback);
+        return probe == null
+                ? fallback
+                : Optional.ofNullable(field.apply(probe)).orElse(fallback);
     }
 }

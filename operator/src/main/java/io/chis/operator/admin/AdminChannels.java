@@ -40,11 +40,18 @@ public final class AdminChannels implements AutoCloseable {
      */
     public AdminClient connect(KubernetesClient client, WebhookPlatform platform) {
         PlatformSettings settings = PlatformSettings.of(platform);
-        Secret secret = client.secrets().inNamespace(settings.namespace()).withName(settings.runtimeSecretName()).get();
-        String token = PlatformSecrets.value(secret, PlatformSecrets.ADMIN_TOKEN).filter(t -> !t.isBlank())
-                .orElseThrow(() -> new SyncProblem(SyncProblem.PLATFORM_UNAVAILABLE, "WebhookPlatform " + settings.name()
-                        + " has no admin token yet (Secret " + settings.runtimeSecretName() + ", key "
-                        + PlatformSecrets.ADMIN_TOKEN + ")", true));
+        Secret secret = client.secrets()
+                .inNamespace(settings.namespace())
+                .withName(settings.runtimeSecretName())
+                .get();
+        String token = PlatformSecrets.value(secret, PlatformSecrets.ADMIN_TOKEN)
+                .filter(t -> !t.isBlank())
+                .orElseThrow(() -> new SyncProblem(
+                        SyncProblem.PLATFORM_UNAVAILABLE,
+                        "WebhookPlatform " + settings.name()
+                                + " has no admin token yet (Secret " + settings.runtimeSecretName() + ", key "
+                                + PlatformSecrets.ADMIN_TOKEN + ")",
+                        true));
         String target = address.apply(settings.namespace(), settings.name());
         return new AdminClient(settings.name(), target, channel(target), token, deadline);
     }
@@ -53,7 +60,10 @@ public final class AdminChannels implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the operator is stopping: no more admin calls");
         }
-        return channels.computeIfAbsent(target, t -> Grpc.newChannelBuilder(t, InsecureChannelCredentials.create()).build());
+        return channels.computeIfAbsent(
+                target,
+                t -> Grpc.newChannelBuilder(t, InsecureChannelCredentials.create())
+                        .build());
     }
 
     @Override

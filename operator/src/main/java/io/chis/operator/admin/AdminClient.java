@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * deadline on every call. Failures surface as {@link StatusRuntimeException}; {@link SyncProblem#of} says what they mean.
  */
 public final class AdminClient {
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final String platform;
     private final String address;
@@ -32,7 +33,8 @@ public final class AdminClient {
         this.address = address;
         Metadata auth = new Metadata();
         auth.put(AUTHORIZATION, "Bearer " + token);
-        this.stub = AdminServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+        this.stub = AdminServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
         this.deadline = deadline;
     }
 
@@ -42,7 +44,9 @@ public final class AdminClient {
     }
 
     public boolean deletePolicy(String name) {
-        return call().deletePolicy(DeletePolicyRequest.newBuilder().setName(name).build()).getDeleted();
+        return call().deletePolicy(
+                        DeletePolicyRequest.newBuilder().setName(name).build())
+                .getDeleted();
     }
 
     /** @return the endpoint's id in the runtime */
@@ -51,12 +55,15 @@ public final class AdminClient {
     }
 
     public boolean deleteEndpoint(String ref) {
-        return call().deleteEndpoint(DeleteEndpointRequest.newBuilder().setRef(ref).build()).getDeleted();
+        return call().deleteEndpoint(
+                        DeleteEndpointRequest.newBuilder().setRef(ref).build())
+                .getDeleted();
     }
 
     /** @throws StatusRuntimeException NOT_FOUND when the runtime has no endpoint for {@code ref} */
     public EndpointStats stats(String ref) {
-        return call().getEndpointStats(EndpointStatsRequest.newBuilder().setRef(ref).build());
+        return call().getEndpointStats(
+                        EndpointStatsRequest.newBuilder().setRef(ref).build());
     }
 
     /** The failure of a call to this platform, as a reason for status. */

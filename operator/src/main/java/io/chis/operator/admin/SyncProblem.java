@@ -34,8 +34,12 @@ public final class SyncProblem extends RuntimeException {
         return switch (status.getCode()) {
             case FAILED_PRECONDITION -> new SyncProblem(OWNER_NOT_FOUND, detail, true);
             case INVALID_ARGUMENT -> new SyncProblem(INVALID_SPEC, "the runtime refused it: " + detail, false);
-            default -> new SyncProblem(PLATFORM_UNAVAILABLE, "the admin API of WebhookPlatform " + platform + " at " + address
-                    + " did not answer: " + status.getCode() + (status.getDescription() == null ? "" : " " + detail), true);
+            default ->
+                new SyncProblem(
+                        PLATFORM_UNAVAILABLE,
+                        "the admin API of WebhookPlatform " + platform + " at " + address + " did not answer: "
+                                + status.getCode() + (status.getDescription() == null ? "" : " " + detail),
+                        true);
         };
     }
 

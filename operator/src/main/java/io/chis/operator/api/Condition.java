@@ -15,20 +15,24 @@ public class Condition {
     @Required
     @JsonPropertyDescription("Kind of condition, e.g. Ready, DatabaseReady.")
     private String type;
+
     @Required
     @JsonPropertyDescription("True, False or Unknown.")
     private String status;
+
     @JsonPropertyDescription("CamelCase reason for the last transition.")
     private String reason;
+
     @JsonPropertyDescription("Human-readable detail, says what to fix when False.")
     private String message;
+
     @JsonPropertyDescription("When status last changed (RFC 3339).")
     private String lastTransitionTime;
+
     @JsonPropertyDescription("The metadata.generation this condition was computed from.")
     private Long observedGeneration;
 
-    public Condition() {
-    }
+    public Condition() {}
 
     public Condition(String type, String status, String reason, String message) {
         this.type = type;
@@ -37,18 +41,53 @@ public class Condition {
         this.message = message;
     }
 
-    public String getType() { return type; }
-    public void setType(String type) { this.type = type; }
-    public String getStatus() { return status; }
-    public void setStatus(String status) { this.status = status; }
-    public String getReason() { return reason; }
-    public void setReason(String reason) { this.reason = reason; }
-    public String getMessage() { return message; }
-    public void setMessage(String message) { this.message = message; }
-    public String getLastTransitionTime() { return lastTransitionTime; }
-    public void setLastTransitionTime(String lastTransitionTime) { this.lastTransitionTime = lastTransitionTime; }
-    public Long getObservedGeneration() { return observedGeneration; }
-    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+    public String getType() {
+        return type;
+    }
+
+    public void setType(String type) {
+        this.type = type;
+    }
+
+    public String getStatus() {
+        return status;
+    }
+
+    public void setStatus(String status) {
+        this.status = status;
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
+    public String getLastTransitionTime() {
+        return lastTransitionTime;
+    }
+
+    public void setLastTransitionTime(String lastTransitionTime) {
+        this.lastTransitionTime = lastTransitionTime;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
 
     @JsonIgnore
     public boolean isTrue() {

@@ -10,20 +10,31 @@ public class SecretKeyRef {
     @Required
     @JsonPropertyDescription("Name of the Secret, in the same namespace.")
     private String name;
+
     @Required
     @JsonPropertyDescription("Key inside the Secret's data.")
     private String key;
 
-    public SecretKeyRef() {
-    }
+    public SecretKeyRef() {}
 
     public SecretKeyRef(String name, String key) {
         this.name = name;
         this.key = key;
     }
 
-    public String getName() { return name; }
-    public void setName(String name) { this.name = name; }
-    public String getKey() { return key; }
-    public void setKey(String key) { this.key = key; }
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getKey() {
+        return key;
+    }
+
+    public void setKey(String key) {
+        this.key = key;
+    }
 }

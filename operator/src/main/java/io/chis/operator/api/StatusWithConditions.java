@@ -10,11 +10,23 @@ import java.util.List;
 public abstract class StatusWithConditions {
     @JsonPropertyDescription("The metadata.generation the operator last acted on.")
     private Long observedGeneration;
+
     @JsonPropertyDescription("Conditions keyed by type; exactly one is Ready.")
     private List<Condition> conditions = new ArrayList<>();
 
-    public Long getObservedGeneration() { return observedGeneration; }
-    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
-    public List<Condition> getConditions() { return conditions; }
-    public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
 }

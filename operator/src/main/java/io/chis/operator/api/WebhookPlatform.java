@@ -15,7 +15,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason")
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image", priority = 1)
 @AdditionalPrinterColumn(name = "API URL", jsonPath = ".status.apiUrl")
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public class WebhookPlatform extends CustomResource<WebhookPlatformSpec, WebhookPlatformStatus> implements Namespaced {
     public static final String GROUP = "chis.io";
     public static final String VERSION = "v1alpha1";

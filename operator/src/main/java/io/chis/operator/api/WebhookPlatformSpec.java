@@ -16,48 +16,118 @@ public class WebhookPlatformSpec {
             "^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$";
 
     @Pattern(IMAGE_PATTERN)
-    @JsonPropertyDescription("Runtime image for every role and the migration Job. Default ghcr.io/chis-io/chis-runtime:0.1.0.")
+    @JsonPropertyDescription(
+            "Runtime image for every role and the migration Job. Default ghcr.io/chis-io/chis-runtime:0.1.0.")
     private String image;
+
     @Pattern("^(Always|IfNotPresent|Never)$")
     @JsonPropertyDescription("Pull policy for the runtime image. Default IfNotPresent.")
     private String imagePullPolicy;
+
     @JsonPropertyDescription("The REST API role (port 8080) and its Service.")
     private ApiSpec api;
+
     @JsonPropertyDescription("The delivery role (gRPC 50051): persists messages and serves the admin API.")
     private RoleSpec delivery;
+
     @JsonPropertyDescription("The worker role: delivers queued messages.")
     private WorkerSpec worker;
+
     @JsonPropertyDescription("The scheduler role: retries when due, dead-letters, sweeps.")
     private RoleSpec scheduler;
+
     @JsonPropertyDescription("PostgreSQL: exactly one of managed or external.")
     private DatabaseSpec database;
+
     @JsonPropertyDescription("Redis: exactly one of managed or external.")
     private RedisSpec redis;
-    @JsonPropertyDescription("Secret key holding the JWT HMAC key (at least 32 bytes). Generated into <name>-runtime when absent.")
+
+    @JsonPropertyDescription(
+            "Secret key holding the JWT HMAC key (at least 32 bytes). Generated into <name>-runtime when absent.")
     private SecretKeyRef jwtSecretRef;
+
     @JsonPropertyDescription("Name of the DeliveryPolicy used when an endpoint names none (CHIS_DEFAULT_POLICY).")
     private String defaultPolicy;
 
-    public String getImage() { return image; }
-    public void setImage(String image) { this.image = image; }
-    public String getImagePullPolicy() { return imagePullPolicy; }
-    public void setImagePullPolicy(String imagePullPolicy) { this.imagePullPolicy = imagePullPolicy; }
-    public ApiSpec getApi() { return api; }
-    public void setApi(ApiSpec api) { this.api = api; }
-    public RoleSpec getDelivery() { return delivery; }
-    public void setDelivery(RoleSpec delivery) { this.delivery = delivery; }
-    public WorkerSpec getWorker() { return worker; }
-    public void setWorker(WorkerSpec worker) { this.worker = worker; }
-    public RoleSpec getScheduler() { return scheduler; }
-    public void setScheduler(RoleSpec scheduler) { this.scheduler = scheduler; }
-    public DatabaseSpec getDatabase() { return database; }
-    public void setDatabase(DatabaseSpec database) { this.database = database; }
-    public RedisSpec getRedis() { return redis; }
-    public void setRedis(RedisSpec redis) { this.redis = redis; }
-    public SecretKeyRef getJwtSecretRef() { return jwtSecretRef; }
-    public void setJwtSecretRef(SecretKeyRef jwtSecretRef) { this.jwtSecretRef = jwtSecretRef; }
-    public String getDefaultPolicy() { return defaultPolicy; }
-    public void setDefaultPolicy(String defaultPolicy) { this.defaultPolicy = defaultPolicy; }
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public String getImagePullPolicy() {
+        return imagePullPolicy;
+    }
+
+    public void setImagePullPolicy(String imagePullPolicy) {
+        this.imagePullPolicy = imagePullPolicy;
+    }
+
+    public ApiSpec getApi() {
+        return api;
+    }
+
+    public void setApi(ApiSpec api) {
+        this.api = api;
+    }
+
+    public RoleSpec getDelivery() {
+        return delivery;
+    }
+
+    public void setDelivery(RoleSpec delivery) {
+        this.delivery = delivery;
+    }
+
+    public WorkerSpec getWorker() {
+        return worker;
+    }
+
+    public void setWorker(WorkerSpec worker) {
+        this.worker = worker;
+    }
+
+    public RoleSpec getScheduler() {
+        return scheduler;
+    }
+
+    public void setScheduler(RoleSpec scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    public DatabaseSpec getDatabase() {
+        return database;
+    }
+
+    public void setDatabase(DatabaseSpec database) {
+        this.database = database;
+    }
+
+    public RedisSpec getRedis() {
+        return redis;
+    }
+
+    public void setRedis(RedisSpec redis) {
+        this.redis = redis;
+    }
+
+    public SecretKeyRef getJwtSecretRef() {
+        return jwtSecretRef;
+    }
+
+    public void setJwtSecretRef(SecretKeyRef jwtSecretRef) {
+        this.jwtSecretRef = jwtSecretRef;
+    }
+
+    public String getDefaultPolicy() {
+        return defaultPolicy;
+    }
+
+    public void setDefaultPolicy(String defaultPolicy) {
+        this.defaultPolicy = defaultPolicy;
+    }
 
     /** Replicas and resources of one runtime role. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -65,13 +135,25 @@ public class WebhookPlatformSpec {
         @Min(0)
         @JsonPropertyDescription("Pod count. Default 1.")
         private Integer replicas;
+
         @JsonPropertyDescription("Container resources. Default requests 100m CPU / 256Mi, limit 512Mi memory.")
         private ResourceRequirements resources;
 
-        public Integer getReplicas() { return replicas; }
-        public void setReplicas(Integer replicas) { this.replicas = replicas; }
-        public ResourceRequirements getResources() { return resources; }
-        public void setResources(ResourceRequirements resources) { this.resources = resources; }
+        public Integer getReplicas() {
+            return replicas;
+        }
+
+        public void setReplicas(Integer replicas) {
+            this.replicas = replicas;
+        }
+
+        public ResourceRequirements getResources() {
+            return resources;
+        }
+
+        public void setResources(ResourceRequirements resources) {
+            this.resources = resources;
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -80,8 +162,13 @@ public class WebhookPlatformSpec {
         @JsonPropertyDescription("Deliveries in flight per worker pod (CHIS_WORKER_CONCURRENCY). Default 64.")
         private Integer concurrency;
 
-        public Integer getConcurrency() { return concurrency; }
-        public void setConcurrency(Integer concurrency) { this.concurrency = concurrency; }
+        public Integer getConcurrency() {
+            return concurrency;
+        }
+
+        public void setConcurrency(Integer concurrency) {
+            this.concurrency = concurrency;
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -89,8 +176,13 @@ public class WebhookPlatformSpec {
         @JsonPropertyDescription("The api Service.")
         private ServiceSpec service;
 
-        public ServiceSpec getService() { return service; }
-        public void setService(ServiceSpec service) { this.service = service; }
+        public ServiceSpec getService() {
+            return service;
+        }
+
+        public void setService(ServiceSpec service) {
+            this.service = service;
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -98,27 +190,53 @@ public class WebhookPlatformSpec {
         @Pattern("^(ClusterIP|NodePort|LoadBalancer)$")
         @JsonPropertyDescription("Service type. Default LoadBalancer.")
         private String type;
+
         @JsonPropertyDescription("Extra annotations for the Service (e.g. for a cloud load balancer).")
         private Map<String, String> annotations;
 
-        public String getType() { return type; }
-        public void setType(String type) { this.type = type; }
-        public Map<String, String> getAnnotations() { return annotations; }
-        public void setAnnotations(Map<String, String> annotations) { this.annotations = annotations; }
+        public String getType() {
+            return type;
+        }
+
+        public void setType(String type) {
+            this.type = type;
+        }
+
+        public Map<String, String> getAnnotations() {
+            return annotations;
+        }
+
+        public void setAnnotations(Map<String, String> annotations) {
+            this.annotations = annotations;
+        }
     }
 
-    @ValidationRule(value = "has(self.managed) != has(self.external)", message = "set exactly one of database.managed or database.external")
+    @ValidationRule(
+            value = "has(self.managed) != has(self.external)",
+            message = "set exactly one of database.managed or database.external")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class DatabaseSpec {
         @JsonPropertyDescription("A PostgreSQL 16 StatefulSet run by the operator.")
         private ManagedDatabase managed;
+
         @JsonPropertyDescription("An existing PostgreSQL; its URL comes from a Secret.")
         private ExternalStore external;
 
-        public ManagedDatabase getManaged() { return managed; }
-        public void setManaged(ManagedDatabase managed) { this.managed = managed; }
-        public ExternalStore getExternal() { return external; }
-        public void setExternal(ExternalStore external) { this.external = external; }
+        public ManagedDatabase getManaged() {
+            return managed;
+        }
+
+        public void setManaged(ManagedDatabase managed) {
+            this.managed = managed;
+        }
+
+        public ExternalStore getExternal() {
+            return external;
+        }
+
+        public void setExternal(ExternalStore external) {
+            this.external = external;
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -126,36 +244,76 @@ public class WebhookPlatformSpec {
         @Pattern("^postgres:16[A-Za-z0-9._-]*$")
         @JsonPropertyDescription("PostgreSQL image. Default postgres:16.")
         private String image;
+
         @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$")
         @JsonPropertyDescription("PersistentVolumeClaim size. Default 1Gi.")
         private String storage;
+
         @JsonPropertyDescription("StorageClass of the claim. Default: the cluster's default class.")
         private String storageClassName;
+
         @JsonPropertyDescription("Container resources.")
         private ResourceRequirements resources;
 
-        public String getImage() { return image; }
-        public void setImage(String image) { this.image = image; }
-        public String getStorage() { return storage; }
-        public void setStorage(String storage) { this.storage = storage; }
-        public String getStorageClassName() { return storageClassName; }
-        public void setStorageClassName(String storageClassName) { this.storageClassName = storageClassName; }
-        public ResourceRequirements getResources() { return resources; }
-        public void setResources(ResourceRequirements resources) { this.resources = resources; }
+        public String getImage() {
+            return image;
+        }
+
+        public void setImage(String image) {
+            this.image = image;
+        }
+
+        public String getStorage() {
+            return storage;
+        }
+
+        public void setStorage(String storage) {
+            this.storage = storage;
+        }
+
+        public String getStorageClassName() {
+            return storageClassName;
+        }
+
+        public void setStorageClassName(String storageClassName) {
+            this.storageClassName = storageClassName;
+        }
+
+        public ResourceRequirements getResources() {
+            return resources;
+        }
+
+        public void setResources(ResourceRequirements resources) {
+            this.resources = resources;
+        }
     }
 
-    @ValidationRule(value = "has(self.managed) != has(self.external)", message = "set exactly one of redis.managed or redis.external")
+    @ValidationRule(
+            value = "has(self.managed) != has(self.external)",
+            message = "set exactly one of redis.managed or redis.external")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class RedisSpec {
         @JsonPropertyDescription("A Redis 7.2 run by the operator.")
         private ManagedRedis managed;
+
         @JsonPropertyDescription("An existing Redis; its URL comes from a Secret.")
         private ExternalStore external;
 
-        public ManagedRedis getManaged() { return managed; }
-        public void setManaged(ManagedRedis managed) { this.managed = managed; }
-        public ExternalStore getExternal() { return external; }
-        public void setExternal(ExternalStore external) { this.external = external; }
+        public ManagedRedis getManaged() {
+            return managed;
+        }
+
+        public void setManaged(ManagedRedis managed) {
+            this.managed = managed;
+        }
+
+        public ExternalStore getExternal() {
+            return external;
+        }
+
+        public void setExternal(ExternalStore external) {
+            this.external = external;
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -163,13 +321,25 @@ public class WebhookPlatformSpec {
         @Pattern("^redis:7\\.2[A-Za-z0-9._-]*$")
         @JsonPropertyDescription("Redis image. Default redis:7.2.")
         private String image;
+
         @JsonPropertyDescription("Container resources.")
         private ResourceRequirements resources;
 
-        public String getImage() { return image; }
-        public void setImage(String image) { this.image = image; }
-        public ResourceRequirements getResources() { return resources; }
-        public void setResources(ResourceRequirements resources) { this.resources = resources; }
+        public String getImage() {
+            return image;
+        }
+
+        public void setImage(String image) {
+            this.image = image;
+        }
+
+        public ResourceRequirements getResources() {
+            return resources;
+        }
+
+        public void setResources(ResourceRequirements resources) {
+            this.resources = resources;
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -178,7 +348,12 @@ public class WebhookPlatformSpec {
         @JsonPropertyDescription("Secret key holding the connection URL.")
         private SecretKeyRef urlSecretRef;
 
-        public SecretKeyRef getUrlSecretRef() { return urlSecretRef; }
-        public void setUrlSecretRef(SecretKeyRef urlSecretRef) { this.urlSecretRef = urlSecretRef; }
+        public SecretKeyRef getUrlSecretRef() {
+            return urlSecretRef;
+        }
+
+        public void setUrlSecretRef(SecretKeyRef urlSecretRef) {
+            this.urlSecretRef = urlSecretRef;
+        }
     }
 }

@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * Syncs a WebhookEndpoint into its platform's runtime over the admin API, keeps its delivery stats in status, and
  * removes it from the runtime when the resource is deleted.
  */
-@ControllerConfiguration(name = EndpointReconciler.NAME, fieldManager = ChildApplier.FIELD_MANAGER,
+@ControllerConfiguration(
+        name = EndpointReconciler.NAME,
+        fieldManager = ChildApplier.FIELD_MANAGER,
         finalizerName = EndpointReconciler.FINALIZER)
 public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<WebhookEndpoint> {
     public static final String NAME = "webhookendpoint";
@@ -64,11 +66,13 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
     private InformerEventSource<WebhookPlatform, WebhookEndpoint> platforms;
     private InformerEventSource<DeliveryPolicy, WebhookEndpoint> policies;
 
-    public EndpointReconciler(AdminChannels channels, EventRecorder events, Duration statsInterval, Duration syncRetry) {
+    public EndpointReconciler(
+            AdminChannels channels, EventRecorder events, Duration statsInterval, Duration syncRetry) {
         this(channels, events, statsInterval, syncRetry, Clock.systemUTC());
     }
 
-    EndpointReconciler(AdminChannels channels, EventRecorder events, Duration statsInterval, Duration syncRetry, Clock clock) {
+    EndpointReconciler(
+            AdminChannels channels, EventRecorder events, Duration statsInterval, Duration syncRetry, Clock clock) {
         this.channels = channels;
         this.events = events;
         this.statsInterval = statsInterval;
@@ -78,15 +82,24 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
 
     @Override
     public List<EventSource<?, WebhookEndpoint>> prepareEventSources(EventSourceContext<WebhookEndpoint> context) {
-        platforms = PlatformWatch.informer(context, (endpoint, platform) -> PlatformResolution.mayUse(endpoint.getSpec().getPlatformRef(), platform));
+        platforms = PlatformWatch.informer(
+                context,
+                (endpoint, platform) ->
+                        PlatformResolution.mayUse(endpoint.getSpec().getPlatformRef(), platform));
         // a policy that appears, changes or gets synced re-triggers the endpoints that follow it
-        policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(DeliveryPolicy.class, WebhookEndpoint.class)
-                .withName("policies")
-                .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(policy -> context.getPrimaryCache()
-                        .list(policy.getMetadata().getNamespace(), endpoint -> mayFollow(endpoint, policy.getMetadata().getName()))
-                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .build(), context);
+        policies = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(DeliveryPolicy.class, WebhookEndpoint.class)
+                        .withName("policies")
+                        .withNamespacesInheritedFromController()
+                        .withSecondaryToPrimaryMapper(policy -> context.getPrimaryCache()
+                                .list(
+                                        policy.getMetadata().getNamespace(),
+                                        endpoint -> mayFollow(
+                                                endpoint, policy.getMetadata().getName()))
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                        .build(),
+                context);
         // the generated signing Secret is read from this cache, not fetched on every pass
         return List.of(platforms, policies, ChildInformers.of(Secret.class, context));
     }
@@ -114,11 +127,14 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
     }
 
     @Override
-    public ErrorStatusUpdateControl<WebhookEndpoint> updateErrorStatus(WebhookEndpoint endpoint, Context<WebhookEndpoint> context,
-                                                                       Exception e) {
+    public ErrorStatusUpdateControl<WebhookEndpoint> updateErrorStatus(
+            WebhookEndpoint endpoint, Context<WebhookEndpoint> context, Exception e) {
         log.warn("{} reconcile failed, retrying: {}", ChildApplier.describe(endpoint), e.getMessage(), e);
-        WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint, EndpointSync.Failed.of(
-                new SyncProblem(RECONCILE_FAILED, "reconcile failed, retrying: " + e.getMessage(), true)), clock.instant());
+        WebhookEndpointStatus status = EndpointStatusBuilder.build(
+                endpoint,
+                EndpointSync.Failed.of(
+                        new SyncProblem(RECONCILE_FAILED, "reconcile failed, retrying: " + e.getMessage(), true)),
+                clock.instant());
         if (Conditions.same(endpoint.getStatus(), status)) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
@@ -134,7 +150,10 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
         WebhookPlatform platform = null;
         SecretKeyRef secretRef = null;
         try {
-            platform = PlatformResolution.resolve(endpoint.getSpec().getPlatformRef(), namespace, platforms.list(namespace).toList());
+            platform = PlatformResolution.resolve(
+                    endpoint.getSpec().getPlatformRef(),
+                    namespace,
+                    platforms.list(namespace).toList());
             Signing signing = signingSecret(endpoint, context);
             secretRef = signing.ref();
             EndpointSpec desired = RuntimeEndpoint.of(endpoint, signing.value());
@@ -142,11 +161,13 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
             leavePreviousPlatform(endpoint, platform, client);
             String hash = RuntimeEndpoint.appliedHash(desired, platform);
             EndpointStats stats = applyAndRead(endpoint, admin, desired, !hash.equals(appliedHash(endpoint)));
-            return new EndpointSync.Synced(platform.getMetadata().getName(), secretRef, hash, stats,
-                    policyMissing(endpoint, platform, stats));
+            return new EndpointSync.Synced(
+                    platform.getMetadata().getName(), secretRef, hash, stats, policyMissing(endpoint, platform, stats));
         } catch (SyncProblem problem) {
-            return new EndpointSync.Failed(Optional.ofNullable(platform).map(p -> p.getMetadata().getName()),
-                    Optional.ofNullable(secretRef), problem);
+            return new EndpointSync.Failed(
+                    Optional.ofNullable(platform).map(p -> p.getMetadata().getName()),
+                    Optional.ofNullable(secretRef),
+                    problem);
         }
     }
 
@@ -155,7 +176,8 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
         return endpoint.getStatus() == null ? null : endpoint.getStatus().getAppliedHash();
     }
 
-    private EndpointStats applyAndRead(WebhookEndpoint endpoint, AdminClient admin, EndpointSpec desired, boolean changed) {
+    private EndpointStats applyAndRead(
+            WebhookEndpoint endpoint, AdminClient admin, EndpointSpec desired, boolean changed) {
         try {
             if (changed) {
                 apply(endpoint, admin, desired);
@@ -177,7 +199,11 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
 
     private static void apply(WebhookEndpoint endpoint, AdminClient admin, EndpointSpec desired) {
         String id = admin.applyEndpoint(desired);
-        log.info("{} applied to WebhookPlatform {} as endpoint {}", ChildApplier.describe(endpoint), admin.platform(), id);
+        log.info(
+                "{} applied to WebhookPlatform {} as endpoint {}",
+                ChildApplier.describe(endpoint),
+                admin.platform(),
+                id);
     }
 
     /** The spec's Secret key, or the generated {@code <endpoint>-signing} Secret (created once, then kept). */
@@ -187,64 +213,99 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
         Secret secret;
         if (ref != null) {
             // the user's own Secret is not a labelled child, so it is not in a cache
-            secret = context.getClient().secrets().inNamespace(namespace).withName(ref.getName()).get();
+            secret = context.getClient()
+                    .secrets()
+                    .inNamespace(namespace)
+                    .withName(ref.getName())
+                    .get();
             if (secret == null) {
-                throw new SyncProblem(SyncProblem.SECRET_NOT_FOUND, "Secret " + ref.getName() + " (spec.secretRef) does not exist in namespace "
-                        + namespace, true);
+                throw new SyncProblem(
+                        SyncProblem.SECRET_NOT_FOUND,
+                        "Secret " + ref.getName() + " (spec.secretRef) does not exist in namespace " + namespace,
+                        true);
             }
         } else {
             ref = SigningSecrets.ref(endpoint);
             try {
-                secret = new ChildApplier<>(context, false).createIfAbsent(SigningSecrets.desired(endpoint, SigningSecret.generate()));
+                secret = new ChildApplier<>(context, false)
+                        .createIfAbsent(SigningSecrets.desired(endpoint, SigningSecret.generate()));
             } catch (ChildConflictException e) {
                 throw new SyncProblem(SyncProblem.NAME_CONFLICT, e.getMessage(), true);
             }
         }
         String key = ref.getKey();
         String name = ref.getName();
-        String value = PlatformSecrets.value(secret, key).map(String::trim).filter(v -> !v.isEmpty())
-                .orElseThrow(() -> new SyncProblem(SyncProblem.SECRET_NOT_FOUND, "Secret " + name + " has no key " + key
-                        + (endpoint.getSpec().getSecretRef() == null ? "; delete the Secret and a new one is generated" : ""), true));
+        String value = PlatformSecrets.value(secret, key)
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
+                .orElseThrow(() -> new SyncProblem(
+                        SyncProblem.SECRET_NOT_FOUND,
+                        "Secret " + name + " has no key " + key
+                                + (endpoint.getSpec().getSecretRef() == null
+                                        ? "; delete the Secret and a new one is generated"
+                                        : ""),
+                        true));
         if (!SigningSecret.isValid(value)) {
-            throw new SyncProblem(SyncProblem.INVALID_SECRET, "Secret " + name + " key " + key + " must hold a "
-                    + SigningSecret.PREFIX + "... signing secret (whsec_ and the base64 of the key)", true);
+            throw new SyncProblem(
+                    SyncProblem.INVALID_SECRET,
+                    "Secret " + name + " key " + key + " must hold a " + SigningSecret.PREFIX
+                            + "... signing secret (whsec_ and the base64 of the key)",
+                    true);
         }
         return new Signing(ref, value);
     }
 
-    private record Signing(SecretKeyRef ref, String value) {
-    }
+    private record Signing(SecretKeyRef ref, String value) {}
 
     /** Its DeliveryPolicy is missing as a resource, or not (yet) in the runtime. */
-    private Optional<SyncProblem> policyMissing(WebhookEndpoint endpoint, WebhookPlatform platform, EndpointStats stats) {
+    private Optional<SyncProblem> policyMissing(
+            WebhookEndpoint endpoint, WebhookPlatform platform, EndpointStats stats) {
         String namespace = endpoint.getMetadata().getNamespace();
         Optional<String> policy = RuntimeEndpoint.effectivePolicy(endpoint, platform);
-        if (policy.isPresent() && policies.get(new ResourceID(policy.get(), namespace)).isEmpty()) {
-            return Optional.of(new SyncProblem(EndpointStatusBuilder.POLICY_NOT_FOUND, "DeliveryPolicy " + policy.get()
-                    + " does not exist in namespace " + namespace + "; deliveries follow the default schedule until it does", false));
+        if (policy.isPresent()
+                && policies.get(new ResourceID(policy.get(), namespace)).isEmpty()) {
+            return Optional.of(new SyncProblem(
+                    EndpointStatusBuilder.POLICY_NOT_FOUND,
+                    "DeliveryPolicy " + policy.get() + " does not exist in namespace " + namespace
+                            + "; deliveries follow the default schedule until it does",
+                    false));
         }
         if (!stats.getMissingPolicy().isEmpty()) {
-            return Optional.of(new SyncProblem(EndpointStatusBuilder.POLICY_NOT_FOUND, "DeliveryPolicy " + stats.getMissingPolicy()
-                    + " is not in the runtime of WebhookPlatform " + platform.getMetadata().getName()
-                    + " yet (see the policy's status); deliveries follow the default schedule until it is", true));
+            return Optional.of(new SyncProblem(
+                    EndpointStatusBuilder.POLICY_NOT_FOUND,
+                    "DeliveryPolicy " + stats.getMissingPolicy()
+                            + " is not in the runtime of WebhookPlatform "
+                            + platform.getMetadata().getName()
+                            + " yet (see the policy's status); deliveries follow the default schedule until it is",
+                    true));
         }
         return Optional.empty();
     }
 
     /** Moved to another platform (spec.platformRef changed): take it out of the one it was in, best effort. */
     private void leavePreviousPlatform(WebhookEndpoint endpoint, WebhookPlatform platform, KubernetesClient client) {
-        String previous = Optional.ofNullable(endpoint.getStatus()).map(WebhookEndpointStatus::getPlatform).orElse(null);
-        if (previous == null || previous.equals(platform.getMetadata().getName()) || endpoint.getStatus().getAppliedHash() == null) {
+        String previous = Optional.ofNullable(endpoint.getStatus())
+                .map(WebhookEndpointStatus::getPlatform)
+                .orElse(null);
+        if (previous == null
+                || previous.equals(platform.getMetadata().getName())
+                || endpoint.getStatus().getAppliedHash() == null) {
             return;
         }
-        platforms.get(new ResourceID(previous, endpoint.getMetadata().getNamespace())).ifPresent(old -> {
-            try {
-                channels.connect(client, old).deleteEndpoint(RuntimeEndpoint.ref(endpoint));
-                log.info("{} removed from WebhookPlatform {}", ChildApplier.describe(endpoint), previous);
-            } catch (SyncProblem | StatusRuntimeException e) {
-                log.warn("{} could not be removed from WebhookPlatform {}: {}", ChildApplier.describe(endpoint), previous, e.getMessage());
-            }
-        });
+        platforms
+                .get(new ResourceID(previous, endpoint.getMetadata().getNamespace()))
+                .ifPresent(old -> {
+                    try {
+                        channels.connect(client, old).deleteEndpoint(RuntimeEndpoint.ref(endpoint));
+                        log.info("{} removed from WebhookPlatform {}", ChildApplier.describe(endpoint), previous);
+                    } catch (SyncProblem | StatusRuntimeException e) {
+                        log.warn(
+                                "{} could not be removed from WebhookPlatform {}: {}",
+                                ChildApplier.describe(endpoint),
+                                previous,
+                                e.getMessage());
+                    }
+                });
     }
 
     @Override
@@ -255,7 +316,9 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
                 .map(name -> platforms.get(new ResourceID(name, namespace)))
                 .orElseGet(() -> {
                     try {
-                        return Optional.of(PlatformResolution.resolve(endpoint.getSpec().getPlatformRef(), namespace,
+                        return Optional.of(PlatformResolution.resolve(
+                                endpoint.getSpec().getPlatformRef(),
+                                namespace,
                                 platforms.list(namespace).toList()));
                     } catch (SyncProblem e) {
                         return Optional.empty();
@@ -270,15 +333,22 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
         try {
             admin = channels.connect(context.getClient(), platform.get());
             boolean deleted = admin.deleteEndpoint(RuntimeEndpoint.ref(endpoint));
-            log.info("{} deleted; {} WebhookPlatform {}", ChildApplier.describe(endpoint),
-                    deleted ? "removed from" : "was not in", platform.get().getMetadata().getName());
+            log.info(
+                    "{} deleted; {} WebhookPlatform {}",
+                    ChildApplier.describe(endpoint),
+                    deleted ? "removed from" : "was not in",
+                    platform.get().getMetadata().getName());
             return DeleteControl.defaultDelete();
         } catch (SyncProblem | StatusRuntimeException e) {
             SyncProblem problem = e instanceof StatusRuntimeException call ? admin.problem(call) : (SyncProblem) e;
-            boolean neverSynced = status.map(WebhookEndpointStatus::getAppliedHash).isEmpty();
+            boolean neverSynced =
+                    status.map(WebhookEndpointStatus::getAppliedHash).isEmpty();
             if (neverSynced || CleanupGrace.over(endpoint, clock.instant())) {
-                String message = "left in WebhookPlatform " + platform.get().getMetadata().getName()
-                        + (neverSynced ? " (it was never synced)" : " after " + CleanupGrace.GRACE.toMinutes() + " minutes of trying")
+                String message = "left in WebhookPlatform "
+                        + platform.get().getMetadata().getName()
+                        + (neverSynced
+                                ? " (it was never synced)"
+                                : " after " + CleanupGrace.GRACE.toMinutes() + " minutes of trying")
                         + ": " + problem.getMessage();
                 log.warn("{} deleted, {}", ChildApplier.describe(endpoint), message);
                 if (!neverSynced) {
@@ -286,8 +356,11 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
                 }
                 return DeleteControl.defaultDelete();
             }
-            log.warn("{} deleted, but not yet removed from WebhookPlatform {}; retrying: {}", ChildApplier.describe(endpoint),
-                    platform.get().getMetadata().getName(), problem.getMessage());
+            log.warn(
+                    "{} deleted, but not yet removed from WebhookPlatform {}; retrying: {}",
+                    ChildApplier.describe(endpoint),
+                    platform.get().getMetadata().getName(),
+                    problem.getMessage());
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(syncRetry);
         }
     }

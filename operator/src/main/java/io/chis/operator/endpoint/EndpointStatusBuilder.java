@@ -15,13 +15,13 @@ public final class EndpointStatusBuilder {
     public static final String ENDPOINT_DISABLED = "EndpointDisabled";
     public static final String POLICY_NOT_FOUND = "PolicyNotFound";
 
-    private EndpointStatusBuilder() {
-    }
+    private EndpointStatusBuilder() {}
 
     public static WebhookEndpointStatus build(WebhookEndpoint endpoint, EndpointSync sync, Instant now) {
         WebhookEndpointStatus before = endpoint.getStatus();
         WebhookEndpointStatus status = new WebhookEndpointStatus();
-        long generation = Optional.ofNullable(endpoint.getMetadata().getGeneration()).orElse(0L);
+        long generation =
+                Optional.ofNullable(endpoint.getMetadata().getGeneration()).orElse(0L);
         status.setObservedGeneration(generation);
         if (before != null) {
             // what this pass did not learn keeps its last known value
@@ -48,7 +48,8 @@ public final class EndpointStatusBuilder {
                 status.setDeadLettered(stats.getDeadLettered());
                 status.setLastAttemptAt(stats.getLastAttemptAt().isEmpty() ? null : stats.getLastAttemptAt());
                 status.setLastStatusCode(stats.getLastStatusCode() == 0 ? null : stats.getLastStatusCode());
-                status.setDisabledReason(stats.getDisabled() && !stats.getDisabledReason().isEmpty() ? stats.getDisabledReason() : null);
+                status.setDisabledReason(
+                        stats.getDisabled() && !stats.getDisabledReason().isEmpty() ? stats.getDisabledReason() : null);
             }
             case EndpointSync.Failed failed -> {
                 failed.platform().ifPresent(status::setPlatform);
@@ -62,7 +63,11 @@ public final class EndpointStatusBuilder {
     private static Condition ready(WebhookEndpoint endpoint, EndpointSync sync, WebhookEndpointStatus status) {
         return switch (sync) {
             case EndpointSync.Failed failed ->
-                    Conditions.condition(Conditions.READY, false, failed.problem().reason(), failed.problem().getMessage());
+                Conditions.condition(
+                        Conditions.READY,
+                        false,
+                        failed.problem().reason(),
+                        failed.problem().getMessage());
             case EndpointSync.Synced synced -> synced(endpoint, synced, status);
         };
     }
@@ -72,14 +77,25 @@ public final class EndpointStatusBuilder {
         // the runtime turned it off (410 Gone): nothing reaches the receiver although the spec wants it on
         if (sync.stats().getDisabled() && !disabledBySpec) {
             String why = Optional.ofNullable(status.getDisabledReason()).orElse("disabled by the runtime");
-            return Conditions.condition(Conditions.READY, false, ENDPOINT_DISABLED, why
-                    + "; to deliver to it again, change the WebhookEndpoint (e.g. set spec.disabled to true, then back to false)");
+            return Conditions.condition(
+                    Conditions.READY,
+                    false,
+                    ENDPOINT_DISABLED,
+                    why
+                            + "; to deliver to it again, change the WebhookEndpoint (e.g. set spec.disabled to true, then back to false)");
         }
         if (sync.policyMissing().isPresent()) {
-            return Conditions.condition(Conditions.READY, false, POLICY_NOT_FOUND, sync.policyMissing().get().getMessage());
+            return Conditions.condition(
+                    Conditions.READY,
+                    false,
+                    POLICY_NOT_FOUND,
+                    sync.policyMissing().get().getMessage());
         }
         String synced = "synced into WebhookPlatform " + status.getPlatform();
-        return Conditions.condition(Conditions.READY, true, SYNCED,
+        return Conditions.condition(
+                Conditions.READY,
+                true,
+                SYNCED,
                 disabledBySpec ? synced + "; disabled by spec.disabled, so nothing is delivered to it" : synced);
     }
 }

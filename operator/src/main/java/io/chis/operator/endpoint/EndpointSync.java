@@ -20,8 +20,13 @@ public sealed interface EndpointSync {
      * @param stats         the runtime's numbers for it
      * @param policyMissing its DeliveryPolicy is not there (yet)
      */
-    record Synced(String platform, SecretKeyRef secretRef, String appliedHash, EndpointStats stats,
-                  Optional<SyncProblem> policyMissing) implements EndpointSync {
+    record Synced(
+            String platform,
+            SecretKeyRef secretRef,
+            String appliedHash,
+            EndpointStats stats,
+            Optional<SyncProblem> policyMissing)
+            implements EndpointSync {
         @Override
         public boolean retrySoon() {
             return policyMissing.map(SyncProblem::retrySoon).orElse(false);
@@ -29,7 +34,8 @@ public sealed interface EndpointSync {
     }
 
     /** It could not be synced; what was learnt before the problem is kept, the rest keeps its last status value. */
-    record Failed(Optional<String> platform, Optional<SecretKeyRef> secretRef, SyncProblem problem) implements EndpointSync {
+    record Failed(Optional<String> platform, Optional<SecretKeyRef> secretRef, SyncProblem problem)
+            implements EndpointSync {
         static Failed of(SyncProblem problem) {
             return new Failed(Optional.empty(), Optional.empty(), problem);
         }

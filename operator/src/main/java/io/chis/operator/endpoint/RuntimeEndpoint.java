@@ -18,14 +18,15 @@ import java.util.Optional;
 public final class RuntimeEndpoint {
     /** The runtime keeps endpoint names to this length. */
     static final int MAX_NAME = 100;
+
     static final List<String> ALL_EVENTS = List.of("*");
 
-    private RuntimeEndpoint() {
-    }
+    private RuntimeEndpoint() {}
 
     /** The endpoint's identity in the runtime: {@code namespace/name}. */
     public static String ref(WebhookEndpoint endpoint) {
-        return endpoint.getMetadata().getNamespace() + "/" + endpoint.getMetadata().getName();
+        return endpoint.getMetadata().getNamespace() + "/"
+                + endpoint.getMetadata().getName();
     }
 
     /** @param secret the whsec_ signing secret, from spec.secretRef or the generated Secret */
@@ -34,12 +35,18 @@ public final class RuntimeEndpoint {
         String name = endpoint.getMetadata().getName();
         return EndpointSpec.newBuilder()
                 .setRef(ref(endpoint))
-                .setOwnerEmail(Optional.ofNullable(spec.getOwner()).map(String::trim).orElse(""))
+                .setOwnerEmail(
+                        Optional.ofNullable(spec.getOwner()).map(String::trim).orElse(""))
                 .setName(name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name)
                 .setUrl(Optional.ofNullable(spec.getUrl()).map(String::trim).orElse(""))
-                .addAllEventTypes(spec.getEventTypes() == null || spec.getEventTypes().isEmpty() ? ALL_EVENTS : spec.getEventTypes())
+                .addAllEventTypes(
+                        spec.getEventTypes() == null || spec.getEventTypes().isEmpty()
+                                ? ALL_EVENTS
+                                : spec.getEventTypes())
                 // empty: the runtime's CHIS_DEFAULT_POLICY (the platform's defaultPolicy), else the built-in schedule
-                .setPolicy(Optional.ofNullable(spec.getPolicyRef()).map(String::trim).orElse(""))
+                .setPolicy(Optional.ofNullable(spec.getPolicyRef())
+                        .map(String::trim)
+                        .orElse(""))
                 .putAllHeaders(spec.getHeaders() == null ? Map.of() : spec.getHeaders())
                 .setDisabled(Boolean.TRUE.equals(spec.getDisabled()))
                 .setSecret(secret)
@@ -48,8 +55,12 @@ public final class RuntimeEndpoint {
 
     /** The DeliveryPolicy the endpoint's deliveries follow: its own policyRef, else the platform's defaultPolicy. */
     public static Optional<String> effectivePolicy(WebhookEndpoint endpoint, WebhookPlatform platform) {
-        return Optional.ofNullable(endpoint.getSpec().getPolicyRef()).map(String::trim).filter(s -> !s.isEmpty())
-                .or(() -> Optional.ofNullable(platform.getSpec()).map(s -> s.getDefaultPolicy()).map(String::trim)
+        return Optional.ofNullable(endpoint.getSpec().getPolicyRef())
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .or(() -> Optional.ofNullable(platform.getSpec())
+                        .map(s -> s.getDefaultPolicy())
+                        .map(String::trim)
                         .filter(s -> !s.isEmpty()));
     }
 
@@ -67,7 +78,9 @@ public final class RuntimeEndpoint {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Hashes.shortSha256(platform.getMetadata().getName(), String.valueOf(platform.getMetadata().getUid()),
+        return Hashes.shortSha256(
+                platform.getMetadata().getName(),
+                String.valueOf(platform.getMetadata().getUid()),
                 Base64.getEncoder().encodeToString(bytes.toByteArray()));
     }
 }

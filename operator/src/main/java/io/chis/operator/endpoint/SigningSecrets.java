@@ -15,8 +15,7 @@ public final class SigningSecrets {
     public static final String KEY = "secret";
     static final String COMPONENT = "signing-secret";
 
-    private SigningSecrets() {
-    }
+    private SigningSecrets() {}
 
     public static String name(WebhookEndpoint endpoint) {
         return endpoint.getMetadata().getName() + "-signing";
@@ -29,18 +28,18 @@ public final class SigningSecrets {
     public static Secret desired(WebhookEndpoint endpoint, String value) {
         return new SecretBuilder()
                 .withNewMetadata()
-                    .withName(name(endpoint))
-                    .withNamespace(endpoint.getMetadata().getNamespace())
-                    .withLabels(Labels.of(endpoint, COMPONENT))
-                    // deleting the endpoint deletes its secret
-                    .withOwnerReferences(new OwnerReferenceBuilder()
-                            .withApiVersion(endpoint.getApiVersion())
-                            .withKind(endpoint.getKind())
-                            .withName(endpoint.getMetadata().getName())
-                            .withUid(endpoint.getMetadata().getUid())
-                            .withController(true)
-                            .withBlockOwnerDeletion(true)
-                            .build())
+                .withName(name(endpoint))
+                .withNamespace(endpoint.getMetadata().getNamespace())
+                .withLabels(Labels.of(endpoint, COMPONENT))
+                // deleting the endpoint deletes its secret
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion(endpoint.getApiVersion())
+                        .withKind(endpoint.getKind())
+                        .withName(endpoint.getMetadata().getName())
+                        .withUid(endpoint.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(true)
+                        .build())
                 .endMetadata()
                 .withType("Opaque")
                 .withData(Map.of(KEY, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))))

@@ -9,8 +9,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
 /** Metadata of every child: name, namespace, labels and the controller owner reference that lets GC delete it. */
 final class ChildMetadata {
-    private ChildMetadata() {
-    }
+    private ChildMetadata() {}
 
     static ObjectMeta of(WebhookPlatform platform, String name, String component) {
         return new ObjectMetaBuilder()

@@ -14,8 +14,7 @@ public final class ManagedPostgres {
     static final String COMPONENT = "postgres";
     private static final String DATA_DIR = "/var/lib/postgresql/data";
 
-    private ManagedPostgres() {
-    }
+    private ManagedPostgres() {}
 
     public static StatefulSet statefulSet(WebhookPlatform platform, PlatformSettings settings) {
         PlatformSettings.ManagedPostgres postgres = settings.managedPostgres().orElseThrow();
@@ -24,64 +23,108 @@ public final class ManagedPostgres {
         return new StatefulSetBuilder()
                 .withMetadata(ChildMetadata.of(platform, name, COMPONENT))
                 .withNewSpec()
-                    .withServiceName(name)
-                    .withReplicas(1)
-                    .withNewSelector().withMatchLabels(Labels.selector(platform, COMPONENT)).endSelector()
-                    // deleting the platform deletes the data with it: it leaves nothing behind
-                    .withNewPersistentVolumeClaimRetentionPolicy().withWhenDeleted("Delete").withWhenScaled("Retain")
-                    .endPersistentVolumeClaimRetentionPolicy()
-                    .withNewTemplate()
-                        .withNewMetadata().withLabels(Labels.selector(platform, COMPONENT)).endMetadata()
-                        .withNewSpec()
-                            .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(999L).withFsGroup(999L)
-                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                            .endSecurityContext()
-                            .addNewContainer()
-                                .withName(COMPONENT)
-                                .withImage(postgres.image())
-                                .addNewPort().withName(COMPONENT).withContainerPort(PlatformSettings.POSTGRES_PORT).endPort()
-                                .withEnv(
-                                        fromSecret("POSTGRES_USER", name, PlatformSecrets.USERNAME),
-                                        fromSecret("POSTGRES_PASSWORD", name, PlatformSecrets.PASSWORD),
-                                        fromSecret("POSTGRES_DB", name, PlatformSecrets.DATABASE),
-                                        // a subdirectory: the volume's root may hold lost+found, which initdb refuses
-                                        new EnvVar("PGDATA", DATA_DIR + "/pgdata", null))
-                                .withResources(postgres.resources())
-                                .addNewVolumeMount().withName("data").withMountPath(DATA_DIR).endVolumeMount()
-                                .withNewReadinessProbe()
-                                    .withNewExec().withCommand(ready).endExec()
-                                    .withPeriodSeconds(5).withTimeoutSeconds(5).withFailureThreshold(3)
-                                .endReadinessProbe()
-                                .withNewLivenessProbe()
-                                    .withNewExec().withCommand(ready).endExec()
-                                    .withInitialDelaySeconds(30).withPeriodSeconds(10).withTimeoutSeconds(5).withFailureThreshold(6)
-                                .endLivenessProbe()
-                                .withNewSecurityContext().withAllowPrivilegeEscalation(false)
-                                    .withNewCapabilities().addToDrop("ALL").endCapabilities()
-                                .endSecurityContext()
-                            .endContainer()
-                        .endSpec()
-                    .endTemplate()
-                    .addNewVolumeClaimTemplate()
-                        .withNewMetadata().withName("data").withLabels(Labels.selector(platform, COMPONENT)).endMetadata()
-                        .withNewSpec()
-                            .withAccessModes("ReadWriteOnce")
-                            .withStorageClassName(postgres.storageClassName().orElse(null))
-                            .withNewResources().addToRequests("storage", new Quantity(postgres.storage())).endResources()
-                        .endSpec()
-                    .endVolumeClaimTemplate()
+                .withServiceName(name)
+                .withReplicas(1)
+                .withNewSelector()
+                .withMatchLabels(Labels.selector(platform, COMPONENT))
+                .endSelector()
+                // deleting the platform deletes the data with it: it leaves nothing behind
+                .withNewPersistentVolumeClaimRetentionPolicy()
+                .withWhenDeleted("Delete")
+                .withWhenScaled("Retain")
+                .endPersistentVolumeClaimRetentionPolicy()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(Labels.selector(platform, COMPONENT))
+                .endMetadata()
+                .withNewSpec()
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(999L)
+                .withFsGroup(999L)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .addNewContainer()
+                .withName(COMPONENT)
+                .withImage(postgres.image())
+                .addNewPort()
+                .withName(COMPONENT)
+                .withContainerPort(PlatformSettings.POSTGRES_PORT)
+                .endPort()
+                .withEnv(
+                        fromSecret("POSTGRES_USER", name, PlatformSecrets.USERNAME),
+                        fromSecret("POSTGRES_PASSWORD", name, PlatformSecrets.PASSWORD),
+                        fromSecret("POSTGRES_DB", name, PlatformSecrets.DATABASE),
+                        // a subdirectory: the volume's root may hold lost+found, which initdb refuses
+                        new EnvVar("PGDATA", DATA_DIR + "/pgdata", null))
+                .withResources(postgres.resources())
+                .addNewVolumeMount()
+                .withName("data")
+                .withMountPath(DATA_DIR)
+                .endVolumeMount()
+                .withNewReadinessProbe()
+                .withNewExec()
+                .withCommand(ready)
+                .endExec()
+                .withPeriodSeconds(5)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(3)
+                .endReadinessProbe()
+                .withNewLivenessProbe()
+                .withNewExec()
+                .withCommand(ready)
+                .endExec()
+                .withInitialDelaySeconds(30)
+                .withPeriodSeconds(10)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(6)
+                .endLivenessProbe()
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities()
+                .addToDrop("ALL")
+                .endCapabilities()
+                .endSecurityContext()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .addNewVolumeClaimTemplate()
+                .withNewMetadata()
+                .withName("data")
+                .withLabels(Labels.selector(platform, COMPONENT))
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withStorageClassName(postgres.storageClassName().orElse(null))
+                .withNewResources()
+                .addToRequests("storage", new Quantity(postgres.storage()))
+                .endResources()
+                .endSpec()
+                .endVolumeClaimTemplate()
                 .endSpec()
                 .build();
     }
 
     public static Service service(WebhookPlatform platform, PlatformSettings settings) {
-        return ChildService.of(platform, settings.postgresName(), COMPONENT, "ClusterIP",
+        return ChildService.of(
+                platform,
+                settings.postgresName(),
+                COMPONENT,
+                "ClusterIP",
                 ChildService.port(COMPONENT, PlatformSettings.POSTGRES_PORT).build());
     }
 
     static EnvVar fromSecret(String env, String secret, String key) {
-        return new EnvVarBuilder().withName(env)
-                .withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key).endSecretKeyRef().endValueFrom()
+        return new EnvVarBuilder()
+                .withName(env)
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName(secret)
+                .withKey(key)
+                .endSecretKeyRef()
+                .endValueFrom()
                 .build();
     }
 }

@@ -14,8 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 public final class ManagedRedis {
     static final String COMPONENT = "redis";
 
-    private ManagedRedis() {
-    }
+    private ManagedRedis() {}
 
     public static Deployment deployment(WebhookPlatform platform, PlatformSettings settings) {
         PlatformSettings.ManagedRedis redis = settings.managedRedis().orElseThrow();
@@ -23,45 +22,79 @@ public final class ManagedRedis {
         return new DeploymentBuilder()
                 .withMetadata(ChildMetadata.of(platform, name, COMPONENT))
                 .withNewSpec()
-                    .withReplicas(1)
-                    .withNewStrategy().withType("Recreate").endStrategy()
-                    .withNewSelector().withMatchLabels(Labels.selector(platform, COMPONENT)).endSelector()
-                    .withNewTemplate()
-                        .withNewMetadata().withLabels(Labels.selector(platform, COMPONENT)).endMetadata()
-                        .withNewSpec()
-                            .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(999L).withFsGroup(999L)
-                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                            .endSecurityContext()
-                            .addNewContainer()
-                                .withName(COMPONENT)
-                                .withImage(redis.image())
-                                .withArgs("redis-server", "--requirepass", "$(REDIS_PASSWORD)", "--save", "", "--appendonly", "no")
-                                .withEnv(ManagedPostgres.fromSecret("REDIS_PASSWORD", name, PlatformSecrets.PASSWORD))
-                                .addNewPort().withName(COMPONENT).withContainerPort(PlatformSettings.REDIS_PORT).endPort()
-                                .withResources(redis.resources())
-                                .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount()
-                                .withNewReadinessProbe()
-                                    .withNewExec().withCommand("sh", "-c",
-                                            "redis-cli --no-auth-warning -a \"$REDIS_PASSWORD\" ping | grep -q PONG").endExec()
-                                    .withPeriodSeconds(5).withTimeoutSeconds(3)
-                                .endReadinessProbe()
-                                .withNewLivenessProbe()
-                                    .withNewTcpSocket().withPort(new IntOrString(COMPONENT)).endTcpSocket()
-                                    .withInitialDelaySeconds(10).withPeriodSeconds(10)
-                                .endLivenessProbe()
-                                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
-                                    .withNewCapabilities().addToDrop("ALL").endCapabilities()
-                                .endSecurityContext()
-                            .endContainer()
-                            .addNewVolume().withName("data").withNewEmptyDir().endEmptyDir().endVolume()
-                        .endSpec()
-                    .endTemplate()
+                .withReplicas(1)
+                .withNewStrategy()
+                .withType("Recreate")
+                .endStrategy()
+                .withNewSelector()
+                .withMatchLabels(Labels.selector(platform, COMPONENT))
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(Labels.selector(platform, COMPONENT))
+                .endMetadata()
+                .withNewSpec()
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(999L)
+                .withFsGroup(999L)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .addNewContainer()
+                .withName(COMPONENT)
+                .withImage(redis.image())
+                .withArgs("redis-server", "--requirepass", "$(REDIS_PASSWORD)", "--save", "", "--appendonly", "no")
+                .withEnv(ManagedPostgres.fromSecret("REDIS_PASSWORD", name, PlatformSecrets.PASSWORD))
+                .addNewPort()
+                .withName(COMPONENT)
+                .withContainerPort(PlatformSettings.REDIS_PORT)
+                .endPort()
+                .withResources(redis.resources())
+                .addNewVolumeMount()
+                .withName("data")
+                .withMountPath("/data")
+                .endVolumeMount()
+                .withNewReadinessProbe()
+                .withNewExec()
+                .withCommand("sh", "-c", "redis-cli --no-auth-warning -a \"$REDIS_PASSWORD\" ping | grep -q PONG")
+                .endExec()
+                .withPeriodSeconds(5)
+                .withTimeoutSeconds(3)
+                .endReadinessProbe()
+                .withNewLivenessProbe()
+                .withNewTcpSocket()
+                .withPort(new IntOrString(COMPONENT))
+                .endTcpSocket()
+                .withInitialDelaySeconds(10)
+                .withPeriodSeconds(10)
+                .endLivenessProbe()
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withNewCapabilities()
+                .addToDrop("ALL")
+                .endCapabilities()
+                .endSecurityContext()
+                .endContainer()
+                .addNewVolume()
+                .withName("data")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .endVolume()
+                .endSpec()
+                .endTemplate()
                 .endSpec()
                 .build();
     }
 
     public static Service service(WebhookPlatform platform, PlatformSettings settings) {
-        return ChildService.of(platform, settings.redisName(), COMPONENT, "ClusterIP",
+        return ChildService.of(
+                platform,
+                settings.redisName(),
+                COMPONENT,
+                "ClusterIP",
                 ChildService.port(COMPONENT, PlatformSettings.REDIS_PORT).build());
     }
 }

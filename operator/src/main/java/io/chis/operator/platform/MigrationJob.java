@@ -14,34 +14,36 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 public final class MigrationJob {
     static final String COMPONENT = "migration";
 
-    private MigrationJob() {
-    }
+    private MigrationJob() {}
 
     public static String name(PlatformSettings settings, String databaseUrl) {
         return settings.name() + "-migrate-" + Hashes.shortSha256(settings.image(), databaseUrl);
     }
 
-    public static Job desired(WebhookPlatform platform, PlatformSettings settings, ConnectionRefs refs, String databaseUrl) {
+    public static Job desired(
+            WebhookPlatform platform, PlatformSettings settings, ConnectionRefs refs, String databaseUrl) {
         return new JobBuilder()
                 .withMetadata(ChildMetadata.of(platform, name(settings, databaseUrl), COMPONENT))
                 .withNewSpec()
-                    .withBackoffLimit(4)
-                    .withNewTemplate()
-                        .withNewMetadata().withLabels(Labels.selector(platform, COMPONENT)).endMetadata()
-                        .withNewSpec()
-                            .withRestartPolicy("Never")
-                            .withSecurityContext(RoleDeployment.podSecurity())
-                            .addNewContainer()
-                                .withName(RoleDeployment.RUNTIME_CONTAINER)
-                                .withImage(settings.image())
-                                .withImagePullPolicy(settings.imagePullPolicy())
-                                .withArgs("migrate")
-                                .withEnv(RoleDeployment.fromSecret("DATABASE_URL", refs.databaseUrl()))
-                                .withResources(settings.resources(Role.DELIVERY))
-                                .withSecurityContext(RoleDeployment.containerSecurity())
-                            .endContainer()
-                        .endSpec()
-                    .endTemplate()
+                .withBackoffLimit(4)
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(Labels.selector(platform, COMPONENT))
+                .endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withSecurityContext(RoleDeployment.podSecurity())
+                .addNewContainer()
+                .withName(RoleDeployment.RUNTIME_CONTAINER)
+                .withImage(settings.image())
+                .withImagePullPolicy(settings.imagePullPolicy())
+                .withArgs("migrate")
+                .withEnv(RoleDeployment.fromSecret("DATABASE_URL", refs.databaseUrl()))
+                .withResources(settings.resources(Role.DELIVERY))
+                .withSecurityContext(RoleDeployment.containerSecurity())
+                .endContainer()
+                .endSpec()
+                .endTemplate()
                 .endSpec()
                 .build();
     }

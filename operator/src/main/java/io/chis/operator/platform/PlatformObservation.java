@@ -15,5 +15,4 @@ public record PlatformObservation(
         Optional<String> migrationJobName,
         Optional<Job> migration,
         Map<Role, Deployment> roles,
-        Optional<Service> apiService) {
-}
+        Optional<Service> apiService) {}

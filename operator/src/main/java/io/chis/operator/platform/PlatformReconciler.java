@@ -38,13 +38,16 @@ import org.slf4j.LoggerFactory;
 
 /** Observe, validate, apply, report: the WebhookPlatform control loop. The builders decide what each child looks like. */
 // the user's own Secrets (external URLs, JWT key) are not watched: a periodic pass picks up a rotated value
-@ControllerConfiguration(name = PlatformReconciler.NAME, fieldManager = ChildApplier.FIELD_MANAGER,
+@ControllerConfiguration(
+        name = PlatformReconciler.NAME,
+        fieldManager = ChildApplier.FIELD_MANAGER,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     public static final String NAME = "webhookplatform";
     /** The kinds of child the operator creates; one label-selected informer each. */
-    public static final List<Class<? extends HasMetadata>> CHILD_KINDS =
-            List.of(Secret.class, Service.class, StatefulSet.class, Deployment.class, Job.class, PodDisruptionBudget.class);
+    public static final List<Class<? extends HasMetadata>> CHILD_KINDS = List.of(
+            Secret.class, Service.class, StatefulSet.class, Deployment.class, Job.class, PodDisruptionBudget.class);
+
     private static final Logger log = LoggerFactory.getLogger(PlatformReconciler.class);
 
     private final boolean serverSideApply;
@@ -57,7 +60,8 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
         this(serverSideApply, events, RandomTokens.secure(), secretRecheck, Clock.systemUTC());
     }
 
-    PlatformReconciler(boolean serverSideApply, EventRecorder events, RandomTokens tokens, Duration secretRecheck, Clock clock) {
+    PlatformReconciler(
+            boolean serverSideApply, EventRecorder events, RandomTokens tokens, Duration secretRecheck, Clock clock) {
         this.serverSideApply = serverSideApply;
         this.events = events;
         this.tokens = tokens;
@@ -79,8 +83,12 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
         KubernetesClient client = context.getClient();
         PlatformSettings settings = PlatformSettings.of(platform);
         Map<String, Optional<Secret>> read = new HashMap<>();
-        Function<String, Optional<Secret>> userSecrets = name -> read.computeIfAbsent(name, n -> Optional.ofNullable(
-                client.secrets().inNamespace(settings.namespace()).withName(n).get()));
+        Function<String, Optional<Secret>> userSecrets = name -> read.computeIfAbsent(
+                name,
+                n -> Optional.ofNullable(client.secrets()
+                        .inNamespace(settings.namespace())
+                        .withName(n)
+                        .get()));
 
         List<SpecProblem> problems = new ArrayList<>(PlatformValidation.validate(platform, settings, userSecrets));
         PlatformRollout rollout = new PlatformRollout(new ChildApplier<>(context, serverSideApply), tokens);
@@ -96,7 +104,8 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
             observed = rollout.observe(settings);
         }
 
-        WebhookPlatformStatus status = PlatformStatusBuilder.build(platform, settings, problems, observed, clock.instant());
+        WebhookPlatformStatus status =
+                PlatformStatusBuilder.build(platform, settings, problems, observed, clock.instant());
         announce(platform, status, !problems.isEmpty());
         UpdateControl<WebhookPlatform> control;
         if (Conditions.same(platform.getStatus(), status)) {
@@ -113,20 +122,23 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     }
 
     @Override
-    public ErrorStatusUpdateControl<WebhookPlatform> updateErrorStatus(WebhookPlatform platform, Context<WebhookPlatform> context,
-                                                                       Exception e) {
+    public ErrorStatusUpdateControl<WebhookPlatform> updateErrorStatus(
+            WebhookPlatform platform, Context<WebhookPlatform> context, Exception e) {
         String message = "reconcile failed, retrying: " + e.getMessage();
         log.warn("{} {}", ChildApplier.describe(platform), message, e);
         WebhookPlatformStatus status = Optional.ofNullable(platform.getStatus()).orElseGet(WebhookPlatformStatus::new);
         Optional<Condition> ready = Conditions.find(status, Conditions.READY);
-        if (ready.isPresent() && "ReconcileFailed".equals(ready.get().getReason()) && message.equals(ready.get().getMessage())) {
+        if (ready.isPresent()
+                && "ReconcileFailed".equals(ready.get().getReason())
+                && message.equals(ready.get().getMessage())) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         events.record(platform, EventRecorder.WARNING, "ReconcileFailed", message);
         List<Condition> conditions = new ArrayList<>(status.getConditions());
         conditions.removeIf(c -> Conditions.READY.equals(c.getType()));
         conditions.add(0, Conditions.condition(Conditions.READY, false, "ReconcileFailed", message));
-        long generation = Optional.ofNullable(platform.getMetadata().getGeneration()).orElse(0L);
+        long generation =
+                Optional.ofNullable(platform.getMetadata().getGeneration()).orElse(0L);
         status.setConditions(Conditions.merge(platform.getStatus(), conditions, generation, clock.instant()));
         platform.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(platform);
@@ -136,12 +148,18 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     private void announce(WebhookPlatform platform, WebhookPlatformStatus status, boolean specInvalid) {
         Condition ready = Conditions.find(status, Conditions.READY).orElseThrow();
         Optional<Condition> before = Conditions.find(platform.getStatus(), Conditions.READY);
-        boolean changed = before.isEmpty() || !before.get().getStatus().equals(ready.getStatus())
+        boolean changed = before.isEmpty()
+                || !before.get().getStatus().equals(ready.getStatus())
                 || !before.get().getReason().equals(ready.getReason());
         if (!changed) {
             return;
         }
-        log.info("{} Ready={} {}: {}", ChildApplier.describe(platform), ready.getStatus(), ready.getReason(), ready.getMessage());
+        log.info(
+                "{} Ready={} {}: {}",
+                ChildApplier.describe(platform),
+                ready.getStatus(),
+                ready.getReason(),
+                ready.getMessage());
         if (ready.isTrue()) {
             events.record(platform, EventRecorder.NORMAL, ready.getReason(), ready.getMessage());
         } else if (specInvalid || "MigrationFailed".equals(ready.getReason())) {

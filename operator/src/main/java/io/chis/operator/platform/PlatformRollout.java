@@ -33,27 +33,36 @@ final class PlatformRollout {
         this.tokens = tokens;
     }
 
-    PlatformObservation apply(WebhookPlatform platform, PlatformSettings settings, Function<String, Optional<Secret>> userSecrets) {
+    PlatformObservation apply(
+            WebhookPlatform platform, PlatformSettings settings, Function<String, Optional<Secret>> userSecrets) {
         Map<Class<? extends HasMetadata>, Set<String>> keep = new LinkedHashMap<>();
         for (Class<? extends HasMetadata> kind : PlatformReconciler.CHILD_KINDS) {
             keep.put(kind, new HashSet<>());
         }
         Map<String, Secret> secrets = new LinkedHashMap<>();
 
-        Secret runtime = applySecret(keep, settings.runtimeSecretName(),
+        Secret runtime = applySecret(
+                keep,
+                settings.runtimeSecretName(),
                 existing -> PlatformSecrets.runtime(platform, settings, existing, tokens));
         secrets.put(runtime.getMetadata().getName(), runtime);
 
         Optional<StatefulSet> postgres = Optional.empty();
         if (settings.managedPostgres().isPresent()) {
-            Secret secret = applySecret(keep, settings.postgresName(), existing -> PlatformSecrets.postgres(platform, settings, existing, tokens));
+            Secret secret = applySecret(
+                    keep,
+                    settings.postgresName(),
+                    existing -> PlatformSecrets.postgres(platform, settings, existing, tokens));
             secrets.put(secret.getMetadata().getName(), secret);
             postgres = Optional.of(apply(keep, ManagedPostgres.statefulSet(platform, settings)));
             apply(keep, ManagedPostgres.service(platform, settings));
         }
         Optional<Deployment> redis = Optional.empty();
         if (settings.managedRedis().isPresent()) {
-            Secret secret = applySecret(keep, settings.redisName(), existing -> PlatformSecrets.redis(platform, settings, existing, tokens));
+            Secret secret = applySecret(
+                    keep,
+                    settings.redisName(),
+                    existing -> PlatformSecrets.redis(platform, settings, existing, tokens));
             secrets.put(secret.getMetadata().getName(), secret);
             redis = Optional.of(apply(keep, ManagedRedis.deployment(platform, settings)));
             apply(keep, ManagedRedis.service(platform, settings));
@@ -72,13 +81,20 @@ final class PlatformRollout {
         keep.get(Job.class).add(jobName);
         Optional<Job> migration = applier.get(Job.class, jobName);
         if (migration.isEmpty() && databaseReady) {
-            migration = Optional.of(applier.createIfAbsent(MigrationJob.desired(platform, settings, refs, databaseUrl)));
+            migration =
+                    Optional.of(applier.createIfAbsent(MigrationJob.desired(platform, settings, refs, databaseUrl)));
         }
-        boolean migrated = migration.map(job -> MigrationState.of(job) == MigrationState.SUCCEEDED).orElse(false);
+        boolean migrated = migration
+                .map(job -> MigrationState.of(job) == MigrationState.SUCCEEDED)
+                .orElse(false);
 
         // the pods restart when a secret setting changes, not only when the spec does
-        String configHash = Hashes.shortSha256(databaseUrl, value.apply(refs.redisUrl()), value.apply(refs.jwtSecret()),
-                value.apply(refs.adminToken()), settings.defaultPolicy().orElse(""));
+        String configHash = Hashes.shortSha256(
+                databaseUrl,
+                value.apply(refs.redisUrl()),
+                value.apply(refs.jwtSecret()),
+                value.apply(refs.adminToken()),
+                settings.defaultPolicy().orElse(""));
         Map<Role, Deployment> roles = new EnumMap<>(Role.class);
         for (Role role : Role.values()) {
             String name = settings.roleName(role);
@@ -92,7 +108,8 @@ final class PlatformRollout {
         Service api = apply(keep, RoleServices.api(platform, settings));
         apply(keep, RoleServices.delivery(platform, settings));
 
-        // not dependents' deletion: a leftover (old Job, budget of a role scaled to one) has a name no desired object has
+        // not dependents' deletion: a leftover (old Job, budget of a role scaled to one) has a name no desired object
+        // has
         applier.prune(keep);
         return new PlatformObservation(postgres, redis, Optional.of(jobName), migration, roles, Optional.of(api));
     }
@@ -106,7 +123,9 @@ final class PlatformRollout {
         return new PlatformObservation(
                 applier.get(StatefulSet.class, settings.postgresName()),
                 applier.get(Deployment.class, settings.redisName()),
-                Optional.empty(), Optional.empty(), roles,
+                Optional.empty(),
+                Optional.empty(),
+                roles,
                 applier.get(Service.class, settings.roleName(Role.API)));
     }
 
@@ -115,8 +134,10 @@ final class PlatformRollout {
         return applier.apply(desired);
     }
 
-    private Secret applySecret(Map<Class<? extends HasMetadata>, Set<String>> keep, String name,
-                               Function<Optional<Secret>, Secret> desired) {
+    private Secret applySecret(
+            Map<Class<? extends HasMetadata>, Set<String>> keep,
+            String name,
+            Function<Optional<Secret>, Secret> desired) {
         keep.get(Secret.class).add(name);
         return applier.apply(desired.apply(applier.get(Secret.class, name)));
     }

@@ -24,11 +24,11 @@ public final class PlatformSecrets {
     static final String POSTGRES_DATABASE = "chis";
     static final String REDIS_USER = "default";
 
-    private PlatformSecrets() {
-    }
+    private PlatformSecrets() {}
 
     /** {@code <name>-runtime}: the JWT key (unless the spec names one) and the admin token the operator calls the runtime with. */
-    public static Secret runtime(WebhookPlatform platform, PlatformSettings settings, Optional<Secret> existing, RandomTokens tokens) {
+    public static Secret runtime(
+            WebhookPlatform platform, PlatformSettings settings, Optional<Secret> existing, RandomTokens tokens) {
         Map<String, String> data = new LinkedHashMap<>();
         if (settings.jwtSecretRef().isEmpty()) {
             data.put(JWT_SECRET, keep(existing, JWT_SECRET).orElseGet(() -> tokens.alphanumeric(64)));
@@ -38,24 +38,30 @@ public final class PlatformSecrets {
     }
 
     /** {@code <name>-postgres}: the managed database's credentials and the DATABASE_URL built from them. */
-    public static Secret postgres(WebhookPlatform platform, PlatformSettings settings, Optional<Secret> existing, RandomTokens tokens) {
+    public static Secret postgres(
+            WebhookPlatform platform, PlatformSettings settings, Optional<Secret> existing, RandomTokens tokens) {
         String password = keep(existing, PASSWORD).orElseGet(() -> tokens.alphanumeric(32));
         Map<String, String> data = new LinkedHashMap<>();
         data.put(USERNAME, POSTGRES_USER);
         data.put(PASSWORD, password);
         data.put(DATABASE, POSTGRES_DATABASE);
-        data.put(URL, "postgresql://" + POSTGRES_USER + ":" + password + "@" + settings.serviceHost(settings.postgresName())
-                + ":" + PlatformSettings.POSTGRES_PORT + "/" + POSTGRES_DATABASE);
+        data.put(
+                URL,
+                "postgresql://" + POSTGRES_USER + ":" + password + "@" + settings.serviceHost(settings.postgresName())
+                        + ":" + PlatformSettings.POSTGRES_PORT + "/" + POSTGRES_DATABASE);
         return secret(platform, settings.postgresName(), "postgres", data);
     }
 
     /** {@code <name>-redis}: the managed Redis password and the REDIS_URL built from it. */
-    public static Secret redis(WebhookPlatform platform, PlatformSettings settings, Optional<Secret> existing, RandomTokens tokens) {
+    public static Secret redis(
+            WebhookPlatform platform, PlatformSettings settings, Optional<Secret> existing, RandomTokens tokens) {
         String password = keep(existing, PASSWORD).orElseGet(() -> tokens.alphanumeric(32));
         Map<String, String> data = new LinkedHashMap<>();
         data.put(PASSWORD, password);
-        data.put(URL, "redis://" + REDIS_USER + ":" + password + "@" + settings.serviceHost(settings.redisName())
-                + ":" + PlatformSettings.REDIS_PORT + "/0");
+        data.put(
+                URL,
+                "redis://" + REDIS_USER + ":" + password + "@" + settings.serviceHost(settings.redisName()) + ":"
+                        + PlatformSettings.REDIS_PORT + "/0");
         return secret(platform, settings.redisName(), "redis", data);
     }
 
@@ -65,7 +71,8 @@ public final class PlatformSecrets {
             return Optional.empty();
         }
         if (secret.getData() != null && secret.getData().get(key) != null) {
-            return Optional.of(new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8));
+            return Optional.of(
+                    new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8));
         }
         if (secret.getStringData() != null) {
             return Optional.ofNullable(secret.getStringData().get(key));

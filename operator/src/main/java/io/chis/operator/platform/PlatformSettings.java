@@ -45,11 +45,10 @@ public record PlatformSettings(
     public static final int POSTGRES_PORT = 5432;
     public static final int REDIS_PORT = 6379;
 
-    public record ManagedPostgres(String image, String storage, Optional<String> storageClassName, ResourceRequirements resources) {
-    }
+    public record ManagedPostgres(
+            String image, String storage, Optional<String> storageClassName, ResourceRequirements resources) {}
 
-    public record ManagedRedis(String image, ResourceRequirements resources) {
-    }
+    public record ManagedRedis(String image, ResourceRequirements resources) {}
 
     public static PlatformSettings of(WebhookPlatform platform) {
         WebhookPlatformSpec spec = Optional.ofNullable(platform.getSpec()).orElseGet(WebhookPlatformSpec::new);
@@ -62,7 +61,9 @@ public record PlatformSettings(
         Map<Role, ResourceRequirements> resources = new EnumMap<>(Role.class);
         roles.forEach((role, roleSpec) -> {
             replicas.put(role, roleSpec == null || roleSpec.getReplicas() == null ? 1 : roleSpec.getReplicas());
-            resources.put(role, roleSpec == null || roleSpec.getResources() == null ? runtimeResources() : roleSpec.getResources());
+            resources.put(
+                    role,
+                    roleSpec == null || roleSpec.getResources() == null ? runtimeResources() : roleSpec.getResources());
         });
         var service = spec.getApi() == null ? null : spec.getApi().getService();
         var database = spec.getDatabase();
@@ -75,20 +76,27 @@ public record PlatformSettings(
                 Map.copyOf(replicas),
                 Map.copyOf(resources),
                 spec.getWorker() == null || spec.getWorker().getConcurrency() == null
-                        ? DEFAULT_WORKER_CONCURRENCY : spec.getWorker().getConcurrency(),
+                        ? DEFAULT_WORKER_CONCURRENCY
+                        : spec.getWorker().getConcurrency(),
                 service == null ? DEFAULT_API_SERVICE_TYPE : blankOr(service.getType(), DEFAULT_API_SERVICE_TYPE),
                 service == null || service.getAnnotations() == null ? Map.of() : Map.copyOf(service.getAnnotations()),
-                Optional.ofNullable(database).map(WebhookPlatformSpec.DatabaseSpec::getManaged).map(m -> new ManagedPostgres(
-                        blankOr(m.getImage(), DEFAULT_POSTGRES_IMAGE),
-                        blankOr(m.getStorage(), DEFAULT_STORAGE),
-                        Optional.ofNullable(m.getStorageClassName()).filter(s -> !s.isBlank()),
-                        m.getResources() == null ? storeResources() : m.getResources())),
-                Optional.ofNullable(database).map(WebhookPlatformSpec.DatabaseSpec::getExternal)
+                Optional.ofNullable(database)
+                        .map(WebhookPlatformSpec.DatabaseSpec::getManaged)
+                        .map(m -> new ManagedPostgres(
+                                blankOr(m.getImage(), DEFAULT_POSTGRES_IMAGE),
+                                blankOr(m.getStorage(), DEFAULT_STORAGE),
+                                Optional.ofNullable(m.getStorageClassName()).filter(s -> !s.isBlank()),
+                                m.getResources() == null ? storeResources() : m.getResources())),
+                Optional.ofNullable(database)
+                        .map(WebhookPlatformSpec.DatabaseSpec::getExternal)
                         .map(WebhookPlatformSpec.ExternalStore::getUrlSecretRef),
-                Optional.ofNullable(redis).map(WebhookPlatformSpec.RedisSpec::getManaged).map(m -> new ManagedRedis(
-                        blankOr(m.getImage(), DEFAULT_REDIS_IMAGE),
-                        m.getResources() == null ? storeResources() : m.getResources())),
-                Optional.ofNullable(redis).map(WebhookPlatformSpec.RedisSpec::getExternal)
+                Optional.ofNullable(redis)
+                        .map(WebhookPlatformSpec.RedisSpec::getManaged)
+                        .map(m -> new ManagedRedis(
+                                blankOr(m.getImage(), DEFAULT_REDIS_IMAGE),
+                                m.getResources() == null ? storeResources() : m.getResources())),
+                Optional.ofNullable(redis)
+                        .map(WebhookPlatformSpec.RedisSpec::getExternal)
                         .map(WebhookPlatformSpec.ExternalStore::getUrlSecretRef),
                 Optional.ofNullable(spec.getJwtSecretRef()),
                 Optional.ofNullable(spec.getDefaultPolicy()).filter(s -> !s.isBlank()));

@@ -4,8 +4,7 @@ import io.chis.common.Role;
 
 /** The status condition that reports each role's Deployment: the operator's part of a role's names. */
 final class RoleConditions {
-    private RoleConditions() {
-    }
+    private RoleConditions() {}
 
     static String type(Role role) {
         return switch (role) {

@@ -25,45 +25,66 @@ import java.util.Map;
 public final class RoleDeployment {
     /** Pod-template annotation: a hash of the secret settings, so changing them rolls the pods. */
     public static final String CONFIG_HASH = "chis.io/config-hash";
+
     static final String RUNTIME_CONTAINER = "runtime";
     private static final long RUNTIME_UID = 65532L;
 
-    private RoleDeployment() {
-    }
+    private RoleDeployment() {}
 
-    public static Deployment desired(WebhookPlatform platform, PlatformSettings settings, Role role, ConnectionRefs refs, String configHash) {
+    public static Deployment desired(
+            WebhookPlatform platform, PlatformSettings settings, Role role, ConnectionRefs refs, String configHash) {
         Map<String, String> podAnnotations = new LinkedHashMap<>();
         podAnnotations.put("prometheus.io/scrape", "true");
         podAnnotations.put("prometheus.io/port", String.valueOf(PlatformSettings.METRICS_PORT));
         podAnnotations.put("prometheus.io/path", "/metrics");
         podAnnotations.put(CONFIG_HASH, configHash);
-        HTTPGetAction health = new HTTPGetActionBuilder().withPath("/health").withPort(new IntOrString("metrics")).build();
+        HTTPGetAction health = new HTTPGetActionBuilder()
+                .withPath("/health")
+                .withPort(new IntOrString("metrics"))
+                .build();
         return new DeploymentBuilder()
                 .withMetadata(ChildMetadata.of(platform, settings.roleName(role), role.id()))
                 .withNewSpec()
-                    .withReplicas(settings.replicas(role))
-                    .withNewSelector().withMatchLabels(Labels.selector(platform, role.id())).endSelector()
-                    .withNewTemplate()
-                        .withNewMetadata().withLabels(Labels.selector(platform, role.id())).withAnnotations(podAnnotations).endMetadata()
-                        .withNewSpec()
-                            .withSecurityContext(podSecurity())
-                            .withTerminationGracePeriodSeconds(role == Role.WORKER ? 60L : 30L)
-                            .addNewContainer()
-                                .withName(RUNTIME_CONTAINER)
-                                .withImage(settings.image())
-                                .withImagePullPolicy(settings.imagePullPolicy())
-                                .withPorts(ports(role))
-                                .withEnv(env(settings, role, refs))
-                                .withResources(settings.resources(role))
-                                .withNewStartupProbe().withHttpGet(health).withPeriodSeconds(2).withFailureThreshold(60).endStartupProbe()
-                                .withNewLivenessProbe().withHttpGet(health).withPeriodSeconds(10).withTimeoutSeconds(3)
-                                    .withFailureThreshold(3).endLivenessProbe()
-                                .withNewReadinessProbe().withHttpGet(health).withPeriodSeconds(5).withTimeoutSeconds(3)
-                                    .withFailureThreshold(2).endReadinessProbe()
-                                .withSecurityContext(containerSecurity())
-                            .endContainer()
-                        .endSpec()
-                    .endTemplate()
+                .withReplicas(settings.replicas(role))
+                .withNewSelector()
+                .withMatchLabels(Labels.selector(platform, role.id()))
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(Labels.selector(platform, role.id()))
+                .withAnnotations(podAnnotations)
+                .endMetadata()
+                .withNewSpec()
+                .withSecurityContext(podSecurity())
+                .withTerminationGracePeriodSeconds(role == Role.WORKER ? 60L : 30L)
+                .addNewContainer()
+                .withName(RUNTIME_CONTAINER)
+                .withImage(settings.image())
+                .withImagePullPolicy(settings.imagePullPolicy())
+                .withPorts(ports(role))
+                .withEnv(env(settings, role, refs))
+                .withResources(settings.resources(role))
+                .withNewStartupProbe()
+                .withHttpGet(health)
+                .withPeriodSeconds(2)
+                .withFailureThreshold(60)
+                .endStartupProbe()
+                .withNewLivenessProbe()
+                .withHttpGet(health)
+                .withPeriodSeconds(10)
+                .withTimeoutSeconds(3)
+                .withFailureThreshold(3)
+                .endLivenessProbe()
+                .withNewReadinessProbe()
+                .withHttpGet(health)
+                .withPeriodSeconds(5)
+                .withTimeoutSeconds(3)
+                .withFailureThreshold(2)
+                .endReadinessProbe()
+                .withSecurityContext(containerSecurity())
+                .endContainer()
+                .endSpec()
+                .endTemplate()
                 .endSpec()
                 .build();
     }
@@ -90,11 +111,13 @@ public final class RoleDeployment {
         env.add(fromSecret("REDIS_URL", refs.redisUrl()));
         env.add(fromSecret("JWT_SECRET", refs.jwtSecret()));
         switch (role) {
-            case API -> env.add(new EnvVar("GRPC_ADDRESS",
-                    settings.roleName(Role.DELIVERY) + ":" + PlatformSettings.GRPC_PORT, null));
+            case API ->
+                env.add(new EnvVar(
+                        "GRPC_ADDRESS", settings.roleName(Role.DELIVERY) + ":" + PlatformSettings.GRPC_PORT, null));
             case DELIVERY -> env.add(fromSecret("CHIS_ADMIN_TOKEN", refs.adminToken()));
-            case WORKER -> env.add(new EnvVar("CHIS_WORKER_CONCURRENCY", String.valueOf(settings.workerConcurrency()), null));
-            case SCHEDULER -> { }
+            case WORKER ->
+                env.add(new EnvVar("CHIS_WORKER_CONCURRENCY", String.valueOf(settings.workerConcurrency()), null));
+            case SCHEDULER -> {}
         }
         if (role == Role.WORKER || role == Role.DELIVERY) {
             settings.defaultPolicy().ifPresent(policy -> env.add(new EnvVar("CHIS_DEFAULT_POLICY", policy, null)));
@@ -109,16 +132,29 @@ public final class RoleDeployment {
     }
 
     static PodSecurityContext podSecurity() {
-        return new PodSecurityContextBuilder().withRunAsNonRoot(true).withRunAsUser(RUNTIME_UID)
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build();
+        return new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(RUNTIME_UID)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build();
     }
 
     static SecurityContext containerSecurity() {
-        return new SecurityContextBuilder().withAllowPrivilegeEscalation(false)
-                .withNewCapabilities().addToDrop("ALL").endCapabilities().build();
+        return new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities()
+                .addToDrop("ALL")
+                .endCapabilities()
+                .build();
     }
 
     private static ContainerPort port(String name, int number) {
-        return new ContainerPortBuilder().withName(name).withContainerPort(number).withProtocol("TCP").build();
+        return new ContainerPortBuilder()
+                .withName(name)
+                .withContainerPort(number)
+                .withProtocol("TCP")
+                .build();
     }
 }

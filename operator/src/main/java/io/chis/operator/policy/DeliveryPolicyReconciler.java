@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * policies by name, so applying the policy is all it takes for a change to reach them.
  */
 // a runtime that lost its database gets the policy back on the next periodic pass
-@ControllerConfiguration(name = DeliveryPolicyReconciler.NAME, fieldManager = ChildApplier.FIELD_MANAGER,
+@ControllerConfiguration(
+        name = DeliveryPolicyReconciler.NAME,
+        fieldManager = ChildApplier.FIELD_MANAGER,
         finalizerName = DeliveryPolicyReconciler.FINALIZER,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cleaner<DeliveryPolicy> {
@@ -80,7 +82,8 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         List<PolicySync> synced = new ArrayList<>();
         Optional<EffectivePolicy> effective = effective(policy);
         if (effective.isPresent()) {
-            for (WebhookPlatform platform : PlatformWatch.live(platforms, policy.getMetadata().getNamespace())) {
+            for (WebhookPlatform platform :
+                    PlatformWatch.live(platforms, policy.getMetadata().getNamespace())) {
                 synced.add(apply(policy, effective.get(), platform, context.getClient()));
             }
         }
@@ -99,12 +102,14 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         return control;
     }
 
-    private PolicySync apply(DeliveryPolicy policy, EffectivePolicy effective, WebhookPlatform platform, KubernetesClient client) {
+    private PolicySync apply(
+            DeliveryPolicy policy, EffectivePolicy effective, WebhookPlatform platform, KubernetesClient client) {
         String name = platform.getMetadata().getName();
         AdminClient admin = null;
         try {
             admin = channels.connect(client, platform);
-            String applied = admin.applyPolicy(RuntimePolicy.of(policy.getMetadata().getName(), effective));
+            String applied =
+                    admin.applyPolicy(RuntimePolicy.of(policy.getMetadata().getName(), effective));
             log.info("{} applied to WebhookPlatform {}: {}", ChildApplier.describe(policy), name, applied);
             return PolicySync.applied(name, applied);
         } catch (SyncProblem problem) {
@@ -112,8 +117,11 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         } catch (StatusRuntimeException e) {
             SyncProblem problem = admin.problem(e);
             // the runtime's own validation: the same fix as for the operator's
-            return PolicySync.failed(name, SyncProblem.INVALID_SPEC.equals(problem.reason())
-                    ? new SyncProblem(INVALID_POLICY, problem.getMessage(), false) : problem);
+            return PolicySync.failed(
+                    name,
+                    SyncProblem.INVALID_SPEC.equals(problem.reason())
+                            ? new SyncProblem(INVALID_POLICY, problem.getMessage(), false)
+                            : problem);
         }
     }
 
@@ -133,14 +141,18 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
     /** Pure: the status for this policy's spec and how applying it into each platform went. */
     public static DeliveryPolicyStatus status(DeliveryPolicy policy, List<PolicySync> synced, Instant now) {
         DeliveryPolicyStatus status = new DeliveryPolicyStatus();
-        long generation = Optional.ofNullable(policy.getMetadata().getGeneration()).orElse(0L);
+        long generation =
+                Optional.ofNullable(policy.getMetadata().getGeneration()).orElse(0L);
         status.setObservedGeneration(generation);
         Condition ready;
         try {
             EffectivePolicy effective = EffectivePolicy.of(policy.getSpec());
             RetrySchedule schedule = effective.schedule();
             // the runtime's word when it has one; the same computation otherwise
-            status.setSchedule(synced.stream().map(PolicySync::schedule).filter(s -> s != null && !s.isEmpty()).findFirst()
+            status.setSchedule(synced.stream()
+                    .map(PolicySync::schedule)
+                    .filter(s -> s != null && !s.isEmpty())
+                    .findFirst()
                     .orElse(schedule.describe()));
             status.setMaxRetries(schedule.maxRetries());
             status.setInitialDelay(Durations.format(schedule.initialDelay()));
@@ -158,29 +170,45 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
 
     private static Condition ready(RetrySchedule schedule, List<PolicySync> synced, String namespace) {
         String attempts = (schedule.maxRetries() + 1) + " attempts at most, then dead letter";
-        Optional<PolicySync> failed = synced.stream().filter(s -> s.problem() != null).findFirst();
+        Optional<PolicySync> failed =
+                synced.stream().filter(s -> s.problem() != null).findFirst();
         if (failed.isPresent()) {
-            return Conditions.condition(Conditions.READY, false, failed.get().problem().reason(),
-                    "WebhookPlatform " + failed.get().platform() + ": " + failed.get().problem().getMessage());
+            return Conditions.condition(
+                    Conditions.READY,
+                    false,
+                    failed.get().problem().reason(),
+                    "WebhookPlatform " + failed.get().platform() + ": "
+                            + failed.get().problem().getMessage());
         }
         if (synced.isEmpty()) {
-            return Conditions.condition(Conditions.READY, true, POLICY_VALID,
+            return Conditions.condition(
+                    Conditions.READY,
+                    true,
+                    POLICY_VALID,
                     attempts + "; no WebhookPlatform in namespace " + namespace + " to apply it to yet");
         }
-        return Conditions.condition(Conditions.READY, true, SYNCED, attempts + "; applied to WebhookPlatform "
-                + synced.stream().map(PolicySync::platform).collect(Collectors.joining(", ")));
+        return Conditions.condition(
+                Conditions.READY,
+                true,
+                SYNCED,
+                attempts + "; applied to WebhookPlatform "
+                        + synced.stream().map(PolicySync::platform).collect(Collectors.joining(", ")));
     }
 
     @Override
     public DeleteControl cleanup(DeliveryPolicy policy, Context<DeliveryPolicy> context) {
         String name = policy.getMetadata().getName();
         List<String> left = new ArrayList<>();
-        for (WebhookPlatform platform : PlatformWatch.live(platforms, policy.getMetadata().getNamespace())) {
+        for (WebhookPlatform platform :
+                PlatformWatch.live(platforms, policy.getMetadata().getNamespace())) {
             AdminClient admin = null;
             try {
                 admin = channels.connect(context.getClient(), platform);
                 admin.deletePolicy(name);
-                log.info("{} deleted; removed from WebhookPlatform {}", ChildApplier.describe(policy), platform.getMetadata().getName());
+                log.info(
+                        "{} deleted; removed from WebhookPlatform {}",
+                        ChildApplier.describe(policy),
+                        platform.getMetadata().getName());
             } catch (SyncProblem | StatusRuntimeException e) {
                 SyncProblem problem = e instanceof StatusRuntimeException call ? admin.problem(call) : (SyncProblem) e;
                 left.add("WebhookPlatform " + platform.getMetadata().getName() + ": " + problem.getMessage());
@@ -190,12 +218,16 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
             return DeleteControl.defaultDelete();
         }
         if (CleanupGrace.over(policy, clock.instant())) {
-            String message = "left in " + String.join("; ", left) + " (gave up after " + CleanupGrace.GRACE.toMinutes() + " minutes)";
+            String message = "left in " + String.join("; ", left) + " (gave up after " + CleanupGrace.GRACE.toMinutes()
+                    + " minutes)";
             log.warn("{} deleted, {}", ChildApplier.describe(policy), message);
             events.record(policy, EventRecorder.WARNING, "CleanupSkipped", message);
             return DeleteControl.defaultDelete();
         }
-        log.warn("{} deleted, but not yet removed from {}; retrying", ChildApplier.describe(policy), String.join("; ", left));
+        log.warn(
+                "{} deleted, but not yet removed from {}; retrying",
+                ChildApplier.describe(policy),
+                String.join("; ", left));
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(syncRetry);
     }
 }

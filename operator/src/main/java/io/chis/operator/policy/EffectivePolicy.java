@@ -13,9 +13,14 @@ public record EffectivePolicy(RetrySchedule schedule, Duration timeout, Optional
     /** @throws IllegalArgumentException naming the field when a value is out of range */
     public static EffectivePolicy of(DeliveryPolicySpec spec) {
         DeliveryPolicySpec s = spec == null ? new DeliveryPolicySpec() : spec;
-        RetrySchedule schedule = RetrySchedule.withDefaults(s.getMaxRetries(), duration("initialDelay", s.getInitialDelay()),
-                s.getMultiplier(), duration("maxDelay", s.getMaxDelay()), s.getJitter());
-        Duration timeout = Optional.ofNullable(duration("timeout", s.getTimeout())).orElse(DEFAULT_TIMEOUT);
+        RetrySchedule schedule = RetrySchedule.withDefaults(
+                s.getMaxRetries(),
+                duration("initialDelay", s.getInitialDelay()),
+                s.getMultiplier(),
+                duration("maxDelay", s.getMaxDelay()),
+                s.getJitter());
+        Duration timeout =
+                Optional.ofNullable(duration("timeout", s.getTimeout())).orElse(DEFAULT_TIMEOUT);
         if (timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be longer than 0");
         }

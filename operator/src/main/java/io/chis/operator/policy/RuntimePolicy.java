@@ -5,8 +5,7 @@ import io.chis.proto.v1.Policy;
 
 /** A DeliveryPolicy as the runtime's admin API takes it, defaults applied: pure mapping. */
 public final class RuntimePolicy {
-    private RuntimePolicy() {
-    }
+    private RuntimePolicy() {}
 
     public static Policy of(String name, EffectivePolicy policy) {
         RetrySchedule schedule = policy.schedule();

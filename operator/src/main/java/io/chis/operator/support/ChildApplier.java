@@ -39,7 +39,9 @@ public final class ChildApplier<P extends HasMetadata> {
 
     /** The owner's child of this kind and name, from the cache. */
     public <T extends HasMetadata> Optional<T> get(Class<T> type, String name) {
-        return context.getSecondaryResourcesAsStream(type).filter(child -> name.equals(child.getMetadata().getName())).findFirst();
+        return context.getSecondaryResourcesAsStream(type)
+                .filter(child -> name.equals(child.getMetadata().getName()))
+                .findFirst();
     }
 
     /** Makes the child match {@code desired}; returns it as the API server has it now. */
@@ -51,14 +53,26 @@ public final class ChildApplier<P extends HasMetadata> {
         }
         // Secrets hold generated values: never blind-apply them, so a stale read can't overwrite a password
         if (serverSideApply && !(desired instanceof Secret)) {
-            log.info("{} applying {} {}", describe(owner), desired.getKind(), desired.getMetadata().getName());
+            log.info(
+                    "{} applying {} {}",
+                    describe(owner),
+                    desired.getKind(),
+                    desired.getMetadata().getName());
             return context.resourceOperations().serverSideApply(desired);
         }
         if (existing.isEmpty()) {
-            log.info("{} creating {} {}", describe(owner), desired.getKind(), desired.getMetadata().getName());
+            log.info(
+                    "{} creating {} {}",
+                    describe(owner),
+                    desired.getKind(),
+                    desired.getMetadata().getName());
             return context.resourceOperations().create(desired);
         }
-        log.info("{} updating {} {}", describe(owner), desired.getKind(), desired.getMetadata().getName());
+        log.info(
+                "{} updating {} {}",
+                describe(owner),
+                desired.getKind(),
+                desired.getMetadata().getName());
         desired.getMetadata().setResourceVersion(existing.get().getMetadata().getResourceVersion());
         keepAllocatedFields(desired, existing.get());
         return context.resourceOperations().update(desired);
@@ -71,7 +85,11 @@ public final class ChildApplier<P extends HasMetadata> {
             return existing.get();
         }
         stampHash(desired);
-        log.info("{} creating {} {}", describe(owner), desired.getKind(), desired.getMetadata().getName());
+        log.info(
+                "{} creating {} {}",
+                describe(owner),
+                desired.getKind(),
+                desired.getMetadata().getName());
         return context.resourceOperations().create(desired);
     }
 
@@ -80,13 +98,21 @@ public final class ChildApplier<P extends HasMetadata> {
         keep.forEach((type, names) -> context.getSecondaryResources(type).stream()
                 .filter(child -> !names.contains(child.getMetadata().getName()))
                 .forEach(child -> {
-                    log.info("{} deleting {} {} (no longer wanted)", describe(owner), child.getKind(), child.getMetadata().getName());
-                    context.getClient().resource(child).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                    log.info(
+                            "{} deleting {} {} (no longer wanted)",
+                            describe(owner),
+                            child.getKind(),
+                            child.getMetadata().getName());
+                    context.getClient()
+                            .resource(child)
+                            .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                            .delete();
                 }));
     }
 
     public static String describe(HasMetadata resource) {
-        return resource.getKind() + " " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+        return resource.getKind() + " " + resource.getMetadata().getNamespace() + "/"
+                + resource.getMetadata().getName();
     }
 
     /**
@@ -100,15 +126,19 @@ public final class ChildApplier<P extends HasMetadata> {
         if (cached.isPresent()) {
             return cached;
         }
-        Optional<T> live = Optional.ofNullable(context.getClient().resources(type).inNamespace(owner.getMetadata().getNamespace())
-                .withName(desired.getMetadata().getName()).get());
+        Optional<T> live = Optional.ofNullable(context.getClient()
+                .resources(type)
+                .inNamespace(owner.getMetadata().getNamespace())
+                .withName(desired.getMetadata().getName())
+                .get());
         live.ifPresent(this::requireOwned);
         return live;
     }
 
     private String stampHash(HasMetadata desired) {
         Map<String, String> annotations = desired.getMetadata().getAnnotations() == null
-                ? new HashMap<>() : new HashMap<>(desired.getMetadata().getAnnotations());
+                ? new HashMap<>()
+                : new HashMap<>(desired.getMetadata().getAnnotations());
         annotations.remove(DESIRED_HASH);
         desired.getMetadata().setAnnotations(annotations.isEmpty() ? null : annotations);
         String hash = Hashes.sha256(Serialization.asJson(desired));
@@ -119,17 +149,21 @@ public final class ChildApplier<P extends HasMetadata> {
 
     private void requireOwned(HasMetadata existing) {
         String uid = owner.getMetadata().getUid();
-        boolean owned = existing.getMetadata().getOwnerReferences() != null && existing.getMetadata().getOwnerReferences().stream()
-                .anyMatch(ref -> uid != null && uid.equals(ref.getUid()));
+        boolean owned = existing.getMetadata().getOwnerReferences() != null
+                && existing.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(ref -> uid != null && uid.equals(ref.getUid()));
         if (!owned) {
-            throw new ChildConflictException(existing.getKind() + " '" + existing.getMetadata().getName() + "' exists in namespace '"
-                    + existing.getMetadata().getNamespace() + "' but does not belong to " + describe(owner)
-                    + ": rename or delete it");
+            throw new ChildConflictException(
+                    existing.getKind() + " '" + existing.getMetadata().getName() + "' exists in namespace '"
+                            + existing.getMetadata().getNamespace() + "' but does not belong to " + describe(owner)
+                            + ": rename or delete it");
         }
     }
 
     private static String annotation(HasMetadata resource, String key) {
-        return resource.getMetadata().getAnnotations() == null ? null : resource.getMetadata().getAnnotations().get(key);
+        return resource.getMetadata().getAnnotations() == null
+                ? null
+                : resource.getMetadata().getAnnotations().get(key);
     }
 
     /** Keeps what the API server assigned, which a full update without it would try to clear. */
@@ -137,8 +171,10 @@ public final class ChildApplier<P extends HasMetadata> {
         if (desired instanceof Service service && existing instanceof Service current && current.getSpec() != null) {
             service.getSpec().setClusterIP(current.getSpec().getClusterIP());
             service.getSpec().setClusterIPs(current.getSpec().getClusterIPs());
-            if (Objects.equals(service.getSpec().getType(), current.getSpec().getType()) && current.getSpec().getPorts() != null) {
-                Map<String, Integer> nodePorts = current.getSpec().getPorts().stream().filter(p -> p.getNodePort() != null)
+            if (Objects.equals(service.getSpec().getType(), current.getSpec().getType())
+                    && current.getSpec().getPorts() != null) {
+                Map<String, Integer> nodePorts = current.getSpec().getPorts().stream()
+                        .filter(p -> p.getNodePort() != null)
                         .collect(Collectors.toMap(p -> String.valueOf(p.getName()), p -> p.getNodePort(), (a, b) -> a));
                 service.getSpec().getPorts().forEach(p -> p.setNodePort(nodePorts.get(String.valueOf(p.getName()))));
             }

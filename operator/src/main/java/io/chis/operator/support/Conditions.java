@@ -14,8 +14,7 @@ import java.util.Optional;
 public final class Conditions {
     public static final String READY = "Ready";
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
     public static Condition condition(String type, boolean ok, String reason, String message) {
         return new Condition(type, ok ? Condition.TRUE : Condition.FALSE, reason, message);
@@ -29,19 +28,23 @@ public final class Conditions {
         if (status == null || status.getConditions() == null) {
             return Optional.empty();
         }
-        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+        return status.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst();
     }
 
     /**
      * Stamps the new conditions with the generation and a transition time, keeping the previous
      * lastTransitionTime of every condition whose status did not change.
      */
-    public static List<Condition> merge(StatusWithConditions previous, List<Condition> next, long generation, Instant now) {
+    public static List<Condition> merge(
+            StatusWithConditions previous, List<Condition> next, long generation, Instant now) {
         List<Condition> merged = new ArrayList<>();
         String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
         for (Condition condition : next) {
             Optional<Condition> before = find(previous, condition.getType());
-            boolean unchanged = before.isPresent() && Objects.equals(before.get().getStatus(), condition.getStatus())
+            boolean unchanged = before.isPresent()
+                    && Objects.equals(before.get().getStatus(), condition.getStatus())
                     && before.get().getLastTransitionTime() != null;
             condition.setLastTransitionTime(unchanged ? before.get().getLastTransitionTime() : stamp);
             condition.setObservedGeneration(generation);
@@ -55,6 +58,8 @@ public final class Conditions {
         if (previous == null || next == null) {
             return previous == next;
         }
-        return Serialization.jsonMapper().valueToTree(previous).equals(Serialization.jsonMapper().valueToTree(next));
+        return Serialization.jsonMapper()
+                .valueToTree(previous)
+                .equals(Serialization.jsonMapper().valueToTree(next));
     }
 }

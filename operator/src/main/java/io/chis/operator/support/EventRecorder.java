@@ -47,7 +47,8 @@ public final class EventRecorder {
             Optional<Event> existing = Optional.ofNullable(events.withName(name).get());
             if (existing.isPresent()) {
                 Map<String, Object> repeat = new LinkedHashMap<>();
-                repeat.put("count", Optional.ofNullable(existing.get().getCount()).orElse(1) + 1);
+                repeat.put(
+                        "count", Optional.ofNullable(existing.get().getCount()).orElse(1) + 1);
                 repeat.put("lastTimestamp", now);
                 events.withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(repeat));
             } else {
@@ -62,23 +63,24 @@ public final class EventRecorder {
     static String eventName(HasMetadata about, String type, String reason, String message) {
         String object = about.getMetadata().getName();
         return (object.length() > 200 ? object.substring(0, 200) : object) + "."
-                + Hashes.sha256(about.getKind(), about.getMetadata().getUid(), type, reason, message).substring(0, 16);
+                + Hashes.sha256(about.getKind(), about.getMetadata().getUid(), type, reason, message)
+                        .substring(0, 16);
     }
 
     private static Event event(HasMetadata about, String name, String type, String reason, String message, String now) {
         return new EventBuilder()
                 .withNewMetadata()
-                    .withName(name)
-                    .withNamespace(about.getMetadata().getNamespace())
-                    .withLabels(Map.of(Labels.MANAGED_BY, Labels.OPERATOR))
+                .withName(name)
+                .withNamespace(about.getMetadata().getNamespace())
+                .withLabels(Map.of(Labels.MANAGED_BY, Labels.OPERATOR))
                 .endMetadata()
                 .withNewInvolvedObject()
-                    .withApiVersion(about.getApiVersion())
-                    .withKind(about.getKind())
-                    .withName(about.getMetadata().getName())
-                    .withNamespace(about.getMetadata().getNamespace())
-                    .withUid(about.getMetadata().getUid())
-                    .withResourceVersion(about.getMetadata().getResourceVersion())
+                .withApiVersion(about.getApiVersion())
+                .withKind(about.getKind())
+                .withName(about.getMetadata().getName())
+                .withNamespace(about.getMetadata().getNamespace())
+                .withUid(about.getMetadata().getUid())
+                .withResourceVersion(about.getMetadata().getResourceVersion())
                 .endInvolvedObject()
                 .withType(type)
                 .withReason(reason)
@@ -86,7 +88,9 @@ public final class EventRecorder {
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
                 .withCount(1)
-                .withNewSource().withComponent(Labels.OPERATOR).endSource()
+                .withNewSource()
+                .withComponent(Labels.OPERATOR)
+                .endSource()
                 .withReportingComponent(Labels.OPERATOR)
                 .build();
     }

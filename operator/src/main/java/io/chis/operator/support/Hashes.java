@@ -6,8 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 public final class Hashes {
-    private Hashes() {
-    }
+    private Hashes() {}
 
     /** Lower-case hex SHA-256 of the parts, each followed by a separator so ("ab","c") differs from ("a","bc"). */
     public static String sha256(String... parts) {

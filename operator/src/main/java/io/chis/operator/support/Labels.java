@@ -16,8 +16,7 @@ public final class Labels {
     /** Label selector of every informer the operator runs for children. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
 
-    private Labels() {
-    }
+    private Labels() {}
 
     /** Stable labels a workload selects its pods by (never change them: selectors are immutable). */
     public static Map<String, String> selector(HasMetadata owner, String component) {

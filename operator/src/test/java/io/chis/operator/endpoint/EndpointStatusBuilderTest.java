@@ -17,8 +17,14 @@ class EndpointStatusBuilderTest {
     private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
     private static final Instant T1 = T0.plusSeconds(30);
     private static final SecretKeyRef SIGNING = new SecretKeyRef("orders-signing", "secret");
-    private static final EndpointStats STATS = EndpointStats.newBuilder().setId("7f0c").setDelivered(12).setFailed(3)
-            .setDeadLettered(1).setLastAttemptAt("2026-11-29T09:59:58Z").setLastStatusCode(204).build();
+    private static final EndpointStats STATS = EndpointStats.newBuilder()
+            .setId("7f0c")
+            .setDelivered(12)
+            .setFailed(3)
+            .setDeadLettered(1)
+            .setLastAttemptAt("2026-11-29T09:59:58Z")
+            .setLastStatusCode(204)
+            .build();
 
     private static EndpointSync synced(EndpointStats stats) {
         return new EndpointSync.Synced("chis", SIGNING, "abc123", stats, Optional.empty());
@@ -60,8 +66,10 @@ class EndpointStatusBuilderTest {
 
     @Test
     void neverAttemptedMeansNoLastAttemptRatherThanZeroes() {
-        WebhookEndpointStatus status = EndpointStatusBuilder.build(Endpoints.stored("shop", "orders"),
-                synced(EndpointStats.newBuilder().setId("7f0c").build()), T0);
+        WebhookEndpointStatus status = EndpointStatusBuilder.build(
+                Endpoints.stored("shop", "orders"),
+                synced(EndpointStats.newBuilder().setId("7f0c").build()),
+                T0);
         assertThat(status.getLastAttemptAt()).isNull();
         assertThat(status.getLastStatusCode()).isNull();
         assertThat(status.getDelivered()).isZero();
@@ -72,8 +80,8 @@ class EndpointStatusBuilderTest {
         WebhookEndpoint endpoint = Endpoints.stored("shop", "orders");
         endpoint.setStatus(EndpointStatusBuilder.build(endpoint, synced(STATS), T0));
 
-        WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint,
-                failed("PlatformUnavailable", "the admin API of WebhookPlatform chis did not answer"), T1);
+        WebhookEndpointStatus status = EndpointStatusBuilder.build(
+                endpoint, failed("PlatformUnavailable", "the admin API of WebhookPlatform chis did not answer"), T1);
 
         assertThat(ready(status)).satisfies(c -> {
             assertThat(c.getStatus()).isEqualTo("False");
@@ -91,7 +99,8 @@ class EndpointStatusBuilderTest {
     void theTransitionTimeStaysWhileReadyStaysTheSame() {
         WebhookEndpoint endpoint = Endpoints.stored("shop", "orders");
         endpoint.setStatus(EndpointStatusBuilder.build(endpoint, synced(STATS), T0));
-        WebhookEndpointStatus later = EndpointStatusBuilder.build(endpoint, synced(STATS.toBuilder().setDelivered(13).build()), T1);
+        WebhookEndpointStatus later = EndpointStatusBuilder.build(
+                endpoint, synced(STATS.toBuilder().setDelivered(13).build()), T1);
         assertThat(ready(later).getLastTransitionTime()).isEqualTo(T0.toString());
         assertThat(later.getDelivered()).isEqualTo(13);
     }
@@ -99,8 +108,10 @@ class EndpointStatusBuilderTest {
     @Test
     void anEndpointTheRuntimeDisabledIsNotReadyAndSaysHowToTurnItBackOn() {
         WebhookEndpoint endpoint = Endpoints.stored("shop", "orders");
-        EndpointStats gone = STATS.toBuilder().setDisabled(true)
-                .setDisabledReason("410 Gone from https://receiver.example.com/hooks at 2026-11-29T09:59:58Z").build();
+        EndpointStats gone = STATS.toBuilder()
+                .setDisabled(true)
+                .setDisabledReason("410 Gone from https://receiver.example.com/hooks at 2026-11-29T09:59:58Z")
+                .build();
 
         WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint, synced(gone), T0);
 
@@ -116,7 +127,8 @@ class EndpointStatusBuilderTest {
     void anEndpointDisabledBySpecIsWhatWasAskedFor() {
         WebhookEndpoint endpoint = Endpoints.stored("shop", "orders");
         endpoint.getSpec().setDisabled(true);
-        WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint, synced(STATS.toBuilder().setDisabled(true).build()), T0);
+        WebhookEndpointStatus status = EndpointStatusBuilder.build(
+                endpoint, synced(STATS.toBuilder().setDisabled(true).build()), T0);
         assertThat(ready(status)).satisfies(c -> {
             assertThat(c.getStatus()).isEqualTo("True");
             assertThat(c.getReason()).isEqualTo("Synced");
@@ -128,12 +140,14 @@ class EndpointStatusBuilderTest {
     @Test
     void aMissingPolicyIsReportedAlthoughTheEndpointIsSynced() {
         WebhookEndpoint endpoint = Endpoints.stored("shop", "orders");
-        SyncProblem missing = new SyncProblem("PolicyNotFound", "DeliveryPolicy gentle does not exist in namespace shop", false);
-        WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint,
-                new EndpointSync.Synced("chis", SIGNING, "abc123", STATS, Optional.of(missing)), T0);
+        SyncProblem missing =
+                new SyncProblem("PolicyNotFound", "DeliveryPolicy gentle does not exist in namespace shop", false);
+        WebhookEndpointStatus status = EndpointStatusBuilder.build(
+                endpoint, new EndpointSync.Synced("chis", SIGNING, "abc123", STATS, Optional.of(missing)), T0);
         assertThat(ready(status).getReason()).isEqualTo("PolicyNotFound");
         assertThat(ready(status).getStatus()).isEqualTo("False");
         assertThat(status.getDelivered()).isEqualTo(12);
-        assertThat(new EndpointSync.Synced("chis", SIGNING, "abc123", STATS, Optional.of(missing)).retrySoon()).isFalse();
+        assertThat(new EndpointSync.Synced("chis", SIGNING, "abc123", STATS, Optional.of(missing)).retrySoon())
+                .isFalse();
     }
 }

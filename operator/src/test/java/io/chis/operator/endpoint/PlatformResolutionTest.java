@@ -15,7 +15,8 @@ class PlatformResolutionTest {
 
     @Test
     void theNamedPlatform() {
-        assertThat(PlatformResolution.resolve("staging", "shop", List.of(CHIS, STAGING))).isSameAs(STAGING);
+        assertThat(PlatformResolution.resolve("staging", "shop", List.of(CHIS, STAGING)))
+                .isSameAs(STAGING);
         assertThatThrownBy(() -> PlatformResolution.resolve("prod", "shop", List.of(CHIS, STAGING)))
                 .isInstanceOfSatisfying(SyncProblem.class, p -> {
                     assertThat(p.reason()).isEqualTo("PlatformNotFound");
@@ -28,7 +29,8 @@ class PlatformResolutionTest {
         assertThat(PlatformResolution.resolve(null, "shop", List.of(CHIS))).isSameAs(CHIS);
         assertThat(PlatformResolution.resolve(" ", "shop", List.of(CHIS))).isSameAs(CHIS);
         assertThatThrownBy(() -> PlatformResolution.resolve(null, "shop", List.of()))
-                .isInstanceOfSatisfying(SyncProblem.class, p -> assertThat(p.reason()).isEqualTo("PlatformNotFound"));
+                .isInstanceOfSatisfying(
+                        SyncProblem.class, p -> assertThat(p.reason()).isEqualTo("PlatformNotFound"));
         assertThatThrownBy(() -> PlatformResolution.resolve(null, "shop", List.of(STAGING, CHIS)))
                 .isInstanceOfSatisfying(SyncProblem.class, p -> {
                     assertThat(p.reason()).isEqualTo("PlatformAmbiguous");

@@ -16,8 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Receiver implements AutoCloseable {
     record Request(String path, Map<String, List<String>> headers, String body, Instant at) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
-                    .map(e -> e.getValue().get(0)).orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .findFirst()
+                    .map(e -> e.getValue().get(0))
+                    .orElse(null);
         }
     }
 
@@ -25,16 +28,21 @@ final class Receiver implements AutoCloseable {
     final AtomicInteger answer = new AtomicInteger(204);
     /** Answers for particular paths, ahead of {@link #answer}. */
     final Map<String, Integer> answers = new ConcurrentHashMap<>();
+
     private final HttpServer server;
 
     Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
-                requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
-                        new String(in.readAllBytes(), StandardCharsets.UTF_8), Instant.now()));
+                requests.add(new Request(
+                        exchange.getRequestURI().getPath(),
+                        Map.copyOf(exchange.getRequestHeaders()),
+                        new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                        Instant.now()));
             }
-            exchange.sendResponseHeaders(answers.getOrDefault(exchange.getRequestURI().getPath(), answer.get()), -1);
+            exchange.sendResponseHeaders(
+                    answers.getOrDefault(exchange.getRequestURI().getPath(), answer.get()), -1);
             exchange.close();
         });
         server.start();

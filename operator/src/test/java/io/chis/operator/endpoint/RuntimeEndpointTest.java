@@ -76,14 +76,22 @@ class RuntimeEndpointTest {
         reordered.put("B", "2");
         reordered.put("A", "1");
         endpoint.getSpec().setHeaders(reordered);
-        assertThat(RuntimeEndpoint.appliedHash(RuntimeEndpoint.of(endpoint, SECRET), platform)).as("header order").isEqualTo(hash);
+        assertThat(RuntimeEndpoint.appliedHash(RuntimeEndpoint.of(endpoint, SECRET), platform))
+                .as("header order")
+                .isEqualTo(hash);
 
-        assertThat(RuntimeEndpoint.appliedHash(RuntimeEndpoint.of(endpoint, SECRET + "x"), platform)).as("a new secret").isNotEqualTo(hash);
+        assertThat(RuntimeEndpoint.appliedHash(RuntimeEndpoint.of(endpoint, SECRET + "x"), platform))
+                .as("a new secret")
+                .isNotEqualTo(hash);
         endpoint.getSpec().setEventTypes(List.of("order.*", "invoice.paid"));
-        assertThat(RuntimeEndpoint.appliedHash(RuntimeEndpoint.of(endpoint, SECRET), platform)).as("a spec change").isNotEqualTo(hash);
+        assertThat(RuntimeEndpoint.appliedHash(RuntimeEndpoint.of(endpoint, SECRET), platform))
+                .as("a spec change")
+                .isNotEqualTo(hash);
         endpoint.getSpec().setEventTypes(List.of("order.*"));
         platform.getMetadata().setUid("a-recreated-platform");
-        assertThat(RuntimeEndpoint.appliedHash(RuntimeEndpoint.of(endpoint, SECRET), platform)).as("another platform").isNotEqualTo(hash);
+        assertThat(RuntimeEndpoint.appliedHash(RuntimeEndpoint.of(endpoint, SECRET), platform))
+                .as("another platform")
+                .isNotEqualTo(hash);
         assertThat(hash).hasSize(10).doesNotContain("c2VjcmV0");
     }
 

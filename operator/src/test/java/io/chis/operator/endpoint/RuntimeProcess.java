@@ -44,13 +44,15 @@ final class RuntimeProcess implements AutoCloseable {
     final Path log;
     private final Process process;
     private final Path dataDir;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ManagedChannel admin;
 
     private RuntimeProcess(String name) throws IOException {
         if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath().normalize() + " is missing: these tests start the real runtime."
-                    + " Build it first: ./mvnw -pl dev -am package -DskipTests (./mvnw verify builds it before the operator's tests)");
+            throw new IllegalStateException(
+                    JAR.toAbsolutePath().normalize() + " is missing: these tests start the real runtime."
+                            + " Build it first: ./mvnw -pl dev -am package -DskipTests (./mvnw verify builds it before the operator's tests)");
         }
         int[] ports = freePorts(3);
         httpPort = ports[0];
@@ -59,8 +61,13 @@ final class RuntimeProcess implements AutoCloseable {
         log = Path.of("target", "runtime-" + name + ".log");
         Files.createDirectories(log.getParent());
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-jar",
+                        JAR.toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.remove("DATABASE_URL"); // embedded stores
         env.remove("REDIS_URL");
@@ -75,7 +82,8 @@ final class RuntimeProcess implements AutoCloseable {
         env.put("CHIS_ALLOW_PRIVATE_TARGETS", "true"); // receivers on loopback
         env.put("CHIS_SCHEDULER_TICK", "50ms");
         process = builder.start();
-        admin = Grpc.newChannelBuilder("localhost:" + grpcPort, InsecureChannelCredentials.create()).build();
+        admin = Grpc.newChannelBuilder("localhost:" + grpcPort, InsecureChannelCredentials.create())
+                .build();
     }
 
     /** Starts the runtime and waits until its REST API answers /health. */
@@ -97,8 +105,13 @@ final class RuntimeProcess implements AutoCloseable {
                 throw new IllegalStateException("the runtime exited with " + process.exitValue() + ":\n" + tail());
             }
             try {
-                if (http.send(HttpRequest.newBuilder(uri("/health")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(uri("/health"))
+                                                .timeout(Duration.ofSeconds(2))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -111,21 +124,34 @@ final class RuntimeProcess implements AutoCloseable {
 
     /** Registers an account, logs in and creates an API key: what an application needs to send. */
     String signUp(String email) throws Exception {
-        post("/auth/register", Map.of("email", email, "password", "correct-horse", "firstName", "Test", "lastName", "User"), Map.of(), 201);
-        String token = post("/auth/login", Map.of("email", email, "password", "correct-horse"), Map.of(), 200).get("token").asText();
-        return post("/api/api-key/create", Map.of("name", "tests"), Map.of("Authorization", "Bearer " + token), 201).get("apiKey").asText();
+        post(
+                "/auth/register",
+                Map.of("email", email, "password", "correct-horse", "firstName", "Test", "lastName", "User"),
+                Map.of(),
+                201);
+        String token = post("/auth/login", Map.of("email", email, "password", "correct-horse"), Map.of(), 200)
+                .get("token")
+                .asText();
+        return post("/api/api-key/create", Map.of("name", "tests"), Map.of("Authorization", "Bearer " + token), 201)
+                .get("apiKey")
+                .asText();
     }
 
     /** {@code POST /webhook/send} by event type (fan-out to the account's endpoints); returns the message. */
     JsonNode send(String apiKey, String eventType, Object payload) throws Exception {
-        return post("/webhook/send", Map.of("eventType", eventType, "payload", payload), Map.of("X-API-Key", apiKey), 202);
+        return post(
+                "/webhook/send", Map.of("eventType", eventType, "payload", payload), Map.of("X-API-Key", apiKey), 202);
     }
 
     JsonNode message(String apiKey, String id) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/webhook/messages/" + id)).header("X-API-Key", apiKey).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri("/webhook/messages/" + id))
+                        .header("X-API-Key", apiKey)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new AssertionError("GET /webhook/messages/" + id + " answered " + response.statusCode() + ": " + response.body());
+            throw new AssertionError(
+                    "GET /webhook/messages/" + id + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
     }
@@ -134,12 +160,15 @@ final class RuntimeProcess implements AutoCloseable {
     EndpointStats stats(String ref) {
         Metadata auth = new Metadata();
         auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + adminToken);
-        return AdminServiceGrpc.newBlockingStub(admin).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))
-                .withDeadlineAfter(5, TimeUnit.SECONDS).getEndpointStats(EndpointStatsRequest.newBuilder().setRef(ref).build());
+        return AdminServiceGrpc.newBlockingStub(admin)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .getEndpointStats(EndpointStatsRequest.newBuilder().setRef(ref).build());
     }
 
     private JsonNode post(String path, Object body, Map<String, String> headers, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         headers.forEach(request::header);
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -16,7 +16,8 @@ class SigningSecretsTest {
 
         assertThat(secret.getMetadata().getName()).isEqualTo("orders-signing");
         assertThat(secret.getMetadata().getNamespace()).isEqualTo("shop");
-        assertThat(secret.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.OPERATOR)
+        assertThat(secret.getMetadata().getLabels())
+                .containsEntry(Labels.MANAGED_BY, Labels.OPERATOR)
                 .containsEntry(Labels.COMPONENT, "signing-secret");
         assertThat(secret.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
             assertThat(ref.getKind()).isEqualTo("WebhookEndpoint");

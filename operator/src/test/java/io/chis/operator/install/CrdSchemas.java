@@ -36,14 +36,22 @@ final class CrdSchemas {
     private CrdSchemas(List<CustomResourceDefinition> crds) {
         // a CRD's schema is an OpenAPI 3.0 schema object with Kubernetes extensions (checked by the API server itself)
         Dialect kubernetes = Dialect.builder(Dialects.getOpenApi30())
-                .keywords(Stream.of("x-kubernetes-int-or-string", "x-kubernetes-validations", "x-kubernetes-preserve-unknown-fields",
-                        "x-kubernetes-embedded-resource", "x-kubernetes-list-type", "x-kubernetes-list-map-keys",
-                        "x-kubernetes-map-type").map(NonValidationKeyword::new).toList())
+                .keywords(Stream.of(
+                                "x-kubernetes-int-or-string",
+                                "x-kubernetes-validations",
+                                "x-kubernetes-preserve-unknown-fields",
+                                "x-kubernetes-embedded-resource",
+                                "x-kubernetes-list-type",
+                                "x-kubernetes-list-map-keys",
+                                "x-kubernetes-map-type")
+                        .map(NonValidationKeyword::new)
+                        .toList())
                 .build();
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(kubernetes);
         for (CustomResourceDefinition crd : crds) {
             for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
-                ObjectNode schema = Serialization.jsonMapper().valueToTree(version.getSchema().getOpenAPIV3Schema());
+                ObjectNode schema = Serialization.jsonMapper()
+                        .valueToTree(version.getSchema().getOpenAPIV3Schema());
                 // the API server knows these on every kind; generated schemas often leave them out
                 ObjectNode root = (ObjectNode) schema.get("properties");
                 for (String field : List.of("apiVersion", "kind", "metadata")) {
@@ -51,7 +59,9 @@ final class CrdSchemas {
                         root.putObject(field).put("type", field.equals("metadata") ? "object" : "string");
                     }
                 }
-                byApiVersionAndKind.put(crd.getSpec().getGroup() + "/" + version.getName() + " " + crd.getSpec().getNames().getKind(),
+                byApiVersionAndKind.put(
+                        crd.getSpec().getGroup() + "/" + version.getName() + " "
+                                + crd.getSpec().getNames().getKind(),
                         registry.getSchema(strict(schema.deepCopy())));
             }
         }
@@ -64,7 +74,10 @@ final class CrdSchemas {
 
     static List<CustomResourceDefinition> committedCrds() {
         try (Stream<Path> files = Files.list(CRDS)) {
-            return files.filter(f -> f.toString().endsWith(".yml")).sorted().map(CrdSchemas::crd).toList();
+            return files.filter(f -> f.toString().endsWith(".yml"))
+                    .sorted()
+                    .map(CrdSchemas::crd)
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -80,12 +93,15 @@ final class CrdSchemas {
 
     /** What is wrong with {@code resource}; empty when the API server would take it. */
     List<String> validate(JsonNode resource) {
-        String key = resource.path("apiVersion").asText() + " " + resource.path("kind").asText();
+        String key = resource.path("apiVersion").asText() + " "
+                + resource.path("kind").asText();
         Schema schema = byApiVersionAndKind.get(key);
         if (schema == null) {
             return List.of("no CRD serves " + key);
         }
-        return schema.validate(resource).stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList();
+        return schema.validate(resource).stream()
+                .map(e -> e.getInstanceLocation() + ": " + e.getMessage())
+                .toList();
     }
 
     List<String> validate(Path yamlFile) {
@@ -99,7 +115,8 @@ final class CrdSchemas {
     /** Unknown fields are errors, except where the schema preserves them (the API server would prune or reject them). */
     private static JsonNode strict(JsonNode schema) {
         if (schema instanceof ObjectNode node) {
-            if (node.has("properties") && !node.has("additionalProperties")
+            if (node.has("properties")
+                    && !node.has("additionalProperties")
                     && !node.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
                 node.put("additionalProperties", false);
             }

@@ -18,8 +18,7 @@ final class HelmChart {
     static final String RELEASE = "chis-operator";
     static final String NAMESPACE = "chis";
 
-    private HelmChart() {
-    }
+    private HelmChart() {}
 
     static LintResult lint() {
         return new Helm(CHART).lint().strict().call();
@@ -34,7 +33,12 @@ final class HelmChart {
 
     /** NOTES.txt as `helm install --dry-run` prints it (helm-java's template leaves NOTES out). */
     static String notes(Map<String, Object> values) {
-        InstallCommand install = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE).dryRun().clientOnly();
+        InstallCommand install = new Helm(CHART)
+                .install()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .dryRun()
+                .clientOnly();
         values.forEach(install::set);
         return install.call().getOutput();
     }
@@ -69,7 +73,9 @@ final class HelmChart {
         }
 
         Optional<HasMetadata> find(String kind, String name) {
-            return ofKind(kind).stream().filter(o -> name.equals(o.getMetadata().getName())).findFirst();
+            return ofKind(kind).stream()
+                    .filter(o -> name.equals(o.getMetadata().getName()))
+                    .findFirst();
         }
     }
 }

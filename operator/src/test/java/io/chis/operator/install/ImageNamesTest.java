@@ -25,18 +25,29 @@ class ImageNamesTest {
 
     @Test
     void everyPlaceNamesTheSameImagesAndTag() throws Exception {
-        String tag = HelmChartTest.appVersion();
+        String tag = HelmChartIT.appVersion();
 
         // what the operator runs by default and what the chart and config/ run
         assertThat(PlatformSettings.DEFAULT_IMAGE).isEqualTo(RUNTIME_IMAGE + ":" + tag);
-        JsonNode values = CrdSchemas.YAML.readTree(HelmChart.CHART.resolve("values.yaml").toFile());
+        JsonNode values =
+                CrdSchemas.YAML.readTree(HelmChart.CHART.resolve("values.yaml").toFile());
         assertThat(values.at("/image/repository").asText()).isEqualTo(OPERATOR_IMAGE);
-        Deployment manager = Serialization.unmarshal(Files.readString(ROOT.resolve("config/manager/manager.yaml")), Deployment.class);
-        assertThat(manager.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(OPERATOR_IMAGE + ":" + tag);
-        JsonNode kustomization = CrdSchemas.YAML.readTree(ROOT.resolve("config/manager/kustomization.yaml").toFile());
+        Deployment manager = Serialization.unmarshal(
+                Files.readString(ROOT.resolve("config/manager/manager.yaml")), Deployment.class);
+        assertThat(manager.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo(OPERATOR_IMAGE + ":" + tag);
+        JsonNode kustomization = CrdSchemas.YAML.readTree(
+                ROOT.resolve("config/manager/kustomization.yaml").toFile());
         assertThat(kustomization.at("/images/0/name").asText()).isEqualTo(OPERATOR_IMAGE);
         assertThat(kustomization.at("/images/0/newTag").asText()).isEqualTo(tag);
-        JsonNode platformSample = CrdSchemas.YAML.readTree(ROOT.resolve("config/samples/chis_v1alpha1_webhookplatform.yaml").toFile());
+        JsonNode platformSample =
+                CrdSchemas.YAML.readTree(ROOT.resolve("config/samples/chis_v1alpha1_webhookplatform.yaml")
+                        .toFile());
         if (platformSample.at("/spec/image").isTextual()) {
             assertThat(platformSample.at("/spec/image").asText()).isEqualTo(RUNTIME_IMAGE + ":" + tag);
         }
@@ -47,21 +58,28 @@ class ImageNamesTest {
         String makefile = Files.readString(ROOT.resolve("Makefile"));
         assertThat(makeVariable(makefile, "IMAGE_REGISTRY") + "/chis-operator").isEqualTo(OPERATOR_IMAGE);
         assertThat(makeVariable(makefile, "IMAGE_TAG")).isEqualTo(tag);
-        assertThat(makefile).contains("-Djib.to.image=$(IMAGE_REGISTRY)/chis-runtime:$(IMAGE_TAG)",
-                "-Djib.to.image=$(IMAGE_REGISTRY)/chis-operator:$(IMAGE_TAG)");
+        assertThat(makefile)
+                .contains(
+                        "-Djib.to.image=$(IMAGE_REGISTRY)/chis-runtime:$(IMAGE_TAG)",
+                        "-Djib.to.image=$(IMAGE_REGISTRY)/chis-operator:$(IMAGE_TAG)");
     }
 
     @Test
     void theOperatorImageStartsTheOperator() throws Exception {
         Document pom = pom("operator/pom.xml");
-        String mainClass = jib(pom).getElementsByTagName("mainClass").item(0).getTextContent().trim();
+        String mainClass = jib(pom).getElementsByTagName("mainClass")
+                .item(0)
+                .getTextContent()
+                .trim();
         if (mainClass.startsWith("${")) {
             String property = mainClass.substring(2, mainClass.length() - 1);
-            mainClass = pom.getElementsByTagName(property).item(0).getTextContent().trim();
+            mainClass =
+                    pom.getElementsByTagName(property).item(0).getTextContent().trim();
         }
         assertThat(mainClass).isEqualTo(ChisOperator.class.getName());
         assertThat(ChisOperator.class.getMethod("main", String[].class)).isNotNull();
-        assertThat(jib(pom).getElementsByTagName("user").item(0).getTextContent()).startsWith("65532");
+        assertThat(jib(pom).getElementsByTagName("user").item(0).getTextContent())
+                .startsWith("65532");
     }
 
     private static String jibImage(String pomPath) throws Exception {
@@ -73,7 +91,11 @@ class ImageNamesTest {
         NodeList plugins = pom.getElementsByTagName("plugin");
         for (int i = 0; i < plugins.getLength(); i++) {
             Element plugin = (Element) plugins.item(i);
-            if (plugin.getElementsByTagName("artifactId").item(0).getTextContent().trim().equals("jib-maven-plugin")) {
+            if (plugin.getElementsByTagName("artifactId")
+                    .item(0)
+                    .getTextContent()
+                    .trim()
+                    .equals("jib-maven-plugin")) {
                 return plugin;
             }
         }
@@ -81,7 +103,9 @@ class ImageNamesTest {
     }
 
     private static Document pom(String path) throws Exception {
-        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve(path).toFile());
+        return DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(ROOT.resolve(path).toFile());
     }
 
     private static String makeVariable(String makefile, String name) {

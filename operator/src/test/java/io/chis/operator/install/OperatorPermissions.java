@@ -18,7 +18,8 @@ import java.util.TreeSet;
  */
 public final class OperatorPermissions {
     private static final List<String> READ = List.of("get", "list", "watch");
-    private static final List<String> READ_WRITE = List.of("get", "list", "watch", "create", "update", "patch", "delete");
+    private static final List<String> READ_WRITE =
+            List.of("get", "list", "watch", "create", "update", "patch", "delete");
     /** A Job is never changed in place: a new image or database means a new Job. */
     private static final List<String> JOB = List.of("get", "list", "watch", "create", "delete");
 
@@ -35,13 +36,13 @@ public final class OperatorPermissions {
         }
     }
 
-    private OperatorPermissions() {
-    }
+    private OperatorPermissions() {}
 
     /** In every namespace it watches: its custom resources, the children of a WebhookPlatform, Events. */
     public static Set<Permission> inWatchedNamespaces() {
         Set<Permission> permissions = new TreeSet<>();
-        for (Class<? extends HasMetadata> kind : List.of(WebhookPlatform.class, DeliveryPolicy.class, WebhookEndpoint.class)) {
+        for (Class<? extends HasMetadata> kind :
+                List.of(WebhookPlatform.class, DeliveryPolicy.class, WebhookEndpoint.class)) {
             add(permissions, kind, "", READ);
             add(permissions, kind, "/status", List.of("get", "patch", "update"));
         }
@@ -87,10 +88,11 @@ public final class OperatorPermissions {
         return granted;
     }
 
-    private static void add(Set<Permission> permissions, Class<? extends HasMetadata> kind, String subresource,
-                            List<String> verbs) {
+    private static void add(
+            Set<Permission> permissions, Class<? extends HasMetadata> kind, String subresource, List<String> verbs) {
         for (String verb : verbs) {
-            permissions.add(new Permission(HasMetadata.getGroup(kind), HasMetadata.getPlural(kind) + subresource, verb));
+            permissions.add(
+                    new Permission(HasMetadata.getGroup(kind), HasMetadata.getPlural(kind) + subresource, verb));
         }
     }
 }

@@ -13,12 +13,13 @@ import java.util.stream.Stream;
 /** The Micrometer meters the runtime registers, read from its sources (the operator module does not depend on it). */
 final class RuntimeMeters {
     private static final Path SOURCES = Path.of("..", "runtime", "src", "main", "java");
-    private static final Pattern BUILDER = Pattern.compile("(?:Counter|Gauge|DistributionSummary|Timer)\\.builder\\(\"([a-z.]+)\"");
+    private static final Pattern BUILDER =
+            Pattern.compile("(?:Counter|Gauge|DistributionSummary|Timer)\\.builder\\(\"([a-z.]+)\"");
     /** What the Prometheus registry appends to a meter's name: counters' _total, units, histogram series. */
-    private static final Pattern PROMETHEUS_SUFFIX = Pattern.compile("(_total|_bucket|_count|_sum|_max)$|(_ms|_seconds)(?=$|_)");
+    private static final Pattern PROMETHEUS_SUFFIX =
+            Pattern.compile("(_total|_bucket|_count|_sum|_max)$|(_ms|_seconds)(?=$|_)");
 
-    private RuntimeMeters() {
-    }
+    private RuntimeMeters() {}
 
     static Set<String> names() {
         Set<String> names = new TreeSet<>();

@@ -1,11 +1,11 @@
 package io.chis.operator.platform;
 
-import io.chis.common.Role;
-import static io.chis.operator.platform.PlatformOperatorTest.container;
-import static io.chis.operator.platform.PlatformOperatorTest.env;
-import static io.chis.operator.platform.PlatformOperatorTest.secretRef;
+import static io.chis.operator.platform.PlatformOperatorIT.container;
+import static io.chis.operator.platform.PlatformOperatorIT.env;
+import static io.chis.operator.platform.PlatformOperatorIT.secretRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chis.common.Role;
 import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.api.WebhookPlatformSpec;
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** The desired-state builders are pure functions of the platform: tested without any API server. */
 class PlatformBuildersTest {
     private final AtomicInteger generated = new AtomicInteger();
-    private final RandomTokens tokens = length -> ("t" + generated.incrementAndGet() + "x".repeat(length)).substring(0, length);
+    private final RandomTokens tokens =
+            length -> ("t" + generated.incrementAndGet() + "x".repeat(length)).substring(0, length);
 
     private static WebhookPlatform platform() {
         return Platforms.stored(Platforms.managed("shop", "acme"));
@@ -44,7 +45,9 @@ class PlatformBuildersTest {
             assertThat(pg.image()).isEqualTo("postgres:16");
             assertThat(pg.storage()).isEqualTo("1Gi");
         });
-        assertThat(settings.managedRedis()).get().satisfies(r -> assertThat(r.image()).isEqualTo("redis:7.2"));
+        assertThat(settings.managedRedis())
+                .get()
+                .satisfies(r -> assertThat(r.image()).isEqualTo("redis:7.2"));
         assertThat(platform.getSpec().getImage()).isNull();
         assertThat(platform.getSpec().getWorker()).isNull();
     }
@@ -63,26 +66,40 @@ class PlatformBuildersTest {
         assertThat(again.getData()).isEqualTo(first.getData());
 
         Secret postgres = PlatformSecrets.postgres(platform, settings, Optional.empty(), tokens);
-        String password = PlatformSecrets.value(postgres, PlatformSecrets.PASSWORD).orElseThrow();
-        assertThat(PlatformSecrets.value(postgres, PlatformSecrets.URL)).contains(
-                "postgresql://chis:" + password + "@acme-postgres.shop.svc:5432/chis");
-        assertThat(PlatformSecrets.postgres(platform, settings, Optional.of(postgres), tokens).getData()).isEqualTo(postgres.getData());
+        String password =
+                PlatformSecrets.value(postgres, PlatformSecrets.PASSWORD).orElseThrow();
+        assertThat(PlatformSecrets.value(postgres, PlatformSecrets.URL))
+                .contains("postgresql://chis:" + password + "@acme-postgres.shop.svc:5432/chis");
+        assertThat(PlatformSecrets.postgres(platform, settings, Optional.of(postgres), tokens)
+                        .getData())
+                .isEqualTo(postgres.getData());
 
         Secret redis = PlatformSecrets.redis(platform, settings, Optional.empty(), tokens);
-        String redisPassword = PlatformSecrets.value(redis, PlatformSecrets.PASSWORD).orElseThrow();
-        assertThat(PlatformSecrets.value(redis, PlatformSecrets.URL)).contains(
-                "redis://default:" + redisPassword + "@acme-redis.shop.svc:6379/0");
+        String redisPassword =
+                PlatformSecrets.value(redis, PlatformSecrets.PASSWORD).orElseThrow();
+        assertThat(PlatformSecrets.value(redis, PlatformSecrets.URL))
+                .contains("redis://default:" + redisPassword + "@acme-redis.shop.svc:6379/0");
     }
 
     @Test
     void aMissingKeyIsAddedWithoutReplacingThePresentOnes() {
         WebhookPlatform platform = platform();
         PlatformSettings settings = PlatformSettings.of(platform);
-        Secret partial = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("acme-runtime").endMetadata()
-                .addToData(PlatformSecrets.ADMIN_TOKEN, java.util.Base64.getEncoder().encodeToString("kept-token".getBytes())).build();
+        Secret partial = new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("acme-runtime")
+                .endMetadata()
+                .addToData(
+                        PlatformSecrets.ADMIN_TOKEN,
+                        java.util.Base64.getEncoder().encodeToString("kept-token".getBytes()))
+                .build();
         Secret completed = PlatformSecrets.runtime(platform, settings, Optional.of(partial), tokens);
-        assertThat(PlatformSecrets.value(completed, PlatformSecrets.ADMIN_TOKEN)).contains("kept-token");
-        assertThat(PlatformSecrets.value(completed, PlatformSecrets.JWT_SECRET)).get().asString().hasSize(64);
+        assertThat(PlatformSecrets.value(completed, PlatformSecrets.ADMIN_TOKEN))
+                .contains("kept-token");
+        assertThat(PlatformSecrets.value(completed, PlatformSecrets.JWT_SECRET))
+                .get()
+                .asString()
+                .hasSize(64);
     }
 
     @Test
@@ -90,7 +107,8 @@ class PlatformBuildersTest {
         WebhookPlatform platform = platform();
         platform.getSpec().setJwtSecretRef(new SecretKeyRef("auth", "hmac"));
         PlatformSettings settings = PlatformSettings.of(platform);
-        assertThat(PlatformSecrets.runtime(platform, settings, Optional.empty(), tokens).getData())
+        assertThat(PlatformSecrets.runtime(platform, settings, Optional.empty(), tokens)
+                        .getData())
                 .containsOnlyKeys(PlatformSecrets.ADMIN_TOKEN);
         Deployment api = RoleDeployment.desired(platform, settings, Role.API, ConnectionRefs.of(settings), "h");
         assertThat(secretRef(container(api), "JWT_SECRET")).isEqualTo("auth/hmac");
@@ -101,8 +119,11 @@ class PlatformBuildersTest {
         WebhookPlatform platform = platform();
         platform.getSpec().setImage("registry.example.com/chis/runtime:2.0");
         platform.getSpec().setWorker(Platforms.worker(4, 8));
-        platform.getSpec().getWorker().setResources(new ResourceRequirementsBuilder()
-                .addToLimits("memory", new Quantity("1Gi")).build());
+        platform.getSpec()
+                .getWorker()
+                .setResources(new ResourceRequirementsBuilder()
+                        .addToLimits("memory", new Quantity("1Gi"))
+                        .build());
         PlatformSettings settings = PlatformSettings.of(platform);
         ConnectionRefs refs = ConnectionRefs.of(settings);
 
@@ -115,8 +136,10 @@ class PlatformBuildersTest {
         assertThat(env(worker, "CHIS_WORKER_CONCURRENCY")).isEqualTo("8");
         assertThat(env(worker, "GRPC_ADDRESS")).isNull();
         assertThat(env(worker, "CHIS_DEFAULT_POLICY")).isNull();
-        assertThat(worker.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry(RoleDeployment.CONFIG_HASH, "abc");
-        assertThat(worker.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(worker.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry(RoleDeployment.CONFIG_HASH, "abc");
+        assertThat(worker.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
+                .isTrue();
 
         Deployment delivery = RoleDeployment.desired(platform, settings, Role.DELIVERY, refs, "abc");
         assertThat(secretRef(container(delivery), "CHIS_ADMIN_TOKEN")).isEqualTo("acme-runtime/admin-token");
@@ -125,18 +148,21 @@ class PlatformBuildersTest {
         assertThat(env(api, "GRPC_ADDRESS")).isEqualTo("acme-delivery:50051");
 
         // a different config hash is a different pod template: the pods roll
-        assertThat(RoleDeployment.desired(platform, settings, Role.API, refs, "def").getSpec().getTemplate())
+        assertThat(RoleDeployment.desired(platform, settings, Role.API, refs, "def")
+                        .getSpec()
+                        .getTemplate())
                 .isNotEqualTo(api.getSpec().getTemplate());
     }
 
     @Test
     void externalStoresAreReferencedWhereTheUserKeepsThem() {
-        WebhookPlatform platform = Platforms.stored(Platforms.external("shop", "acme",
-                new SecretKeyRef("pg", "dsn"), new SecretKeyRef("cache", "url")));
+        WebhookPlatform platform = Platforms.stored(
+                Platforms.external("shop", "acme", new SecretKeyRef("pg", "dsn"), new SecretKeyRef("cache", "url")));
         PlatformSettings settings = PlatformSettings.of(platform);
         assertThat(settings.managedPostgres()).isEmpty();
         assertThat(settings.managedRedis()).isEmpty();
-        Deployment scheduler = RoleDeployment.desired(platform, settings, Role.SCHEDULER, ConnectionRefs.of(settings), "h");
+        Deployment scheduler =
+                RoleDeployment.desired(platform, settings, Role.SCHEDULER, ConnectionRefs.of(settings), "h");
         assertThat(secretRef(container(scheduler), "DATABASE_URL")).isEqualTo("pg/dsn");
         assertThat(secretRef(container(scheduler), "REDIS_URL")).isEqualTo("cache/url");
     }
@@ -146,13 +172,18 @@ class PlatformBuildersTest {
         WebhookPlatform platform = platform();
         PlatformSettings settings = PlatformSettings.of(platform);
         Job job = MigrationJob.desired(platform, settings, ConnectionRefs.of(settings), "postgresql://a");
-        assertThat(job.getMetadata().getName()).isEqualTo(MigrationJob.name(settings, "postgresql://a")).startsWith("acme-migrate-");
+        assertThat(job.getMetadata().getName())
+                .isEqualTo(MigrationJob.name(settings, "postgresql://a"))
+                .startsWith("acme-migrate-");
         assertThat(container(job).getArgs()).containsExactly("migrate");
         assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
-        assertThat(MigrationJob.name(settings, "postgresql://a")).isEqualTo(MigrationJob.name(PlatformSettings.of(platform()), "postgresql://a"));
-        assertThat(MigrationJob.name(settings, "postgresql://b")).isNotEqualTo(job.getMetadata().getName());
+        assertThat(MigrationJob.name(settings, "postgresql://a"))
+                .isEqualTo(MigrationJob.name(PlatformSettings.of(platform()), "postgresql://a"));
+        assertThat(MigrationJob.name(settings, "postgresql://b"))
+                .isNotEqualTo(job.getMetadata().getName());
         platform.getSpec().setImage("ghcr.io/chis-io/chis-runtime:0.2.0");
-        assertThat(MigrationJob.name(PlatformSettings.of(platform), "postgresql://a")).isNotEqualTo(job.getMetadata().getName());
+        assertThat(MigrationJob.name(PlatformSettings.of(platform), "postgresql://a"))
+                .isNotEqualTo(job.getMetadata().getName());
     }
 
     @Test
@@ -165,13 +196,18 @@ class PlatformBuildersTest {
         var claim = postgres.getSpec().getVolumeClaimTemplates().get(0);
         assertThat(claim.getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("20Gi"));
         assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast");
-        assertThat(postgres.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Delete");
-        var container = postgres.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(postgres.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
+                .isEqualTo("Delete");
+        var container =
+                postgres.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("POSTGRES_PASSWORD");
             assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("acme-postgres");
         });
-        assertThat(postgres.getSpec().getServiceName()).isEqualTo(ManagedPostgres.service(platform, settings).getMetadata().getName());
+        assertThat(postgres.getSpec().getServiceName())
+                .isEqualTo(ManagedPostgres.service(platform, settings)
+                        .getMetadata()
+                        .getName());
     }
 
     @Test
@@ -181,13 +217,20 @@ class PlatformBuildersTest {
         platform.getSpec().getApi().setReplicas(3);
         platform.getSpec().getApi().setService(new WebhookPlatformSpec.ServiceSpec());
         platform.getSpec().getApi().getService().setType("NodePort");
-        platform.getSpec().getApi().getService().setAnnotations(Map.of("service.beta.kubernetes.io/aws-load-balancer-internal", "true"));
+        platform.getSpec()
+                .getApi()
+                .getService()
+                .setAnnotations(Map.of("service.beta.kubernetes.io/aws-load-balancer-internal", "true"));
         PlatformSettings settings = PlatformSettings.of(platform);
         var api = RoleServices.api(platform, settings);
         assertThat(api.getSpec().getType()).isEqualTo("NodePort");
-        assertThat(api.getMetadata().getAnnotations()).containsKey("service.beta.kubernetes.io/aws-load-balancer-internal");
-        assertThat(RoleServices.disruptionBudget(platform, settings, Role.API)).get()
-                .satisfies(pdb -> assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1));
-        assertThat(RoleServices.disruptionBudget(platform, settings, Role.SCHEDULER)).isEmpty();
+        assertThat(api.getMetadata().getAnnotations())
+                .containsKey("service.beta.kubernetes.io/aws-load-balancer-internal");
+        assertThat(RoleServices.disruptionBudget(platform, settings, Role.API))
+                .get()
+                .satisfies(pdb -> assertThat(pdb.getSpec().getMaxUnavailable().getIntVal())
+                        .isEqualTo(1));
+        assertThat(RoleServices.disruptionBudget(platform, settings, Role.SCHEDULER))
+                .isEmpty();
     }
 }

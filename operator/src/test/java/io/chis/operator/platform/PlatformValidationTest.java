@@ -17,12 +17,22 @@ class PlatformValidationTest {
     private final Map<String, Secret> secrets = new HashMap<>();
 
     private List<String> reasons(WebhookPlatform platform) {
-        return PlatformValidation.validate(platform, PlatformSettings.of(platform), name -> Optional.ofNullable(secrets.get(name)))
-                .stream().map(SpecProblem::reason).toList();
+        return PlatformValidation.validate(
+                        platform, PlatformSettings.of(platform), name -> Optional.ofNullable(secrets.get(name)))
+                .stream()
+                .map(SpecProblem::reason)
+                .toList();
     }
 
     private void secret(String name, String key, String value) {
-        secrets.put(name, new SecretBuilder().withNewMetadata().withName(name).endMetadata().addToStringData(key, value).build());
+        secrets.put(
+                name,
+                new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .addToStringData(key, value)
+                        .build());
     }
 
     @Test
@@ -48,7 +58,8 @@ class PlatformValidationTest {
 
     @Test
     void externalStoresNeedTheirSecretKeyAndAUrlOfTheRightScheme() {
-        WebhookPlatform platform = Platforms.external("shop", "acme", new SecretKeyRef("pg", "url"), new SecretKeyRef("cache", "url"));
+        WebhookPlatform platform =
+                Platforms.external("shop", "acme", new SecretKeyRef("pg", "url"), new SecretKeyRef("cache", "url"));
         assertThat(reasons(platform)).containsExactly("DatabaseSecretNotFound", "RedisSecretNotFound");
         secret("pg", "other", "x");
         secret("cache", "url", "memcached://cache:11211");
@@ -57,12 +68,16 @@ class PlatformValidationTest {
         secret("cache", "url", "rediss://cache:6380");
         assertThat(reasons(platform)).isEmpty();
 
-        WebhookPlatform elsewhere = Platforms.external("shop", "acme", new SecretKeyRef("nope", "url"), new SecretKeyRef("cache", "url"));
-        List<SpecProblem> problems = PlatformValidation.validate(elsewhere, PlatformSettings.of(elsewhere),
-                name -> Optional.ofNullable(secrets.get(name)));
+        WebhookPlatform elsewhere =
+                Platforms.external("shop", "acme", new SecretKeyRef("nope", "url"), new SecretKeyRef("cache", "url"));
+        List<SpecProblem> problems = PlatformValidation.validate(
+                elsewhere, PlatformSettings.of(elsewhere), name -> Optional.ofNullable(secrets.get(name)));
         assertThat(problems).singleElement().satisfies(p -> {
             assertThat(p.conditionType()).isEqualTo("DatabaseReady");
-            assertThat(p.message()).contains("'nope'").contains("namespace 'shop'").contains("key 'url'");
+            assertThat(p.message())
+                    .contains("'nope'")
+                    .contains("namespace 'shop'")
+                    .contains("key 'url'");
             assertThat(p.waitsForSecret()).isTrue();
         });
     }
@@ -77,9 +92,13 @@ class PlatformValidationTest {
         platform.getSpec().getDatabase().getManaged().setStorage("lots");
         platform.getSpec().setJwtSecretRef(new SecretKeyRef("auth", "hmac"));
         secret("auth", "hmac", "too-short");
-        assertThat(reasons(platform)).containsExactly("InvalidImage", "InvalidServiceType", "InvalidStorageSize", "JwtSecretTooShort");
+        assertThat(reasons(platform))
+                .containsExactly("InvalidImage", "InvalidServiceType", "InvalidStorageSize", "JwtSecretTooShort");
 
-        for (String image : List.of("postgres:16", "ghcr.io/chis-io/chis-runtime:0.1.0", "localhost:5000/chis/runtime",
+        for (String image : List.of(
+                "postgres:16",
+                "ghcr.io/chis-io/chis-runtime:0.1.0",
+                "localhost:5000/chis/runtime",
                 "registry.example.com/chis/runtime@sha256:" + "a".repeat(64))) {
             platform = Platforms.managed("shop", "acme");
             platform.getSpec().setImage(image);

@@ -7,12 +7,12 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 /** WebhookPlatform fixtures. */
 public final class Platforms {
-    private Platforms() {
-    }
+    private Platforms() {}
 
     public static WebhookPlatform managed(String namespace, String name) {
         WebhookPlatform platform = new WebhookPlatform();
-        platform.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        platform.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         WebhookPlatformSpec spec = new WebhookPlatformSpec();
         WebhookPlatformSpec.DatabaseSpec database = new WebhookPlatformSpec.DatabaseSpec();
         database.setManaged(new WebhookPlatformSpec.ManagedDatabase());
@@ -24,7 +24,8 @@ public final class Platforms {
         return platform;
     }
 
-    public static WebhookPlatform external(String namespace, String name, SecretKeyRef databaseUrl, SecretKeyRef redisUrl) {
+    public static WebhookPlatform external(
+            String namespace, String name, SecretKeyRef databaseUrl, SecretKeyRef redisUrl) {
         WebhookPlatform platform = managed(namespace, name);
         WebhookPlatformSpec.ExternalStore db = new WebhookPlatformSpec.ExternalStore();
         db.setUrlSecretRef(databaseUrl);

@@ -19,7 +19,11 @@ class DeliveryPolicySyncTest {
 
     private static DeliveryPolicy policy() {
         DeliveryPolicy policy = new DeliveryPolicy();
-        policy.setMetadata(new ObjectMetaBuilder().withNamespace("shop").withName("gentle").withGeneration(2L).build());
+        policy.setMetadata(new ObjectMetaBuilder()
+                .withNamespace("shop")
+                .withName("gentle")
+                .withGeneration(2L)
+                .build());
         policy.getSpec().setMaxRetries(3);
         policy.getSpec().setInitialDelay("500ms");
         return policy;
@@ -44,19 +48,24 @@ class DeliveryPolicySyncTest {
         assertThat(runtime.getJitter()).isEqualTo(0.2);
         assertThat(runtime.getTimeoutMs()).isEqualTo(30_000);
         assertThat(runtime.getRateLimitPerSecond()).isEqualTo(5.0);
-        assertThat(RuntimePolicy.of("x", EffectivePolicy.of(null)).getRateLimitPerSecond()).as("unlimited").isZero();
+        assertThat(RuntimePolicy.of("x", EffectivePolicy.of(null)).getRateLimitPerSecond())
+                .as("unlimited")
+                .isZero();
     }
 
     @Test
     void appliedEverywhereItIsSyncedWithTheRuntimesSchedule() {
-        DeliveryPolicyStatus status = DeliveryPolicyReconciler.status(policy(),
-                List.of(PolicySync.applied("chis", "500ms,1s,2s"), PolicySync.applied("staging", "500ms,1s,2s")), NOW);
+        DeliveryPolicyStatus status = DeliveryPolicyReconciler.status(
+                policy(),
+                List.of(PolicySync.applied("chis", "500ms,1s,2s"), PolicySync.applied("staging", "500ms,1s,2s")),
+                NOW);
         assertThat(status.getSchedule()).isEqualTo("500ms,1s,2s");
         assertThat(status.getObservedGeneration()).isEqualTo(2L);
         assertThat(ready(status)).satisfies(c -> {
             assertThat(c.getStatus()).isEqualTo("True");
             assertThat(c.getReason()).isEqualTo("Synced");
-            assertThat(c.getMessage()).isEqualTo("4 attempts at most, then dead letter; applied to WebhookPlatform chis, staging");
+            assertThat(c.getMessage())
+                    .isEqualTo("4 attempts at most, then dead letter; applied to WebhookPlatform chis, staging");
         });
     }
 
@@ -71,8 +80,14 @@ class DeliveryPolicySyncTest {
 
     @Test
     void aPlatformThatCannotBeReachedMakesItNotReady() {
-        DeliveryPolicyStatus status = DeliveryPolicyReconciler.status(policy(), List.of(PolicySync.applied("chis", "500ms,1s,2s"),
-                PolicySync.failed("staging", new SyncProblem("PlatformUnavailable", "the admin API did not answer", true))), NOW);
+        DeliveryPolicyStatus status = DeliveryPolicyReconciler.status(
+                policy(),
+                List.of(
+                        PolicySync.applied("chis", "500ms,1s,2s"),
+                        PolicySync.failed(
+                                "staging",
+                                new SyncProblem("PlatformUnavailable", "the admin API did not answer", true))),
+                NOW);
         assertThat(ready(status)).satisfies(c -> {
             assertThat(c.getStatus()).isEqualTo("False");
             assertThat(c.getReason()).isEqualTo("PlatformUnavailable");

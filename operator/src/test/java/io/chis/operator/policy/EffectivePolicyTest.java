@@ -39,7 +39,9 @@ class EffectivePolicyTest {
     void aBadDurationNamesItsField() {
         DeliveryPolicySpec spec = new DeliveryPolicySpec();
         spec.setTimeout("5 minutes");
-        assertThatThrownBy(() -> EffectivePolicy.of(spec)).hasMessageStartingWith("timeout: ").hasMessageContaining("5 minutes");
+        assertThatThrownBy(() -> EffectivePolicy.of(spec))
+                .hasMessageStartingWith("timeout: ")
+                .hasMessageContaining("5 minutes");
     }
 
     /** The status format users and tools read: Go-style, the same whether or not a runtime has answered. */
@@ -60,8 +62,11 @@ class EffectivePolicyTest {
         policy.getSpec().setMaxRetries(3);
         policy.getSpec().setInitialDelay("120s");
         policy.getSpec().setMaxDelay("1h");
-        assertThat(DeliveryPolicyReconciler.status(policy, NOW).getSchedule()).as("120 s prints as 2m").isEqualTo("2m,4m,8m");
-        assertThat(DeliveryPolicyReconciler.status(policy, List.of(), NOW).getMaxDelay()).isEqualTo("1h");
+        assertThat(DeliveryPolicyReconciler.status(policy, NOW).getSchedule())
+                .as("120 s prints as 2m")
+                .isEqualTo("2m,4m,8m");
+        assertThat(DeliveryPolicyReconciler.status(policy, List.of(), NOW).getMaxDelay())
+                .isEqualTo("1h");
     }
 
     @Test
@@ -80,7 +85,10 @@ class EffectivePolicyTest {
 
     private static DeliveryPolicy policy() {
         DeliveryPolicy policy = new DeliveryPolicy();
-        policy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("p").withGeneration(3L).build());
+        policy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName("p")
+                .withGeneration(3L)
+                .build());
         return policy;
     }
 }

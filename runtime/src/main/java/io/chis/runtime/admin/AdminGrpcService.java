@@ -1,5 +1,6 @@
 package io.chis.runtime.admin;
 
+import io.chis.common.RetrySchedule;
 import io.chis.proto.v1.AdminServiceGrpc;
 import io.chis.proto.v1.ApplyEndpointResponse;
 import io.chis.proto.v1.ApplyPolicyResponse;
@@ -12,7 +13,6 @@ import io.chis.proto.v1.EndpointStats;
 import io.chis.proto.v1.EndpointStatsRequest;
 import io.chis.proto.v1.Policy;
 import io.chis.runtime.config.ChisSettings;
-import io.chis.common.RetrySchedule;
 import io.chis.runtime.endpoint.EndpointDraft;
 import io.chis.runtime.endpoint.EndpointRepository;
 import io.chis.runtime.endpoint.EndpointService;
@@ -40,7 +40,10 @@ public class AdminGrpcService implements AdminServiceGrpc.AsyncService, Bindable
     private final PolicyRepository policies;
     private final AdminTokenInterceptor auth;
 
-    public AdminGrpcService(EndpointService endpoints, EndpointRepository endpointRecords, PolicyRepository policies,
+    public AdminGrpcService(
+            EndpointService endpoints,
+            EndpointRepository endpointRecords,
+            PolicyRepository policies,
             ChisSettings settings) {
         this.endpoints = endpoints;
         this.endpointRecords = endpointRecords;
@@ -55,51 +58,90 @@ public class AdminGrpcService implements AdminServiceGrpc.AsyncService, Bindable
 
     @Override
     public void applyPolicy(Policy request, StreamObserver<ApplyPolicyResponse> observer) {
-        Grpc.respond(Mono.defer(() -> {
-            DeliveryPolicy policy = toPolicy(request);
-            return policies.upsert(policy)
-                    .thenReturn(ApplyPolicyResponse.newBuilder().setSchedule(policy.schedule().describe()).build());
-        }), observer);
+        Grpc.respond(
+                Mono.defer(() -> {
+                    DeliveryPolicy policy = toPolicy(request);
+                    return policies.upsert(policy)
+                            .thenReturn(ApplyPolicyResponse.newBuilder()
+                                    .setSchedule(policy.schedule().describe())
+                                    .build());
+                }),
+                observer);
     }
 
     @Override
     public void deletePolicy(DeletePolicyRequest request, StreamObserver<DeletePolicyResponse> observer) {
-        Grpc.respond(policies.delete(request.getName()).map(d -> DeletePolicyResponse.newBuilder().setDeleted(d).build()), observer);
+        Grpc.respond(
+                policies.delete(request.getName())
+                        .map(d ->
+                                DeletePolicyResponse.newBuilder().setDeleted(d).build()),
+                observer);
     }
 
     @Override
     public void applyEndpoint(EndpointSpec request, StreamObserver<ApplyEndpointResponse> observer) {
-        Grpc.respond(Mono.defer(() -> {
-            if (request.getRef().isBlank()) return Mono.error(invalid("ref is required"));
-            if (request.getOwnerEmail().isBlank()) return Mono.error(invalid("owner_email is required"));
-            EndpointDraft draft = new EndpointDraft(request.getName(), request.getUrl(), List.copyOf(request.getEventTypesList()),
-                    request.getPolicy(), request.getHeadersMap(), request.getDisabled());
-            return endpoints.applyDeclared(request.getRef(), request.getOwnerEmail(), draft, request.getSecret())
-                    .map(e -> ApplyEndpointResponse.newBuilder().setId(e.id().toString()).build());
-        }).onErrorMap(ApiException.class, e -> invalid(e.getMessage()))
-                .onErrorMap(EndpointService.OwnerNotFoundException.class,
-                        e -> Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException()), observer);
+        Grpc.respond(
+                Mono.defer(() -> {
+                            if (request.getRef().isBlank()) return Mono.error(invalid("ref is required"));
+                            if (request.getOwnerEmail().isBlank())
+                                return Mono.error(invalid("owner_email is required"));
+                            EndpointDraft draft = new EndpointDraft(
+                                    request.getName(),
+                                    request.getUrl(),
+                                    List.copyOf(request.getEventTypesList()),
+                                    request.getPolicy(),
+                                    request.getHeadersMap(),
+                                    request.getDisabled());
+                            return endpoints
+                                    .applyDeclared(
+                                            request.getRef(), request.getOwnerEmail(), draft, request.getSecret())
+                                    .map(e -> ApplyEndpointResponse.newBuilder()
+                                            .setId(e.id().toString())
+                                            .build());
+                        })
+                        .onErrorMap(ApiException.class, e -> invalid(e.getMessage()))
+                        .onErrorMap(
+                                EndpointService.OwnerNotFoundException.class,
+                                e -> Status.FAILED_PRECONDITION
+                                        .withDescription(e.getMessage())
+                                        .asRuntimeException()),
+                observer);
     }
 
     @Override
     public void deleteEndpoint(DeleteEndpointRequest request, StreamObserver<DeleteEndpointResponse> observer) {
-        Grpc.respond(endpoints.deleteDeclared(request.getRef())
-                .map(d -> DeleteEndpointResponse.newBuilder().setDeleted(d).build()), observer);
+        Grpc.respond(
+                endpoints
+                        .deleteDeclared(request.getRef())
+                        .map(d -> DeleteEndpointResponse.newBuilder()
+                                .setDeleted(d)
+                                .build()),
+                observer);
     }
 
     @Override
     public void getEndpointStats(EndpointStatsRequest request, StreamObserver<EndpointStats> observer) {
-        Grpc.respond(endpointRecords.findByRef(request.getRef())
-                .switchIfEmpty(Mono.error(() -> Status.NOT_FOUND.withDescription("no endpoint for " + request.getRef()).asRuntimeException()))
-                .flatMap(e -> endpointRecords.stats(e.id()).zipWith(missingPolicy(e.policy()), (s, missing) -> {
-                    var stats = EndpointStats.newBuilder().setId(e.id().toString()).setDelivered(s.delivered())
-                            .setFailed(s.failed()).setDeadLettered(s.deadLettered()).setDisabled(e.disabled())
-                            .setDisabledReason(e.disabledReason() == null ? "" : e.disabledReason())
-                            .setMissingPolicy(missing);
-                    if (s.lastAttemptAt() != null) stats.setLastAttemptAt(s.lastAttemptAt().toString());
-                    if (s.lastStatusCode() != null) stats.setLastStatusCode(s.lastStatusCode());
-                    return stats.build();
-                })), observer);
+        Grpc.respond(
+                endpointRecords
+                        .findByRef(request.getRef())
+                        .switchIfEmpty(Mono.error(() -> Status.NOT_FOUND
+                                .withDescription("no endpoint for " + request.getRef())
+                                .asRuntimeException()))
+                        .flatMap(e -> endpointRecords.stats(e.id()).zipWith(missingPolicy(e.policy()), (s, missing) -> {
+                            var stats = EndpointStats.newBuilder()
+                                    .setId(e.id().toString())
+                                    .setDelivered(s.delivered())
+                                    .setFailed(s.failed())
+                                    .setDeadLettered(s.deadLettered())
+                                    .setDisabled(e.disabled())
+                                    .setDisabledReason(e.disabledReason() == null ? "" : e.disabledReason())
+                                    .setMissingPolicy(missing);
+                            if (s.lastAttemptAt() != null)
+                                stats.setLastAttemptAt(s.lastAttemptAt().toString());
+                            if (s.lastStatusCode() != null) stats.setLastStatusCode(s.lastStatusCode());
+                            return stats.build();
+                        })),
+                observer);
     }
 
     private Mono<String> missingPolicy(String name) {
@@ -110,10 +152,16 @@ public class AdminGrpcService implements AdminServiceGrpc.AsyncService, Bindable
     static DeliveryPolicy toPolicy(Policy p) {
         if (p.getName().isBlank()) throw invalid("name is required");
         try {
-            return new DeliveryPolicy(p.getName(),
-                    new RetrySchedule(p.getMaxRetries(), Duration.ofMillis(p.getInitialDelayMs()), p.getMultiplier(),
-                            Duration.ofMillis(p.getMaxDelayMs()), p.getJitter()),
-                    Duration.ofMillis(p.getTimeoutMs()), p.getRateLimitPerSecond());
+            return new DeliveryPolicy(
+                    p.getName(),
+                    new RetrySchedule(
+                            p.getMaxRetries(),
+                            Duration.ofMillis(p.getInitialDelayMs()),
+                            p.getMultiplier(),
+                            Duration.ofMillis(p.getMaxDelayMs()),
+                            p.getJitter()),
+                    Duration.ofMillis(p.getTimeoutMs()),
+                    p.getRateLimitPerSecond());
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }

@@ -11,7 +11,8 @@ import java.security.MessageDigest;
 /** Admits admin calls that carry {@code authorization: Bearer <CHIS_ADMIN_TOKEN>}; none when no token is set. */
 final class AdminTokenInterceptor implements ServerInterceptor {
 
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final byte[] expected;
 
@@ -20,9 +21,12 @@ final class AdminTokenInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         if (expected == null) {
-            call.close(Status.UNAUTHENTICATED.withDescription("the admin API is off: CHIS_ADMIN_TOKEN is not set"), new Metadata());
+            call.close(
+                    Status.UNAUTHENTICATED.withDescription("the admin API is off: CHIS_ADMIN_TOKEN is not set"),
+                    new Metadata());
             return new ServerCall.Listener<>() {};
         }
         String presented = headers.get(AUTHORIZATION);

@@ -1,11 +1,9 @@
 package io.chis.runtime.api;
 
-
 import io.chis.runtime.apikey.ApiKeyHandler;
 import io.chis.runtime.auth.AuthHandler;
 import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.health.HealthCheck;
-import io.chis.runtime.api.MessageHandler;
 import io.chis.runtime.signing.SigningSecretHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -16,8 +14,13 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 public class ApiRouter {
 
     @Bean
-    RouterFunction<ServerResponse> routes(AuthHandler auth, ApiKeyHandler apiKeys, SigningSecretHandler signing,
-            EndpointHandler endpoints, MessageHandler messages, HealthCheck health) {
+    RouterFunction<ServerResponse> routes(
+            AuthHandler auth,
+            ApiKeyHandler apiKeys,
+            SigningSecretHandler signing,
+            EndpointHandler endpoints,
+            MessageHandler messages,
+            HealthCheck health) {
         return RouterFunctions.route()
                 .GET("/health", request -> health.response())
                 .POST("/auth/register", auth::register)

@@ -1,5 +1,6 @@
 package io.chis.runtime.api;
 
+import com.google.protobuf.ByteString;
 import io.chis.proto.v1.Attempt;
 import io.chis.proto.v1.Delivery;
 import io.chis.proto.v1.DeliveryServiceGrpc.DeliveryServiceStub;
@@ -15,12 +16,10 @@ import io.chis.runtime.auth.Authenticator;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.grpc.Grpc;
 import io.chis.runtime.support.ApiException;
-import com.google.protobuf.ByteString;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.BodyExtractors;
@@ -50,18 +49,21 @@ public class MessageHandler {
     public Mono<ServerResponse> send(ServerRequest request) {
         String idempotencyKey = request.headers().firstHeader(IDEMPOTENCY_KEY);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
-            return Mono.error(ApiException.badRequest(IDEMPOTENCY_KEY + " must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
+            return Mono.error(
+                    ApiException.badRequest(IDEMPOTENCY_KEY + " must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
         }
         return auth.apiKey(request)
-                .flatMap(account -> body(request).map(bytes -> SendRequest.parse(bytes, maxPayloadBytes))
+                .flatMap(account -> body(request)
+                        .map(bytes -> SendRequest.parse(bytes, maxPayloadBytes))
                         .flatMap(send -> Grpc.<SubmitMessageResponse>call(observer -> stub().submitMessage(
-                                SubmitMessageRequest.newBuilder()
-                                        .setAccountId(account.toString())
-                                        .setUrl(send.url() == null ? "" : send.url())
-                                        .setEventType(send.eventType() == null ? "" : send.eventType())
-                                        .setPayload(ByteString.copyFrom(send.payload()))
-                                        .setIdempotencyKey(idempotencyKey == null ? "" : idempotencyKey.trim())
-                                        .build(), observer))))
+                                        SubmitMessageRequest.newBuilder()
+                                                .setAccountId(account.toString())
+                                                .setUrl(send.url() == null ? "" : send.url())
+                                                .setEventType(send.eventType() == null ? "" : send.eventType())
+                                                .setPayload(ByteString.copyFrom(send.payload()))
+                                                .setIdempotencyKey(idempotencyKey == null ? "" : idempotencyKey.trim())
+                                                .build(),
+                                        observer))))
                 .flatMap(submitted -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("id", submitted.getId());
@@ -73,8 +75,12 @@ public class MessageHandler {
 
     public Mono<ServerResponse> get(ServerRequest request) {
         return auth.apiKeyOrBearer(request)
-                .flatMap(account -> Grpc.<Message>call(observer -> stub().getMessage(GetMessageRequest.newBuilder()
-                        .setAccountId(account.toString()).setId(request.pathVariable("id")).build(), observer)))
+                .flatMap(account -> Grpc.<Message>call(observer -> stub().getMessage(
+                                GetMessageRequest.newBuilder()
+                                        .setAccountId(account.toString())
+                                        .setId(request.pathVariable("id"))
+                                        .build(),
+                                observer)))
                 .flatMap(message -> ServerResponse.ok().bodyValue(view(message, true)));
     }
 
@@ -88,15 +94,20 @@ public class MessageHandler {
         if (limit < 1 || limit > 100) return Mono.error(ApiException.badRequest("limit must be between 1 and 100"));
         return auth.apiKeyOrBearer(request)
                 .flatMap(account -> Grpc.<ListMessagesResponse>call(observer -> stub().listMessages(
-                        ListMessagesRequest.newBuilder()
-                                .setAccountId(account.toString())
-                                .setStatus(request.queryParam("status").orElse(""))
-                                .setLimit(limit)
-                                .setCursor(request.queryParam("cursor").orElse(""))
-                                .build(), observer)))
+                                ListMessagesRequest.newBuilder()
+                                        .setAccountId(account.toString())
+                                        .setStatus(request.queryParam("status").orElse(""))
+                                        .setLimit(limit)
+                                        .setCursor(request.queryParam("cursor").orElse(""))
+                                        .build(),
+                                observer)))
                 .flatMap(page -> {
                     Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("messages", page.getMessagesList().stream().map(m -> view(m, false)).toList());
+                    body.put(
+                            "messages",
+                            page.getMessagesList().stream()
+                                    .map(m -> view(m, false))
+                                    .toList());
                     body.put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor());
                     return ServerResponse.ok().bodyValue(body);
                 });
@@ -105,11 +116,15 @@ public class MessageHandler {
     public Mono<ServerResponse> retry(ServerRequest request) {
         return auth.apiKeyOrBearer(request)
                 .flatMap(account -> Grpc.<RetryMessageResponse>call(observer -> stub().retryMessage(
-                        RetryMessageRequest.newBuilder().setAccountId(account.toString())
-                                .setId(request.pathVariable("id")).build(), observer)))
+                                RetryMessageRequest.newBuilder()
+                                        .setAccountId(account.toString())
+                                        .setId(request.pathVariable("id"))
+                                        .build(),
+                                observer)))
                 .flatMap(retried -> retried.getRequeued() == 0
                         ? Mono.error(ApiException.conflict("message has no dead-lettered deliveries to retry"))
-                        : ServerResponse.accepted().bodyValue(Map.of("id", retried.getId(), "requeued", retried.getRequeued())));
+                        : ServerResponse.accepted()
+                                .bodyValue(Map.of("id", retried.getId(), "requeued", retried.getRequeued())));
     }
 
     private DeliveryServiceStub stub() {
@@ -121,7 +136,8 @@ public class MessageHandler {
         int limit = maxPayloadBytes + ENVELOPE_BYTES;
         long declared = request.headers().contentLength().orElse(-1);
         if (declared > limit) {
-            return Mono.error(new ApiException(HttpStatus.CONTENT_TOO_LARGE,
+            return Mono.error(new ApiException(
+                    HttpStatus.CONTENT_TOO_LARGE,
                     "request body is " + declared + " bytes; the payload limit is " + maxPayloadBytes));
         }
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), limit)
@@ -131,8 +147,10 @@ public class MessageHandler {
                     DataBufferUtils.release(buffer);
                     return bytes;
                 })
-                .onErrorMap(org.springframework.core.io.buffer.DataBufferLimitException.class,
-                        e -> new ApiException(HttpStatus.CONTENT_TOO_LARGE,
+                .onErrorMap(
+                        org.springframework.core.io.buffer.DataBufferLimitException.class,
+                        e -> new ApiException(
+                                HttpStatus.CONTENT_TOO_LARGE,
                                 "request body is larger than the payload limit of " + maxPayloadBytes + " bytes"))
                 .switchIfEmpty(Mono.error(() -> ApiException.badRequest("request body is required (JSON)")));
     }
@@ -143,7 +161,9 @@ public class MessageHandler {
         body.put("status", m.getStatus());
         body.put("eventType", emptyToNull(m.getEventType()));
         body.put("createdAt", emptyToNull(m.getCreatedAt()));
-        body.put("deliveries", m.getDeliveriesList().stream().map(d -> view(d, withAttempts)).toList());
+        body.put(
+                "deliveries",
+                m.getDeliveriesList().stream().map(d -> view(d, withAttempts)).toList());
         return body;
     }
 
@@ -155,7 +175,10 @@ public class MessageHandler {
         body.put("status", d.getStatus());
         body.put("attemptCount", d.getAttemptCount());
         body.put("nextAttemptAt", emptyToNull(d.getNextAttemptAt()));
-        if (withAttempts) body.put("attempts", d.getAttemptsList().stream().map(MessageHandler::view).toList());
+        if (withAttempts)
+            body.put(
+                    "attempts",
+                    d.getAttemptsList().stream().map(MessageHandler::view).toList());
         return body;
     }
 
@@ -172,5 +195,4 @@ public class MessageHandler {
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
     }
-
 }

@@ -54,7 +54,8 @@ public record SendRequest(String url, String eventType, byte[] payload) {
         }
         if (payload == null) throw ApiException.badRequest("payload is required");
         if (payload.length > maxPayloadBytes) {
-            throw new ApiException(org.springframework.http.HttpStatus.CONTENT_TOO_LARGE,
+            throw new ApiException(
+                    org.springframework.http.HttpStatus.CONTENT_TOO_LARGE,
                     "payload is " + payload.length + " bytes; the limit is " + maxPayloadBytes);
         }
         if (eventType != null) {
@@ -65,7 +66,8 @@ public record SendRequest(String url, String eventType, byte[] payload) {
         }
         if (url == null || url.isBlank()) {
             // without a url the message fans out to the account's endpoints subscribed to its event type
-            if (eventType == null) throw ApiException.badRequest("url is required (or eventType, to send to your endpoints)");
+            if (eventType == null)
+                throw ApiException.badRequest("url is required (or eventType, to send to your endpoints)");
             return new SendRequest(null, eventType, payload);
         }
         return new SendRequest(checkUrl(url.trim()), eventType, payload);

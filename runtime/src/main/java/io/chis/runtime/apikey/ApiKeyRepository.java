@@ -16,7 +16,8 @@ import reactor.core.publisher.Mono;
 
 public class ApiKeyRepository {
 
-    public record ApiKey(UUID id, String name, String prefix, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {}
+    public record ApiKey(
+            UUID id, String name, String prefix, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {}
 
     // Every send authenticates: a verified key is remembered briefly instead of read again. Revoking through this
     // process forgets it at once; another api replica's revocation takes effect within VERIFIED_FOR.
@@ -57,7 +58,8 @@ public class ApiKeyRepository {
 
     /** True when the key existed, belonged to the account and was active. */
     public Mono<Boolean> revoke(UUID accountId, UUID keyId) {
-        return db.sql("update api_keys set revoked_at = now() where id = :id and account_id = :account and revoked_at is null")
+        return db.sql(
+                        "update api_keys set revoked_at = now() where id = :id and account_id = :account and revoked_at is null")
                 .bind("id", keyId)
                 .bind("account", accountId)
                 .fetch()
@@ -74,14 +76,18 @@ public class ApiKeyRepository {
         if (known != null && known.untilNanos() - System.nanoTime() > 0) return Mono.just(known.accountId());
         return db.sql("select id, account_id, last_used_at from api_keys where key_hash = :hash and revoked_at is null")
                 .bind("hash", hash)
-                .map(row -> new Object[] {row.get("id", UUID.class), row.get("account_id", UUID.class),
-                        AccountRepository.instant(row, "last_used_at")})
+                .map(row -> new Object[] {
+                    row.get("id", UUID.class),
+                    row.get("account_id", UUID.class),
+                    AccountRepository.instant(row, "last_used_at")
+                })
                 .one()
                 .flatMap(found -> touch((UUID) found[0], (Instant) found[2]).thenReturn(found))
                 .map(found -> {
                     if (verified.size() >= MAX_VERIFIED) verified.clear();
-                    verified.put(cacheKey, new Verified((UUID) found[0], (UUID) found[1],
-                            System.nanoTime() + VERIFIED_FOR.toNanos()));
+                    verified.put(
+                            cacheKey,
+                            new Verified((UUID) found[0], (UUID) found[1], System.nanoTime() + VERIFIED_FOR.toNanos()));
                     return (UUID) found[1];
                 });
     }
@@ -89,12 +95,18 @@ public class ApiKeyRepository {
     // last_used_at is written at most once a minute per key, to keep sends free of a write per request.
     private Mono<Void> touch(UUID keyId, Instant lastUsed) {
         if (lastUsed != null && lastUsed.isAfter(Instant.now().minus(1, ChronoUnit.MINUTES))) return Mono.empty();
-        return db.sql("update api_keys set last_used_at = now() where id = :id").bind("id", keyId).then();
+        return db.sql("update api_keys set last_used_at = now() where id = :id")
+                .bind("id", keyId)
+                .then();
     }
 
     private static ApiKey apiKey(io.r2dbc.spi.Readable row) {
-        return new ApiKey(row.get("id", UUID.class), row.get("name", String.class), row.get("key_prefix", String.class),
-                AccountRepository.instant(row, "created_at"), AccountRepository.instant(row, "last_used_at"),
+        return new ApiKey(
+                row.get("id", UUID.class),
+                row.get("name", String.class),
+                row.get("key_prefix", String.class),
+                AccountRepository.instant(row, "created_at"),
+                AccountRepository.instant(row, "last_used_at"),
                 AccountRepository.instant(row, "revoked_at"));
     }
 

@@ -36,16 +36,17 @@ public class AccountRepository {
     public Mono<Account> findByEmail(String email) {
         return db.sql("""
                         select id, email, password_hash, first_name, last_name, created_at
-                        from accounts where lower(email) = lower(:email)""")
-                .bind("email", email)
-                .map(AccountRepository::account)
-                .one();
+                        from accounts where lower(email) = lower(:email)""").bind("email", email).map(AccountRepository::account).one();
     }
 
     static Account account(Readable row) {
-        return new Account(row.get("id", UUID.class), row.get("email", String.class),
-                row.get("password_hash", String.class), row.get("first_name", String.class),
-                row.get("last_name", String.class), instant(row, "created_at"));
+        return new Account(
+                row.get("id", UUID.class),
+                row.get("email", String.class),
+                row.get("password_hash", String.class),
+                row.get("first_name", String.class),
+                row.get("last_name", String.class),
+                instant(row, "created_at"));
     }
 
     public static Instant instant(Readable row, String column) {

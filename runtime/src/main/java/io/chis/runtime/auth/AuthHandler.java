@@ -35,7 +35,10 @@ public class AuthHandler {
     // Compared against when the email is unknown, so both failures cost the same time.
     private final String unknownUserHash = passwords.encode("chis-unknown-user-password");
 
-    public AuthHandler(AccountRepository accounts, SigningSecretRepository signingSecrets, TokenService tokens,
+    public AuthHandler(
+            AccountRepository accounts,
+            SigningSecretRepository signingSecrets,
+            TokenService tokens,
             TransactionalOperator tx) {
         this.accounts = accounts;
         this.signingSecrets = signingSecrets;
@@ -48,12 +51,18 @@ public class AuthHandler {
                 .map(AuthHandler::validated)
                 .flatMap(body -> Mono.fromCallable(() -> passwords.encode(body.password()))
                         .subscribeOn(Schedulers.boundedElastic())
-                        .map(hash -> new Account(UUID.randomUUID(), body.email(), hash,
-                                orEmpty(body.firstName()), orEmpty(body.lastName()), null)))
+                        .map(hash -> new Account(
+                                UUID.randomUUID(),
+                                body.email(),
+                                hash,
+                                orEmpty(body.firstName()),
+                                orEmpty(body.lastName()),
+                                null)))
                 .flatMap(account -> accounts.insert(account)
                         .flatMap(saved -> signingSecrets.create(saved.id()).thenReturn(saved))
                         .as(tx::transactional)
-                        .switchIfEmpty(Mono.error(() -> ApiException.conflict("an account with this email already exists"))))
+                        .switchIfEmpty(
+                                Mono.error(() -> ApiException.conflict("an account with this email already exists"))))
                 .flatMap(saved -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("id", saved.id());
@@ -75,7 +84,8 @@ public class AuthHandler {
                             .defaultIfEmpty(java.util.Optional.empty())
                             .publishOn(Schedulers.boundedElastic())
                             .map(found -> {
-                                boolean ok = passwords.matches(password,
+                                boolean ok = passwords.matches(
+                                        password,
                                         found.map(Account::passwordHash).orElse(unknownUserHash));
                                 if (!ok || found.isEmpty()) {
                                     throw ApiException.unauthorized("invalid email or password");

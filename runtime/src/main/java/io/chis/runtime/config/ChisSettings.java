@@ -31,11 +31,34 @@ public record ChisSettings(
     public static final int MIN_JWT_SECRET_BYTES = 32;
 
     /** Settings with the default worker and scheduler tuning. */
-    public ChisSettings(Set<Role> roles, String databaseUrl, String redisUrl, String jwtSecret, String grpcAddress,
-            int httpPort, int grpcPort, int metricsPort, int maxPayloadBytes, Path dataDir, boolean allowPrivateTargets,
+    public ChisSettings(
+            Set<Role> roles,
+            String databaseUrl,
+            String redisUrl,
+            String jwtSecret,
+            String grpcAddress,
+            int httpPort,
+            int grpcPort,
+            int metricsPort,
+            int maxPayloadBytes,
+            Path dataDir,
+            boolean allowPrivateTargets,
             String adminToken) {
-        this(roles, databaseUrl, redisUrl, jwtSecret, grpcAddress, httpPort, grpcPort, metricsPort, maxPayloadBytes,
-                dataDir, allowPrivateTargets, adminToken, DeliverySettings.DEFAULTS, null);
+        this(
+                roles,
+                databaseUrl,
+                redisUrl,
+                jwtSecret,
+                grpcAddress,
+                httpPort,
+                grpcPort,
+                metricsPort,
+                maxPayloadBytes,
+                dataDir,
+                allowPrivateTargets,
+                adminToken,
+                DeliverySettings.DEFAULTS,
+                null);
     }
 
     public static ChisSettings fromEnv(Map<String, String> env) {
@@ -47,7 +70,8 @@ public record ChisSettings(
             throw new IllegalArgumentException("REDIS_URL must start with redis:// or rediss://");
         }
         String jwtSecret = blankToNull(env.get("JWT_SECRET"));
-        if (jwtSecret != null && jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
+        if (jwtSecret != null
+                && jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
             throw new IllegalArgumentException("JWT_SECRET must be at least " + MIN_JWT_SECRET_BYTES
                     + " bytes long (HS256 needs a 256-bit key); generate one with: openssl rand -base64 48");
         }
@@ -55,13 +79,18 @@ public record ChisSettings(
         boolean embedded = databaseUrl == null && redisUrl == null;
         String allowPrivate = blankToNull(env.get("CHIS_ALLOW_PRIVATE_TARGETS"));
         return new ChisSettings(
-                roles, databaseUrl, redisUrl, jwtSecret,
+                roles,
+                databaseUrl,
+                redisUrl,
+                jwtSecret,
                 env.getOrDefault("GRPC_ADDRESS", "localhost:50051"),
                 port(env, "HTTP_PORT", 8080),
                 port(env, "GRPC_PORT", 50051),
                 port(env, "METRICS_PORT", 9090),
                 positiveInt(env, "CHIS_MAX_PAYLOAD_BYTES", 262144),
-                Path.of(env.getOrDefault("CHIS_DATA_DIR", "./.chis")).toAbsolutePath().normalize(),
+                Path.of(env.getOrDefault("CHIS_DATA_DIR", "./.chis"))
+                        .toAbsolutePath()
+                        .normalize(),
                 allowPrivate == null ? allRoles && embedded : Boolean.parseBoolean(allowPrivate),
                 blankToNull(env.get("CHIS_ADMIN_TOKEN")),
                 DeliverySettings.fromEnv(env),
@@ -77,13 +106,39 @@ public record ChisSettings(
     }
 
     public ChisSettings withStores(String databaseUrl, String redisUrl) {
-        return new ChisSettings(roles, databaseUrl, redisUrl, jwtSecret, grpcAddress, httpPort, grpcPort,
-                metricsPort, maxPayloadBytes, dataDir, allowPrivateTargets, adminToken, delivery, bindAddress);
+        return new ChisSettings(
+                roles,
+                databaseUrl,
+                redisUrl,
+                jwtSecret,
+                grpcAddress,
+                httpPort,
+                grpcPort,
+                metricsPort,
+                maxPayloadBytes,
+                dataDir,
+                allowPrivateTargets,
+                adminToken,
+                delivery,
+                bindAddress);
     }
 
     public ChisSettings withJwtSecret(String secret) {
-        return new ChisSettings(roles, databaseUrl, redisUrl, secret, grpcAddress, httpPort, grpcPort,
-                metricsPort, maxPayloadBytes, dataDir, allowPrivateTargets, adminToken, delivery, bindAddress);
+        return new ChisSettings(
+                roles,
+                databaseUrl,
+                redisUrl,
+                secret,
+                grpcAddress,
+                httpPort,
+                grpcPort,
+                metricsPort,
+                maxPayloadBytes,
+                dataDir,
+                allowPrivateTargets,
+                adminToken,
+                delivery,
+                bindAddress);
     }
 
     /** The address each listener (REST, gRPC, metrics) binds: null for all interfaces. */
@@ -98,7 +153,8 @@ public record ChisSettings(
         boolean ipv4 = literal.matches("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
         try {
             // a string with a colon is parsed as an IPv6 literal, never looked up
-            if (ipv4 || literal.contains(":")) return InetAddress.getByName(literal).getHostAddress();
+            if (ipv4 || literal.contains(":"))
+                return InetAddress.getByName(literal).getHostAddress();
         } catch (UnknownHostException e) {
             // reported below
         }

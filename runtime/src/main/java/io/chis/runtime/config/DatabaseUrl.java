@@ -41,8 +41,12 @@ public record DatabaseUrl(String host, int port, String database, String user, S
             if (info.length > 1) password = decode(info[1]);
         }
         String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-        return new DatabaseUrl(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432,
-                path.isEmpty() ? "postgres" : path, user == null ? "postgres" : user, password,
+        return new DatabaseUrl(
+                uri.getHost(),
+                uri.getPort() > 0 ? uri.getPort() : 5432,
+                path.isEmpty() ? "postgres" : path,
+                user == null ? "postgres" : user,
+                password,
                 query.getOrDefault("sslmode", "prefer"));
     }
 

@@ -29,14 +29,21 @@ public record DeliverySettings(
         Duration sweepGrace,
         String defaultPolicy) {
 
-    public static final DeliverySettings DEFAULTS = new DeliverySettings(64, Duration.ofSeconds(30),
-            Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofSeconds(15),
-            Duration.ofSeconds(60), null);
+    public static final DeliverySettings DEFAULTS = new DeliverySettings(
+            64,
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(10),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(60),
+            null);
 
     public DeliverySettings {
         if (claimTimeout.compareTo(timeout) <= 0) {
-            throw new IllegalArgumentException("CHIS_CLAIM_TIMEOUT (" + claimTimeout + ") must be longer than "
-                    + "CHIS_DELIVERY_TIMEOUT (" + timeout + "), or live deliveries would be taken over by other workers");
+            throw new IllegalArgumentException(
+                    "CHIS_CLAIM_TIMEOUT (" + claimTimeout + ") must be longer than " + "CHIS_DELIVERY_TIMEOUT ("
+                            + timeout + "), or live deliveries would be taken over by other workers");
         }
     }
 

@@ -4,9 +4,9 @@ import io.chis.common.Role;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.netty.resolver.DefaultAddressResolverGroup;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
@@ -33,7 +33,9 @@ public class StoresConfiguration {
                 .database(url.database())
                 .username(url.user())
                 .sslMode(SSLMode.fromValue(url.sslMode()))
-                .applicationName("chis-" + String.join("-", settings.roles().stream().map(Role::id).toList()));
+                .applicationName("chis-"
+                        + String.join(
+                                "-", settings.roles().stream().map(Role::id).toList()));
         if (url.password() != null) config.password(url.password());
         return new ConnectionPool(ConnectionPoolConfiguration.builder(new PostgresqlConnectionFactory(config.build()))
                 .initialSize(2)
@@ -62,7 +64,9 @@ public class StoresConfiguration {
      */
     @Bean(destroyMethod = "shutdown")
     ClientResources redisClientResources() {
-        return ClientResources.builder().addressResolverGroup(DefaultAddressResolverGroup.INSTANCE).build();
+        return ClientResources.builder()
+                .addressResolverGroup(DefaultAddressResolverGroup.INSTANCE)
+                .build();
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -38,8 +38,10 @@ public sealed interface AttemptOutcome {
         if (status >= 200 && status < 300) return new Delivered(status);
         if (status == 410) return new Rejected(status, "HTTP 410 Gone: the receiver asked to stop retrying");
         if (status >= 300 && status < 400) {
-            return new Failed(status, "HTTP " + status + " redirect"
-                    + (location == null ? "" : " to " + location) + " not followed", null);
+            return new Failed(
+                    status,
+                    "HTTP " + status + " redirect" + (location == null ? "" : " to " + location) + " not followed",
+                    null);
         }
         Duration wait = status == 429 || status == 503 ? parseRetryAfter(retryAfter, now) : null;
         return new Failed(status, "HTTP " + status, wait);
@@ -55,7 +57,8 @@ public sealed interface AttemptOutcome {
         }
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String message = root.getMessage() == null ? root.getClass().getSimpleName()
+        String message = root.getMessage() == null
+                ? root.getClass().getSimpleName()
                 : root.getClass().getSimpleName() + ": " + root.getMessage();
         return new Failed(null, message, null);
     }
@@ -69,7 +72,8 @@ public sealed interface AttemptOutcome {
             return seconds < 0 ? null : Duration.ofSeconds(seconds);
         } catch (NumberFormatException notSeconds) {
             try {
-                Instant at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
                 return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
             } catch (DateTimeParseException notADate) {
                 return null;

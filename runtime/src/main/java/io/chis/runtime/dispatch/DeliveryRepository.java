@@ -24,8 +24,17 @@ public class DeliveryRepository {
      * A delivery a worker holds until {@code lock} is released or its lease runs out, with what it needs to send it:
      * also the account's signing secrets (current first, then the previous one while valid) for URL sends.
      */
-    public record Claimed(UUID id, UUID messageId, UUID accountId, String url, UUID endpointId, int attemptCount,
-            int retryBase, byte[] payload, UUID lock, List<String> accountSecrets) {
+    public record Claimed(
+            UUID id,
+            UUID messageId,
+            UUID accountId,
+            String url,
+            UUID endpointId,
+            int attemptCount,
+            int retryBase,
+            byte[] payload,
+            UUID lock,
+            List<String> accountSecrets) {
 
         /** Failed attempts since the schedule last (re)started, counting the attempt about to be made. */
         public int attemptsSinceReplay() {
@@ -87,11 +96,18 @@ public class DeliveryRepository {
                 .bind("ids", ids.toArray(UUID[]::new))
                 .bind("lease", lease.toMillis() / 1000.0)
                 .bind("lock", lock)
-                .map(row -> new Claimed(row.get("id", UUID.class), row.get("message_id", UUID.class),
-                        row.get("account_id", UUID.class), row.get("url", String.class), row.get("endpoint_id", UUID.class),
-                        row.get("attempt_count", Integer.class), row.get("retry_base", Integer.class),
-                        row.get("payload", byte[].class), lock,
-                        WebhookSignature.inUse(row.get("secret", String.class), row.get("previous_secret", String.class))))
+                .map(row -> new Claimed(
+                        row.get("id", UUID.class),
+                        row.get("message_id", UUID.class),
+                        row.get("account_id", UUID.class),
+                        row.get("url", String.class),
+                        row.get("endpoint_id", UUID.class),
+                        row.get("attempt_count", Integer.class),
+                        row.get("retry_base", Integer.class),
+                        row.get("payload", byte[].class),
+                        lock,
+                        WebhookSignature.inUse(
+                                row.get("secret", String.class), row.get("previous_secret", String.class))))
                 .all();
     }
 

@@ -61,9 +61,13 @@ public class EndpointRateLimiter {
     /** Reserves a slot for this delivery at {@code perSecond} attempts per second to the endpoint. */
     public Mono<Permit> reserve(UUID endpointId, double perSecond, UUID deliveryId) {
         long interval = Math.max(1, Math.round(1000.0 / perSecond));
-        return redis.reactive().<List<Long>>eval(RESERVE, ScriptOutputType.MULTI,
+        return redis.reactive()
+                .<List<Long>>eval(
+                        RESERVE,
+                        ScriptOutputType.MULTI,
                         new String[] {"chis:rate:" + endpointId, "chis:rate-slot:" + deliveryId},
-                        String.valueOf(interval), String.valueOf(MAX_WAIT.toMillis()))
+                        String.valueOf(interval),
+                        String.valueOf(MAX_WAIT.toMillis()))
                 .next()
                 .map(reply -> permit(reply.get(0) == 1L, Duration.ofMillis(reply.get(1))));
     }

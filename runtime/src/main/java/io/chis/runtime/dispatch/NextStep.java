@@ -27,7 +27,8 @@ public sealed interface NextStep {
                 if (schedule.exhausted(failures)) yield new DeadLetter();
                 Duration delay = schedule.delayBeforeRetry(failures, random);
                 // The receiver's Retry-After wins when it asks for longer, but never past the policy's cap.
-                if (f.retryAfter() != null && f.retryAfter().compareTo(delay) > 0) delay = schedule.atMostMaxDelay(f.retryAfter());
+                if (f.retryAfter() != null && f.retryAfter().compareTo(delay) > 0)
+                    delay = schedule.atMostMaxDelay(f.retryAfter());
                 yield new RetryAfter(delay);
             }
         };

@@ -1,7 +1,5 @@
 package io.chis.runtime.dispatch;
 
-import io.chis.runtime.dispatch.TargetGuard;
-import io.chis.runtime.dispatch.TargetRefusedException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -56,8 +54,8 @@ public final class WebhookClient implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(timeout.toMillis(), 10_000))
                 .responseTimeout(timeout);
         if (!allowPrivateTargets) {
-            client = client.doOnChannelInit((observer, channel, remote) ->
-                    channel.pipeline().addFirst("chis-target-guard", GUARD));
+            client = client.doOnChannelInit(
+                    (observer, channel, remote) -> channel.pipeline().addFirst("chis-target-guard", GUARD));
         }
         this.http = client;
     }
@@ -84,7 +82,8 @@ public final class WebhookClient implements AutoCloseable {
                                 int room = KEPT_BODY_BYTES - kept.size();
                                 if (room > 0) kept.write(chunk, 0, Math.min(room, chunk.length));
                             })
-                            .map(kept -> new Response(response.status().code(),
+                            .map(kept -> new Response(
+                                    response.status().code(),
                                     response.responseHeaders().get("Location"),
                                     response.responseHeaders().get("Retry-After"),
                                     text(kept.toByteArray())));
@@ -110,7 +109,8 @@ public final class WebhookClient implements AutoCloseable {
     // Lenient UTF-8 (a cut may split a character) without NULs, which PostgreSQL text refuses.
     static String text(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPLACE)
                     .onUnmappableCharacter(CodingErrorAction.REPLACE)
                     .decode(ByteBuffer.wrap(bytes))
@@ -127,7 +127,8 @@ public final class WebhookClient implements AutoCloseable {
     @ChannelHandler.Sharable
     private static final class TargetGuardHandler extends ChannelOutboundHandlerAdapter {
         @Override
-        public void connect(ChannelHandlerContext ctx, SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+        public void connect(
+                ChannelHandlerContext ctx, SocketAddress remote, SocketAddress local, ChannelPromise promise) {
             Optional<String> refusal = remote instanceof InetSocketAddress address && !address.isUnresolved()
                     ? TargetGuard.refusal(address.getAddress())
                     : Optional.of("refused to connect to " + remote + ": the address could not be checked");

@@ -2,18 +2,15 @@ package io.chis.runtime.dispatch;
 
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DeliverySettings;
-import io.chis.runtime.dispatch.AttemptOutcome;
 import io.chis.runtime.dispatch.DeliveryRepository.AttemptRecord;
 import io.chis.runtime.dispatch.DeliveryRepository.Claimed;
-import io.chis.runtime.dispatch.DeliveryRepository;
+import io.chis.runtime.dispatch.EndpointRateLimiter.Permit;
 import io.chis.runtime.endpoint.EndpointRepository;
 import io.chis.runtime.persist.MessageRepository;
 import io.chis.runtime.persist.MessageStatus;
 import io.chis.runtime.policy.DeliveryPolicy;
 import io.chis.runtime.policy.PolicyRepository;
 import io.chis.runtime.queue.RetryQueue;
-import io.chis.runtime.dispatch.EndpointRateLimiter.Permit;
-import io.chis.runtime.dispatch.EndpointRateLimiter;
 import io.chis.runtime.signing.WebhookSignature;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -60,9 +57,17 @@ public class WebhookSender {
     private final Counter deadLettered;
     private final DistributionSummary duration;
 
-    public WebhookSender(DeliveryRepository deliveries, MessageRepository messages,
-            EndpointRepository endpoints, PolicyRepository policies, RetryQueue retries, WebhookClient client,
-            TransactionalOperator tx, ChisSettings settings, EndpointRateLimiter rateLimiter, MeterRegistry registry) {
+    public WebhookSender(
+            DeliveryRepository deliveries,
+            MessageRepository messages,
+            EndpointRepository endpoints,
+            PolicyRepository policies,
+            RetryQueue retries,
+            WebhookClient client,
+            TransactionalOperator tx,
+            ChisSettings settings,
+            EndpointRateLimiter rateLimiter,
+            MeterRegistry registry) {
         this.rateLimiter = rateLimiter;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
@@ -77,9 +82,11 @@ public class WebhookSender {
         this.failed = delivered(registry, "failed");
         this.died = delivered(registry, "dead");
         this.retriesScheduled = Counter.builder("chis.retries.scheduled")
-                .description("Failed attempts that were given a retry").register(registry);
+                .description("Failed attempts that were given a retry")
+                .register(registry);
         this.deadLettered = Counter.builder("chis.dead.lettered")
-                .description("Deliveries dead-lettered (last retry failed, 410 Gone, or a refused target)").register(registry);
+                .description("Deliveries dead-lettered (last retry failed, 410 Gone, or a refused target)")
+                .register(registry);
         this.duration = DistributionSummary.builder("webhook.delivery.duration")
                 .description("Duration of webhook HTTP attempts, connect to response body")
                 .baseUnit("ms")
@@ -106,7 +113,8 @@ public class WebhookSender {
      */
     public Mono<Void> send(UUID deliveryId, Claimed claimed) {
         return (claimed == null ? Mono.<Boolean>empty() : attempt(claimed))
-                .switchIfEmpty(Mono.defer(() -> deliveries.dueLater(deliveryId)
+                .switchIfEmpty(Mono.defer(() -> deliveries
+                        .dueLater(deliveryId)
                         .flatMap(due -> retries.schedule(deliveryId, due))
                         .then(Mono.empty())))
                 .then();
@@ -121,11 +129,14 @@ public class WebhookSender {
     }
 
     private Mono<Boolean> attempt(Claimed delivery) {
-        return target(delivery).flatMap(target -> pace(delivery, target).flatMap(permit -> switch (permit) {
-            case Permit.Later later -> putBack(delivery, later.delay());
-            case Permit.Go go -> go.after().isZero() ? send(delivery, target)
-                    : Mono.delay(go.after()).then(Mono.defer(() -> send(delivery, target)));
-        }));
+        return target(delivery)
+                .flatMap(target -> pace(delivery, target).flatMap(permit -> switch (permit) {
+                    case Permit.Later later -> putBack(delivery, later.delay());
+                    case Permit.Go go ->
+                        go.after().isZero()
+                                ? send(delivery, target)
+                                : Mono.delay(go.after()).then(Mono.defer(() -> send(delivery, target)));
+                }));
     }
 
     private Mono<Boolean> send(Claimed delivery, Target target) {
@@ -137,10 +148,15 @@ public class WebhookSender {
 
     private Mono<Permit> pace(Claimed delivery, Target target) {
         if (!target.rateLimited()) return Mono.just(new Permit.Go(Duration.ZERO));
-        return rateLimiter.reserve(target.endpointId(), target.policy().rateLimitPerSecond(), delivery.id())
+        return rateLimiter
+                .reserve(target.endpointId(), target.policy().rateLimitPerSecond(), delivery.id())
                 .onErrorResume(e -> {
-                    // without Redis the limit cannot be checked: hold the delivery back rather than overrun the endpoint
-                    log.warn("Rate limit of endpoint {} unavailable ({}); delivery {} waits", target.endpointId(), e.toString(),
+                    // without Redis the limit cannot be checked: hold the delivery back rather than overrun the
+                    // endpoint
+                    log.warn(
+                            "Rate limit of endpoint {} unavailable ({}); delivery {} waits",
+                            target.endpointId(),
+                            e.toString(),
                             delivery.id());
                     return Mono.just(new Permit.Later(EndpointRateLimiter.MAX_WAIT));
                 });
@@ -148,7 +164,8 @@ public class WebhookSender {
 
     /** Returns a delivery whose endpoint has no free slot yet to the retry set, without counting an attempt. */
     private Mono<Boolean> putBack(Claimed delivery, Duration delay) {
-        return deliveries.release(delivery, delay)
+        return deliveries
+                .release(delivery, delay)
                 .flatMap(due -> messages.refreshStatus(delivery.messageId()).thenReturn(due))
                 .as(tx::transactional)
                 .flatMap(due -> retries.schedule(delivery.id(), due).onErrorResume(e -> Mono.empty()))
@@ -156,20 +173,24 @@ public class WebhookSender {
     }
 
     private Mono<Target> target(Claimed delivery) {
-        Mono<Target> account = Mono.defer(() -> policy(null)
-                .map(policy -> new Target(delivery.accountSecrets(), Map.of(), policy, null)));
+        Mono<Target> account = Mono.defer(
+                () -> policy(null).map(policy -> new Target(delivery.accountSecrets(), Map.of(), policy, null)));
         if (delivery.endpointId() == null) return account;
         // a deleted endpoint's pending deliveries fall back to the account's secret and the default policy
-        return endpoints.findById(delivery.endpointId())
+        return endpoints
+                .findById(delivery.endpointId())
                 .flatMap(e -> policy(e.policy())
-                        .map(policy -> new Target(WebhookSignature.inUse(e.secret(), e.previousSecret()), e.headers(), policy, e.id())))
+                        .map(policy -> new Target(
+                                WebhookSignature.inUse(e.secret(), e.previousSecret()), e.headers(), policy, e.id())))
                 .switchIfEmpty(account);
     }
 
     /** The named policy, else CHIS_DEFAULT_POLICY, else the built-in schedule (also when the named one is missing). */
     private Mono<DeliveryPolicy> policy(String name) {
         String effective = name != null ? name : settings.defaultPolicy();
-        return effective == null ? Mono.just(builtInPolicy) : policies.find(effective).defaultIfEmpty(builtInPolicy);
+        return effective == null
+                ? Mono.just(builtInPolicy)
+                : policies.find(effective).defaultIfEmpty(builtInPolicy);
     }
 
     private record Result(AttemptOutcome outcome, String body) {}
@@ -184,21 +205,31 @@ public class WebhookSender {
                 throw new URISyntaxException(delivery.url(), "not an absolute http(s) URL");
             }
         } catch (URISyntaxException e) {
-            return Mono.just(new Result(new AttemptOutcome.Rejected(null, "cannot request this URL: " + e.getMessage()), null));
+            return Mono.just(
+                    new Result(new AttemptOutcome.Rejected(null, "cannot request this URL: " + e.getMessage()), null));
         }
         if (secrets.isEmpty()) {
             return Mono.just(new Result(new AttemptOutcome.Rejected(null, "the account has no signing secret"), null));
         }
         Map<String, String> headers = new LinkedHashMap<>(target.headers());
-        headers.putAll(WebhookHeaders.of(delivery.messageId().toString(), at.getEpochSecond(), delivery.payload(), secrets));
+        headers.putAll(
+                WebhookHeaders.of(delivery.messageId().toString(), at.getEpochSecond(), delivery.payload(), secrets));
         return client.post(url, headers, delivery.payload(), target.policy().timeout())
-                .map(r -> new Result(AttemptOutcome.ofResponse(r.status(), r.location(), r.retryAfter(), Instant.now()), r.body()))
-                .onErrorResume(e -> Mono.just(new Result(AttemptOutcome.ofError(e, client.effective(target.policy().timeout())), null)));
+                .map(r -> new Result(
+                        AttemptOutcome.ofResponse(r.status(), r.location(), r.retryAfter(), Instant.now()), r.body()))
+                .onErrorResume(e -> Mono.just(new Result(
+                        AttemptOutcome.ofError(
+                                e, client.effective(target.policy().timeout())),
+                        null)));
     }
 
     private Mono<Boolean> finish(Claimed delivery, Target target, Instant at, long durationMs, Result result) {
         AttemptOutcome outcome = result.outcome();
-        NextStep step = NextStep.after(target.policy().schedule(), outcome, delivery.attemptsSinceReplay(), ThreadLocalRandom.current().nextDouble());
+        NextStep step = NextStep.after(
+                target.policy().schedule(),
+                outcome,
+                delivery.attemptsSinceReplay(),
+                ThreadLocalRandom.current().nextDouble());
         String status;
         Duration delay = null;
         switch (step) {
@@ -214,11 +245,11 @@ public class WebhookSender {
         // 410 Gone from an endpoint disables it: the receiver said it no longer wants these webhooks (should this
         // write fail, the endpoint's next delivery meets the 410 again and disables it then)
         if (target.endpointId() != null && Integer.valueOf(410).equals(outcome.statusCode())) {
-            recorded = recorded.flatMap(next -> endpoints.disable(target.endpointId(),
-                    "HTTP 410 Gone from " + delivery.url() + " at " + at).thenReturn(next));
+            recorded = recorded.flatMap(next -> endpoints
+                    .disable(target.endpointId(), "HTTP 410 Gone from " + delivery.url() + " at " + at)
+                    .thenReturn(next));
         }
-        return recorded
-                .flatMap(next -> {
+        return recorded.flatMap(next -> {
                     duration.record(durationMs);
                     switch (status) {
                         case MessageStatus.DELIVERED -> succeeded.increment();
@@ -229,23 +260,32 @@ public class WebhookSender {
                         default -> {
                             died.increment();
                             deadLettered.increment();
-                            log.info("Delivery {} of message {} dead-lettered after {} attempt(s): {}", delivery.id(),
-                                    delivery.messageId(), delivery.attemptCount() + 1, outcome.error());
+                            log.info(
+                                    "Delivery {} of message {} dead-lettered after {} attempt(s): {}",
+                                    delivery.id(),
+                                    delivery.messageId(),
+                                    delivery.attemptCount() + 1,
+                                    outcome.error());
                         }
                     }
                     if (!status.equals(MessageStatus.RETRYING)) return Mono.just(true);
                     // If this fails the retry is still in PostgreSQL, and the sweep queues it once it is overdue.
                     return retries.schedule(delivery.id(), next)
                             .onErrorResume(e -> {
-                                log.warn("Scheduling the retry of delivery {} in Redis failed ({}); the sweep will queue it",
-                                        delivery.id(), e.toString());
+                                log.warn(
+                                        "Scheduling the retry of delivery {} in Redis failed ({}); the sweep will queue it",
+                                        delivery.id(),
+                                        e.toString());
                                 return Mono.empty();
                             })
                             .thenReturn(true);
                 })
                 .switchIfEmpty(Mono.fromSupplier(() -> {
-                    log.warn("Delivery {} was taken over by another worker while this one waited for {}; "
-                            + "this attempt is not recorded", delivery.id(), delivery.url());
+                    log.warn(
+                            "Delivery {} was taken over by another worker while this one waited for {}; "
+                                    + "this attempt is not recorded",
+                            delivery.id(),
+                            delivery.url());
                     return false;
                 }));
     }

@@ -70,20 +70,26 @@ public class Worker implements SmartLifecycle {
     private StatefulRedisConnection<String, String> connection;
     private boolean redisFailing;
 
-    public Worker(RedisClient redisClient, StatefulRedisConnection<String, String> shared, WebhookSender sender,
-            ChisSettings settings, MeterRegistry registry) {
+    public Worker(
+            RedisClient redisClient,
+            StatefulRedisConnection<String, String> shared,
+            WebhookSender sender,
+            ChisSettings settings,
+            MeterRegistry registry) {
         this.redisClient = redisClient;
         this.shared = shared;
         this.sender = sender;
         this.settings = settings.delivery();
         this.slots = new Semaphore(this.settings.concurrency());
         String host = System.getenv().getOrDefault("HOSTNAME", "worker");
-        this.consumer = Consumer.from(GROUP, host + "-" + UUID.randomUUID().toString().substring(0, 8));
+        this.consumer =
+                Consumer.from(GROUP, host + "-" + UUID.randomUUID().toString().substring(0, 8));
         // Often enough that a dead worker's entries wait little beyond the claim timeout.
         Duration quarter = this.settings.claimTimeout().dividedBy(4);
         this.claimEvery = quarter.compareTo(Duration.ofSeconds(15)) > 0 ? Duration.ofSeconds(15) : quarter;
         Gauge.builder("chis.worker.in.flight", inFlight, AtomicInteger::get)
-                .description("Attempts this worker has in flight").register(registry);
+                .description("Attempts this worker has in flight")
+                .register(registry);
     }
 
     public String consumerName() {
@@ -94,8 +100,13 @@ public class Worker implements SmartLifecycle {
     public void start() {
         running = true;
         reader = Thread.ofPlatform().name("chis-worker-reader").daemon().start(this::readLoop);
-        log.info("Worker {} reading {} (concurrency {}, timeout {}, claim timeout {})", consumer.getName(), STREAM,
-                settings.concurrency(), settings.timeout(), settings.claimTimeout());
+        log.info(
+                "Worker {} reading {} (concurrency {}, timeout {}, claim timeout {})",
+                consumer.getName(),
+                STREAM,
+                settings.concurrency(),
+                settings.timeout(),
+                settings.claimTimeout());
     }
 
     @Override
@@ -106,8 +117,11 @@ public class Worker implements SmartLifecycle {
             long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
             while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
             if (inFlight.get() > 0) {
-                log.warn("Worker {} stopping with {} attempt(s) in flight; other workers take them over after {}",
-                        consumer.getName(), inFlight.get(), settings.claimTimeout());
+                log.warn(
+                        "Worker {} stopping with {} attempt(s) in flight; other workers take them over after {}",
+                        consumer.getName(),
+                        inFlight.get(),
+                        settings.claimTimeout());
             }
             abandon.tryEmitEmpty();
             if (reader != null) reader.join(READ_BLOCK.multipliedBy(3).toMillis());
@@ -141,18 +155,23 @@ public class Worker implements SmartLifecycle {
                 RedisCommands<String, String> redis = connection();
                 List<StreamMessage<String, String>> batch = new ArrayList<>();
                 if (System.nanoTime() - nextClaim >= 0) {
-                    ClaimedMessages<String, String> claimed = redis.xautoclaim(STREAM,
-                            XAutoClaimArgs.Builder.xautoclaim(consumer, settings.claimTimeout(), claimCursor).count(free));
+                    ClaimedMessages<String, String> claimed = redis.xautoclaim(
+                            STREAM,
+                            XAutoClaimArgs.Builder.xautoclaim(consumer, settings.claimTimeout(), claimCursor)
+                                    .count(free));
                     claimCursor = claimed.getId() == null ? SCAN_DONE : claimed.getId();
                     for (StreamMessage<String, String> entry : claimed.getMessages()) {
                         if (entry != null) batch.add(entry);
                     }
-                    if (!batch.isEmpty()) log.info("Worker {} took over {} stalled deliveries", consumer.getName(), batch.size());
+                    if (!batch.isEmpty())
+                        log.info("Worker {} took over {} stalled deliveries", consumer.getName(), batch.size());
                     if (SCAN_DONE.equals(claimCursor)) nextClaim = System.nanoTime() + claimEvery.toNanos();
                 }
                 if (batch.isEmpty()) {
-                    List<StreamMessage<String, String>> read = redis.xreadgroup(consumer,
-                            XReadArgs.Builder.block(READ_BLOCK).count(free), StreamOffset.lastConsumed(STREAM));
+                    List<StreamMessage<String, String>> read = redis.xreadgroup(
+                            consumer,
+                            XReadArgs.Builder.block(READ_BLOCK).count(free),
+                            StreamOffset.lastConsumed(STREAM));
                     if (read != null) batch.addAll(read);
                 }
                 redisRecovered();
@@ -181,7 +200,8 @@ public class Worker implements SmartLifecycle {
         List<UUID> entryIds = new ArrayList<>(batch.size());
         for (StreamMessage<String, String> entry : batch) entryIds.add(deliveryId(entry));
         List<UUID> ids = entryIds.stream().filter(Objects::nonNull).distinct().toList();
-        Mono<Map<UUID, Claimed>> claims = ids.isEmpty() ? Mono.just(Map.of()) : sender.claim(ids).cache();
+        Mono<Map<UUID, Claimed>> claims =
+                ids.isEmpty() ? Mono.just(Map.of()) : sender.claim(ids).cache();
         Set<UUID> taken = new HashSet<>();
         for (int i = 0; i < batch.size(); i++) {
             UUID id = entryIds.get(i);
@@ -191,13 +211,17 @@ public class Worker implements SmartLifecycle {
     }
 
     private void dispatch(StreamMessage<String, String> entry, UUID deliveryId, Mono<Map<UUID, Claimed>> claims) {
-        Mono<Void> work = deliveryId == null ? Mono.empty()
+        Mono<Void> work = deliveryId == null
+                ? Mono.empty()
                 : claims.flatMap(claimed -> sender.send(deliveryId, claimed.get(deliveryId)));
         inFlight.incrementAndGet();
         work.then(Mono.defer(() -> acknowledge(entry.getId())))
                 .onErrorResume(e -> {
                     // Not acknowledged: the entry stays pending and is claimed again after the claim timeout.
-                    log.warn("Delivery {} could not be processed ({}); it is retried after {}", deliveryId, e.toString(),
+                    log.warn(
+                            "Delivery {} could not be processed ({}); it is retried after {}",
+                            deliveryId,
+                            e.toString(),
                             settings.claimTimeout());
                     return Mono.empty();
                 })
@@ -210,9 +234,13 @@ public class Worker implements SmartLifecycle {
     }
 
     private Mono<Void> acknowledge(String entryId) {
-        return acknowledgements.submit(entryId)
+        return acknowledgements
+                .submit(entryId)
                 .onErrorResume(e -> {
-                    log.debug("Acknowledging stream entry {} failed ({}); a later claim finds it done", entryId, e.toString());
+                    log.debug(
+                            "Acknowledging stream entry {} failed ({}); a later claim finds it done",
+                            entryId,
+                            e.toString());
                     return Mono.empty();
                 })
                 .then();
@@ -221,7 +249,9 @@ public class Worker implements SmartLifecycle {
     // Entries finished together are acknowledged together: one XACK and one XDEL, pipelined, for the lot.
     private Mono<List<Boolean>> acknowledgeAll(List<String> entryIds) {
         String[] ids = entryIds.toArray(String[]::new);
-        return Mono.when(shared.reactive().xack(STREAM, GROUP, ids), shared.reactive().xdel(STREAM, ids))
+        return Mono.when(
+                        shared.reactive().xack(STREAM, GROUP, ids),
+                        shared.reactive().xdel(STREAM, ids))
                 .thenReturn(List.of());
     }
 

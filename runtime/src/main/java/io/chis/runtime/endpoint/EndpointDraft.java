@@ -13,13 +13,26 @@ import java.util.regex.Pattern;
  * What a caller asks an endpoint to be, from REST or from a WebhookEndpoint resource; {@link #validated()} checks
  * it once for both, and says what is wrong.
  */
-public record EndpointDraft(String name, String url, List<String> eventTypes, String policy, Map<String, String> headers,
+public record EndpointDraft(
+        String name,
+        String url,
+        List<String> eventTypes,
+        String policy,
+        Map<String, String> headers,
         boolean disabled) {
 
     private static final Pattern HEADER_NAME = Pattern.compile("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$");
     // Set by Chis itself, or by the HTTP client: a subscriber may not override them.
-    private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "content-length", "host", "user-agent",
-            "webhook-id", "webhook-timestamp", "webhook-signature", "connection", "transfer-encoding");
+    private static final Set<String> RESERVED_HEADERS = Set.of(
+            "content-type",
+            "content-length",
+            "host",
+            "user-agent",
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+            "connection",
+            "transfer-encoding");
     static final int MAX_HEADERS = 20;
 
     public EndpointDraft validated() {
@@ -35,24 +48,29 @@ public record EndpointDraft(String name, String url, List<String> eventTypes, St
         }
         for (String filter : eventTypes) {
             if (!EventTypes.isValidFilter(filter)) {
-                throw ApiException.badRequest("eventTypes: '" + filter + "' is not an event type such as user.created, user.* or *");
+                throw ApiException.badRequest(
+                        "eventTypes: '" + filter + "' is not an event type such as user.created, user.* or *");
             }
         }
         Map<String, String> checkedHeaders = new LinkedHashMap<>();
         if (headers != null) {
-            if (headers.size() > MAX_HEADERS) throw ApiException.badRequest("headers may hold at most " + MAX_HEADERS + " entries");
+            if (headers.size() > MAX_HEADERS)
+                throw ApiException.badRequest("headers may hold at most " + MAX_HEADERS + " entries");
             headers.forEach((key, value) -> {
-                if (!HEADER_NAME.matcher(key).matches()) throw ApiException.badRequest("headers: '" + key + "' is not a valid header name");
+                if (!HEADER_NAME.matcher(key).matches())
+                    throw ApiException.badRequest("headers: '" + key + "' is not a valid header name");
                 if (RESERVED_HEADERS.contains(key.toLowerCase(Locale.ROOT))) {
                     throw ApiException.badRequest("headers: '" + key + "' is set by Chis and cannot be overridden");
                 }
                 if (value == null || value.length() > 1000 || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
-                    throw ApiException.badRequest("headers: the value of '" + key + "' must be one line of at most 1000 characters");
+                    throw ApiException.badRequest(
+                            "headers: the value of '" + key + "' must be one line of at most 1000 characters");
                 }
                 checkedHeaders.put(key, value);
             });
         }
         String checkedPolicy = policy == null || policy.isBlank() ? null : policy.trim();
-        return new EndpointDraft(name.trim(), checkedUrl, List.copyOf(eventTypes), checkedPolicy, checkedHeaders, disabled);
+        return new EndpointDraft(
+                name.trim(), checkedUrl, List.copyOf(eventTypes), checkedPolicy, checkedHeaders, disabled);
     }
 }

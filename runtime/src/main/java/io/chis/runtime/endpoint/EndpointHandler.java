@@ -15,7 +15,12 @@ import reactor.core.publisher.Mono;
 /** {@code /api/endpoints}: an account's subscribers over REST (JWT). */
 public class EndpointHandler {
 
-    record EndpointBody(String name, String url, List<String> eventTypes, String policy, Map<String, String> headers,
+    record EndpointBody(
+            String name,
+            String url,
+            List<String> eventTypes,
+            String policy,
+            Map<String, String> headers,
             Boolean disabled) {
 
         EndpointDraft draft() {
@@ -33,19 +38,21 @@ public class EndpointHandler {
 
     public Mono<ServerResponse> create(ServerRequest request) {
         return auth.bearer(request)
-                .flatMap(account -> Json.body(request, EndpointBody.class)
-                        .flatMap(body -> endpoints.create(account, body.draft())))
+                .flatMap(account ->
+                        Json.body(request, EndpointBody.class).flatMap(body -> endpoints.create(account, body.draft())))
                 .flatMap(endpoint -> ServerResponse.status(HttpStatus.CREATED).bodyValue(view(endpoint, true)));
     }
 
     public Mono<ServerResponse> list(ServerRequest request) {
         return auth.bearer(request)
-                .flatMap(account -> endpoints.list(account).map(e -> view(e, false)).collectList())
+                .flatMap(account ->
+                        endpoints.list(account).map(e -> view(e, false)).collectList())
                 .flatMap(list -> ServerResponse.ok().bodyValue(list));
     }
 
     public Mono<ServerResponse> get(ServerRequest request) {
-        return auth.bearer(request).flatMap(account -> endpoints.get(account, id(request)))
+        return auth.bearer(request)
+                .flatMap(account -> endpoints.get(account, id(request)))
                 .flatMap(endpoint -> ServerResponse.ok().bodyValue(view(endpoint, true)));
     }
 
@@ -57,12 +64,14 @@ public class EndpointHandler {
     }
 
     public Mono<ServerResponse> delete(ServerRequest request) {
-        return auth.bearer(request).flatMap(account -> endpoints.delete(account, id(request)))
+        return auth.bearer(request)
+                .flatMap(account -> endpoints.delete(account, id(request)))
                 .then(ServerResponse.noContent().build());
     }
 
     public Mono<ServerResponse> rotateSecret(ServerRequest request) {
-        return auth.bearer(request).flatMap(account -> endpoints.rotateSecret(account, id(request)))
+        return auth.bearer(request)
+                .flatMap(account -> endpoints.rotateSecret(account, id(request)))
                 .flatMap(endpoint -> ServerResponse.ok().bodyValue(view(endpoint, true)));
     }
 

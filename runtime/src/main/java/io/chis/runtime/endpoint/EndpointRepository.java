@@ -30,7 +30,8 @@ public class EndpointRepository {
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
 
     /** An endpoint's delivery record, for its resource's status. */
-    public record Stats(long delivered, long failed, long deadLettered, Instant lastAttemptAt, Integer lastStatusCode) {}
+    public record Stats(
+            long delivered, long failed, long deadLettered, Instant lastAttemptAt, Integer lastStatusCode) {}
 
     private final DatabaseClient db;
 
@@ -39,9 +40,10 @@ public class EndpointRepository {
     }
 
     public Mono<Endpoint> insert(UUID accountId, String ref, EndpointDraft draft, String secret) {
-        return db.sql("insert into endpoints (id, account_id, ref, name, url, event_types, policy, headers, disabled, secret)"
-                        + " values (:id, :account, :ref, :name, :url, :types, :policy, :headers, :disabled, :secret)"
-                        + " returning " + COLUMNS)
+        return db.sql(
+                        "insert into endpoints (id, account_id, ref, name, url, event_types, policy, headers, disabled, secret)"
+                                + " values (:id, :account, :ref, :name, :url, :types, :policy, :headers, :disabled, :secret)"
+                                + " returning " + COLUMNS)
                 .bind("id", UUID.randomUUID())
                 .bind("account", accountId)
                 .bind("ref", Parameter.fromOrEmpty(ref, String.class))
@@ -65,32 +67,47 @@ public class EndpointRepository {
 
     public Mono<Endpoint> find(UUID accountId, UUID id) {
         return db.sql("select " + COLUMNS + " from endpoints where id = :id and account_id = :account")
-                .bind("id", id).bind("account", accountId)
-                .map(EndpointRepository::endpoint).one();
+                .bind("id", id)
+                .bind("account", accountId)
+                .map(EndpointRepository::endpoint)
+                .one();
     }
 
     public Mono<Endpoint> findById(UUID id) {
         return db.sql("select " + COLUMNS + " from endpoints where id = :id")
-                .bind("id", id).map(EndpointRepository::endpoint).one();
+                .bind("id", id)
+                .map(EndpointRepository::endpoint)
+                .one();
     }
 
     public Mono<Endpoint> findByRef(String ref) {
         return db.sql("select " + COLUMNS + " from endpoints where ref = :ref")
-                .bind("ref", ref).map(EndpointRepository::endpoint).one();
+                .bind("ref", ref)
+                .map(EndpointRepository::endpoint)
+                .one();
     }
 
     public Flux<Endpoint> list(UUID accountId) {
         return db.sql("select " + COLUMNS + " from endpoints where account_id = :account order by created_at, id")
-                .bind("account", accountId).map(EndpointRepository::endpoint).all();
+                .bind("account", accountId)
+                .map(EndpointRepository::endpoint)
+                .all();
     }
 
     public Flux<Endpoint> enabled(UUID accountId) {
-        return db.sql("select " + COLUMNS + " from endpoints where account_id = :account and not disabled order by created_at, id")
-                .bind("account", accountId).map(EndpointRepository::endpoint).all();
+        return db.sql("select " + COLUMNS
+                        + " from endpoints where account_id = :account and not disabled order by created_at, id")
+                .bind("account", accountId)
+                .map(EndpointRepository::endpoint)
+                .all();
     }
 
     public Mono<Boolean> delete(UUID id) {
-        return db.sql("delete from endpoints where id = :id").bind("id", id).fetch().rowsUpdated().map(n -> n > 0);
+        return db.sql("delete from endpoints where id = :id")
+                .bind("id", id)
+                .fetch()
+                .rowsUpdated()
+                .map(n -> n > 0);
     }
 
     /** Makes {@code secret} current; the one it replaces keeps signing until the overlap ends. */
@@ -98,14 +115,19 @@ public class EndpointRepository {
         return db.sql("update endpoints set previous_secret = secret,"
                         + " previous_valid_until = now() + interval '24 hours', secret = :secret, updated_at = now()"
                         + " where id = :id returning " + COLUMNS)
-                .bind("id", id).bind("secret", secret)
-                .map(EndpointRepository::endpoint).one();
+                .bind("id", id)
+                .bind("secret", secret)
+                .map(EndpointRepository::endpoint)
+                .one();
     }
 
     /** Stops deliveries to an endpoint that asked for it (410 Gone), recording why. */
     public Mono<Void> disable(UUID id, String reason) {
-        return db.sql("update endpoints set disabled = true, disabled_reason = :reason, updated_at = now() where id = :id")
-                .bind("id", id).bind("reason", reason).then();
+        return db.sql(
+                        "update endpoints set disabled = true, disabled_reason = :reason, updated_at = now() where id = :id")
+                .bind("id", id)
+                .bind("reason", reason)
+                .then();
     }
 
     public Mono<Stats> stats(UUID id) {
@@ -120,27 +142,49 @@ public class EndpointRepository {
                                            join deliveries d on d.id = a.delivery_id
                                            where d.endpoint_id = :id order by a.at desc limit 1) last on true""")
                 .bind("id", id)
-                .map(row -> new Stats(row.get("delivered", Long.class), row.get("failed", Long.class),
-                        row.get("dead", Long.class), instant(row, "last_at"), row.get("last_status", Integer.class)))
+                .map(row -> new Stats(
+                        row.get("delivered", Long.class),
+                        row.get("failed", Long.class),
+                        row.get("dead", Long.class),
+                        instant(row, "last_at"),
+                        row.get("last_status", Integer.class)))
                 .one();
     }
 
     /** The columns a draft sets, for both insert and update. */
     private static Map<String, Object> settings(EndpointDraft draft) {
-        return Map.of("name", draft.name(), "url", draft.url(), "types", draft.eventTypes().toArray(String[]::new),
-                "policy", Parameter.fromOrEmpty(draft.policy(), String.class),
-                "headers", Json.of(JSON.writeValueAsString(draft.headers())), "disabled", draft.disabled());
+        return Map.of(
+                "name",
+                draft.name(),
+                "url",
+                draft.url(),
+                "types",
+                draft.eventTypes().toArray(String[]::new),
+                "policy",
+                Parameter.fromOrEmpty(draft.policy(), String.class),
+                "headers",
+                Json.of(JSON.writeValueAsString(draft.headers())),
+                "disabled",
+                draft.disabled());
     }
 
     static Endpoint endpoint(Readable row) {
         String[] types = row.get("event_types", String[].class);
         Json headers = row.get("headers", Json.class);
-        return new Endpoint(row.get("id", UUID.class), row.get("account_id", UUID.class), row.get("ref", String.class),
-                row.get("name", String.class), row.get("url", String.class),
-                types == null ? List.of() : Arrays.asList(types), row.get("policy", String.class),
+        return new Endpoint(
+                row.get("id", UUID.class),
+                row.get("account_id", UUID.class),
+                row.get("ref", String.class),
+                row.get("name", String.class),
+                row.get("url", String.class),
+                types == null ? List.of() : Arrays.asList(types),
+                row.get("policy", String.class),
                 headers == null ? Map.of() : JSON.readValue(headers.asString(), HEADERS),
-                Boolean.TRUE.equals(row.get("disabled", Boolean.class)), row.get("disabled_reason", String.class),
-                row.get("secret", String.class), row.get("previous_secret", String.class),
-                instant(row, "previous_valid_until"), instant(row, "created_at"));
+                Boolean.TRUE.equals(row.get("disabled", Boolean.class)),
+                row.get("disabled_reason", String.class),
+                row.get("secret", String.class),
+                row.get("previous_secret", String.class),
+                instant(row, "previous_valid_until"),
+                instant(row, "created_at"));
     }
 }

@@ -2,7 +2,6 @@ package io.chis.runtime.endpoint;
 
 import io.chis.common.SigningSecret;
 import io.chis.runtime.auth.AccountRepository;
-import io.chis.runtime.signing.WebhookSignature;
 import io.chis.runtime.support.ApiException;
 import java.util.List;
 import java.util.UUID;
@@ -57,36 +56,50 @@ public class EndpointService {
         if (secret != null && !secret.isEmpty() && !secret.startsWith(SigningSecret.PREFIX)) {
             return Mono.error(ApiException.badRequest("secret must be a whsec_ secret"));
         }
-        return Mono.fromCallable(draft::validated).flatMap(valid -> accounts.findByEmail(ownerEmail)
-                .switchIfEmpty(Mono.error(() -> new OwnerNotFoundException(ownerEmail)))
-                .flatMap(owner -> endpoints.findByRef(ref)
-                        .flatMap(existing -> {
-                            if (!existing.accountId().equals(owner.id())) {
-                                // a new owner gets the endpoint afresh: the old owner's history stays with the old id
-                                return endpoints.delete(existing.id()).then(Mono.<Endpoint>empty());
-                            }
-                            Mono<Endpoint> updated = endpoints.update(existing.id(), valid);
-                            return secret == null || secret.isEmpty() || secret.equals(existing.secret())
-                                    ? updated
-                                    : updated.then(endpoints.rotateSecret(existing.id(), secret));
-                        })
-                        .switchIfEmpty(Mono.defer(() -> endpoints.insert(owner.id(), ref, valid,
-                                secret == null || secret.isEmpty() ? SigningSecret.generate() : secret)))));
+        return Mono.fromCallable(draft::validated)
+                .flatMap(valid -> accounts.findByEmail(ownerEmail)
+                        .switchIfEmpty(Mono.error(() -> new OwnerNotFoundException(ownerEmail)))
+                        .flatMap(owner -> endpoints
+                                .findByRef(ref)
+                                .flatMap(existing -> {
+                                    if (!existing.accountId().equals(owner.id())) {
+                                        // a new owner gets the endpoint afresh: the old owner's history stays with the
+                                        // old id
+                                        return endpoints.delete(existing.id()).then(Mono.<Endpoint>empty());
+                                    }
+                                    Mono<Endpoint> updated = endpoints.update(existing.id(), valid);
+                                    return secret == null || secret.isEmpty() || secret.equals(existing.secret())
+                                            ? updated
+                                            : updated.then(endpoints.rotateSecret(existing.id(), secret));
+                                })
+                                .switchIfEmpty(Mono.defer(() -> endpoints.insert(
+                                        owner.id(),
+                                        ref,
+                                        valid,
+                                        secret == null || secret.isEmpty() ? SigningSecret.generate() : secret)))));
     }
 
     public Mono<Boolean> deleteDeclared(String ref) {
-        return endpoints.findByRef(ref).flatMap(existing -> endpoints.delete(existing.id())).defaultIfEmpty(false);
+        return endpoints
+                .findByRef(ref)
+                .flatMap(existing -> endpoints.delete(existing.id()))
+                .defaultIfEmpty(false);
     }
 
     /** Enabled endpoints of the account subscribed to the event type. */
     public Mono<List<Endpoint>> subscribers(UUID accountId, String eventType) {
-        return endpoints.enabled(accountId).filter(e -> EventTypes.anyMatches(e.eventTypes(), eventType)).collectList();
+        return endpoints
+                .enabled(accountId)
+                .filter(e -> EventTypes.anyMatches(e.eventTypes(), eventType))
+                .collectList();
     }
 
     private Mono<Endpoint> editable(UUID accountId, UUID id) {
-        return get(accountId, id).flatMap(existing -> existing.ref() == null ? Mono.just(existing)
-                : Mono.error(ApiException.conflict("endpoint is managed by the WebhookEndpoint resource "
-                        + existing.ref() + "; change it there")));
+        return get(accountId, id)
+                .flatMap(existing -> existing.ref() == null
+                        ? Mono.just(existing)
+                        : Mono.error(ApiException.conflict("endpoint is managed by the WebhookEndpoint resource "
+                                + existing.ref() + "; change it there")));
     }
 
     private static ApiException notFound(UUID id) {

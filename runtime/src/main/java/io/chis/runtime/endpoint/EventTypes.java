@@ -12,7 +12,9 @@ public final class EventTypes {
     private EventTypes() {}
 
     public static boolean isValidFilter(String filter) {
-        return filter != null && filter.length() <= 256 && FILTER.matcher(filter).matches();
+        return filter != null
+                && filter.length() <= 256
+                && FILTER.matcher(filter).matches();
     }
 
     /** {@code user.*} matches {@code user.created} and {@code user.profile.updated}, not {@code user} itself. */

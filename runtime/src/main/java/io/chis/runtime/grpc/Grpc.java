@@ -19,37 +19,42 @@ public final class Grpc {
 
     /** Server side: completes the observer with the Mono's value, or with a gRPC status for its error. */
     public static <T> void respond(Mono<T> result, StreamObserver<T> observer) {
-        result.subscribe(value -> {
-            observer.onNext(value);
-            observer.onCompleted();
-        }, error -> {
-            if (error instanceof StatusRuntimeException status) {
-                observer.onError(status);
-            } else {
-                log.error("gRPC call failed", error);
-                observer.onError(Status.INTERNAL.withDescription("internal error in the delivery service").asRuntimeException());
-            }
-        });
+        result.subscribe(
+                value -> {
+                    observer.onNext(value);
+                    observer.onCompleted();
+                },
+                error -> {
+                    if (error instanceof StatusRuntimeException status) {
+                        observer.onError(status);
+                    } else {
+                        log.error("gRPC call failed", error);
+                        observer.onError(Status.INTERNAL
+                                .withDescription("internal error in the delivery service")
+                                .asRuntimeException());
+                    }
+                });
     }
 
     /** Client side: a unary call as a Mono; gRPC statuses become the REST API's errors. */
     public static <T> Mono<T> call(Consumer<StreamObserver<T>> call) {
         return Mono.<T>create(sink -> call.accept(new StreamObserver<>() {
-            @Override
-            public void onNext(T value) {
-                sink.success(value);
-            }
+                    @Override
+                    public void onNext(T value) {
+                        sink.success(value);
+                    }
 
-            @Override
-            public void onError(Throwable t) {
-                sink.error(t);
-            }
+                    @Override
+                    public void onError(Throwable t) {
+                        sink.error(t);
+                    }
 
-            @Override
-            public void onCompleted() {
-                sink.success();
-            }
-        })).onErrorMap(StatusRuntimeException.class, Grpc::toApi);
+                    @Override
+                    public void onCompleted() {
+                        sink.success();
+                    }
+                }))
+                .onErrorMap(StatusRuntimeException.class, Grpc::toApi);
     }
 
     static ApiException toApi(StatusRuntimeException e) {
@@ -58,8 +63,10 @@ public final class Grpc {
             case NOT_FOUND -> ApiException.notFound(detail);
             case INVALID_ARGUMENT -> ApiException.badRequest(detail);
             case FAILED_PRECONDITION, ALREADY_EXISTS -> ApiException.conflict(detail);
-            case UNAVAILABLE, DEADLINE_EXCEEDED -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
-                    "the delivery service is unavailable; nothing was accepted, try again");
+            case UNAVAILABLE, DEADLINE_EXCEEDED ->
+                new ApiException(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "the delivery service is unavailable; nothing was accepted, try again");
             default -> {
                 log.error("Delivery service call failed", e);
                 yield new ApiException(HttpStatus.BAD_GATEWAY, "the delivery service failed; nothing was accepted");

@@ -43,12 +43,14 @@ public class HealthCheck {
     }
 
     public Mono<ServerResponse> response() {
-        return check().flatMap(report -> ServerResponse.status(report.up() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .bodyValue(report.body()));
+        return check().flatMap(
+                        report -> ServerResponse.status(report.up() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                                .bodyValue(report.body()));
     }
 
     private static Mono<String> probe(Mono<String> check) {
-        return check.timeout(TIMEOUT).onErrorResume(e -> Mono.just("DOWN: " + e.getClass().getSimpleName()))
+        return check.timeout(TIMEOUT)
+                .onErrorResume(e -> Mono.just("DOWN: " + e.getClass().getSimpleName()))
                 .defaultIfEmpty("DOWN");
     }
 }

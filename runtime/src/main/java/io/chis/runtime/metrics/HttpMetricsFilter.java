@@ -33,12 +33,25 @@ public class HttpMetricsFilter implements WebFilter {
         PathPattern pattern = exchange.getAttribute(RouterFunctions.MATCHING_PATTERN_ATTRIBUTE);
         String route = pattern != null ? pattern.getPatternString() : "unmatched";
         HttpStatusCode status = exchange.getResponse().getStatusCode();
-        String[] tags = {"method", exchange.getRequest().getMethod().name(), "route", route,
-                "status", String.valueOf(status == null ? 200 : status.value())};
-        Counter.builder("http.requests").description("HTTP requests served by the REST API").tags(tags)
-                .register(registry).increment();
-        DistributionSummary.builder("http.request.duration").description("HTTP request latency").baseUnit("ms")
+        String[] tags = {
+            "method",
+            exchange.getRequest().getMethod().name(),
+            "route",
+            route,
+            "status",
+            String.valueOf(status == null ? 200 : status.value())
+        };
+        Counter.builder("http.requests")
+                .description("HTTP requests served by the REST API")
+                .tags(tags)
+                .register(registry)
+                .increment();
+        DistributionSummary.builder("http.request.duration")
+                .description("HTTP request latency")
+                .baseUnit("ms")
                 .serviceLevelObjectives(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
-                .tags(tags).register(registry).record((System.nanoTime() - start) / 1_000_000.0);
+                .tags(tags)
+                .register(registry)
+                .record((System.nanoTime() - start) / 1_000_000.0);
     }
 }

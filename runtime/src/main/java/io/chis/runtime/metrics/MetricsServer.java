@@ -37,15 +37,20 @@ public class MetricsServer implements SmartLifecycle {
     public void start() {
         server = HttpServer.create()
                 .bindAddress(() -> settings.listenAddress(settings.metricsPort()))
-                .route(routes -> routes
-                        .get("/metrics", (request, response) -> response
-                                .header("Content-Type", PROMETHEUS_TEXT)
-                                .sendString(Mono.fromCallable(registry::scrape), StandardCharsets.UTF_8))
-                        .get("/health", (request, response) -> health.check().flatMap(report -> response
-                                .status(report.up() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE)
-                                .header("Content-Type", "application/json")
-                                .sendString(Mono.just(json.writeValueAsString(report.body())))
-                                .then())))
+                .route(routes -> routes.get(
+                                "/metrics",
+                                (request, response) -> response.header("Content-Type", PROMETHEUS_TEXT)
+                                        .sendString(Mono.fromCallable(registry::scrape), StandardCharsets.UTF_8))
+                        .get(
+                                "/health",
+                                (request, response) -> health.check()
+                                        .flatMap(report -> response.status(
+                                                        report.up()
+                                                                ? HttpResponseStatus.OK
+                                                                : HttpResponseStatus.SERVICE_UNAVAILABLE)
+                                                .header("Content-Type", "application/json")
+                                                .sendString(Mono.just(json.writeValueAsString(report.body())))
+                                                .then())))
                 .bindNow();
         log.info("Health and metrics on port {}", server.port());
     }

@@ -38,74 +38,109 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
 
     @Override
     public void submitMessage(SubmitMessageRequest request, StreamObserver<SubmitMessageResponse> observer) {
-        Grpc.respond(Mono.defer(() -> {
-            UUID account = uuid(request.getAccountId(), "account_id");
-            String eventType = emptyToNull(request.getEventType());
-            Mono<List<MessageService.Target>> targets;
-            if (!request.getUrl().isEmpty()) {
-                targets = Mono.just(List.of(new MessageService.Target(request.getUrl(), null)));
-            } else if (eventType == null) {
-                return Mono.error(invalid("url or event_type is required"));
-            } else {
-                targets = endpoints.subscribers(account, eventType).map(list -> list.stream()
-                        .map(e -> new MessageService.Target(e.url(), e.id())).toList());
-            }
-            return targets.flatMap(t -> messages.submit(account, eventType, request.getPayload().toByteArray(),
-                            emptyToNull(request.getIdempotencyKey()), t))
-                    .map(s -> SubmitMessageResponse.newBuilder().setId(s.id().toString()).setStatus(s.status())
-                            .setDeliveries(s.deliveries()).setDuplicate(s.duplicate()).build());
-        }), observer);
+        Grpc.respond(
+                Mono.defer(() -> {
+                    UUID account = uuid(request.getAccountId(), "account_id");
+                    String eventType = emptyToNull(request.getEventType());
+                    Mono<List<MessageService.Target>> targets;
+                    if (!request.getUrl().isEmpty()) {
+                        targets = Mono.just(List.of(new MessageService.Target(request.getUrl(), null)));
+                    } else if (eventType == null) {
+                        return Mono.error(invalid("url or event_type is required"));
+                    } else {
+                        targets = endpoints
+                                .subscribers(account, eventType)
+                                .map(list -> list.stream()
+                                        .map(e -> new MessageService.Target(e.url(), e.id()))
+                                        .toList());
+                    }
+                    return targets.flatMap(t -> messages.submit(
+                                    account,
+                                    eventType,
+                                    request.getPayload().toByteArray(),
+                                    emptyToNull(request.getIdempotencyKey()),
+                                    t))
+                            .map(s -> SubmitMessageResponse.newBuilder()
+                                    .setId(s.id().toString())
+                                    .setStatus(s.status())
+                                    .setDeliveries(s.deliveries())
+                                    .setDuplicate(s.duplicate())
+                                    .build());
+                }),
+                observer);
     }
 
     @Override
     public void getMessage(GetMessageRequest request, StreamObserver<Message> observer) {
-        Grpc.respond(Mono.defer(() -> messages.get(uuid(request.getAccountId(), "account_id"), messageId(request.getId()))
-                .map(DeliveryGrpcService::toProto)), observer);
+        Grpc.respond(
+                Mono.defer(() -> messages.get(uuid(request.getAccountId(), "account_id"), messageId(request.getId()))
+                        .map(DeliveryGrpcService::toProto)),
+                observer);
     }
 
     @Override
     public void listMessages(ListMessagesRequest request, StreamObserver<ListMessagesResponse> observer) {
-        Grpc.respond(Mono.defer(() -> {
-            String status = emptyToNull(request.getStatus());
-            if (status != null && !MessageStatus.ALL.contains(status)) {
-                return Mono.error(invalid("status must be one of pending, delivering, retrying, delivered, dead"));
-            }
-            int limit = request.getLimit() == 0 ? 20 : request.getLimit();
-            if (limit < 1 || limit > MAX_PAGE) return Mono.error(invalid("limit must be between 1 and " + MAX_PAGE));
-            Cursor after;
-            try {
-                after = request.getCursor().isEmpty() ? null : Cursor.decode(request.getCursor());
-            } catch (IllegalArgumentException e) {
-                return Mono.error(invalid("cursor is not one this server issued"));
-            }
-            return messages.page(uuid(request.getAccountId(), "account_id"), status, after, limit + 1).map(page -> {
-                var response = ListMessagesResponse.newBuilder();
-                page.stream().limit(limit).forEach(m -> response.addMessages(toProto(m)));
-                if (page.size() > limit) {
-                    MessageRecord last = page.get(limit - 1);
-                    response.setNextCursor(new Cursor(last.createdAt(), last.id()).encode());
-                }
-                return response.build();
-            });
-        }), observer);
+        Grpc.respond(
+                Mono.defer(() -> {
+                    String status = emptyToNull(request.getStatus());
+                    if (status != null && !MessageStatus.ALL.contains(status)) {
+                        return Mono.error(
+                                invalid("status must be one of pending, delivering, retrying, delivered, dead"));
+                    }
+                    int limit = request.getLimit() == 0 ? 20 : request.getLimit();
+                    if (limit < 1 || limit > MAX_PAGE)
+                        return Mono.error(invalid("limit must be between 1 and " + MAX_PAGE));
+                    Cursor after;
+                    try {
+                        after = request.getCursor().isEmpty() ? null : Cursor.decode(request.getCursor());
+                    } catch (IllegalArgumentException e) {
+                        return Mono.error(invalid("cursor is not one this server issued"));
+                    }
+                    return messages.page(uuid(request.getAccountId(), "account_id"), status, after, limit + 1)
+                            .map(page -> {
+                                var response = ListMessagesResponse.newBuilder();
+                                page.stream().limit(limit).forEach(m -> response.addMessages(toProto(m)));
+                                if (page.size() > limit) {
+                                    MessageRecord last = page.get(limit - 1);
+                                    response.setNextCursor(new Cursor(last.createdAt(), last.id()).encode());
+                                }
+                                return response.build();
+                            });
+                }),
+                observer);
     }
 
     @Override
     public void retryMessage(RetryMessageRequest request, StreamObserver<RetryMessageResponse> observer) {
-        Grpc.respond(Mono.defer(() -> messages.retry(uuid(request.getAccountId(), "account_id"), messageId(request.getId()))
-                .map(n -> RetryMessageResponse.newBuilder().setId(request.getId()).setRequeued(n).build())), observer);
+        Grpc.respond(
+                Mono.defer(() -> messages.retry(uuid(request.getAccountId(), "account_id"), messageId(request.getId()))
+                        .map(n -> RetryMessageResponse.newBuilder()
+                                .setId(request.getId())
+                                .setRequeued(n)
+                                .build())),
+                observer);
     }
 
     static Message toProto(MessageRecord m) {
-        var message = Message.newBuilder().setId(m.id().toString()).setStatus(m.status())
-                .setEventType(nullToEmpty(m.eventType())).setCreatedAt(time(m.createdAt()));
+        var message = Message.newBuilder()
+                .setId(m.id().toString())
+                .setStatus(m.status())
+                .setEventType(nullToEmpty(m.eventType()))
+                .setCreatedAt(time(m.createdAt()));
         for (DeliveryRecord d : m.deliveries()) {
-            var delivery = Delivery.newBuilder().setId(d.id().toString()).setUrl(d.url())
-                    .setEndpointId(d.endpointId() == null ? "" : d.endpointId().toString()).setStatus(d.status())
-                    .setAttemptCount(d.attemptCount()).setNextAttemptAt(time(d.nextAttemptAt()));
+            var delivery = Delivery.newBuilder()
+                    .setId(d.id().toString())
+                    .setUrl(d.url())
+                    .setEndpointId(d.endpointId() == null ? "" : d.endpointId().toString())
+                    .setStatus(d.status())
+                    .setAttemptCount(d.attemptCount())
+                    .setNextAttemptAt(time(d.nextAttemptAt()));
             for (AttemptRecord a : d.attempts()) {
-                delivery.addAttempts(Attempt.newBuilder().setAttempt(a.attempt()).setAt(time(a.at()))
-                        .setStatusCode(a.statusCode() == null ? 0 : a.statusCode()).setDurationMs(a.durationMs())
+                delivery.addAttempts(Attempt.newBuilder()
+                        .setAttempt(a.attempt())
+                        .setAt(time(a.at()))
+                        .setStatusCode(a.statusCode() == null ? 0 : a.statusCode())
+                        .setDurationMs(a.durationMs())
                         .setError(nullToEmpty(a.error())));
             }
             message.addDeliveries(delivery);

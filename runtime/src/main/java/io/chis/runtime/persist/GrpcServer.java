@@ -3,10 +3,10 @@ package io.chis.runtime.persist;
 import io.chis.runtime.config.ChisSettings;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -38,7 +38,8 @@ public class GrpcServer implements SmartLifecycle {
     @Override
     public void start() {
         NettyServerBuilder networkBuilder = NettyServerBuilder.forAddress(settings.listenAddress(settings.grpcPort()));
-        InProcessServerBuilder inProcessBuilder = InProcessServerBuilder.forName(IN_PROCESS_NAME).directExecutor();
+        InProcessServerBuilder inProcessBuilder =
+                InProcessServerBuilder.forName(IN_PROCESS_NAME).directExecutor();
         for (BindableService service : services) {
             networkBuilder.addService(service);
             inProcessBuilder.addService(service);

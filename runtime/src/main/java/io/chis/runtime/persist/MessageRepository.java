@@ -31,17 +31,21 @@ public class MessageRepository {
 
         public String encode() {
             long micros = createdAt.getEpochSecond() * 1_000_000L + createdAt.getNano() / 1_000;
-            return java.util.Base64.getUrlEncoder().withoutPadding()
+            return java.util.Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString((micros + ":" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
         /** @throws IllegalArgumentException when the text is not a cursor this server issued */
         public static Cursor decode(String text) {
-            String[] parts = new String(java.util.Base64.getUrlDecoder().decode(text),
-                    java.nio.charset.StandardCharsets.UTF_8).split(":", 2);
+            String[] parts = new String(
+                            java.util.Base64.getUrlDecoder().decode(text), java.nio.charset.StandardCharsets.UTF_8)
+                    .split(":", 2);
             if (parts.length != 2) throw new IllegalArgumentException("malformed cursor");
             long micros = Long.parseLong(parts[0]);
-            return new Cursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
+            return new Cursor(
+                    Instant.ofEpochSecond(
+                            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
                     UUID.fromString(parts[1]));
         }
     }
@@ -56,15 +60,18 @@ public class MessageRepository {
     public Mono<Void> expireIdempotencyKey(UUID accountId, String key) {
         return db.sql("""
                         update messages set idempotency_key = null
-                        where account_id = :account and idempotency_key = :key and created_at < now() - interval '24 hours'""")
-                .bind("account", accountId)
-                .bind("key", key)
-                .then();
+                        where account_id = :account and idempotency_key = :key and created_at < now() - interval '24 hours'""").bind("account", accountId).bind("key", key).then();
     }
 
     /** A message to store with its deliveries (one per url, with its endpoint or null). */
-    public record NewMessage(UUID id, UUID accountId, String eventType, byte[] payload, List<UUID> deliveryIds,
-            List<String> urls, List<UUID> endpointIds) {
+    public record NewMessage(
+            UUID id,
+            UUID accountId,
+            String eventType,
+            byte[] payload,
+            List<UUID> deliveryIds,
+            List<String> urls,
+            List<UUID> endpointIds) {
 
         /** A message without deliveries has nothing left to do. */
         public String status() {
@@ -101,9 +108,14 @@ public class MessageRepository {
                 .bind("status", message.status())
                 .bind("deliveryIds", message.deliveryIds().toArray(UUID[]::new))
                 .bind("urls", message.urls().toArray(String[]::new))
-                .bind("endpoints", IntStream.range(0, message.deliveryIds().size()).mapToObj(message::endpointText)
-                        .toArray(String[]::new));
-        spec = message.eventType() == null ? spec.bindNull("eventType", String.class) : spec.bind("eventType", message.eventType());
+                .bind(
+                        "endpoints",
+                        IntStream.range(0, message.deliveryIds().size())
+                                .mapToObj(message::endpointText)
+                                .toArray(String[]::new));
+        spec = message.eventType() == null
+                ? spec.bindNull("eventType", String.class)
+                : spec.bind("eventType", message.eventType());
         spec = idempotencyKey == null ? spec.bindNull("key", String.class) : spec.bind("key", idempotencyKey);
         return spec.map(row -> row.get("id", UUID.class)).one();
     }
@@ -113,7 +125,9 @@ public class MessageRepository {
      * commit for all of them. Payloads travel base64-encoded so that every byte arrives exactly as sent.
      */
     public Mono<Void> insertAll(List<NewMessage> batch) {
-        List<UUID> deliveryIds = new ArrayList<>(), deliveryMessages = new ArrayList<>(), deliveryAccounts = new ArrayList<>();
+        List<UUID> deliveryIds = new ArrayList<>(),
+                deliveryMessages = new ArrayList<>(),
+                deliveryAccounts = new ArrayList<>();
         List<String> urls = new ArrayList<>(), endpoints = new ArrayList<>();
         for (NewMessage m : batch) {
             for (int i = 0; i < m.deliveryIds().size(); i++) {
@@ -140,8 +154,16 @@ public class MessageRepository {
                         select 1""")
                 .bind("ids", batch.stream().map(NewMessage::id).toArray(UUID[]::new))
                 .bind("accounts", batch.stream().map(NewMessage::accountId).toArray(UUID[]::new))
-                .bind("eventTypes", batch.stream().map(m -> m.eventType() == null ? "" : m.eventType()).toArray(String[]::new))
-                .bind("payloads", batch.stream().map(m -> base64.encodeToString(m.payload())).toArray(String[]::new))
+                .bind(
+                        "eventTypes",
+                        batch.stream()
+                                .map(m -> m.eventType() == null ? "" : m.eventType())
+                                .toArray(String[]::new))
+                .bind(
+                        "payloads",
+                        batch.stream()
+                                .map(m -> base64.encodeToString(m.payload()))
+                                .toArray(String[]::new))
                 .bind("statuses", batch.stream().map(NewMessage::status).toArray(String[]::new))
                 .bind("deliveryIds", deliveryIds.toArray(UUID[]::new))
                 .bind("deliveryMessages", deliveryMessages.toArray(UUID[]::new))
@@ -158,8 +180,11 @@ public class MessageRepository {
                         from messages m where account_id = :account and idempotency_key = :key""")
                 .bind("account", accountId)
                 .bind("key", key)
-                .map(row -> new Submitted(row.get("id", UUID.class), row.get("status", String.class),
-                        row.get("deliveries", Long.class).intValue(), true))
+                .map(row -> new Submitted(
+                        row.get("id", UUID.class),
+                        row.get("status", String.class),
+                        row.get("deliveries", Long.class).intValue(),
+                        true))
                 .one();
     }
 
@@ -168,10 +193,15 @@ public class MessageRepository {
                         select id, event_type, status, created_at from messages where id = :id and account_id = :account""")
                 .bind("id", id)
                 .bind("account", accountId)
-                .map(row -> new MessageRecord(row.get("id", UUID.class), row.get("event_type", String.class),
-                        row.get("status", String.class), instant(row, "created_at"), List.of()))
+                .map(row -> new MessageRecord(
+                        row.get("id", UUID.class),
+                        row.get("event_type", String.class),
+                        row.get("status", String.class),
+                        instant(row, "created_at"),
+                        List.of()))
                 .one();
-        return message.flatMap(m -> deliveries(List.of(m.id()), true).collectList()
+        return message.flatMap(m -> deliveries(List.of(m.id()), true)
+                .collectList()
                 .map(ds -> new MessageRecord(m.id(), m.eventType(), m.status(), m.createdAt(), ds)));
     }
 
@@ -185,17 +215,27 @@ public class MessageRepository {
         var spec = db.sql(sql.toString()).bind("account", accountId).bind("limit", limit);
         if (status != null) spec = spec.bind("status", status);
         if (after != null) {
-            spec = spec.bind("afterAt", OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC)).bind("afterId", after.id());
+            spec = spec.bind("afterAt", OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC))
+                    .bind("afterId", after.id());
         }
-        return spec.map(row -> new MessageRecord(row.get("id", UUID.class), row.get("event_type", String.class),
-                        row.get("status", String.class), instant(row, "created_at"), List.<DeliveryRecord>of()))
+        return spec.map(row -> new MessageRecord(
+                        row.get("id", UUID.class),
+                        row.get("event_type", String.class),
+                        row.get("status", String.class),
+                        instant(row, "created_at"),
+                        List.<DeliveryRecord>of()))
                 .all()
                 .collectList()
-                .flatMap(messages -> messages.isEmpty() ? Mono.just(messages)
+                .flatMap(messages -> messages.isEmpty()
+                        ? Mono.just(messages)
                         : deliveries(messages.stream().map(MessageRecord::id).toList(), false)
                                 .collect(Collectors.groupingBy(DeliveryRecord::messageId))
                                 .map(byMessage -> messages.stream()
-                                        .map(m -> new MessageRecord(m.id(), m.eventType(), m.status(), m.createdAt(),
+                                        .map(m -> new MessageRecord(
+                                                m.id(),
+                                                m.eventType(),
+                                                m.status(),
+                                                m.createdAt(),
                                                 byMessage.getOrDefault(m.id(), List.of())))
                                         .toList()));
     }
@@ -206,17 +246,33 @@ public class MessageRepository {
                         select id, message_id, url, endpoint_id, status, attempt_count, next_attempt_at
                         from deliveries where message_id = any(:ids) order by created_at, id""")
                 .bind("ids", ids)
-                .map(row -> new DeliveryRecord(row.get("id", UUID.class), row.get("message_id", UUID.class),
-                        row.get("url", String.class), row.get("endpoint_id", UUID.class), row.get("status", String.class),
-                        row.get("attempt_count", Integer.class), instant(row, "next_attempt_at"), List.of()))
+                .map(row -> new DeliveryRecord(
+                        row.get("id", UUID.class),
+                        row.get("message_id", UUID.class),
+                        row.get("url", String.class),
+                        row.get("endpoint_id", UUID.class),
+                        row.get("status", String.class),
+                        row.get("attempt_count", Integer.class),
+                        instant(row, "next_attempt_at"),
+                        List.of()))
                 .all();
         if (!withAttempts) return deliveries;
-        return deliveries.collectList().flatMapMany(list -> attempts(list.stream().map(DeliveryRecord::id).toList())
-                .map(byDelivery -> list.stream()
-                        .map(d -> new DeliveryRecord(d.id(), d.messageId(), d.url(), d.endpointId(), d.status(),
-                                d.attemptCount(), d.nextAttemptAt(), byDelivery.getOrDefault(d.id(), List.of())))
-                        .toList())
-                .flatMapIterable(x -> x));
+        return deliveries
+                .collectList()
+                .flatMapMany(list -> attempts(
+                                list.stream().map(DeliveryRecord::id).toList())
+                        .map(byDelivery -> list.stream()
+                                .map(d -> new DeliveryRecord(
+                                        d.id(),
+                                        d.messageId(),
+                                        d.url(),
+                                        d.endpointId(),
+                                        d.status(),
+                                        d.attemptCount(),
+                                        d.nextAttemptAt(),
+                                        byDelivery.getOrDefault(d.id(), List.of())))
+                                .toList())
+                        .flatMapIterable(x -> x));
     }
 
     private Mono<Map<UUID, List<AttemptRecord>>> attempts(List<UUID> deliveryIds) {
@@ -225,12 +281,17 @@ public class MessageRepository {
                         select delivery_id, attempt, at, status_code, duration_ms, error
                         from delivery_attempts where delivery_id = any(:ids) order by delivery_id, attempt""")
                 .bind("ids", deliveryIds.toArray(UUID[]::new))
-                .map(row -> Map.entry(row.get("delivery_id", UUID.class), new AttemptRecord(
-                        row.get("attempt", Integer.class), instant(row, "at"), row.get("status_code", Integer.class),
-                        row.get("duration_ms", Long.class), row.get("error", String.class))))
+                .map(row -> Map.entry(
+                        row.get("delivery_id", UUID.class),
+                        new AttemptRecord(
+                                row.get("attempt", Integer.class),
+                                instant(row, "at"),
+                                row.get("status_code", Integer.class),
+                                row.get("duration_ms", Long.class),
+                                row.get("error", String.class))))
                 .all()
-                .collect(Collectors.groupingBy(Map.Entry::getKey,
-                        Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+                .collect(Collectors.groupingBy(
+                        Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
     }
 
     /** Puts the message's dead deliveries back to pending, restarting their retry schedule. */

@@ -40,10 +40,15 @@ public class MessageService {
         this.inserts = new GroupCommit<>(batch -> messages.insertAll(batch).thenReturn(List.<Boolean>of()), 256, 4);
     }
 
-    public Mono<Submitted> submit(UUID accountId, String eventType, byte[] payload, String idempotencyKey,
-            List<Target> targets) {
-        var message = new MessageRepository.NewMessage(UUID.randomUUID(), accountId, eventType, payload,
-                targets.stream().map(t -> UUID.randomUUID()).toList(), targets.stream().map(Target::url).toList(),
+    public Mono<Submitted> submit(
+            UUID accountId, String eventType, byte[] payload, String idempotencyKey, List<Target> targets) {
+        var message = new MessageRepository.NewMessage(
+                UUID.randomUUID(),
+                accountId,
+                eventType,
+                payload,
+                targets.stream().map(t -> UUID.randomUUID()).toList(),
+                targets.stream().map(Target::url).toList(),
                 targets.stream().map(Target::endpointId).toList());
         Submitted accepted = new Submitted(message.id(), message.status(), targets.size(), false);
         // Without an idempotency key the message joins the next group commit; with one, an expired key is freed first.
@@ -61,7 +66,9 @@ public class MessageService {
 
     public Mono<MessageRecord> get(UUID accountId, UUID id) {
         return messages.find(accountId, id)
-                .switchIfEmpty(Mono.error(() -> Status.NOT_FOUND.withDescription("no message with id " + id).asRuntimeException()));
+                .switchIfEmpty(Mono.error(() -> Status.NOT_FOUND
+                        .withDescription("no message with id " + id)
+                        .asRuntimeException()));
     }
 
     public Mono<List<MessageRecord>> page(UUID accountId, String status, Cursor after, int limit) {
@@ -71,20 +78,23 @@ public class MessageService {
     /** Re-queues the message's dead-lettered deliveries; the count may be 0 when none is dead. */
     public Mono<Integer> retry(UUID accountId, UUID messageId) {
         return messages.find(accountId, messageId)
-                .switchIfEmpty(Mono.error(() -> Status.NOT_FOUND.withDescription("no message with id " + messageId).asRuntimeException()))
-                .flatMap(message -> messages.replayDead(accountId, messageId).collectList()
+                .switchIfEmpty(Mono.error(() -> Status.NOT_FOUND
+                        .withDescription("no message with id " + messageId)
+                        .asRuntimeException()))
+                .flatMap(message -> messages.replayDead(accountId, messageId)
+                        .collectList()
                         .flatMap(ids -> messages.refreshStatus(messageId).thenReturn(ids))
                         .as(tx::transactional))
                 .flatMap(ids -> enqueueAfterCommit(ids).thenReturn(ids.size()));
     }
 
     private Mono<Void> enqueueAfterCommit(List<UUID> deliveryIds) {
-        return queue.enqueue(deliveryIds)
-                .timeout(ENQUEUE_TIMEOUT)
-                .onErrorResume(e -> {
-                    log.warn("Queueing {} deliveries in Redis failed ({}); they are committed and the sweep will queue them",
-                            deliveryIds.size(), e.toString());
-                    return Mono.empty();
-                });
+        return queue.enqueue(deliveryIds).timeout(ENQUEUE_TIMEOUT).onErrorResume(e -> {
+            log.warn(
+                    "Queueing {} deliveries in Redis failed ({}); they are committed and the sweep will queue them",
+                    deliveryIds.size(),
+                    e.toString());
+            return Mono.empty();
+        });
     }
 }

@@ -39,20 +39,30 @@ public class PolicyRepository {
     }
 
     public Mono<Boolean> delete(String name) {
-        return db.sql("delete from delivery_policies where name = :name").bind("name", name)
-                .fetch().rowsUpdated().map(n -> n > 0);
+        return db.sql("delete from delivery_policies where name = :name")
+                .bind("name", name)
+                .fetch()
+                .rowsUpdated()
+                .map(n -> n > 0);
     }
 
     public Mono<DeliveryPolicy> find(String name) {
-        return db.sql("select * from delivery_policies where name = :name").bind("name", name)
-                .map(PolicyRepository::policy).one();
+        return db.sql("select * from delivery_policies where name = :name")
+                .bind("name", name)
+                .map(PolicyRepository::policy)
+                .one();
     }
 
     static DeliveryPolicy policy(Readable row) {
-        return new DeliveryPolicy(row.get("name", String.class),
-                new RetrySchedule(row.get("max_retries", Integer.class),
-                        Duration.ofMillis(row.get("initial_delay_ms", Long.class)), row.get("multiplier", Double.class),
-                        Duration.ofMillis(row.get("max_delay_ms", Long.class)), row.get("jitter", Double.class)),
-                Duration.ofMillis(row.get("timeout_ms", Long.class)), row.get("rate_limit_per_second", Double.class));
+        return new DeliveryPolicy(
+                row.get("name", String.class),
+                new RetrySchedule(
+                        row.get("max_retries", Integer.class),
+                        Duration.ofMillis(row.get("initial_delay_ms", Long.class)),
+                        row.get("multiplier", Double.class),
+                        Duration.ofMillis(row.get("max_delay_ms", Long.class)),
+                        row.get("jitter", Double.class)),
+                Duration.ofMillis(row.get("timeout_ms", Long.class)),
+                row.get("rate_limit_per_second", Double.class));
     }
 }

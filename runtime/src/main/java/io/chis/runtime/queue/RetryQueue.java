@@ -34,14 +34,21 @@ public class RetryQueue {
 
     /** Schedules the delivery's next attempt; scheduling it again only moves its due time. */
     public Mono<Void> schedule(UUID deliveryId, Instant due) {
-        return redis.reactive().zadd(KEY, (double) due.toEpochMilli(), deliveryId.toString()).then();
+        return redis.reactive()
+                .zadd(KEY, (double) due.toEpochMilli(), deliveryId.toString())
+                .then();
     }
 
     /** Moves up to {@code limit} ids due by {@code now} into the delivery stream; returns how many moved. */
     public Mono<Long> moveDue(Instant now, int limit) {
-        return redis.reactive().<Long>eval(MOVE_DUE, ScriptOutputType.INTEGER,
+        return redis.reactive()
+                .<Long>eval(
+                        MOVE_DUE,
+                        ScriptOutputType.INTEGER,
                         new String[] {KEY, DeliveryQueue.STREAM},
-                        String.valueOf(now.toEpochMilli()), String.valueOf(limit), DeliveryQueue.FIELD)
+                        String.valueOf(now.toEpochMilli()),
+                        String.valueOf(limit),
+                        DeliveryQueue.FIELD)
                 .next()
                 .defaultIfEmpty(0L);
     }

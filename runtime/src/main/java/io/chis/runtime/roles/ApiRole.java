@@ -1,5 +1,6 @@
 package io.chis.runtime.roles;
 
+import io.chis.common.Role;
 import io.chis.proto.v1.DeliveryServiceGrpc;
 import io.chis.runtime.api.ApiRouter;
 import io.chis.runtime.api.MessageHandler;
@@ -8,7 +9,6 @@ import io.chis.runtime.apikey.ApiKeyRepository;
 import io.chis.runtime.auth.AuthHandler;
 import io.chis.runtime.auth.Authenticator;
 import io.chis.runtime.auth.TokenService;
-import io.chis.common.Role;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.metrics.HttpMetricsFilter;
@@ -28,16 +28,28 @@ import org.springframework.context.annotation.Import;
  * webhooks and hands them to the delivery role over gRPC.
  */
 @Configuration(proxyBeanMethods = false)
-@Import({ApiRouter.class, MessageHandler.class, AuthHandler.class, Authenticator.class, TokenService.class,
-        ApiKeyHandler.class, ApiKeyRepository.class, SigningSecretHandler.class, EndpointHandler.class,
-        HttpMetricsFilter.class, ProblemWebExceptionHandler.class})
+@Import({
+    ApiRouter.class,
+    MessageHandler.class,
+    AuthHandler.class,
+    Authenticator.class,
+    TokenService.class,
+    ApiKeyHandler.class,
+    ApiKeyRepository.class,
+    SigningSecretHandler.class,
+    EndpointHandler.class,
+    HttpMetricsFilter.class,
+    ProblemWebExceptionHandler.class
+})
 public class ApiRole {
 
     /** In-process when the delivery role runs here too, else {@code GRPC_ADDRESS}. */
     @Bean(destroyMethod = "shutdownNow")
     ManagedChannel deliveryChannel(ChisSettings settings) {
         if (settings.runs(Role.DELIVERY)) {
-            return InProcessChannelBuilder.forName(GrpcServer.IN_PROCESS_NAME).directExecutor().build();
+            return InProcessChannelBuilder.forName(GrpcServer.IN_PROCESS_NAME)
+                    .directExecutor()
+                    .build();
         }
         return NettyChannelBuilder.forTarget(settings.grpcAddress())
                 .usePlaintext()

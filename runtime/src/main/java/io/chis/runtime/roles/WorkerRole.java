@@ -16,7 +16,7 @@ public class WorkerRole {
     /** One per process, so its per-host pools are shared by all attempts. */
     @Bean(destroyMethod = "close")
     WebhookClient webhookClient(ChisSettings settings) {
-        return new WebhookClient(settings.delivery().concurrency(), settings.delivery().timeout(),
-                settings.allowPrivateTargets());
+        return new WebhookClient(
+                settings.delivery().concurrency(), settings.delivery().timeout(), settings.allowPrivateTargets());
     }
 }

@@ -59,8 +59,14 @@ public class Scheduler implements SmartLifecycle {
     private final Disposable.Composite tasks = Disposables.composite();
     private volatile boolean running;
 
-    public Scheduler(RetryQueue retries, DeliveryQueue queue, DeliveryRepository deliveries, MessageRepository messages,
-            StatefulRedisConnection<String, String> redis, ChisSettings settings, MeterRegistry registry) {
+    public Scheduler(
+            RetryQueue retries,
+            DeliveryQueue queue,
+            DeliveryRepository deliveries,
+            MessageRepository messages,
+            StatefulRedisConnection<String, String> redis,
+            ChisSettings settings,
+            MeterRegistry registry) {
         this.retries = retries;
         this.queue = queue;
         this.deliveries = deliveries;
@@ -68,19 +74,24 @@ public class Scheduler implements SmartLifecycle {
         this.redis = redis;
         this.settings = settings.delivery();
         this.retriesQueued = Counter.builder("chis.retries.queued")
-                .description("Due retries moved from the retry set to the delivery stream").register(registry);
+                .description("Due retries moved from the retry set to the delivery stream")
+                .register(registry);
         this.sweepRequeued = Counter.builder("chis.sweep.requeued")
                 .description("Deliveries re-queued from PostgreSQL because Redis lost them or their worker died")
                 .register(registry);
         Gauge.builder("chis.queue.depth", queueDepth, AtomicLong::get)
-                .description("Entries in the delivery stream: waiting for a worker or being delivered").register(registry);
+                .description("Entries in the delivery stream: waiting for a worker or being delivered")
+                .register(registry);
         Gauge.builder("chis.queue.in.flight", inFlight, AtomicLong::get)
-                .description("Stream entries read by a worker and not yet acknowledged").register(registry);
+                .description("Stream entries read by a worker and not yet acknowledged")
+                .register(registry);
         Gauge.builder("chis.retries.waiting", retriesWaiting, AtomicLong::get)
-                .description("Deliveries waiting in the retry set for their next attempt").register(registry);
+                .description("Deliveries waiting in the retry set for their next attempt")
+                .register(registry);
         Gauge.builder("chis.oldest.pending.age", oldestDueMillis, millis -> millis.get() / 1000.0)
                 .description("How long the longest-waiting due delivery has waited for an attempt")
-                .baseUnit("seconds").register(registry);
+                .baseUnit("seconds")
+                .register(registry);
     }
 
     @Override
@@ -88,12 +99,19 @@ public class Scheduler implements SmartLifecycle {
         running = true;
         tasks.add(every(settings.schedulerTick(), "moving due retries", this::moveDueRetries));
         tasks.add(every(settings.sweepInterval(), "sweeping for lost deliveries", this::sweep));
-        tasks.add(every(GAUGE_REFRESH.compareTo(settings.sweepInterval()) < 0 ? GAUGE_REFRESH : settings.sweepInterval(),
-                "reading queue gauges", this::refreshGauges));
-        tasks.add(every(CONSUMER_PRUNE_EVERY, "pruning departed workers from the consumer group",
+        tasks.add(every(
+                GAUGE_REFRESH.compareTo(settings.sweepInterval()) < 0 ? GAUGE_REFRESH : settings.sweepInterval(),
+                "reading queue gauges",
+                this::refreshGauges));
+        tasks.add(every(
+                CONSUMER_PRUNE_EVERY,
+                "pruning departed workers from the consumer group",
                 () -> pruneConsumers(CONSUMER_RETIREMENT)));
-        log.info("Scheduler moving retries every {}, sweeping every {} for deliveries overdue by {}",
-                settings.schedulerTick(), settings.sweepInterval(), settings.sweepGrace());
+        log.info(
+                "Scheduler moving retries every {}, sweeping every {} for deliveries overdue by {}",
+                settings.schedulerTick(),
+                settings.sweepInterval(),
+                settings.sweepGrace());
     }
 
     @Override
@@ -117,13 +135,16 @@ public class Scheduler implements SmartLifecycle {
 
     /** Re-queues overdue and abandoned deliveries from PostgreSQL; returns how many. */
     Mono<Long> sweep() {
-        return deliveries.sweep(settings.sweepGrace(), SWEEP_BATCH)
+        return deliveries
+                .sweep(settings.sweepGrace(), SWEEP_BATCH)
                 .collectList()
                 .flatMap(found -> found.isEmpty() ? Mono.just(0L) : requeue(found));
     }
 
     private Mono<Long> requeue(List<Requeued> found) {
-        return Flux.fromIterable(found).map(Requeued::messageId).distinct()
+        return Flux.fromIterable(found)
+                .map(Requeued::messageId)
+                .distinct()
                 .concatMap(messages::refreshStatus)
                 .then(queue.enqueue(found.stream().map(Requeued::id).toList()))
                 .then(Mono.fromSupplier(() -> {
@@ -142,12 +163,16 @@ public class Scheduler implements SmartLifecycle {
         var commands = redis.reactive();
         return commands.xinfoConsumers(DeliveryQueue.STREAM, DeliveryQueue.GROUP)
                 .map(Scheduler::fields)
-                .filter(c -> Long.valueOf(0).equals(c.get("pending")) && c.get("idle") instanceof Long ms && ms > idle.toMillis())
-                .concatMap(c -> commands.xgroupDelconsumer(DeliveryQueue.STREAM,
+                .filter(c -> Long.valueOf(0).equals(c.get("pending"))
+                        && c.get("idle") instanceof Long ms
+                        && ms > idle.toMillis())
+                .concatMap(c -> commands.xgroupDelconsumer(
+                        DeliveryQueue.STREAM,
                         io.lettuce.core.Consumer.from(DeliveryQueue.GROUP, String.valueOf(c.get("name")))))
                 .count()
                 .doOnNext(removed -> {
-                    if (removed > 0) log.info("Removed {} departed worker(s) from consumer group {}", removed, DeliveryQueue.GROUP);
+                    if (removed > 0)
+                        log.info("Removed {} departed worker(s) from consumer group {}", removed, DeliveryQueue.GROUP);
                 })
                 .onErrorResume(e -> String.valueOf(e.getMessage()).startsWith("NOGROUP"), noGroupYet -> Mono.just(0L));
     }
@@ -180,14 +205,17 @@ public class Scheduler implements SmartLifecycle {
         AtomicBoolean failing = new AtomicBoolean();
         return Flux.interval(Duration.ZERO, period)
                 .onBackpressureDrop()
-                .concatMap(tick -> Mono.defer(task)
-                        .doOnSuccess(done -> {
-                            if (failing.compareAndSet(true, false)) log.info("Scheduler resumed {}", what);
-                        })
-                        .onErrorResume(e -> {
-                            if (failing.compareAndSet(false, true)) log.warn("Scheduler failed {}: {}", what, e.toString());
-                            return Mono.empty();
-                        }), 0)
+                .concatMap(
+                        tick -> Mono.defer(task)
+                                .doOnSuccess(done -> {
+                                    if (failing.compareAndSet(true, false)) log.info("Scheduler resumed {}", what);
+                                })
+                                .onErrorResume(e -> {
+                                    if (failing.compareAndSet(false, true))
+                                        log.warn("Scheduler failed {}: {}", what, e.toString());
+                                    return Mono.empty();
+                                }),
+                        0)
                 .subscribe();
     }
 }

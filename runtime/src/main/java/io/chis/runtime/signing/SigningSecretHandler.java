@@ -35,5 +35,4 @@ public class SigningSecretHandler {
         }
         return ServerResponse.ok().bodyValue(body);
     }
-
 }

@@ -37,7 +37,9 @@ public class SigningSecretRepository {
                                case when previous_valid_until > now() then previous_valid_until end as previous_valid_until
                         from signing_secrets where account_id = :account""")
                 .bind("account", accountId)
-                .map(row -> new SigningSecret(row.get("secret", String.class), row.get("previous_secret", String.class),
+                .map(row -> new SigningSecret(
+                        row.get("secret", String.class),
+                        row.get("previous_secret", String.class),
                         AccountRepository.instant(row, "previous_valid_until")))
                 .one();
     }
@@ -52,7 +54,9 @@ public class SigningSecretRepository {
                 .bind("account", accountId)
                 .bind("secret", io.chis.common.SigningSecret.generate())
                 .bind("overlap", (double) ROTATION_OVERLAP.toSeconds())
-                .map(row -> new SigningSecret(row.get("secret", String.class), row.get("previous_secret", String.class),
+                .map(row -> new SigningSecret(
+                        row.get("secret", String.class),
+                        row.get("previous_secret", String.class),
                         AccountRepository.instant(row, "previous_valid_until")))
                 .one();
     }

@@ -59,7 +59,10 @@ public final class GroupCommit<T, R> {
             inFlight++;
             batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
             batch.add(queue.poll());
-            while (!batch.getFirst().alone() && !queue.isEmpty() && !queue.peek().alone() && batch.size() < maxBatch) {
+            while (!batch.getFirst().alone()
+                    && !queue.isEmpty()
+                    && !queue.peek().alone()
+                    && batch.size() < maxBatch) {
                 batch.add(queue.poll());
             }
         }
@@ -73,7 +76,8 @@ public final class GroupCommit<T, R> {
                 .onErrorResume(error -> batch.size() > 1, error -> {
                     synchronized (this) {
                         for (int i = batch.size() - 1; i >= 0; i--) {
-                            queue.addFirst(new Waiting<>(batch.get(i).item(), batch.get(i).sink(), true));
+                            queue.addFirst(new Waiting<>(
+                                    batch.get(i).item(), batch.get(i).sink(), true));
                         }
                     }
                     return Mono.empty();
@@ -84,13 +88,15 @@ public final class GroupCommit<T, R> {
                     }
                     flush();
                 })
-                .subscribe(results -> {
-                    for (int i = 0; i < batch.size(); i++) {
-                        R result = i < results.size() ? results.get(i) : null;
-                        if (result == null) batch.get(i).sink().success();
-                        else batch.get(i).sink().success(result);
-                    }
-                }, error -> batch.forEach(w -> w.sink().error(error)));
+                .subscribe(
+                        results -> {
+                            for (int i = 0; i < batch.size(); i++) {
+                                R result = i < results.size() ? results.get(i) : null;
+                                if (result == null) batch.get(i).sink().success();
+                                else batch.get(i).sink().success(result);
+                            }
+                        },
+                        error -> batch.forEach(w -> w.sink().error(error)));
         return true;
     }
 }

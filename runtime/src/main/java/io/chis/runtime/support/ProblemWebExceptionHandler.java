@@ -44,13 +44,16 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
                 status = HttpStatus.CONTENT_TOO_LARGE;
                 detail = "request body is larger than this server accepts";
             }
-            case ServerWebInputException e when hasCause(e, DecodingException.class) -> {
+            case ServerWebInputException e
+            when hasCause(e, DecodingException.class) -> {
                 status = HttpStatus.BAD_REQUEST;
                 detail = "request body is not valid JSON for this route";
             }
-            case ResponseStatusException e when e.getStatusCode().value() == 404 -> {
+            case ResponseStatusException e
+            when e.getStatusCode().value() == 404 -> {
                 status = e.getStatusCode();
-                detail = "no route matches " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath();
+                detail = "no route matches " + exchange.getRequest().getMethod() + " "
+                        + exchange.getRequest().getPath();
             }
             case ResponseStatusException e -> {
                 status = e.getStatusCode();
@@ -59,8 +62,11 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
             default -> {
                 status = HttpStatus.INTERNAL_SERVER_ERROR;
                 detail = "internal error; the server log has the details";
-                log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(),
-                        exchange.getRequest().getPath(), error);
+                log.error(
+                        "Unhandled error on {} {}",
+                        exchange.getRequest().getMethod(),
+                        exchange.getRequest().getPath(),
+                        error);
             }
         }
         Map<String, Object> problem = new LinkedHashMap<>();

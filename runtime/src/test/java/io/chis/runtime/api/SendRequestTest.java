@@ -33,30 +33,38 @@ class SendRequestTest {
     @Test
     void payloadOverTheLimitIs413() {
         assertThatThrownBy(() -> parse("{\"url\":\"https://h\",\"payload\":\"" + "x".repeat(99) + "\"}"))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(413));
-        assertThat(parse("{\"url\":\"https://h\",\"payload\":\"" + "x".repeat(98) + "\"}").payload()).hasSize(100);
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status().value()).isEqualTo(413));
+        assertThat(parse("{\"url\":\"https://h\",\"payload\":\"" + "x".repeat(98) + "\"}")
+                        .payload())
+                .hasSize(100);
     }
 
     @Test
     void unknownFieldsAreIgnoredAndBlankEventTypeIsNone() {
-        SendRequest request = parse("{\"url\":\"https://h\",\"extra\":{\"deep\":[1]},\"eventType\":\" \",\"payload\":1}");
+        SendRequest request =
+                parse("{\"url\":\"https://h\",\"extra\":{\"deep\":[1]},\"eventType\":\" \",\"payload\":1}");
         assertThat(request.eventType()).isNull();
     }
 
     @Test
     void urlsMustBeAbsoluteHttpWithoutCredentials() {
         assertThat(SendRequest.checkUrl("HTTPS://Example.com:8443/p?q=1")).isEqualTo("HTTPS://Example.com:8443/p?q=1");
-        for (String bad : new String[] {"ftp://h/x", "/relative", "https://", "https://user:pw@h/x", "javascript:alert(1)"}) {
+        for (String bad :
+                new String[] {"ftp://h/x", "/relative", "https://", "https://user:pw@h/x", "javascript:alert(1)"}) {
             assertThatThrownBy(() -> SendRequest.checkUrl(bad)).as(bad).isInstanceOf(ApiException.class);
         }
-        assertThatThrownBy(() -> SendRequest.checkUrl("https://h/" + "a".repeat(2100))).hasMessageContaining("2048");
+        assertThatThrownBy(() -> SendRequest.checkUrl("https://h/" + "a".repeat(2100)))
+                .hasMessageContaining("2048");
     }
 
     @Test
     void malformedBodiesSayWhatIsWrong() {
         assertThatThrownBy(() -> parse("{\"url\":")).hasMessageContaining("not valid JSON");
-        assertThatThrownBy(() -> parse("{\"url\":\"https://h\",\"payload\":1} trailing")).hasMessageContaining("JSON");
-        assertThatThrownBy(() -> parse("{\"url\":\"https://h\",\"payload\":null}")).hasMessageContaining("payload is required");
+        assertThatThrownBy(() -> parse("{\"url\":\"https://h\",\"payload\":1} trailing"))
+                .hasMessageContaining("JSON");
+        assertThatThrownBy(() -> parse("{\"url\":\"https://h\",\"payload\":null}"))
+                .hasMessageContaining("payload is required");
         assertThatThrownBy(() -> parse("{\"url\":1,\"payload\":1}")).hasMessageContaining("url must be a string");
     }
 }

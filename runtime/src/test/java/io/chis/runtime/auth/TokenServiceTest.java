@@ -25,8 +25,11 @@ class TokenServiceTest {
     void refusesExpiredTokens() {
         Instant issued = Instant.parse("2026-01-01T00:00:00Z");
         String token = new TokenService(SECRET, Clock.fixed(issued, ZoneOffset.UTC)).issue(ADA);
-        TokenService later = new TokenService(SECRET, Clock.fixed(issued.plus(TokenService.LIFETIME).plusSeconds(61), ZoneOffset.UTC));
-        assertThatThrownBy(() -> later.verify(token)).isInstanceOf(ApiException.class).hasMessageContaining("expired");
+        TokenService later = new TokenService(
+                SECRET, Clock.fixed(issued.plus(TokenService.LIFETIME).plusSeconds(61), ZoneOffset.UTC));
+        assertThatThrownBy(() -> later.verify(token))
+                .isInstanceOf(ApiException.class)
+                .hasMessageContaining("expired");
     }
 
     @Test

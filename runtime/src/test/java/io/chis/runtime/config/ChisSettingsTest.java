@@ -1,9 +1,9 @@
 package io.chis.runtime.config;
 
-import io.chis.common.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chis.common.Role;
 import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,16 +20,21 @@ class ChisSettingsTest {
         assertThat(settings.grpcAddress()).isEqualTo("localhost:50051");
         assertThat(settings.maxPayloadBytes()).isEqualTo(262144);
         assertThat(settings.dataDir().toString()).endsWith(".chis");
-        assertThat(settings.allowPrivateTargets()).as("all roles on embedded stores").isTrue();
+        assertThat(settings.allowPrivateTargets())
+                .as("all roles on embedded stores")
+                .isTrue();
     }
 
     @Test
     void privateTargetsAreRefusedByDefaultOutsideLocalAllMode() {
-        assertThat(ChisSettings.fromEnv(Map.of("CHIS_ROLES", "worker")).allowPrivateTargets()).isFalse();
+        assertThat(ChisSettings.fromEnv(Map.of("CHIS_ROLES", "worker")).allowPrivateTargets())
+                .isFalse();
         assertThat(ChisSettings.fromEnv(Map.of("DATABASE_URL", "postgres://h/db", "REDIS_URL", "redis://h:6379"))
-                .allowPrivateTargets()).isFalse();
+                        .allowPrivateTargets())
+                .isFalse();
         assertThat(ChisSettings.fromEnv(Map.of("CHIS_ROLES", "worker", "CHIS_ALLOW_PRIVATE_TARGETS", "true"))
-                .allowPrivateTargets()).isTrue();
+                        .allowPrivateTargets())
+                .isTrue();
     }
 
     @Test
@@ -58,16 +63,24 @@ class ChisSettingsTest {
     @Test
     void bindAddressIsAnIpLiteralAndDefaultsToAllInterfaces() {
         assertThat(ChisSettings.fromEnv(Map.of()).bindAddress()).isNull();
-        assertThat(ChisSettings.fromEnv(Map.of()).listenAddress(8080).getAddress().isAnyLocalAddress()).isTrue();
+        assertThat(ChisSettings.fromEnv(Map.of())
+                        .listenAddress(8080)
+                        .getAddress()
+                        .isAnyLocalAddress())
+                .isTrue();
         ChisSettings pod = ChisSettings.fromEnv(Map.of("CHIS_BIND_ADDRESS", " 10.1.2.3 "));
         assertThat(pod.bindAddress()).isEqualTo("10.1.2.3");
         assertThat(pod.listenAddress(9090).getAddress().getHostAddress()).isEqualTo("10.1.2.3");
         assertThat(pod.listenAddress(9090).getPort()).isEqualTo(9090);
-        assertThat(ChisSettings.fromEnv(Map.of("CHIS_BIND_ADDRESS", "[::1]")).bindAddress()).isEqualTo("0:0:0:0:0:0:0:1");
-        assertThat(pod.withJwtSecret("x".repeat(32)).bindAddress()).as("kept by the copies").isEqualTo("10.1.2.3");
+        assertThat(ChisSettings.fromEnv(Map.of("CHIS_BIND_ADDRESS", "[::1]")).bindAddress())
+                .isEqualTo("0:0:0:0:0:0:0:1");
+        assertThat(pod.withJwtSecret("x".repeat(32)).bindAddress())
+                .as("kept by the copies")
+                .isEqualTo("10.1.2.3");
         for (String bad : new String[] {"chis-api.shop.svc", "10.1.2", "256.1.1.1", "10.0.0.1:80", "::g"}) {
             assertThatThrownBy(() -> ChisSettings.fromEnv(Map.of("CHIS_BIND_ADDRESS", bad)))
-                    .as(bad).hasMessageContaining("CHIS_BIND_ADDRESS must be an IP address");
+                    .as(bad)
+                    .hasMessageContaining("CHIS_BIND_ADDRESS must be an IP address");
         }
     }
 }

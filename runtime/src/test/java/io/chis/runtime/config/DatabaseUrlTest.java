@@ -3,18 +3,20 @@ package io.chis.runtime.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class DatabaseUrlTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "postgres://chis:s3cret@db.example:5433/webhooks?sslmode=disable",
-            "postgresql://chis:s3cret@db.example:5433/webhooks?sslmode=disable",
-            "jdbc:postgresql://db.example:5433/webhooks?user=chis&password=s3cret&sslmode=disable",
-            "r2dbc:postgresql://chis:s3cret@db.example:5433/webhooks?sslmode=disable"})
+    @ValueSource(
+            strings = {
+                "postgres://chis:s3cret@db.example:5433/webhooks?sslmode=disable",
+                "postgresql://chis:s3cret@db.example:5433/webhooks?sslmode=disable",
+                "jdbc:postgresql://db.example:5433/webhooks?user=chis&password=s3cret&sslmode=disable",
+                "r2dbc:postgresql://chis:s3cret@db.example:5433/webhooks?sslmode=disable"
+            })
     void acceptsEveryDocumentedForm(String url) {
         DatabaseUrl parsed = DatabaseUrl.parse(url);
         assertThat(parsed).isEqualTo(new DatabaseUrl("db.example", 5433, "webhooks", "chis", "s3cret", "disable"));
@@ -36,7 +38,8 @@ class DatabaseUrlTest {
 
     @Test
     void neverPrintsCredentials() {
-        assertThat(DatabaseUrl.parse("postgres://chis:s3cret@host/db").toString()).doesNotContain("s3cret");
+        assertThat(DatabaseUrl.parse("postgres://chis:s3cret@host/db").toString())
+                .doesNotContain("s3cret");
     }
 
     @Test

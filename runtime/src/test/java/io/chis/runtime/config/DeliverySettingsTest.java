@@ -42,8 +42,10 @@ class DeliverySettingsTest {
 
     @Test
     void claimTimeoutMustOutlastTheRequestTimeout() {
-        assertThatThrownBy(() -> DeliverySettings.fromEnv(Map.of("CHIS_DELIVERY_TIMEOUT", "30s", "CHIS_CLAIM_TIMEOUT", "30s")))
-                .hasMessageContaining("CHIS_CLAIM_TIMEOUT").hasMessageContaining("CHIS_DELIVERY_TIMEOUT");
+        assertThatThrownBy(() ->
+                        DeliverySettings.fromEnv(Map.of("CHIS_DELIVERY_TIMEOUT", "30s", "CHIS_CLAIM_TIMEOUT", "30s")))
+                .hasMessageContaining("CHIS_CLAIM_TIMEOUT")
+                .hasMessageContaining("CHIS_DELIVERY_TIMEOUT");
     }
 
     @Test

@@ -36,18 +36,22 @@ class AttemptOutcomeTest {
 
     @Test
     void goneStopsRetrying() {
-        assertThat(AttemptOutcome.ofResponse(410, null, null, NOW)).isInstanceOf(Rejected.class)
-                .extracting(AttemptOutcome::statusCode).isEqualTo(410);
+        assertThat(AttemptOutcome.ofResponse(410, null, null, NOW))
+                .isInstanceOf(Rejected.class)
+                .extracting(AttemptOutcome::statusCode)
+                .isEqualTo(410);
     }
 
     @Test
     void retryAfterIsReadOnTooManyRequestsAndUnavailableOnly() {
-        assertThat(AttemptOutcome.ofResponse(429, null, "12", NOW)).isEqualTo(new Failed(429, "HTTP 429", Duration.ofSeconds(12)));
+        assertThat(AttemptOutcome.ofResponse(429, null, "12", NOW))
+                .isEqualTo(new Failed(429, "HTTP 429", Duration.ofSeconds(12)));
         assertThat(AttemptOutcome.ofResponse(503, null, "Thu, 05 Nov 2026 10:01:30 GMT", NOW))
                 .isEqualTo(new Failed(503, "HTTP 503", Duration.ofSeconds(90)));
         assertThat(AttemptOutcome.ofResponse(500, null, "12", NOW)).isEqualTo(new Failed(500, "HTTP 500", null));
         assertThat(AttemptOutcome.ofResponse(429, null, "soon", NOW)).isEqualTo(new Failed(429, "HTTP 429", null));
-        assertThat(AttemptOutcome.parseRetryAfter("Thu, 05 Nov 2026 09:00:00 GMT", NOW)).isEqualTo(Duration.ZERO);
+        assertThat(AttemptOutcome.parseRetryAfter("Thu, 05 Nov 2026 09:00:00 GMT", NOW))
+                .isEqualTo(Duration.ZERO);
         assertThat(AttemptOutcome.parseRetryAfter("-3", NOW)).isNull();
     }
 
@@ -57,7 +61,9 @@ class AttemptOutcomeTest {
         AttemptOutcome timedOut = AttemptOutcome.ofError(new TimeoutException("Did not observe any item"), timeout);
         assertThat(timedOut).isInstanceOf(Failed.class);
         assertThat(timedOut.error()).contains("timeout", "30000 ms");
-        assertThat(AttemptOutcome.ofError(ReadTimeoutException.INSTANCE, timeout).error()).contains("timeout");
+        assertThat(AttemptOutcome.ofError(ReadTimeoutException.INSTANCE, timeout)
+                        .error())
+                .contains("timeout");
 
         AttemptOutcome refusedConnection = AttemptOutcome.ofError(
                 new RuntimeException("wrapped", new ConnectException("Connection refused")), timeout);

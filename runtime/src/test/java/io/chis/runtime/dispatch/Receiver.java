@@ -74,7 +74,8 @@ public final class Receiver implements AutoCloseable {
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             Map<String, String> headers = new TreeMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+            exchange.getRequestHeaders()
+                    .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
             int index;
             Request request = new Request(exchange.getRequestURI().getPath(), headers, body, System.nanoTime());
             synchronized (requests) {
@@ -84,7 +85,8 @@ public final class Receiver implements AutoCloseable {
             Reply reply = script.reply(index, request);
             try {
                 if (!reply.delay().isZero()) Thread.sleep(reply.delay().toMillis());
-                reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+                reply.headers()
+                        .forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
                 byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(reply.status(), out.length == 0 ? -1 : out.length);
                 try (OutputStream stream = exchange.getResponseBody()) {
@@ -113,7 +115,9 @@ public final class Receiver implements AutoCloseable {
 
     /** The requests that carried this {@code webhook-id}. */
     public List<Request> requestsFor(String webhookId) {
-        return requests.stream().filter(r -> webhookId.equals(r.header("webhook-id"))).toList();
+        return requests.stream()
+                .filter(r -> webhookId.equals(r.header("webhook-id")))
+                .toList();
     }
 
     public String url(String path) {
@@ -132,7 +136,8 @@ public final class Receiver implements AutoCloseable {
     public List<Duration> gaps() {
         List<Request> all = requests();
         return java.util.stream.IntStream.range(1, all.size())
-                .mapToObj(i -> Duration.ofNanos(all.get(i).arrivedNanos() - all.get(i - 1).arrivedNanos()))
+                .mapToObj(i -> Duration.ofNanos(
+                        all.get(i).arrivedNanos() - all.get(i - 1).arrivedNanos()))
                 .toList();
     }
 

@@ -3,10 +3,10 @@ package io.chis.runtime.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chis.common.RetrySchedule;
 import io.chis.runtime.dispatch.AttemptOutcome.Delivered;
 import io.chis.runtime.dispatch.AttemptOutcome.Failed;
 import io.chis.runtime.dispatch.AttemptOutcome.Rejected;
-import io.chis.common.RetrySchedule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +27,13 @@ class RetryScheduleTest {
             if (step instanceof NextStep.RetryAfter retry) waits.add(retry.delay());
         } while (step instanceof NextStep.RetryAfter);
 
-        assertThat(waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
-                Duration.ofSeconds(8), Duration.ofSeconds(16));
+        assertThat(waits)
+                .containsExactly(
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(4),
+                        Duration.ofSeconds(8),
+                        Duration.ofSeconds(16));
         assertThat(step).isInstanceOf(NextStep.DeadLetter.class);
         assertThat(failures).as("attempts in all").isEqualTo(6);
         assertThat(DEFAULT.describe()).isEqualTo("1s,2s,4s,8s,16s");
@@ -43,7 +48,8 @@ class RetryScheduleTest {
     @Test
     void rejectedOutcomesAreNeverRetried() {
         assertThat(NextStep.after(DEFAULT, new Rejected(410, "gone"), 1, 0.5)).isInstanceOf(NextStep.DeadLetter.class);
-        assertThat(NextStep.after(DEFAULT, new Rejected(null, "refused"), 1, 0.5)).isInstanceOf(NextStep.DeadLetter.class);
+        assertThat(NextStep.after(DEFAULT, new Rejected(null, "refused"), 1, 0.5))
+                .isInstanceOf(NextStep.DeadLetter.class);
     }
 
     @Test
@@ -94,6 +100,7 @@ class RetryScheduleTest {
         assertThatThrownBy(() -> new RetrySchedule(1, Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 1.5))
                 .hasMessageContaining("jitter");
         assertThat(new RetrySchedule(1, Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 1.0).delayBeforeRetry(1, 0.0))
-                .as("full jitter, as a DeliveryPolicy allows, may retry at once").isZero();
+                .as("full jitter, as a DeliveryPolicy allows, may retry at once")
+                .isZero();
     }
 }

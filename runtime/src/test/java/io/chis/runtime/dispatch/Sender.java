@@ -43,30 +43,60 @@ public final class Sender {
     /** The attempts of the message's only delivery, as the API lists them. */
     @SuppressWarnings("unchecked")
     public List<Map<String, Object>> attempts(String id) {
-        List<Map<String, Object>> deliveries = (List<Map<String, Object>>) message(id).get("deliveries");
+        List<Map<String, Object>> deliveries =
+                (List<Map<String, Object>>) message(id).get("deliveries");
         return (List<Map<String, Object>>) deliveries.get(0).get("attempts");
     }
 
     public Map<?, ?> signingSecret() {
-        return api.http.get().uri("/api/signing-secret").header("Authorization", "Bearer " + token)
-                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        return api.http
+                .get()
+                .uri("/api/signing-secret")
+                .header("Authorization", "Bearer " + token)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
     }
 
     public Map<?, ?> rotateSigningSecret() {
-        return api.http.post().uri("/api/signing-secret/rotate").header("Authorization", "Bearer " + token)
+        return api.http
+                .post()
+                .uri("/api/signing-secret/rotate")
+                .header("Authorization", "Bearer " + token)
                 .contentType(MediaType.APPLICATION_JSON)
-                .exchange().expectStatus().is2xxSuccessful().expectBody(Map.class).returnResult().getResponseBody();
+                .exchange()
+                .expectStatus()
+                .is2xxSuccessful()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
     }
 
     @SuppressWarnings("unchecked")
     public List<Map<String, Object>> listed(String status) {
-        Map<?, ?> page = api.http.get().uri("/webhook/messages?status={s}&limit=100", status).header("X-API-Key", apiKey)
-                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        Map<?, ?> page = api.http
+                .get()
+                .uri("/webhook/messages?status={s}&limit=100", status)
+                .header("X-API-Key", apiKey)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
         return (List<Map<String, Object>>) page.get("messages");
     }
 
     public void retry(String id) {
-        api.http.post().uri("/webhook/messages/{id}/retry", id).header("X-API-Key", apiKey)
-                .exchange().expectStatus().isAccepted();
+        api.http
+                .post()
+                .uri("/webhook/messages/{id}/retry", id)
+                .header("X-API-Key", apiKey)
+                .exchange()
+                .expectStatus()
+                .isAccepted();
     }
 }

@@ -20,7 +20,8 @@ final class StandardWebhooksVerifier {
 
     private StandardWebhooksVerifier() {}
 
-    static boolean verify(String secret, String id, String timestamp, String signatureHeader, byte[] body, Instant now) {
+    static boolean verify(
+            String secret, String id, String timestamp, String signatureHeader, byte[] body, Instant now) {
         if (id == null || timestamp == null || signatureHeader == null) return false;
         long seconds;
         try {

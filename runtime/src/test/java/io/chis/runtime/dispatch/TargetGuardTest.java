@@ -12,38 +12,50 @@ class TargetGuardTest {
 
     @ParameterizedTest
     @CsvSource({
-            "127.0.0.1, loopback",
-            "127.255.255.254, loopback",
-            "10.1.2.3, private",
-            "172.16.0.1, private",
-            "172.31.255.255, private",
-            "192.168.1.10, private",
-            "169.254.169.254, cloud metadata",
-            "169.254.10.10, link-local",
-            "100.64.0.1, carrier-grade NAT",
-            "100.100.100.200, carrier-grade NAT",
-            "0.0.0.0, unspecified",
-            "224.0.0.251, multicast",
-            "255.255.255.255, reserved",
-            "::1, loopback",
-            "::, unspecified",
-            "fe80::1, link-local",
-            "fc00::1, unique local",
-            "fd12:3456::1, unique local",
-            "fd00:ec2::254, cloud metadata",
-            "ff02::1, multicast",
-            "64:ff9b::a9fe:a9fe, cloud metadata",
-            "2002:7f00:1::1, loopback",
+        "127.0.0.1, loopback",
+        "127.255.255.254, loopback",
+        "10.1.2.3, private",
+        "172.16.0.1, private",
+        "172.31.255.255, private",
+        "192.168.1.10, private",
+        "169.254.169.254, cloud metadata",
+        "169.254.10.10, link-local",
+        "100.64.0.1, carrier-grade NAT",
+        "100.100.100.200, carrier-grade NAT",
+        "0.0.0.0, unspecified",
+        "224.0.0.251, multicast",
+        "255.255.255.255, reserved",
+        "::1, loopback",
+        "::, unspecified",
+        "fe80::1, link-local",
+        "fc00::1, unique local",
+        "fd12:3456::1, unique local",
+        "fd00:ec2::254, cloud metadata",
+        "ff02::1, multicast",
+        "64:ff9b::a9fe:a9fe, cloud metadata",
+        "2002:7f00:1::1, loopback",
     })
     void refusesInternalAddresses(String address, String kind) throws UnknownHostException {
         assertThat(TargetGuard.refusal(InetAddress.getByName(address)))
-                .hasValueSatisfying(reason -> assertThat(reason)
-                        .contains("refused to connect to", kind, "CHIS_ALLOW_PRIVATE_TARGETS=true"));
+                .hasValueSatisfying(reason ->
+                        assertThat(reason).contains("refused to connect to", kind, "CHIS_ALLOW_PRIVATE_TARGETS=true"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"93.184.215.14", "8.8.8.8", "1.1.1.1", "172.15.255.255", "172.32.0.1", "100.63.255.255",
-            "100.128.0.1", "169.253.255.255", "11.0.0.1", "2606:4700:4700::1111", "2a00:1450:4001:80b::200e"})
+    @ValueSource(
+            strings = {
+                "93.184.215.14",
+                "8.8.8.8",
+                "1.1.1.1",
+                "172.15.255.255",
+                "172.32.0.1",
+                "100.63.255.255",
+                "100.128.0.1",
+                "169.253.255.255",
+                "11.0.0.1",
+                "2606:4700:4700::1111",
+                "2a00:1450:4001:80b::200e"
+            })
     void allowsPublicAddresses(String address) throws UnknownHostException {
         assertThat(TargetGuard.refusal(InetAddress.getByName(address))).isEmpty();
     }

@@ -16,7 +16,8 @@ class EndpointDraftTest {
 
     @Test
     void normalisesAValidDraft() {
-        EndpointDraft valid = draft("https://hooks.example.com/in", List.of("user.*"), Map.of("X-Tenant", "acme")).validated();
+        EndpointDraft valid = draft("https://hooks.example.com/in", List.of("user.*"), Map.of("X-Tenant", "acme"))
+                .validated();
         assertThat(valid.name()).isEqualTo("billing");
         assertThat(valid.policy()).isNull();
         assertThat(valid.headers()).containsEntry("X-Tenant", "acme");
@@ -24,15 +25,22 @@ class EndpointDraftTest {
 
     @Test
     void saysWhatIsWrong() {
-        assertThatThrownBy(() -> draft("ftp://x", List.of("*"), null).validated()).hasMessageContaining("http or https");
-        assertThatThrownBy(() -> draft("https://x", List.of(), null).validated()).hasMessageContaining("eventTypes");
+        assertThatThrownBy(() -> draft("ftp://x", List.of("*"), null).validated())
+                .hasMessageContaining("http or https");
+        assertThatThrownBy(() -> draft("https://x", List.of(), null).validated())
+                .hasMessageContaining("eventTypes");
         assertThatThrownBy(() -> draft("https://x", null, null).validated()).hasMessageContaining("eventTypes");
-        assertThatThrownBy(() -> draft("https://x", List.of("user.*.x"), null).validated()).hasMessageContaining("'user.*.x'");
-        assertThatThrownBy(() -> draft("https://x", List.of("*"), Map.of("webhook-signature", "v1,x")).validated())
-                .isInstanceOf(ApiException.class).hasMessageContaining("set by Chis");
-        assertThatThrownBy(() -> draft("https://x", List.of("*"), Map.of("Bad Name", "v")).validated())
+        assertThatThrownBy(() -> draft("https://x", List.of("user.*.x"), null).validated())
+                .hasMessageContaining("'user.*.x'");
+        assertThatThrownBy(() -> draft("https://x", List.of("*"), Map.of("webhook-signature", "v1,x"))
+                        .validated())
+                .isInstanceOf(ApiException.class)
+                .hasMessageContaining("set by Chis");
+        assertThatThrownBy(() -> draft("https://x", List.of("*"), Map.of("Bad Name", "v"))
+                        .validated())
                 .hasMessageContaining("not a valid header name");
-        assertThatThrownBy(() -> draft("https://x", List.of("*"), Map.of("X-A", "one\r\nX-Injected: 1")).validated())
+        assertThatThrownBy(() -> draft("https://x", List.of("*"), Map.of("X-A", "one\r\nX-Injected: 1"))
+                        .validated())
                 .hasMessageContaining("one line");
         assertThatThrownBy(() -> new EndpointDraft(null, "https://x", List.of("*"), null, null, false).validated())
                 .hasMessageContaining("name is required");

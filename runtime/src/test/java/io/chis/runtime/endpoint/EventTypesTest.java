@@ -16,8 +16,10 @@ class EventTypesTest {
         assertThat(EventTypes.matches("user.*", "username.changed")).isFalse();
         assertThat(EventTypes.matches("user.created", "user.created")).isTrue();
         assertThat(EventTypes.matches("user.created", "user.created.v2")).isFalse();
-        assertThat(EventTypes.anyMatches(List.of("order.paid", "user.*"), "user.deleted")).isTrue();
-        assertThat(EventTypes.anyMatches(List.of("order.paid"), "order.refunded")).isFalse();
+        assertThat(EventTypes.anyMatches(List.of("order.paid", "user.*"), "user.deleted"))
+                .isTrue();
+        assertThat(EventTypes.anyMatches(List.of("order.paid"), "order.refunded"))
+                .isFalse();
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.chis.runtime.signing;
 
-import io.chis.common.SigningSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chis.common.SigningSecret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -26,9 +26,10 @@ class WebhookSignatureTest {
     void rotationSignsWithEverySecret() {
         String other = SigningSecret.generate();
         String header = WebhookSignature.header(List.of(other, SECRET), ID, TIMESTAMP, BODY);
-        assertThat(header.split(" ")).containsExactly(
-                WebhookSignature.sign(other, ID, TIMESTAMP, BODY),
-                "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+        assertThat(header.split(" "))
+                .containsExactly(
+                        WebhookSignature.sign(other, ID, TIMESTAMP, BODY),
+                        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
 
     @Test

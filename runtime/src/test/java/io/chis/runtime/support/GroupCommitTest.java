@@ -15,11 +15,14 @@ class GroupCommitTest {
     void writesAtOnceWhenFreeAndBatchesWhatArrivesMeanwhile() {
         List<List<Integer>> writes = new ArrayList<>();
         Sinks.One<Void> firstDone = Sinks.one();
-        GroupCommit<Integer, String> commits = new GroupCommit<>(batch -> {
-            writes.add(batch);
-            Mono<Void> gate = writes.size() == 1 ? firstDone.asMono() : Mono.empty();
-            return gate.thenReturn(batch.stream().map(i -> "r" + i).toList());
-        }, 10, 1);
+        GroupCommit<Integer, String> commits = new GroupCommit<>(
+                batch -> {
+                    writes.add(batch);
+                    Mono<Void> gate = writes.size() == 1 ? firstDone.asMono() : Mono.empty();
+                    return gate.thenReturn(batch.stream().map(i -> "r" + i).toList());
+                },
+                10,
+                1);
 
         List<String> results = new ArrayList<>();
         commits.submit(1).subscribe(results::add);
@@ -35,10 +38,12 @@ class GroupCommitTest {
 
     @Test
     void nullResultsCompleteEmptyAndErrorsReachEveryItemOfTheBatch() {
-        GroupCommit<Integer, String> emptyResults = new GroupCommit<>(batch -> Mono.just(java.util.Arrays.asList((String) null)), 10, 2);
+        GroupCommit<Integer, String> emptyResults =
+                new GroupCommit<>(batch -> Mono.just(java.util.Arrays.asList((String) null)), 10, 2);
         StepVerifier.create(emptyResults.submit(1)).verifyComplete();
 
-        GroupCommit<Integer, String> failing = new GroupCommit<>(batch -> Mono.error(new IllegalStateException("down")), 10, 2);
+        GroupCommit<Integer, String> failing =
+                new GroupCommit<>(batch -> Mono.error(new IllegalStateException("down")), 10, 2);
         StepVerifier.create(failing.submit(1)).expectErrorMessage("down").verify();
         StepVerifier.create(failing.submit(2)).expectErrorMessage("down").verify();
     }
@@ -47,10 +52,13 @@ class GroupCommitTest {
     void splitsBatchesAtTheLimit() {
         List<List<Integer>> writes = new ArrayList<>();
         Sinks.One<Void> firstDone = Sinks.one();
-        GroupCommit<Integer, Integer> commits = new GroupCommit<>(batch -> {
-            writes.add(batch);
-            return (writes.size() == 1 ? firstDone.asMono() : Mono.<Void>empty()).thenReturn(batch);
-        }, 2, 1);
+        GroupCommit<Integer, Integer> commits = new GroupCommit<>(
+                batch -> {
+                    writes.add(batch);
+                    return (writes.size() == 1 ? firstDone.asMono() : Mono.<Void>empty()).thenReturn(batch);
+                },
+                2,
+                1);
         for (int i = 1; i <= 5; i++) commits.submit(i).subscribe();
         firstDone.tryEmitEmpty();
         assertThat(writes).containsExactly(List.of(1), List.of(2, 3), List.of(4, 5));
@@ -60,12 +68,17 @@ class GroupCommitTest {
     void aFailedBatchIsWrittenAgainItemByItemSoOnlyTheBadItemFails() {
         List<List<Integer>> writes = new ArrayList<>();
         Sinks.One<Void> firstDone = Sinks.one();
-        GroupCommit<Integer, String> commits = new GroupCommit<>(batch -> {
-            writes.add(batch);
-            Mono<Void> gate = writes.size() == 1 ? firstDone.asMono() : Mono.empty();
-            return gate.then(batch.contains(3) ? Mono.error(new IllegalStateException("bad 3"))
-                    : Mono.just(batch.stream().map(i -> "r" + i).toList()));
-        }, 10, 1);
+        GroupCommit<Integer, String> commits = new GroupCommit<>(
+                batch -> {
+                    writes.add(batch);
+                    Mono<Void> gate = writes.size() == 1 ? firstDone.asMono() : Mono.empty();
+                    return gate.then(
+                            batch.contains(3)
+                                    ? Mono.error(new IllegalStateException("bad 3"))
+                                    : Mono.just(batch.stream().map(i -> "r" + i).toList()));
+                },
+                10,
+                1);
 
         List<String> results = new ArrayList<>();
         List<String> errors = new ArrayList<>();

@@ -14,10 +14,13 @@ public final class AdminClient implements AutoCloseable {
     public final ManagedChannel channel;
 
     public AdminClient(int grpcPort, String adminToken) {
-        channel = NettyChannelBuilder.forAddress("localhost", grpcPort).usePlaintext().build();
+        channel = NettyChannelBuilder.forAddress("localhost", grpcPort)
+                .usePlaintext()
+                .build();
         Metadata auth = new Metadata();
         auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + adminToken);
-        stub = AdminServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+        stub = AdminServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
     }
 
     @Override

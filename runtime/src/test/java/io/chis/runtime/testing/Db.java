@@ -27,7 +27,8 @@ public final class Db {
                 var meta = result.getMetaData();
                 while (result.next()) {
                     Map<String, Object> row = new LinkedHashMap<>();
-                    for (int c = 1; c <= meta.getColumnCount(); c++) row.put(meta.getColumnLabel(c), result.getObject(c));
+                    for (int c = 1; c <= meta.getColumnCount(); c++)
+                        row.put(meta.getColumnLabel(c), result.getObject(c));
                     rows.add(row);
                 }
             }

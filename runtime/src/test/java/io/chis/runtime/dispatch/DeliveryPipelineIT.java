@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.chis.runtime.ChisRuntime;
+import io.chis.runtime.dispatch.Receiver.Reply;
 import io.chis.runtime.testing.Db;
 import io.chis.runtime.testing.PromTool;
 import io.chis.runtime.testing.TestRuntime;
-import io.chis.runtime.dispatch.Receiver.Reply;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  * schedule with generous upper bounds only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DeliveryPipelineTest {
+class DeliveryPipelineIT {
 
     static final Duration TIMEOUT = Duration.ofSeconds(2);
     static final Duration SLACK = Duration.ofMillis(1500);
@@ -73,15 +73,28 @@ class DeliveryPipelineTest {
             assertThat(request.header("user-agent")).startsWith("Chis/");
             assertThat(request.header("webhook-id")).isEqualTo(id);
             assertThat(Long.parseLong(request.header("webhook-timestamp")))
-                    .isBetween(Instant.now().minusSeconds(30).getEpochSecond(), Instant.now().getEpochSecond());
+                    .isBetween(
+                            Instant.now().minusSeconds(30).getEpochSecond(),
+                            Instant.now().getEpochSecond());
             String secret = (String) sender.signingSecret().get("secret");
-            assertThat(StandardWebhooksVerifier.verify(secret, request.header("webhook-id"),
-                    request.header("webhook-timestamp"), request.header("webhook-signature"), request.body(), Instant.now()))
+            assertThat(StandardWebhooksVerifier.verify(
+                            secret,
+                            request.header("webhook-id"),
+                            request.header("webhook-timestamp"),
+                            request.header("webhook-signature"),
+                            request.body(),
+                            Instant.now()))
                     .as("signature %s checks out with the account's secret", request.header("webhook-signature"))
                     .isTrue();
-            assertThat(StandardWebhooksVerifier.verify(secret, id, request.header("webhook-timestamp"),
-                    request.header("webhook-signature"), (payload + " ").getBytes(StandardCharsets.UTF_8), Instant.now()))
-                    .as("a changed body fails the check").isFalse();
+            assertThat(StandardWebhooksVerifier.verify(
+                            secret,
+                            id,
+                            request.header("webhook-timestamp"),
+                            request.header("webhook-signature"),
+                            (payload + " ").getBytes(StandardCharsets.UTF_8),
+                            Instant.now()))
+                    .as("a changed body fails the check")
+                    .isFalse();
 
             List<Map<String, Object>> attempts = sender.attempts(id);
             assertThat(attempts).singleElement().satisfies(a -> {
@@ -90,9 +103,15 @@ class DeliveryPipelineTest {
                 assertThat(a.get("error")).isNull();
                 assertThat(((Number) a.get("durationMs")).longValue()).isGreaterThanOrEqualTo(0);
             });
-            String kept = (String) db.query("select response_body from delivery_attempts a join deliveries d on d.id = a.delivery_id"
-                    + " where d.message_id = ?", UUID.fromString(id)).get(0).get("response_body");
-            assertThat(kept).startsWith("thanks \uFFFD for xxx").hasSizeLessThanOrEqualTo(WebhookClient.KEPT_BODY_BYTES);
+            String kept = (String) db.query(
+                            "select response_body from delivery_attempts a join deliveries d on d.id = a.delivery_id"
+                                    + " where d.message_id = ?",
+                            UUID.fromString(id))
+                    .get(0)
+                    .get("response_body");
+            assertThat(kept)
+                    .startsWith("thanks \uFFFD for xxx")
+                    .hasSizeLessThanOrEqualTo(WebhookClient.KEPT_BODY_BYTES);
         }
     }
 
@@ -107,10 +126,17 @@ class DeliveryPipelineTest {
             sender.awaitStatus(id, "delivered", Duration.ofSeconds(10));
 
             Receiver.Request request = receiver.requests().get(0);
-            assertThat(request.header("webhook-signature").split(" ")).hasSize(2).allMatch(s -> s.startsWith("v1,"));
+            assertThat(request.header("webhook-signature").split(" "))
+                    .hasSize(2)
+                    .allMatch(s -> s.startsWith("v1,"));
             for (String secret : List.of(before, after)) {
-                assertThat(StandardWebhooksVerifier.verify(secret, request.header("webhook-id"),
-                        request.header("webhook-timestamp"), request.header("webhook-signature"), request.body(), Instant.now()))
+                assertThat(StandardWebhooksVerifier.verify(
+                                secret,
+                                request.header("webhook-id"),
+                                request.header("webhook-timestamp"),
+                                request.header("webhook-signature"),
+                                request.body(),
+                                Instant.now()))
                         .as("verifies with %s", secret.equals(before) ? "the old secret" : "the new secret")
                         .isTrue();
             }
@@ -124,12 +150,17 @@ class DeliveryPipelineTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> "retrying".equals(sender.status(id)));
             sender.awaitStatus(id, "delivered", Duration.ofSeconds(20));
 
-            assertThat(receiver.requests()).hasSize(4).extracting(r -> r.header("webhook-id")).containsOnly(id);
+            assertThat(receiver.requests())
+                    .hasSize(4)
+                    .extracting(r -> r.header("webhook-id"))
+                    .containsOnly(id);
             List<Duration> gaps = receiver.gaps();
             System.out.println("Retry gaps (fail 3x then succeed): " + gaps);
             assertGaps(gaps, 1, 2, 4);
             assertThat(sender.attempts(id)).extracting(a -> a.get("statusCode")).containsExactly(500, 500, 500, 200);
-            assertThat(sender.attempts(id)).extracting(a -> a.get("error")).containsExactly("HTTP 500", "HTTP 500", "HTTP 500", null);
+            assertThat(sender.attempts(id))
+                    .extracting(a -> a.get("error"))
+                    .containsExactly("HTTP 500", "HTTP 500", "HTTP 500", null);
         }
     }
 
@@ -144,7 +175,10 @@ class DeliveryPipelineTest {
             List<Duration> gaps = receiver.gaps();
             System.out.println("Retry gaps (always failing): " + gaps);
             assertGaps(gaps, 1, 2, 4, 8, 16);
-            assertThat(sender.attempts(id)).hasSize(6).extracting(a -> a.get("statusCode")).containsOnly(503);
+            assertThat(sender.attempts(id))
+                    .hasSize(6)
+                    .extracting(a -> a.get("statusCode"))
+                    .containsOnly(503);
             @SuppressWarnings("unchecked")
             Map<String, Object> delivery = ((List<Map<String, Object>>) dead.get("deliveries")).get(0);
             assertThat(delivery.get("status")).isEqualTo("dead");
@@ -154,8 +188,14 @@ class DeliveryPipelineTest {
             healthy.set(true);
             sender.retry(id);
             sender.awaitStatus(id, "delivered", Duration.ofSeconds(10));
-            assertThat(receiver.requests()).hasSize(7).extracting(r -> r.header("webhook-id")).containsOnly(id);
-            assertThat(sender.attempts(id)).hasSize(7).last().satisfies(a -> assertThat(a.get("statusCode")).isEqualTo(200));
+            assertThat(receiver.requests())
+                    .hasSize(7)
+                    .extracting(r -> r.header("webhook-id"))
+                    .containsOnly(id);
+            assertThat(sender.attempts(id))
+                    .hasSize(7)
+                    .last()
+                    .satisfies(a -> assertThat(a.get("statusCode")).isEqualTo(200));
             assertThat(sender.listed("dead")).extracting(m -> m.get("id")).doesNotContain(id);
         }
     }
@@ -163,16 +203,18 @@ class DeliveryPipelineTest {
     @Test
     void aRedirectIsAFailureAndIsNotFollowed() {
         try (Receiver elsewhere = Receiver.start(n -> Reply.ok());
-                Receiver receiver = Receiver.start(n -> n == 0
-                        ? Reply.status(302).withHeader("Location", elsewhere.url("/moved"))
-                        : Reply.ok())) {
+                Receiver receiver = Receiver.start(
+                        n -> n == 0 ? Reply.status(302).withHeader("Location", elsewhere.url("/moved")) : Reply.ok())) {
             String id = sender.send(receiver.url("/old"), "{\"moved\":true}");
             sender.awaitStatus(id, "delivered", Duration.ofSeconds(10));
 
-            assertThat(elsewhere.requests()).as("the redirect target is never called").isEmpty();
+            assertThat(elsewhere.requests())
+                    .as("the redirect target is never called")
+                    .isEmpty();
             List<Map<String, Object>> attempts = sender.attempts(id);
             assertThat(attempts).extracting(a -> a.get("statusCode")).containsExactly(302, 200);
-            assertThat((String) attempts.get(0).get("error")).contains("redirect", elsewhere.url("/moved"), "not followed");
+            assertThat((String) attempts.get(0).get("error"))
+                    .contains("redirect", elsewhere.url("/moved"), "not followed");
             assertGaps(receiver.gaps(), 1);
         }
     }
@@ -194,9 +236,8 @@ class DeliveryPipelineTest {
 
     @Test
     void tooManyRequestsWaitsAsLongAsRetryAfterAsks() {
-        try (Receiver receiver = Receiver.start(n -> n == 0
-                ? Reply.status(429).withHeader("Retry-After", "3")
-                : Reply.ok())) {
+        try (Receiver receiver =
+                Receiver.start(n -> n == 0 ? Reply.status(429).withHeader("Retry-After", "3") : Reply.ok())) {
             String id = sender.send(receiver.url("/busy"), "{}");
             sender.awaitStatus(id, "delivered", Duration.ofSeconds(15));
 
@@ -231,8 +272,11 @@ class DeliveryPipelineTest {
         }
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String scrape = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             assertThat(scrape)
                     .contains("webhooks_delivered_total{status=\"success\"}")
                     .contains("webhooks_delivered_total{status=\"failed\"}")

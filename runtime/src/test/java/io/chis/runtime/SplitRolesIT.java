@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
 /** The api and delivery roles as separate processes (here: separate runtimes) talking over real gRPC. */
-class SplitRolesIntegrationTest {
+class SplitRolesIT {
 
     @Test
     void apiForwardsToARemoteDeliveryRoleAndAnswers503WhenItIsGone() {
@@ -35,11 +35,18 @@ class SplitRolesIntegrationTest {
             Db db = new Db(deliveryEnv.get("DATABASE_URL"));
             long stored = db.count("select count(*) from messages");
             delivery.close();
-            api.http.post().uri("/webhook/send").header("X-API-Key", key).contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue("{\"url\":\"https://example.com/split\",\"payload\":{}}").exchange()
-                    .expectStatus().isEqualTo(503)
-                    .expectBody().jsonPath("$.detail").value(String.class,
-                            detail -> assertThat(detail).contains("nothing was accepted"));
+            api.http
+                    .post()
+                    .uri("/webhook/send")
+                    .header("X-API-Key", key)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"url\":\"https://example.com/split\",\"payload\":{}}")
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(503)
+                    .expectBody()
+                    .jsonPath("$.detail")
+                    .value(String.class, detail -> assertThat(detail).contains("nothing was accepted"));
             assertThat(db.count("select count(*) from messages")).isEqualTo(stored);
         } finally {
             delivery.close();

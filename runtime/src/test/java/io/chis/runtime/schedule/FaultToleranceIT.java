@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.chis.runtime.ChisRuntime;
+import io.chis.runtime.dispatch.Receiver;
+import io.chis.runtime.dispatch.Receiver.Reply;
+import io.chis.runtime.dispatch.Sender;
 import io.chis.runtime.queue.DeliveryQueue;
 import io.chis.runtime.queue.RetryQueue;
 import io.chis.runtime.testing.Db;
 import io.chis.runtime.testing.TestRuntime;
 import io.chis.runtime.testing.TestStores;
-import io.chis.runtime.dispatch.Receiver;
-import io.chis.runtime.dispatch.Receiver.Reply;
-import io.chis.runtime.dispatch.Sender;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * reached Redis, and several workers and schedulers side by side. Each test runs its own runtimes on a fresh
  * database and Redis index, with short timeouts so that take-overs happen in seconds.
  */
-class FaultToleranceTest {
+class FaultToleranceIT {
 
     private final List<AutoCloseable> running = new ArrayList<>();
     private final Map<String, String> shared = TestRuntime.environment();
@@ -105,12 +105,19 @@ class FaultToleranceTest {
         Duration takeover = Duration.ofNanos(receiver.requests().get(1).arrivedNanos() - stoppedAt);
         System.out.println("Delivery taken over " + takeover + " after its worker stopped (claim timeout 6s)");
 
-        assertThat(receiver.requests()).hasSize(2).extracting(r -> r.header("webhook-id")).containsOnly(id);
+        assertThat(receiver.requests())
+                .hasSize(2)
+                .extracting(r -> r.header("webhook-id"))
+                .containsOnly(id);
         assertThat(takeover).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(12));
         // The stopped attempt left no record; the completed one did.
-        assertThat(sender.attempts(id)).singleElement().satisfies(a -> assertThat(a.get("statusCode")).isEqualTo(200));
+        assertThat(sender.attempts(id))
+                .singleElement()
+                .satisfies(a -> assertThat(a.get("statusCode")).isEqualTo(200));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(this.<Long>redis(r -> r.xpending(DeliveryQueue.STREAM, DeliveryQueue.GROUP).getCount())).isZero();
+            assertThat(this.<Long>redis(r -> r.xpending(DeliveryQueue.STREAM, DeliveryQueue.GROUP)
+                            .getCount()))
+                    .isZero();
             assertThat(this.<Long>redis(r -> r.xlen(DeliveryQueue.STREAM))).isZero();
         });
     }
@@ -127,14 +134,17 @@ class FaultToleranceTest {
         worker.close();
 
         assertThat(sender.status(id)).isEqualTo("delivered");
-        assertThat(sender.attempts(id)).singleElement().satisfies(a -> assertThat(a.get("statusCode")).isEqualTo(200));
+        assertThat(sender.attempts(id))
+                .singleElement()
+                .satisfies(a -> assertThat(a.get("statusCode")).isEqualTo(200));
     }
 
     @Test
     void aFlushedRedisLosesNothingAndTheConsumerGroupComesBack() {
         ChisRuntime all = start("all");
         Sender sender = new Sender(all.settings().httpPort());
-        Receiver waiting = receiver((n, request) -> n == 0 ? Reply.status(429).withHeader("Retry-After", "4") : Reply.ok());
+        Receiver waiting =
+                receiver((n, request) -> n == 0 ? Reply.status(429).withHeader("Retry-After", "4") : Reply.ok());
         Receiver later = receiver((n, request) -> Reply.ok());
 
         String retrying = sender.send(waiting.url("/retry-set"), "{\"a\":1}");
@@ -146,12 +156,19 @@ class FaultToleranceTest {
 
         sender.awaitStatus(afterFlush, "delivered", Duration.ofSeconds(15));
         sender.awaitStatus(retrying, "delivered", Duration.ofSeconds(20));
-        assertThat(waiting.requests()).hasSize(2).extracting(r -> r.header("webhook-id")).containsOnly(retrying);
-        assertThat(waiting.gaps().get(0)).as("Retry-After still honoured").isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+        assertThat(waiting.requests())
+                .hasSize(2)
+                .extracting(r -> r.header("webhook-id"))
+                .containsOnly(retrying);
+        assertThat(waiting.gaps().get(0))
+                .as("Retry-After still honoured")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(4));
         assertThat(later.requests()).hasSize(1);
-        assertThat(this.<Object>redis(r -> r.xinfoGroups(DeliveryQueue.STREAM)).toString()).contains(DeliveryQueue.GROUP);
+        assertThat(this.<Object>redis(r -> r.xinfoGroups(DeliveryQueue.STREAM)).toString())
+                .contains(DeliveryQueue.GROUP);
         Db db = new Db(shared.get("DATABASE_URL"));
-        assertThat(db.count("select count(*) from deliveries where status <> 'delivered'")).isZero();
+        assertThat(db.count("select count(*) from deliveries where status <> 'delivered'"))
+                .isZero();
     }
 
     @Test
@@ -175,7 +192,9 @@ class FaultToleranceTest {
         String after = sender.send(receiver.url("/after"), "{\"when\":\"after\"}");
 
         for (String id : List.of(during, after)) sender.awaitStatus(id, "delivered", Duration.ofSeconds(30));
-        assertThat(receiver.requests()).extracting(Receiver.Request::path).containsOnlyOnce("/before", "/during", "/after");
+        assertThat(receiver.requests())
+                .extracting(Receiver.Request::path)
+                .containsOnlyOnce("/before", "/during", "/after");
     }
 
     @Test
@@ -199,8 +218,7 @@ class FaultToleranceTest {
         Sender sender = new Sender(core.settings().httpPort());
         for (int i = 0; i < 3; i++) start("worker,scheduler", env -> env.put("CHIS_WORKER_CONCURRENCY", "4"));
         // Each message fails its first attempt, so its retry goes through the schedulers' sorted set.
-        Receiver receiver = receiver((n, request) ->
-                Reply.status(isFirst(request) ? 500 : 200));
+        Receiver receiver = receiver((n, request) -> Reply.status(isFirst(request) ? 500 : 200));
 
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 24; i++) ids.add(sender.send(receiver.url("/crowd/" + i), "{\"n\":" + i + "}"));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestInstance;
  * one Redis, jittered retries that stay inside their bounds, and CHIS_DEFAULT_POLICY for endpoints that name none.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EndpointPacingTest {
+class EndpointPacingIT {
 
     static final String ADMIN_TOKEN = "admin";
 
@@ -62,50 +62,87 @@ class EndpointPacingTest {
     void aRateLimitHoldsAcrossTwoWorkers() {
         int perSecond = 5;
         int messages = 20;
-        admin.stub.applyPolicy(Policy.newBuilder().setName("paced").setMaxRetries(0).setInitialDelayMs(100).setMultiplier(1)
-                .setMaxDelayMs(100).setTimeoutMs(2000).setRateLimitPerSecond(perSecond).build());
+        admin.stub.applyPolicy(Policy.newBuilder()
+                .setName("paced")
+                .setMaxRetries(0)
+                .setInitialDelayMs(100)
+                .setMultiplier(1)
+                .setMaxDelayMs(100)
+                .setTimeoutMs(2000)
+                .setRateLimitPerSecond(perSecond)
+                .build());
         try (Receiver receiver = Receiver.start(n -> Receiver.Reply.ok())) {
             String token = api.newAccountToken();
             String key = api.newApiKey(token);
-            api.newEndpoint(token, Map.of("name", "paced", "url", receiver.url("/p"), "eventTypes", List.of("tick"),
-                    "policy", "paced"));
+            api.newEndpoint(
+                    token,
+                    Map.of(
+                            "name",
+                            "paced",
+                            "url",
+                            receiver.url("/p"),
+                            "eventTypes",
+                            List.of("tick"),
+                            "policy",
+                            "paced"));
             double firstWorkerBefore = delivered(runtime);
             double secondWorkerBefore = delivered(secondWorker);
             for (int i = 0; i < messages; i++) api.fanOut(key, "tick");
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() >= messages);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> receiver.requests().size() >= messages);
             List<Receiver.Request> arrivals = receiver.requests();
             assertThat(arrivals).as("every message once").hasSize(messages);
             // On average no faster than the limit...
-            long totalMs = (arrivals.getLast().arrivedNanos() - arrivals.getFirst().arrivedNanos()) / 1_000_000;
-            assertThat(totalMs).as("20 attempts at 5/s").isGreaterThanOrEqualTo((messages - 1) * 1000L / perSecond * 95 / 100);
-            // ...and never a burst: at most one attempt over the limit in any second (one may be sent late on a busy machine)
+            long totalMs =
+                    (arrivals.getLast().arrivedNanos() - arrivals.getFirst().arrivedNanos()) / 1_000_000;
+            assertThat(totalMs)
+                    .as("20 attempts at 5/s")
+                    .isGreaterThanOrEqualTo((messages - 1) * 1000L / perSecond * 95 / 100);
+            // ...and never a burst: at most one attempt over the limit in any second (one may be sent late on a busy
+            // machine)
             for (int i = 0; i + perSecond + 1 < arrivals.size(); i++) {
-                long spanMs = (arrivals.get(i + perSecond + 1).arrivedNanos() - arrivals.get(i).arrivedNanos()) / 1_000_000;
+                long spanMs = (arrivals.get(i + perSecond + 1).arrivedNanos()
+                                - arrivals.get(i).arrivedNanos())
+                        / 1_000_000;
                 assertThat(spanMs).as("attempts %d..%d", i, i + perSecond + 1).isGreaterThanOrEqualTo(1000);
             }
-            assertThat(delivered(runtime) - firstWorkerBefore).as("the first worker delivered some").isPositive();
-            assertThat(delivered(secondWorker) - secondWorkerBefore).as("the second worker delivered some").isPositive();
+            assertThat(delivered(runtime) - firstWorkerBefore)
+                    .as("the first worker delivered some")
+                    .isPositive();
+            assertThat(delivered(secondWorker) - secondWorkerBefore)
+                    .as("the second worker delivered some")
+                    .isPositive();
         }
     }
 
     @Test
     void jitteredRetriesStayWithinTheirBounds() {
         // 400 ms ± 50 %: every wait between 200 and 600 ms, and not all the same
-        admin.stub.applyPolicy(Policy.newBuilder().setName("jittery").setMaxRetries(6).setInitialDelayMs(400).setMultiplier(1)
-                .setMaxDelayMs(400).setJitter(0.5).setTimeoutMs(2000).build());
+        admin.stub.applyPolicy(Policy.newBuilder()
+                .setName("jittery")
+                .setMaxRetries(6)
+                .setInitialDelayMs(400)
+                .setMultiplier(1)
+                .setMaxDelayMs(400)
+                .setJitter(0.5)
+                .setTimeoutMs(2000)
+                .build());
         try (Receiver failing = Receiver.start(n -> Receiver.Reply.status(503))) {
             String token = api.newAccountToken();
             String key = api.newApiKey(token);
-            api.newEndpoint(token, Map.of("name", "j", "url", failing.url("/j"), "eventTypes", List.of("flaky"),
-                    "policy", "jittery"));
+            api.newEndpoint(
+                    token,
+                    Map.of("name", "j", "url", failing.url("/j"), "eventTypes", List.of("flaky"), "policy", "jittery"));
             String id = api.fanOut(key, "flaky");
-            await().atMost(Duration.ofSeconds(30)).until(() -> "dead".equals(api.message(key, id).get("status")));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "dead".equals(api.message(key, id).get("status")));
 
             List<Duration> gaps = failing.gaps();
             assertThat(gaps).hasSize(6);
             // the upper bound allows for the scheduler's tick and the claim on top of the wait
-            assertThat(gaps).allSatisfy(gap -> assertThat(gap).isBetween(Duration.ofMillis(200), Duration.ofMillis(900)));
+            assertThat(gaps)
+                    .allSatisfy(gap -> assertThat(gap).isBetween(Duration.ofMillis(200), Duration.ofMillis(900)));
             long spreadMs = gaps.stream().mapToLong(Duration::toMillis).max().orElseThrow()
                     - gaps.stream().mapToLong(Duration::toMillis).min().orElseThrow();
             assertThat(spreadMs).as("jitter varies the waits").isGreaterThan(20);
@@ -114,24 +151,39 @@ class EndpointPacingTest {
 
     @Test
     void endpointsWithoutAPolicyAndPlainSendsFollowTheDefaultPolicy() {
-        admin.stub.applyPolicy(Policy.newBuilder().setName("house").setMaxRetries(1).setInitialDelayMs(200).setMultiplier(1)
-                .setMaxDelayMs(200).setTimeoutMs(2000).build());
+        admin.stub.applyPolicy(Policy.newBuilder()
+                .setName("house")
+                .setMaxRetries(1)
+                .setInitialDelayMs(200)
+                .setMultiplier(1)
+                .setMaxDelayMs(200)
+                .setTimeoutMs(2000)
+                .build());
         try (Receiver failing = Receiver.start(n -> Receiver.Reply.status(500))) {
             String token = api.newAccountToken();
             String key = api.newApiKey(token);
-            api.newEndpoint(token, Map.of("name", "d", "url", failing.url("/endpoint"), "eventTypes", List.of("house.*")));
+            api.newEndpoint(
+                    token, Map.of("name", "d", "url", failing.url("/endpoint"), "eventTypes", List.of("house.*")));
             String fannedOut = api.fanOut(key, "house.keeping");
             String direct = api.send(key, "{\"url\":\"" + failing.url("/direct") + "\",\"payload\":{}}");
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> "dead".equals(api.message(key, fannedOut).get("status"))
-                    && "dead".equals(api.message(key, direct).get("status")));
-            assertThat(failing.requestsFor(fannedOut)).as("policy 'house': 1 retry, 2 attempts").hasSize(2);
-            assertThat(failing.requestsFor(direct)).as("a send to a URL follows the default policy too").hasSize(2);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "dead".equals(api.message(key, fannedOut).get("status"))
+                            && "dead".equals(api.message(key, direct).get("status")));
+            assertThat(failing.requestsFor(fannedOut))
+                    .as("policy 'house': 1 retry, 2 attempts")
+                    .hasSize(2);
+            assertThat(failing.requestsFor(direct))
+                    .as("a send to a URL follows the default policy too")
+                    .hasSize(2);
         }
     }
 
     static double delivered(ChisRuntime runtime) {
         MeterRegistry registry = runtime.context().getBean(MeterRegistry.class);
-        return registry.get("webhooks.delivered").tag("status", "success").counter().count();
+        return registry.get("webhooks.delivered")
+                .tag("status", "success")
+                .counter()
+                .count();
     }
 }

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.chis.runtime.ChisRuntime;
 import io.chis.runtime.dispatch.DeliveryRepository;
 import io.chis.runtime.dispatch.DeliveryRepository.Requeued;
+import io.chis.runtime.dispatch.Sender;
 import io.chis.runtime.queue.DeliveryQueue;
 import io.chis.runtime.queue.RetryQueue;
 import io.chis.runtime.testing.Db;
 import io.chis.runtime.testing.TestRuntime;
-import io.chis.runtime.dispatch.Sender;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 /** Schedulers side by side on one Redis and one PostgreSQL: nothing is moved or swept twice. */
-class SchedulerRoleTest {
+class SchedulerIT {
 
     private final Map<String, String> shared = TestRuntime.environment();
     private final List<ChisRuntime> runtimes = new ArrayList<>();
@@ -72,16 +72,24 @@ class SchedulerRoleTest {
         start("scheduler", "10ms");
         start("scheduler", "10ms");
         Map<String, Double> due = new HashMap<>();
-        for (int i = 0; i < 2000; i++) due.put(UUID.randomUUID().toString(), (double) Instant.now().toEpochMilli());
-        redis.sync().zadd(RetryQueue.KEY, due.entrySet().stream()
-                .map(e -> io.lettuce.core.ScoredValue.just(e.getValue(), e.getKey()))
-                .toArray(io.lettuce.core.ScoredValue[]::new));
-        redis.sync().zadd(RetryQueue.KEY, (double) Instant.now().plusSeconds(3600).toEpochMilli(), "later");
+        for (int i = 0; i < 2000; i++)
+            due.put(UUID.randomUUID().toString(), (double) Instant.now().toEpochMilli());
+        redis.sync()
+                .zadd(
+                        RetryQueue.KEY,
+                        due.entrySet().stream()
+                                .map(e -> io.lettuce.core.ScoredValue.just(e.getValue(), e.getKey()))
+                                .toArray(io.lettuce.core.ScoredValue[]::new));
+        redis.sync()
+                .zadd(RetryQueue.KEY, (double) Instant.now().plusSeconds(3600).toEpochMilli(), "later");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> redis.sync().zcard(RetryQueue.KEY) == 1);
         List<StreamMessage<String, String>> entries = redis.sync().xrange(DeliveryQueue.STREAM, Range.create("-", "+"));
         assertThat(entries).hasSize(2000);
-        assertThat(entries.stream().map(e -> e.getBody().get(DeliveryQueue.FIELD)).distinct()).hasSize(2000)
+        assertThat(entries.stream()
+                        .map(e -> e.getBody().get(DeliveryQueue.FIELD))
+                        .distinct())
+                .hasSize(2000)
                 .doesNotContain("later");
     }
 
@@ -93,14 +101,21 @@ class SchedulerRoleTest {
         Sender sender = new Sender(core.settings().httpPort());
         for (int i = 0; i < 60; i++) sender.send("http://127.0.0.1:9/never", "{\"n\":" + i + "}");
         // Overdue now, after the schedulers' own first sweep (their next one is an hour away).
-        new Db(shared.get("DATABASE_URL")).query("update deliveries set next_attempt_at = now() - interval '10 minutes'");
+        new Db(shared.get("DATABASE_URL"))
+                .query("update deliveries set next_attempt_at = now() - interval '10 minutes'");
 
         Set<UUID> swept = new HashSet<>();
         int total = 0;
         // Small batches, so that both sweeps are at work on the same rows at the same time.
         for (int round = 0; round < 20; round++) {
-            var pair = Mono.zip(first.sweep(Duration.ofMinutes(1), 7).map(Requeued::id).collectList(),
-                    second.sweep(Duration.ofMinutes(1), 7).map(Requeued::id).collectList()).block();
+            var pair = Mono.zip(
+                            first.sweep(Duration.ofMinutes(1), 7)
+                                    .map(Requeued::id)
+                                    .collectList(),
+                            second.sweep(Duration.ofMinutes(1), 7)
+                                    .map(Requeued::id)
+                                    .collectList())
+                    .block();
             total += pair.getT1().size() + pair.getT2().size();
             swept.addAll(pair.getT1());
             swept.addAll(pair.getT2());
@@ -113,15 +128,25 @@ class SchedulerRoleTest {
     void departedWorkersArePrunedFromTheConsumerGroupButNotOnesWithEntriesPending() throws InterruptedException {
         Scheduler scheduler = start("scheduler", "1s").context().getBean(Scheduler.class);
         var sync = redis.sync();
-        sync.xgroupCreate(StreamOffset.from(DeliveryQueue.STREAM, "0"), DeliveryQueue.GROUP, XGroupCreateArgs.Builder.mkstream());
-        sync.xadd(DeliveryQueue.STREAM, Map.of(DeliveryQueue.FIELD, UUID.randomUUID().toString()));
-        sync.xreadgroup(Consumer.from(DeliveryQueue.GROUP, "holding"), XReadArgs.Builder.count(1), StreamOffset.lastConsumed(DeliveryQueue.STREAM));
+        sync.xgroupCreate(
+                StreamOffset.from(DeliveryQueue.STREAM, "0"), DeliveryQueue.GROUP, XGroupCreateArgs.Builder.mkstream());
+        sync.xadd(
+                DeliveryQueue.STREAM,
+                Map.of(DeliveryQueue.FIELD, UUID.randomUUID().toString()));
+        sync.xreadgroup(
+                Consumer.from(DeliveryQueue.GROUP, "holding"),
+                XReadArgs.Builder.count(1),
+                StreamOffset.lastConsumed(DeliveryQueue.STREAM));
         sync.xgroupCreateconsumer(DeliveryQueue.STREAM, Consumer.from(DeliveryQueue.GROUP, "departed"));
-        assertThat(sync.xinfoConsumers(DeliveryQueue.STREAM, DeliveryQueue.GROUP).toString()).contains("holding", "departed");
+        assertThat(sync.xinfoConsumers(DeliveryQueue.STREAM, DeliveryQueue.GROUP)
+                        .toString())
+                .contains("holding", "departed");
         Thread.sleep(300);
 
         assertThat(scheduler.pruneConsumers(Duration.ofMillis(200)).block()).isEqualTo(1L);
-        assertThat(sync.xinfoConsumers(DeliveryQueue.STREAM, DeliveryQueue.GROUP).toString())
-                .contains("holding").doesNotContain("departed");
+        assertThat(sync.xinfoConsumers(DeliveryQueue.STREAM, DeliveryQueue.GROUP)
+                        .toString())
+                .contains("holding")
+                .doesNotContain("departed");
     }
 }

@@ -26,63 +26,89 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** config/ as `kubectl apply -k` (and Argo CD or Flux) sees it: config/default renders complete; the samples are valid. */
-class KustomizeConfigTest {
+class KustomizeConfigIT {
     private static final Path CONFIG = Path.of("..", "config");
     private static final Path SAMPLES = CONFIG.resolve("samples");
 
     @Test
     void configDefaultRendersEverythingTheOperatorNeedsInNamespaceChis() throws Exception {
         List<HasMetadata> objects = HelmChart.parse(kustomize("config/default"));
-        assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
-                "Namespace/chis",
-                "CustomResourceDefinition/webhookplatforms.chis.io",
-                "CustomResourceDefinition/deliverypolicies.chis.io",
-                "CustomResourceDefinition/webhookendpoints.chis.io",
-                "ServiceAccount/chis-operator",
-                "ClusterRole/chis-operator",
-                "ClusterRoleBinding/chis-operator",
-                "Role/chis-operator-leader-election",
-                "RoleBinding/chis-operator-leader-election",
-                "Deployment/chis-operator");
+        assertThat(objects)
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .containsExactlyInAnyOrder(
+                        "Namespace/chis",
+                        "CustomResourceDefinition/webhookplatforms.chis.io",
+                        "CustomResourceDefinition/deliverypolicies.chis.io",
+                        "CustomResourceDefinition/webhookendpoints.chis.io",
+                        "ServiceAccount/chis-operator",
+                        "ClusterRole/chis-operator",
+                        "ClusterRoleBinding/chis-operator",
+                        "Role/chis-operator-leader-election",
+                        "RoleBinding/chis-operator-leader-election",
+                        "Deployment/chis-operator");
         for (HasMetadata object : objects) {
-            boolean clusterScoped = object instanceof Namespace || object instanceof CustomResourceDefinition
-                    || object instanceof ClusterRole || object instanceof ClusterRoleBinding;
-            assertThat(object.getMetadata().getNamespace()).as(object.getKind()).isEqualTo(clusterScoped ? null : "chis");
+            boolean clusterScoped = object instanceof Namespace
+                    || object instanceof CustomResourceDefinition
+                    || object instanceof ClusterRole
+                    || object instanceof ClusterRoleBinding;
+            assertThat(object.getMetadata().getNamespace())
+                    .as(object.getKind())
+                    .isEqualTo(clusterScoped ? null : "chis");
         }
 
-        List<String> committed = CrdSchemas.committedCrds().stream().map(Serialization::asYaml).toList();
-        assertThat(objects.stream().filter(CustomResourceDefinition.class::isInstance).map(Serialization::asYaml).toList())
+        List<String> committed =
+                CrdSchemas.committedCrds().stream().map(Serialization::asYaml).toList();
+        assertThat(objects.stream()
+                        .filter(CustomResourceDefinition.class::isInstance)
+                        .map(Serialization::asYaml)
+                        .toList())
                 .containsExactlyInAnyOrderElementsOf(committed);
 
         ClusterRole role = one(objects, ClusterRole.class);
         assertThat(OperatorPermissions.grantedBy(role.getRules())).isEqualTo(OperatorPermissions.inWatchedNamespaces());
-        assertThat(one(objects, ClusterRoleBinding.class).getSubjects()).singleElement().satisfies(KustomizeConfigTest::isTheOperator);
+        assertThat(one(objects, ClusterRoleBinding.class).getSubjects())
+                .singleElement()
+                .satisfies(KustomizeConfigIT::isTheOperator);
         assertThat(OperatorPermissions.grantedBy(one(objects, Role.class).getRules()))
                 .isEqualTo(OperatorPermissions.forLeaderElection());
-        assertThat(one(objects, RoleBinding.class).getSubjects()).singleElement().satisfies(KustomizeConfigTest::isTheOperator);
+        assertThat(one(objects, RoleBinding.class).getSubjects())
+                .singleElement()
+                .satisfies(KustomizeConfigIT::isTheOperator);
 
         Deployment manager = one(objects, Deployment.class);
         var pod = manager.getSpec().getTemplate().getSpec();
         assertThat(pod.getServiceAccountName()).isEqualTo("chis-operator");
-        assertThat(pod.getContainers().get(0).getImage()).isEqualTo("ghcr.io/chis-io/chis-operator:" + HelmChartTest.appVersion());
+        assertThat(pod.getContainers().get(0).getImage())
+                .isEqualTo("ghcr.io/chis-io/chis-operator:" + HelmChartIT.appVersion());
         assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-        assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(pod.getContainers()
+                        .get(0)
+                        .getSecurityContext()
+                        .getCapabilities()
+                        .getDrop())
+                .containsExactly("ALL");
     }
 
     @Test
     void theSamplesAreOneOfEachKindAndTheApiServerWouldAcceptThem() throws Exception {
         List<Path> files = samples();
-        List<JsonNode> samples = files.stream().map(KustomizeConfigTest::read).toList();
-        assertThat(samples).extracting(s -> s.path("kind").asText())
+        List<JsonNode> samples = files.stream().map(KustomizeConfigIT::read).toList();
+        assertThat(samples)
+                .extracting(s -> s.path("kind").asText())
                 .containsExactlyInAnyOrder("WebhookPlatform", "DeliveryPolicy", "WebhookEndpoint");
         CrdSchemas schemas = CrdSchemas.committed();
         for (int i = 0; i < files.size(); i++) {
-            assertThat(schemas.validate(samples.get(i))).as(files.get(i).toString()).isEmpty();
+            assertThat(schemas.validate(samples.get(i)))
+                    .as(files.get(i).toString())
+                    .isEmpty();
         }
         // config/samples/kustomization.yaml applies every one of them
-        JsonNode kustomization = CrdSchemas.YAML.readTree(SAMPLES.resolve("kustomization.yaml").toFile());
-        assertThat(kustomization.path("resources")).extracting(JsonNode::asText)
-                .containsExactlyInAnyOrderElementsOf(files.stream().map(f -> f.getFileName().toString()).toList());
+        JsonNode kustomization =
+                CrdSchemas.YAML.readTree(SAMPLES.resolve("kustomization.yaml").toFile());
+        assertThat(kustomization.path("resources"))
+                .extracting(JsonNode::asText)
+                .containsExactlyInAnyOrderElementsOf(
+                        files.stream().map(f -> f.getFileName().toString()).toList());
     }
 
     @Test
@@ -102,12 +128,16 @@ class KustomizeConfigTest {
         ((ObjectNode) badPattern.at("/spec/database/managed")).put("storage", "lots");
         assertThat(schemas.validate(badPattern)).singleElement().asString().contains("/spec/database/managed/storage");
 
-        ObjectNode endpoint = read(SAMPLES.resolve("chis_v1alpha1_webhookendpoint.yaml")).deepCopy();
+        ObjectNode endpoint =
+                read(SAMPLES.resolve("chis_v1alpha1_webhookendpoint.yaml")).deepCopy();
         ((ArrayNode) endpoint.at("/spec/eventTypes")).add("not a type!");
         assertThat(schemas.validate(endpoint)).isNotEmpty();
 
         ObjectNode unknownKind = ((ObjectNode) platform.deepCopy()).put("kind", "WebhookPlatfrom");
-        assertThat(schemas.validate(unknownKind)).singleElement().asString().contains("no CRD serves chis.io/v1alpha1 WebhookPlatfrom");
+        assertThat(schemas.validate(unknownKind))
+                .singleElement()
+                .asString()
+                .contains("no CRD serves chis.io/v1alpha1 WebhookPlatfrom");
     }
 
     private static void isTheOperator(Subject subject) {
@@ -118,7 +148,9 @@ class KustomizeConfigTest {
 
     private static List<Path> samples() throws IOException {
         try (Stream<Path> files = Files.list(SAMPLES)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("chis_")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().startsWith("chis_"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -131,7 +163,8 @@ class KustomizeConfigTest {
     }
 
     private static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type) {
-        List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
+        List<T> found =
+                objects.stream().filter(type::isInstance).map(type::cast).toList();
         assertThat(found).as(type.getSimpleName()).hasSize(1);
         return found.get(0);
     }
@@ -140,20 +173,26 @@ class KustomizeConfigTest {
     static String kustomize(String dir) throws Exception {
         Process process;
         try {
-            process = new ProcessBuilder("kubectl", "kustomize", dir).directory(Path.of("..").toFile()).start();
+            process = new ProcessBuilder("kubectl", "kustomize", dir)
+                    .directory(Path.of("..").toFile())
+                    .start();
         } catch (IOException e) {
-            Assumptions.abort("kubectl is not installed here, so `kubectl kustomize " + dir + "` was not checked: " + e.getMessage());
+            Assumptions.abort("kubectl is not installed here, so `kubectl kustomize " + dir + "` was not checked: "
+                    + e.getMessage());
             throw e;
         }
         byte[] stderr;
         String out;
-        try (var stdout = process.getInputStream(); var err = process.getErrorStream()) {
+        try (var stdout = process.getInputStream();
+                var err = process.getErrorStream()) {
             var outFuture = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(stdout));
             stderr = err.readAllBytes();
             out = outFuture.get(60, TimeUnit.SECONDS);
         }
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("kubectl kustomize " + dir + ": " + new String(stderr, StandardCharsets.UTF_8)).isZero();
+        assertThat(process.exitValue())
+                .as("kubectl kustomize " + dir + ": " + new String(stderr, StandardCharsets.UTF_8))
+                .isZero();
         return out;
     }
 

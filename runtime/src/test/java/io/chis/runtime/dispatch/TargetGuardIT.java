@@ -3,8 +3,8 @@ package io.chis.runtime.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chis.runtime.ChisRuntime;
-import io.chis.runtime.testing.TestRuntime;
 import io.chis.runtime.dispatch.Receiver.Reply;
+import io.chis.runtime.testing.TestRuntime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestInstance;
  * (a hostname resolving to loopback is caught too), and a refusal is one recorded, non-retried attempt.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TargetGuardIntegrationTest {
+class TargetGuardIT {
 
     ChisRuntime runtime;
     Sender sender;
@@ -52,7 +52,9 @@ class TargetGuardIntegrationTest {
                 });
             }
             Thread.sleep(1500); // longer than a first retry would wait
-            assertThat(receiver.requests()).as("nothing reached the internal receiver").isEmpty();
+            assertThat(receiver.requests())
+                    .as("nothing reached the internal receiver")
+                    .isEmpty();
             assertThat(sender.attempts(byName)).hasSize(1);
         }
     }
@@ -61,7 +63,9 @@ class TargetGuardIntegrationTest {
     void refusesTheCloudMetadataAddress() {
         String id = sender.send("http://169.254.169.254/latest/meta-data/iam/security-credentials/", "{}");
         sender.awaitStatus(id, "dead", Duration.ofSeconds(10));
-        assertThat(sender.attempts(id)).singleElement()
-                .satisfies(attempt -> assertThat((String) attempt.get("error")).contains("169.254.169.254", "cloud metadata"));
+        assertThat(sender.attempts(id))
+                .singleElement()
+                .satisfies(attempt ->
+                        assertThat((String) attempt.get("error")).contains("169.254.169.254", "cloud metadata"));
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Events against the mock API server in CRUD mode: one Event per object, type, reason and message, counted. */
 @EnableKubernetesMockClient(crud = true)
-class EventRecorderTest {
+class EventRecorderIT {
     KubernetesClient client;
 
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-01T10:00:00Z"));
@@ -51,7 +51,8 @@ class EventRecorderTest {
         List<Event> stored = client.v1().events().inNamespace("shop").list().getItems();
         assertThat(stored).singleElement().satisfies(event -> {
             assertThat(event.getMetadata().getName())
-                    .isEqualTo(EventRecorder.eventName(acme, EventRecorder.WARNING, "MigrationFailed", "the migration Job failed"))
+                    .isEqualTo(EventRecorder.eventName(
+                            acme, EventRecorder.WARNING, "MigrationFailed", "the migration Job failed"))
                     .startsWith("acme.");
             assertThat(event.getCount()).isEqualTo(3);
             assertThat(event.getFirstTimestamp()).isEqualTo("2026-11-01T10:00:00Z");
@@ -70,7 +71,8 @@ class EventRecorderTest {
         // deleted and created again under the same name: another object
         events.record(platform("acme", "uid-2"), EventRecorder.WARNING, "MigrationFailed", "failed");
 
-        assertThat(client.v1().events().inNamespace("shop").list().getItems()).hasSize(4)
+        assertThat(client.v1().events().inNamespace("shop").list().getItems())
+                .hasSize(4)
                 .allSatisfy(event -> assertThat(event.getCount()).isEqualTo(1));
     }
 
@@ -82,7 +84,11 @@ class EventRecorderTest {
 
     private static WebhookPlatform platform(String name, String uid) {
         WebhookPlatform platform = new WebhookPlatform();
-        platform.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").withUid(uid).build());
+        platform.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace("shop")
+                .withUid(uid)
+                .build());
         return platform;
     }
 }

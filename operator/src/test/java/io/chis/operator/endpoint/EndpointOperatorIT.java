@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * (all roles, embedded PostgreSQL and Redis, started once for the class) over its admin gRPC API, while the test
  * sends webhooks through the runtime's REST API to a real receiver.
  */
-class EndpointOperatorTest {
+class EndpointOperatorIT {
     private static final String NS = "shop";
     private static RuntimeProcess runtime;
     private static Receiver receiver;
@@ -49,7 +49,8 @@ class EndpointOperatorTest {
     static void start() throws Exception {
         runtime = RuntimeProcess.start("endpoint-operator");
         receiver = new Receiver();
-        k8s = new OperatorHarness(s -> s.withAdminApi("localhost:" + runtime.grpcPort, Duration.ofSeconds(1), Duration.ofMillis(500)));
+        k8s = new OperatorHarness(
+                s -> s.withAdminApi("localhost:" + runtime.grpcPort, Duration.ofSeconds(1), Duration.ofMillis(500)));
         platform(NS, "chis");
     }
 
@@ -82,24 +83,34 @@ class EndpointOperatorTest {
 
         // the generated signing Secret belongs to the endpoint and stays the same across reconciles
         Secret signing = k8s.get(Secret.class, NS, "orders-signing");
-        assertThat(signing.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(synced.getMetadata().getUid()));
+        assertThat(signing.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(ref ->
+                        assertThat(ref.getUid()).isEqualTo(synced.getMetadata().getUid()));
         assertThat(signing.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.OPERATOR);
         String secret = PlatformSecrets.value(signing, SigningSecrets.KEY).orElseThrow();
         assertThat(secret).startsWith("whsec_");
-        assertThat(Base64.getDecoder().decode(secret.substring("whsec_".length()))).hasSize(24);
+        assertThat(Base64.getDecoder().decode(secret.substring("whsec_".length())))
+                .hasSize(24);
 
         // an event of a subscribed type reaches the receiver, signed with that secret
         JsonNode sent = runtime.send(apiKey, "order.created", Map.of("orderId", 1001));
         assertThat(sent.get("deliveries").asInt()).isEqualTo(1);
-        Receiver.Request request = eventually().until(() -> receiver.to("/orders"), r -> !r.isEmpty()).get(0);
+        Receiver.Request request = eventually()
+                .until(() -> receiver.to("/orders"), r -> !r.isEmpty())
+                .get(0);
         assertThat(request.header("webhook-id")).isEqualTo(sent.get("id").asText());
         assertThat(request.body()).isEqualTo("{\"orderId\":1001}");
-        assertThat(verifies(request, secret)).as("Standard Webhooks signature with the generated secret").isTrue();
+        assertThat(verifies(request, secret))
+                .as("Standard Webhooks signature with the generated secret")
+                .isTrue();
 
         // the stats come back into status
-        WebhookEndpoint counted = awaitEndpoint(NS, "orders", e -> e.getStatus() != null
-                && Long.valueOf(1).equals(e.getStatus().getDelivered()));
+        WebhookEndpoint counted = awaitEndpoint(
+                NS,
+                "orders",
+                e -> e.getStatus() != null
+                        && Long.valueOf(1).equals(e.getStatus().getDelivered()));
         assertThat(counted.getStatus().getLastStatusCode()).isEqualTo(204);
         assertThat(counted.getStatus().getLastAttemptAt()).isNotBlank();
         assertThat(counted.getStatus().getFailed()).isZero();
@@ -117,30 +128,52 @@ class EndpointOperatorTest {
             k8s.create(policy(NS, "fragile", 0, "1s"));
             k8s.create(endpoint(NS, "billing", "grace@example.com", receiver.url("/billing"), "fragile", "invoice.*"));
             awaitReady(NS, "billing", EndpointStatusBuilder.SYNCED);
-            assertThat(awaitPolicy("fragile", DeliveryPolicyReconciler.SYNCED).getStatus().getSchedule()).isEqualTo("none");
+            assertThat(awaitPolicy("fragile", DeliveryPolicyReconciler.SYNCED)
+                            .getStatus()
+                            .getSchedule())
+                    .isEqualTo("none");
 
-            String first = runtime.send(apiKey, "invoice.created", Map.of("n", 1)).get("id").asText();
+            String first = runtime.send(apiKey, "invoice.created", Map.of("n", 1))
+                    .get("id")
+                    .asText();
             assertThat(attempts(awaitDead(apiKey, first))).isEqualTo(1);
 
-            DeliveryPolicy edited = k8s.client.resources(DeliveryPolicy.class).inNamespace(NS).withName("fragile").edit(p -> {
-                p.getSpec().setMaxRetries(2);
-                p.getSpec().setInitialDelay("300ms");
-                return p;
-            });
-            DeliveryPolicy synced = awaitPolicy("fragile", DeliveryPolicyReconciler.SYNCED, edited.getMetadata().getGeneration());
+            DeliveryPolicy edited = k8s.client
+                    .resources(DeliveryPolicy.class)
+                    .inNamespace(NS)
+                    .withName("fragile")
+                    .edit(p -> {
+                        p.getSpec().setMaxRetries(2);
+                        p.getSpec().setInitialDelay("300ms");
+                        return p;
+                    });
+            DeliveryPolicy synced = awaitPolicy(
+                    "fragile",
+                    DeliveryPolicyReconciler.SYNCED,
+                    edited.getMetadata().getGeneration());
             assertThat(synced.getStatus().getSchedule()).isEqualTo("300ms,600ms");
 
-            String second = runtime.send(apiKey, "invoice.created", Map.of("n", 2)).get("id").asText();
+            String second = runtime.send(apiKey, "invoice.created", Map.of("n", 2))
+                    .get("id")
+                    .asText();
             JsonNode dead = awaitDead(apiKey, second);
-            assertThat(attempts(dead)).as("the new policy: 1 attempt + 2 retries").isEqualTo(3);
+            assertThat(attempts(dead))
+                    .as("the new policy: 1 attempt + 2 retries")
+                    .isEqualTo(3);
             List<Receiver.Request> tries = receiver.to("/billing").stream()
-                    .filter(r -> second.equals(r.header("webhook-id"))).toList();
+                    .filter(r -> second.equals(r.header("webhook-id")))
+                    .toList();
             assertThat(tries).hasSize(3);
-            assertThat(Duration.between(tries.get(0).at(), tries.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(250));
-            assertThat(Duration.between(tries.get(1).at(), tries.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+            assertThat(Duration.between(tries.get(0).at(), tries.get(1).at()))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(250));
+            assertThat(Duration.between(tries.get(1).at(), tries.get(2).at()))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(500));
 
-            WebhookEndpoint counted = awaitEndpoint(NS, "billing", e -> e.getStatus() != null
-                    && Long.valueOf(2).equals(e.getStatus().getDeadLettered()));
+            WebhookEndpoint counted = awaitEndpoint(
+                    NS,
+                    "billing",
+                    e -> e.getStatus() != null
+                            && Long.valueOf(2).equals(e.getStatus().getDeadLettered()));
             assertThat(counted.getStatus().getFailed()).isEqualTo(4);
             assertThat(counted.getStatus().getLastStatusCode()).isEqualTo(500);
         } finally {
@@ -157,16 +190,26 @@ class EndpointOperatorTest {
         assertThat(runtime.stats(NS + "/temp").getMissingPolicy()).isEmpty();
 
         // the policy goes: out of the runtime, and the endpoint says so
-        k8s.client.resources(DeliveryPolicy.class).inNamespace(NS).withName("short-lived").delete();
+        k8s.client
+                .resources(DeliveryPolicy.class)
+                .inNamespace(NS)
+                .withName("short-lived")
+                .delete();
         OperatorHarness.await(() -> k8s.get(DeliveryPolicy.class, NS, "short-lived") == null ? true : null);
         assertThat(runtime.stats(NS + "/temp").getMissingPolicy()).isEqualTo("short-lived");
         awaitReady(NS, "temp", EndpointStatusBuilder.POLICY_NOT_FOUND);
 
         // the endpoint goes: out of the runtime, then the finalizer lets the resource go
-        k8s.client.resources(WebhookEndpoint.class).inNamespace(NS).withName("temp").delete();
+        k8s.client
+                .resources(WebhookEndpoint.class)
+                .inNamespace(NS)
+                .withName("temp")
+                .delete();
         OperatorHarness.await(() -> k8s.get(WebhookEndpoint.class, NS, "temp") == null ? true : null);
-        assertThatThrownBy(() -> runtime.stats(NS + "/temp")).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> runtime.stats(NS + "/temp"))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
 
     @Test
@@ -183,19 +226,29 @@ class EndpointOperatorTest {
         Condition noOwner = ready(awaitReady(NS, "orphan", "OwnerNotFound"));
         assertThat(noOwner.getMessage()).contains("nobody@example.com");
         runtime.signUp("nobody@example.com");
-        assertThat(awaitReady(NS, "orphan", EndpointStatusBuilder.SYNCED).getStatus().getEndpointId()).isNotBlank();
+        assertThat(awaitReady(NS, "orphan", EndpointStatusBuilder.SYNCED)
+                        .getStatus()
+                        .getEndpointId())
+                .isNotBlank();
     }
 
     @Test
     void anEndpointWithoutPlatformWaitsForOneAndSyncsWhenItCanReachIt() throws Exception {
         runtime.signUp("max@example.com");
         k8s.create(endpoint("billing", "ledger", "max@example.com", receiver.url("/ledger"), null, "*"));
-        assertThat(ready(awaitReady("billing", "ledger", "PlatformNotFound")).getMessage()).contains("no WebhookPlatform in namespace billing");
+        assertThat(ready(awaitReady("billing", "ledger", "PlatformNotFound")).getMessage())
+                .contains("no WebhookPlatform in namespace billing");
 
         // the platform appears with an admin token this runtime does not know: unreachable, then reachable
         k8s.create(Platforms.managed("billing", "pay"));
-        awaitEndpoint("billing", "ledger", e -> Optional.ofNullable(e.getStatus()).flatMap(s -> Conditions.find(s, Conditions.READY))
-                .filter(c -> "PlatformUnavailable".equals(c.getReason()) && c.getMessage().contains("UNAUTHENTICATED")).isPresent());
+        awaitEndpoint(
+                "billing",
+                "ledger",
+                e -> Optional.ofNullable(e.getStatus())
+                        .flatMap(s -> Conditions.find(s, Conditions.READY))
+                        .filter(c -> "PlatformUnavailable".equals(c.getReason())
+                                && c.getMessage().contains("UNAUTHENTICATED"))
+                        .isPresent());
         useRuntimeToken("billing", "pay");
         WebhookEndpoint synced = awaitReady("billing", "ledger", EndpointStatusBuilder.SYNCED);
         assertThat(synced.getStatus().getPlatform()).isEqualTo("pay");
@@ -215,26 +268,43 @@ class EndpointOperatorTest {
         assertThat(disabled.getStatus().getDisabledReason()).contains("410");
         assertThat(ready(disabled).getMessage()).contains("spec.disabled");
         assertThat(disabled.getStatus().getDeadLettered()).isEqualTo(1);
-        assertThat(runtime.send(apiKey, "shipment.sent", Map.of("n", 2)).get("deliveries").asInt()).as("nothing sent to it").isZero();
+        assertThat(runtime.send(apiKey, "shipment.sent", Map.of("n", 2))
+                        .get("deliveries")
+                        .asInt())
+                .as("nothing sent to it")
+                .isZero();
 
         // the receiver is back; the resource says so by a change (disabled, then not)
         receiver.answers.remove("/retired");
         setDisabled("retired", true);
-        assertThat(ready(awaitReady(NS, "retired", EndpointStatusBuilder.SYNCED)).getMessage()).contains("disabled by spec.disabled");
+        assertThat(ready(awaitReady(NS, "retired", EndpointStatusBuilder.SYNCED))
+                        .getMessage())
+                .contains("disabled by spec.disabled");
         setDisabled("retired", null);
-        WebhookEndpoint back = awaitEndpoint(NS, "retired", e -> e.getStatus().getObservedGeneration() == 3
-                && EndpointStatusBuilder.SYNCED.equals(ready(e).getReason()) && e.getStatus().getDisabledReason() == null);
+        WebhookEndpoint back = awaitEndpoint(
+                NS,
+                "retired",
+                e -> e.getStatus().getObservedGeneration() == 3
+                        && EndpointStatusBuilder.SYNCED.equals(ready(e).getReason())
+                        && e.getStatus().getDisabledReason() == null);
         assertThat(ready(back).isTrue()).isTrue();
-        assertThat(runtime.send(apiKey, "shipment.sent", Map.of("n", 3)).get("deliveries").asInt()).isEqualTo(1);
+        assertThat(runtime.send(apiKey, "shipment.sent", Map.of("n", 3))
+                        .get("deliveries")
+                        .asInt())
+                .isEqualTo(1);
     }
 
     // ---- fixtures ----
 
     private static void setDisabled(String name, Boolean disabled) {
-        k8s.client.resources(WebhookEndpoint.class).inNamespace(NS).withName(name).edit(e -> {
-            e.getSpec().setDisabled(disabled);
-            return e;
-        });
+        k8s.client
+                .resources(WebhookEndpoint.class)
+                .inNamespace(NS)
+                .withName(name)
+                .edit(e -> {
+                    e.getSpec().setDisabled(disabled);
+                    return e;
+                });
     }
 
     private static void platform(String namespace, String name) {
@@ -246,22 +316,28 @@ class EndpointOperatorTest {
     private static void useRuntimeToken(String namespace, String name) {
         k8s.awaitExists(Secret.class, namespace, name + "-runtime");
         k8s.client.secrets().inNamespace(namespace).withName(name + "-runtime").edit(s -> {
-            s.getData().put(PlatformSecrets.ADMIN_TOKEN, Base64.getEncoder().encodeToString(runtime.adminToken.getBytes(StandardCharsets.UTF_8)));
+            s.getData()
+                    .put(
+                            PlatformSecrets.ADMIN_TOKEN,
+                            Base64.getEncoder().encodeToString(runtime.adminToken.getBytes(StandardCharsets.UTF_8)));
             return s;
         });
     }
 
     private static DeliveryPolicy policy(String namespace, String name, int maxRetries, String initialDelay) {
         DeliveryPolicy policy = new DeliveryPolicy();
-        policy.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        policy.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         policy.getSpec().setMaxRetries(maxRetries);
         policy.getSpec().setInitialDelay(initialDelay);
         return policy;
     }
 
-    private static WebhookEndpoint endpoint(String namespace, String name, String owner, String url, String policy, String... types) {
+    private static WebhookEndpoint endpoint(
+            String namespace, String name, String owner, String url, String policy, String... types) {
         WebhookEndpoint endpoint = new WebhookEndpoint();
-        endpoint.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        endpoint.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         endpoint.getSpec().setOwner(owner);
         endpoint.getSpec().setUrl(url);
         endpoint.getSpec().setPolicyRef(policy);
@@ -274,13 +350,19 @@ class EndpointOperatorTest {
     }
 
     private static WebhookEndpoint awaitEndpoint(String namespace, String name, Predicate<WebhookEndpoint> test) {
-        return eventually().until(() -> k8s.get(WebhookEndpoint.class, namespace, name), e -> e != null && test.test(e));
+        return eventually()
+                .until(() -> k8s.get(WebhookEndpoint.class, namespace, name), e -> e != null && test.test(e));
     }
 
     private static WebhookEndpoint awaitReady(String namespace, String name, String reason) {
-        return awaitEndpoint(namespace, name, e -> Optional.ofNullable(e.getStatus()).flatMap(s -> Conditions.find(s, Conditions.READY))
-                .filter(c -> reason.equals(c.getReason())).isPresent()
-                && e.getMetadata().getGeneration().equals(e.getStatus().getObservedGeneration()));
+        return awaitEndpoint(
+                namespace,
+                name,
+                e -> Optional.ofNullable(e.getStatus())
+                                .flatMap(s -> Conditions.find(s, Conditions.READY))
+                                .filter(c -> reason.equals(c.getReason()))
+                                .isPresent()
+                        && e.getMetadata().getGeneration().equals(e.getStatus().getObservedGeneration()));
     }
 
     private static DeliveryPolicy awaitPolicy(String name, String reason) {
@@ -288,9 +370,16 @@ class EndpointOperatorTest {
     }
 
     private static DeliveryPolicy awaitPolicy(String name, String reason, Long generation) {
-        return eventually().until(() -> k8s.get(DeliveryPolicy.class, NS, name), p -> p != null && p.getStatus() != null
-                && (generation == null || generation.equals(p.getStatus().getObservedGeneration()))
-                && Conditions.find(p.getStatus(), Conditions.READY).filter(c -> reason.equals(c.getReason())).isPresent());
+        return eventually()
+                .until(
+                        () -> k8s.get(DeliveryPolicy.class, NS, name),
+                        p -> p != null
+                                && p.getStatus() != null
+                                && (generation == null
+                                        || generation.equals(p.getStatus().getObservedGeneration()))
+                                && Conditions.find(p.getStatus(), Conditions.READY)
+                                        .filter(c -> reason.equals(c.getReason()))
+                                        .isPresent());
     }
 
     private static Condition ready(WebhookEndpoint endpoint) {
@@ -298,7 +387,10 @@ class EndpointOperatorTest {
     }
 
     private static JsonNode awaitDead(String apiKey, String id) {
-        return eventually().until(() -> runtime.message(apiKey, id), m -> "dead".equals(m.get("status").asText()));
+        return eventually()
+                .until(
+                        () -> runtime.message(apiKey, id),
+                        m -> "dead".equals(m.get("status").asText()));
     }
 
     private static int attempts(JsonNode message) {
@@ -310,7 +402,8 @@ class EndpointOperatorTest {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
         String signed = request.header("webhook-id") + "." + request.header("webhook-timestamp") + "." + request.body();
-        String expected = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+        String expected =
+                "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
         return Arrays.asList(request.header("webhook-signature").split(" ")).contains(expected);
     }
 }

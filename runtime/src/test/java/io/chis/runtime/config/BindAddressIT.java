@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** CHIS_BIND_ADDRESS: with all roles running, the REST, gRPC and metrics listeners answer on that address only. */
-class BindAddressIntegrationTest {
+class BindAddressIT {
 
     @Test
     void everyListenerBindsOnlyTheGivenAddress() throws IOException {
@@ -26,10 +26,12 @@ class BindAddressIntegrationTest {
                     socket.connect(new InetSocketAddress("127.0.0.2", number), 2000);
                 }
                 assertThatThrownBy(() -> {
-                    try (Socket socket = new Socket()) {
-                        socket.connect(new InetSocketAddress("127.0.0.1", number), 2000);
-                    }
-                }).as(port + " on 127.0.0.1").isInstanceOf(ConnectException.class);
+                            try (Socket socket = new Socket()) {
+                                socket.connect(new InetSocketAddress("127.0.0.1", number), 2000);
+                            }
+                        })
+                        .as(port + " on 127.0.0.1")
+                        .isInstanceOf(ConnectException.class);
             }
             assertThat(runtime.settings().bindAddress()).isEqualTo("127.0.0.2");
         }

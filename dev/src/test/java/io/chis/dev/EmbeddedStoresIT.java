@@ -2,8 +2,8 @@ package io.chis.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chis.runtime.config.ChisSettings;
 import io.chis.dev.ChisDev.Dev;
+import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.JwtSecrets;
 import io.chis.runtime.testing.ApiClient;
 import io.chis.runtime.testing.Db;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What {@code make run} relies on: with no DATABASE_URL/REDIS_URL the runtime starts its own PostgreSQL and Redis,
  * keeps their data (and its JWT key) in CHIS_DATA_DIR across restarts, and still accepts webhooks while Redis is down.
  */
-class EmbeddedStoresIntegrationTest {
+class EmbeddedStoresIT {
 
     @TempDir
     Path dataDir;
@@ -43,8 +43,11 @@ class EmbeddedStoresIntegrationTest {
         try (Dev dev = ChisDev.start(ChisSettings.fromEnv(env()))) {
             assertThat(dev.stores()).isNotNull();
             Db db = new Db(dev.stores().databaseUrl());
-            assertThat(db.query("show fsync").getFirst().get("fsync")).as("make run's PostgreSQL is durable").isEqualTo("on");
-            assertThat(db.query("show synchronous_commit").getFirst().get("synchronous_commit")).isEqualTo("on");
+            assertThat(db.query("show fsync").getFirst().get("fsync"))
+                    .as("make run's PostgreSQL is durable")
+                    .isEqualTo("on");
+            assertThat(db.query("show synchronous_commit").getFirst().get("synchronous_commit"))
+                    .isEqualTo("on");
             ApiClient api = new ApiClient(dev.runtime().settings().httpPort());
             token = api.newAccountToken();
             key = api.newApiKey(token);
@@ -54,8 +57,15 @@ class EmbeddedStoresIntegrationTest {
             dev.stores().redis().stop();
             second = api.send(key, "{\"url\":\"http://192.0.2.1:9/hook\",\"payload\":{\"n\":2}}");
             assertThat(api.message(key, second).get("id")).isEqualTo(second);
-            api.http.get().uri("/health").exchange().expectStatus().isEqualTo(503)
-                    .expectBody().jsonPath("$.checks.postgres").isEqualTo("UP");
+            api.http
+                    .get()
+                    .uri("/health")
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(503)
+                    .expectBody()
+                    .jsonPath("$.checks.postgres")
+                    .isEqualTo("UP");
         }
         assertThat(Files.exists(dataDir.resolve("jwt-secret"))).isTrue();
         assertThat(JwtSecrets.loadOrCreate(dataDir)).isEqualTo(JwtSecrets.loadOrCreate(dataDir));
@@ -65,7 +75,13 @@ class EmbeddedStoresIntegrationTest {
             assertThat(api.message(key, first).get("id")).isEqualTo(first);
             assertThat(api.message(key, second).get("id")).isEqualTo(second);
             // the JWT issued before the restart is still valid: the key was kept in the data dir
-            api.http.get().uri("/api/api-keys").header("Authorization", "Bearer " + token).exchange().expectStatus().isOk();
+            api.http
+                    .get()
+                    .uri("/api/api-keys")
+                    .header("Authorization", "Bearer " + token)
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
         }
     }
 }

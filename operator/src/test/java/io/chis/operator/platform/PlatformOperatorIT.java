@@ -1,9 +1,9 @@
 package io.chis.operator.platform;
 
-import io.chis.common.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chis.common.Role;
 import io.chis.operator.OperatorHarness;
 import io.chis.operator.api.Condition;
 import io.chis.operator.api.SecretKeyRef;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The real operator against the fabric8 mock API server: what one WebhookPlatform brings about. */
-class PlatformOperatorTest {
+class PlatformOperatorIT {
     private static final String NS = "shop";
     private OperatorHarness k8s;
 
@@ -57,25 +57,53 @@ class PlatformOperatorTest {
 
         // first the secrets and the stores; nothing of the runtime before the database is ready
         Secret runtime = k8s.awaitExists(Secret.class, NS, "acme-runtime");
-        assertThat(PlatformSecrets.value(runtime, PlatformSecrets.JWT_SECRET)).get().asString().hasSizeGreaterThanOrEqualTo(32);
+        assertThat(PlatformSecrets.value(runtime, PlatformSecrets.JWT_SECRET))
+                .get()
+                .asString()
+                .hasSizeGreaterThanOrEqualTo(32);
         assertThat(PlatformSecrets.value(runtime, PlatformSecrets.ADMIN_TOKEN)).isPresent();
         Secret postgresSecret = k8s.awaitExists(Secret.class, NS, "acme-postgres");
-        assertThat(PlatformSecrets.value(postgresSecret, PlatformSecrets.URL)).get().asString()
-                .startsWith("postgresql://chis:").endsWith("@acme-postgres.shop.svc:5432/chis");
+        assertThat(PlatformSecrets.value(postgresSecret, PlatformSecrets.URL))
+                .get()
+                .asString()
+                .startsWith("postgresql://chis:")
+                .endsWith("@acme-postgres.shop.svc:5432/chis");
         StatefulSet postgres = k8s.awaitExists(StatefulSet.class, NS, "acme-postgres");
-        assertThat(postgres.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("postgres:16");
-        assertThat(postgres.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage"))
+        assertThat(postgres.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo("postgres:16");
+        assertThat(postgres.getSpec()
+                        .getVolumeClaimTemplates()
+                        .get(0)
+                        .getSpec()
+                        .getResources()
+                        .getRequests()
+                        .get("storage"))
                 .hasToString("1Gi");
         Deployment redis = k8s.awaitExists(Deployment.class, NS, "acme-redis");
-        assertThat(redis.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("redis:7.2");
+        assertThat(redis.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo("redis:7.2");
         k8s.awaitExists(Service.class, NS, "acme-postgres");
         k8s.awaitExists(Service.class, NS, "acme-redis");
         Service api = k8s.awaitExists(Service.class, NS, "acme-api");
         assertThat(api.getSpec().getType()).isEqualTo("LoadBalancer");
-        assertThat(api.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
+        assertThat(api.getSpec().getPorts())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
         Service delivery = k8s.awaitExists(Service.class, NS, "acme-delivery");
         assertThat(delivery.getSpec().getType()).isEqualTo("ClusterIP");
-        assertThat(delivery.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(50051));
+        assertThat(delivery.getSpec().getPorts())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getPort()).isEqualTo(50051));
 
         Condition waiting = awaitCondition("acme", "DatabaseReady", c -> "PostgresNotReady".equals(c.getReason()));
         assertThat(waiting.getStatus()).isEqualTo("False");
@@ -86,18 +114,23 @@ class PlatformOperatorTest {
         assertThat(condition("acme", "MigrationsApplied").getReason()).isEqualTo("WaitingForDatabase");
         assertThat(condition("acme", "ApiAvailable").getReason()).isEqualTo("WaitingForMigrations");
         assertThat(k8s.jobs(NS)).isEmpty();
-        assertThat(k8s.deployments(NS)).extracting(d -> d.getMetadata().getName()).containsExactly("acme-redis");
+        assertThat(k8s.deployments(NS))
+                .extracting(d -> d.getMetadata().getName())
+                .containsExactly("acme-redis");
 
         // the database is up: the migration Job runs the runtime image with 'migrate'
         k8s.markStatefulSetReady(NS, "acme-postgres");
-        Job migration = OperatorHarness.await(() -> k8s.jobs(NS).stream().findFirst().orElse(null));
+        Job migration =
+                OperatorHarness.await(() -> k8s.jobs(NS).stream().findFirst().orElse(null));
         assertThat(migration.getMetadata().getName()).startsWith("acme-migrate-");
-        Container migrate = migration.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container migrate =
+                migration.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(migrate.getImage()).isEqualTo(PlatformSettings.DEFAULT_IMAGE);
         assertThat(migrate.getArgs()).containsExactly("migrate");
         assertThat(secretRef(migrate, "DATABASE_URL")).isEqualTo("acme-postgres/url");
         awaitCondition("acme", "MigrationsApplied", c -> "MigrationRunning".equals(c.getReason()));
-        assertThat(k8s.platform(NS, "acme").getStatus().getMigrationJob()).isEqualTo(migration.getMetadata().getName());
+        assertThat(k8s.platform(NS, "acme").getStatus().getMigrationJob())
+                .isEqualTo(migration.getMetadata().getName());
         assertThat(k8s.deployments(NS)).hasSize(1);
 
         // migrations applied: the four roles roll out
@@ -108,7 +141,8 @@ class PlatformOperatorTest {
         }
         roles.forEach(this::assertRuntimePod);
         assertThat(env(roles.get(Role.API), "GRPC_ADDRESS")).isEqualTo("acme-delivery:50051");
-        assertThat(secretRef(container(roles.get(Role.DELIVERY)), "CHIS_ADMIN_TOKEN")).isEqualTo("acme-runtime/admin-token");
+        assertThat(secretRef(container(roles.get(Role.DELIVERY)), "CHIS_ADMIN_TOKEN"))
+                .isEqualTo("acme-runtime/admin-token");
         assertThat(env(roles.get(Role.WORKER), "CHIS_WORKER_CONCURRENCY")).isEqualTo("16");
         assertThat(env(roles.get(Role.WORKER), "CHIS_DEFAULT_POLICY")).isEqualTo("standard");
         assertThat(env(roles.get(Role.DELIVERY), "CHIS_DEFAULT_POLICY")).isEqualTo("standard");
@@ -133,13 +167,16 @@ class PlatformOperatorTest {
         children.add(workerBudget);
         assertThat(children).hasSize(3 + 4 + 1 + 5 + 1 + 1);
         for (HasMetadata child : children) {
-            assertThat(child.getMetadata().getOwnerReferences()).as(child.getKind() + " " + child.getMetadata().getName())
-                    .singleElement().satisfies(ref -> {
+            assertThat(child.getMetadata().getOwnerReferences())
+                    .as(child.getKind() + " " + child.getMetadata().getName())
+                    .singleElement()
+                    .satisfies(ref -> {
                         assertThat(ref.getUid()).isEqualTo(stored.getMetadata().getUid());
                         assertThat(ref.getKind()).isEqualTo("WebhookPlatform");
                         assertThat(ref.getController()).isTrue();
                     });
-            assertThat(child.getMetadata().getLabels()).as(child.getKind() + " " + child.getMetadata().getName())
+            assertThat(child.getMetadata().getLabels())
+                    .as(child.getKind() + " " + child.getMetadata().getName())
                     .containsEntry(Labels.MANAGED_BY, "chis-operator")
                     .containsEntry(Labels.INSTANCE, "acme")
                     .containsEntry(Labels.NAME, "chis")
@@ -158,8 +195,17 @@ class PlatformOperatorTest {
         Condition ready = awaitCondition("acme", Conditions.READY, Condition::isTrue);
         assertThat(ready.getReason()).isEqualTo("AllComponentsReady");
         WebhookPlatform done = k8s.platform(NS, "acme");
-        assertThat(done.getStatus().getConditions()).extracting(Condition::getType).containsExactly("Ready", "DatabaseReady",
-                "QueueReady", "MigrationsApplied", "ApiAvailable", "DeliveryAvailable", "WorkersAvailable", "SchedulerAvailable");
+        assertThat(done.getStatus().getConditions())
+                .extracting(Condition::getType)
+                .containsExactly(
+                        "Ready",
+                        "DatabaseReady",
+                        "QueueReady",
+                        "MigrationsApplied",
+                        "ApiAvailable",
+                        "DeliveryAvailable",
+                        "WorkersAvailable",
+                        "SchedulerAvailable");
         assertThat(done.getStatus().getConditions()).allSatisfy(c -> {
             assertThat(c.getStatus()).isEqualTo("True");
             assertThat(c.getReason()).matches("[A-Z][A-Za-z]+");
@@ -167,7 +213,8 @@ class PlatformOperatorTest {
             assertThat(c.getLastTransitionTime()).isNotBlank();
             assertThat(c.getObservedGeneration()).isEqualTo(done.getMetadata().getGeneration());
         });
-        assertThat(done.getStatus().getObservedGeneration()).isEqualTo(done.getMetadata().getGeneration());
+        assertThat(done.getStatus().getObservedGeneration())
+                .isEqualTo(done.getMetadata().getGeneration());
         assertThat(done.getStatus().getApiUrl()).isEqualTo("http://acme-api.shop.svc:8080");
         assertThat(done.getStatus().getImage()).isEqualTo(PlatformSettings.DEFAULT_IMAGE);
         assertThat(done.getStatus().getDatabase()).isEqualTo("managed");
@@ -179,64 +226,92 @@ class PlatformOperatorTest {
     void specEditsRollTheAffectedChildrenAndANewImageMigratesFirst() {
         makeReady("acme");
         String firstJob = k8s.platform(NS, "acme").getStatus().getMigrationJob();
-        String workerVersion = k8s.get(Deployment.class, NS, "acme-worker").getMetadata().getResourceVersion();
-        String schedulerVersion = k8s.get(Deployment.class, NS, "acme-scheduler").getMetadata().getResourceVersion();
+        String workerVersion =
+                k8s.get(Deployment.class, NS, "acme-worker").getMetadata().getResourceVersion();
+        String schedulerVersion =
+                k8s.get(Deployment.class, NS, "acme-scheduler").getMetadata().getResourceVersion();
 
         // more workers, a ClusterIP api: applied at once, no migration needed
-        k8s.client.resources(WebhookPlatform.class).inNamespace(NS).withName("acme").edit(p -> {
-            p.getSpec().setWorker(Platforms.worker(3, null));
-            p.getSpec().setApi(new io.chis.operator.api.WebhookPlatformSpec.ApiSpec());
-            p.getSpec().getApi().setService(new io.chis.operator.api.WebhookPlatformSpec.ServiceSpec());
-            p.getSpec().getApi().getService().setType("ClusterIP");
-            return p;
-        });
+        k8s.client
+                .resources(WebhookPlatform.class)
+                .inNamespace(NS)
+                .withName("acme")
+                .edit(p -> {
+                    p.getSpec().setWorker(Platforms.worker(3, null));
+                    p.getSpec().setApi(new io.chis.operator.api.WebhookPlatformSpec.ApiSpec());
+                    p.getSpec().getApi().setService(new io.chis.operator.api.WebhookPlatformSpec.ServiceSpec());
+                    p.getSpec().getApi().getService().setType("ClusterIP");
+                    return p;
+                });
         OperatorHarness.await(() -> Optional.ofNullable(k8s.get(Deployment.class, NS, "acme-worker"))
-                .filter(d -> d.getSpec().getReplicas() == 3).orElse(null));
+                .filter(d -> d.getSpec().getReplicas() == 3)
+                .orElse(null));
         OperatorHarness.await(() -> Optional.ofNullable(k8s.get(Service.class, NS, "acme-api"))
-                .filter(s -> "ClusterIP".equals(s.getSpec().getType())).orElse(null));
+                .filter(s -> "ClusterIP".equals(s.getSpec().getType()))
+                .orElse(null));
         k8s.awaitExists(PodDisruptionBudget.class, NS, "acme-worker");
-        assertThat(k8s.get(Deployment.class, NS, "acme-worker").getMetadata().getResourceVersion()).isNotEqualTo(workerVersion);
-        assertThat(k8s.get(Deployment.class, NS, "acme-scheduler").getMetadata().getResourceVersion()).isEqualTo(schedulerVersion);
-        Condition workers = awaitCondition("acme", "WorkersAvailable", c -> c.getMessage().contains("/3"));
+        assertThat(k8s.get(Deployment.class, NS, "acme-worker").getMetadata().getResourceVersion())
+                .isNotEqualTo(workerVersion);
+        assertThat(k8s.get(Deployment.class, NS, "acme-scheduler").getMetadata().getResourceVersion())
+                .isEqualTo(schedulerVersion);
+        Condition workers =
+                awaitCondition("acme", "WorkersAvailable", c -> c.getMessage().contains("/3"));
         assertThat(workers.getStatus()).isEqualTo("False");
 
         // back to one worker: its disruption budget goes
-        k8s.client.resources(WebhookPlatform.class).inNamespace(NS).withName("acme").edit(p -> {
-            p.getSpec().setWorker(Platforms.worker(1, null));
-            return p;
-        });
-        await().atMost(Duration.ofSeconds(30)).until(() -> k8s.get(PodDisruptionBudget.class, NS, "acme-worker") == null);
+        k8s.client
+                .resources(WebhookPlatform.class)
+                .inNamespace(NS)
+                .withName("acme")
+                .edit(p -> {
+                    p.getSpec().setWorker(Platforms.worker(1, null));
+                    return p;
+                });
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> k8s.get(PodDisruptionBudget.class, NS, "acme-worker") == null);
 
         // a new image: a new migration Job first, the roles keep the old image until it succeeds
-        k8s.client.resources(WebhookPlatform.class).inNamespace(NS).withName("acme").edit(p -> {
-            p.getSpec().setImage("ghcr.io/chis-io/chis-runtime:0.2.0");
-            return p;
-        });
+        k8s.client
+                .resources(WebhookPlatform.class)
+                .inNamespace(NS)
+                .withName("acme")
+                .edit(p -> {
+                    p.getSpec().setImage("ghcr.io/chis-io/chis-runtime:0.2.0");
+                    return p;
+                });
         Job second = OperatorHarness.await(() -> k8s.jobs(NS).stream()
-                .filter(j -> !j.getMetadata().getName().equals(firstJob)).findFirst().orElse(null));
+                .filter(j -> !j.getMetadata().getName().equals(firstJob))
+                .findFirst()
+                .orElse(null));
         assertThat(container(second).getImage()).isEqualTo("ghcr.io/chis-io/chis-runtime:0.2.0");
         awaitCondition("acme", "MigrationsApplied", c -> "MigrationRunning".equals(c.getReason()));
         assertThat(condition("acme", Conditions.READY).getStatus()).isEqualTo("False");
-        assertThat(container(k8s.get(Deployment.class, NS, "acme-api")).getImage()).isEqualTo(PlatformSettings.DEFAULT_IMAGE);
+        assertThat(container(k8s.get(Deployment.class, NS, "acme-api")).getImage())
+                .isEqualTo(PlatformSettings.DEFAULT_IMAGE);
 
         k8s.markJobSucceeded(NS, second.getMetadata().getName());
         for (Role role : Role.values()) {
             OperatorHarness.await(() -> Optional.ofNullable(k8s.get(Deployment.class, NS, "acme-" + role.id()))
-                    .filter(d -> container(d).getImage().equals("ghcr.io/chis-io/chis-runtime:0.2.0")).orElse(null));
+                    .filter(d -> container(d).getImage().equals("ghcr.io/chis-io/chis-runtime:0.2.0"))
+                    .orElse(null));
         }
         // the finished old Job is removed; the new one stays as the record of the migration
         await().atMost(Duration.ofSeconds(30)).until(() -> k8s.get(Job.class, NS, firstJob) == null);
-        assertThat(k8s.jobs(NS)).extracting(j -> j.getMetadata().getName()).containsExactly(second.getMetadata().getName());
+        assertThat(k8s.jobs(NS))
+                .extracting(j -> j.getMetadata().getName())
+                .containsExactly(second.getMetadata().getName());
     }
 
     @Test
     void externalDatabaseAndRedisComeFromTheUsersSecrets() {
         k8s.create(secret("pg", "url", "postgresql://app:pw@db.example.internal:5432/chis?sslmode=require"));
         k8s.create(secret("queue", "connection", "rediss://default:pw@cache.example.internal:6380/0"));
-        k8s.create(Platforms.external(NS, "ext", new SecretKeyRef("pg", "url"), new SecretKeyRef("queue", "connection")));
+        k8s.create(
+                Platforms.external(NS, "ext", new SecretKeyRef("pg", "url"), new SecretKeyRef("queue", "connection")));
 
         // no store of its own: the migration runs at once
-        Job migration = OperatorHarness.await(() -> k8s.jobs(NS).stream().findFirst().orElse(null));
+        Job migration =
+                OperatorHarness.await(() -> k8s.jobs(NS).stream().findFirst().orElse(null));
         assertThat(secretRef(container(migration), "DATABASE_URL")).isEqualTo("pg/url");
         k8s.markJobSucceeded(NS, migration.getMetadata().getName());
         Deployment worker = k8s.awaitExists(Deployment.class, NS, "ext-worker");
@@ -267,36 +342,54 @@ class PlatformOperatorTest {
         WebhookPlatform badImage = Platforms.managed(NS, "badimage");
         badImage.getSpec().setImage("Not An Image!");
         k8s.create(badImage);
-        k8s.create(Platforms.external(NS, "nosecret", new SecretKeyRef("missing-db", "url"), new SecretKeyRef("missing-db", "redis")));
+        k8s.create(Platforms.external(
+                NS, "nosecret", new SecretKeyRef("missing-db", "url"), new SecretKeyRef("missing-db", "redis")));
 
         Condition noDb = awaitCondition("nodb", Conditions.READY, c -> "DatabaseNotConfigured".equals(c.getReason()));
         assertThat(noDb.getStatus()).isEqualTo("False");
-        assertThat(noDb.getMessage()).contains("spec.database").contains("managed").contains("external");
+        assertThat(noDb.getMessage())
+                .contains("spec.database")
+                .contains("managed")
+                .contains("external");
         assertThat(condition("nodb", "DatabaseReady").getReason()).isEqualTo("DatabaseNotConfigured");
         Condition image = awaitCondition("badimage", Conditions.READY, c -> "InvalidImage".equals(c.getReason()));
         assertThat(image.getMessage()).contains("Not An Image!");
-        Condition secret = awaitCondition("nosecret", Conditions.READY, c -> "DatabaseSecretNotFound".equals(c.getReason()));
+        Condition secret =
+                awaitCondition("nosecret", Conditions.READY, c -> "DatabaseSecretNotFound".equals(c.getReason()));
         assertThat(secret.getMessage()).contains("missing-db").contains("url");
         assertThat(condition("nosecret", "QueueReady").getReason()).isEqualTo("RedisSecretNotFound");
-        assertThat(events("nodb")).extracting(Event::getType, Event::getReason).contains(
-                org.assertj.core.groups.Tuple.tuple("Warning", "DatabaseNotConfigured"));
+        assertThat(events("nodb"))
+                .extracting(Event::getType, Event::getReason)
+                .contains(org.assertj.core.groups.Tuple.tuple("Warning", "DatabaseNotConfigured"));
 
         // nothing was created for any of them
         assertThat(k8s.client.secrets().inNamespace(NS).list().getItems()).isEmpty();
         assertThat(k8s.deployments(NS)).isEmpty();
 
         // the operator still works: the missing Secret appears and that platform proceeds
-        k8s.create(new SecretBuilder().withNewMetadata().withName("missing-db").withNamespace(NS).endMetadata()
-                .addToStringData("url", "postgres://u:p@db:5432/chis").addToStringData("redis", "redis://cache:6379").build());
-        OperatorHarness.await(() -> k8s.jobs(NS).stream().filter(j -> j.getMetadata().getName().startsWith("nosecret-migrate-"))
-                .findFirst().orElse(null));
+        k8s.create(new SecretBuilder()
+                .withNewMetadata()
+                .withName("missing-db")
+                .withNamespace(NS)
+                .endMetadata()
+                .addToStringData("url", "postgres://u:p@db:5432/chis")
+                .addToStringData("redis", "redis://cache:6379")
+                .build());
+        OperatorHarness.await(() -> k8s.jobs(NS).stream()
+                .filter(j -> j.getMetadata().getName().startsWith("nosecret-migrate-"))
+                .findFirst()
+                .orElse(null));
         awaitCondition("nosecret", "DatabaseReady", Condition::isTrue);
 
         // and a fixed spec recovers
-        k8s.client.resources(WebhookPlatform.class).inNamespace(NS).withName("badimage").edit(p -> {
-            p.getSpec().setImage("registry.example.com:5000/chis/runtime:1.0");
-            return p;
-        });
+        k8s.client
+                .resources(WebhookPlatform.class)
+                .inNamespace(NS)
+                .withName("badimage")
+                .edit(p -> {
+                    p.getSpec().setImage("registry.example.com:5000/chis/runtime:1.0");
+                    return p;
+                });
         k8s.awaitExists(StatefulSet.class, NS, "badimage-postgres");
         awaitCondition("badimage", Conditions.READY, c -> "PostgresNotReady".equals(c.getReason()));
     }
@@ -306,12 +399,16 @@ class PlatformOperatorTest {
         k8s.create(Platforms.managed(NS, "acme"));
         k8s.awaitExists(StatefulSet.class, NS, "acme-postgres");
         k8s.markStatefulSetReady(NS, "acme-postgres");
-        Job migration = OperatorHarness.await(() -> k8s.jobs(NS).stream().findFirst().orElse(null));
+        Job migration =
+                OperatorHarness.await(() -> k8s.jobs(NS).stream().findFirst().orElse(null));
         k8s.markJobFailed(NS, migration.getMetadata().getName());
         Condition failed = awaitCondition("acme", Conditions.READY, c -> "MigrationFailed".equals(c.getReason()));
-        assertThat(failed.getMessage()).contains("kubectl logs job/" + migration.getMetadata().getName());
+        assertThat(failed.getMessage())
+                .contains("kubectl logs job/" + migration.getMetadata().getName());
         assertThat(events("acme")).extracting(Event::getReason).contains("MigrationFailed");
-        assertThat(k8s.deployments(NS)).extracting(d -> d.getMetadata().getName()).containsExactly("acme-redis");
+        assertThat(k8s.deployments(NS))
+                .extracting(d -> d.getMetadata().getName())
+                .containsExactly("acme-redis");
     }
 
     @Test
@@ -319,23 +416,36 @@ class PlatformOperatorTest {
         makeReady("acme");
         Secret before = k8s.get(Secret.class, NS, "acme-postgres");
         // an unrelated edit elsewhere in the spec must not touch the generated credentials
-        k8s.client.resources(WebhookPlatform.class).inNamespace(NS).withName("acme").edit(p -> {
-            p.getSpec().setDefaultPolicy("gentle");
-            return p;
-        });
+        k8s.client
+                .resources(WebhookPlatform.class)
+                .inNamespace(NS)
+                .withName("acme")
+                .edit(p -> {
+                    p.getSpec().setDefaultPolicy("gentle");
+                    return p;
+                });
         OperatorHarness.await(() -> Optional.ofNullable(k8s.get(Deployment.class, NS, "acme-worker"))
-                .filter(d -> "gentle".equals(env(d, "CHIS_DEFAULT_POLICY"))).orElse(null));
+                .filter(d -> "gentle".equals(env(d, "CHIS_DEFAULT_POLICY")))
+                .orElse(null));
         assertThat(k8s.get(Secret.class, NS, "acme-postgres").getData()).isEqualTo(before.getData());
 
         // someone else's Deployment holds a name the second platform needs
-        k8s.create(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata().withName("other-redis")
-                .withNamespace(NS).endMetadata().withNewSpec().withReplicas(1).endSpec().build());
+        k8s.create(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewMetadata()
+                .withName("other-redis")
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .endSpec()
+                .build());
         k8s.create(Platforms.managed(NS, "other"));
         Condition conflict = awaitCondition("other", Conditions.READY, c -> "NameConflict".equals(c.getReason()));
         assertThat(conflict.getMessage()).contains("other-redis");
         Deployment theirs = k8s.get(Deployment.class, NS, "other-redis");
         assertThat(theirs.getMetadata().getOwnerReferences()).isNullOrEmpty();
-        assertThat(Optional.ofNullable(theirs.getMetadata().getLabels()).orElse(Map.of())).doesNotContainKey(Labels.MANAGED_BY);
+        assertThat(Optional.ofNullable(theirs.getMetadata().getLabels()).orElse(Map.of()))
+                .doesNotContainKey(Labels.MANAGED_BY);
     }
 
     @Test
@@ -361,7 +471,9 @@ class PlatformOperatorTest {
         k8s.awaitExists(StatefulSet.class, NS, name + "-postgres");
         k8s.markStatefulSetReady(NS, name + "-postgres");
         Job migration = OperatorHarness.await(() -> k8s.jobs(NS).stream()
-                .filter(j -> j.getMetadata().getName().startsWith(name + "-migrate-")).findFirst().orElse(null));
+                .filter(j -> j.getMetadata().getName().startsWith(name + "-migrate-"))
+                .findFirst()
+                .orElse(null));
         k8s.markJobSucceeded(NS, migration.getMetadata().getName());
         k8s.awaitExists(Deployment.class, NS, name + "-redis");
         k8s.markDeploymentAvailable(NS, name + "-redis");
@@ -380,9 +492,17 @@ class PlatformOperatorTest {
         all.addAll(k8s.statefulSets(NS));
         all.addAll(k8s.deployments(NS));
         all.addAll(k8s.jobs(NS));
-        all.addAll(k8s.client.policy().v1().podDisruptionBudget().inNamespace(NS).list().getItems());
-        return all.stream().collect(Collectors.toMap(r -> r.getKind() + "/" + r.getMetadata().getName(),
-                r -> r.getMetadata().getResourceVersion()));
+        all.addAll(k8s.client
+                .policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(NS)
+                .list()
+                .getItems());
+        return all.stream()
+                .collect(Collectors.toMap(
+                        r -> r.getKind() + "/" + r.getMetadata().getName(),
+                        r -> r.getMetadata().getResourceVersion()));
     }
 
     private void assertRuntimePod(Role role, Deployment deployment) {
@@ -410,7 +530,9 @@ class PlatformOperatorTest {
 
     private Condition awaitCondition(String platform, String type, Predicate<Condition> wanted) {
         return OperatorHarness.await(() -> Optional.ofNullable(k8s.platform(NS, platform))
-                .flatMap(p -> Conditions.find(p.getStatus(), type)).filter(wanted).orElse(null));
+                .flatMap(p -> Conditions.find(p.getStatus(), type))
+                .filter(wanted)
+                .orElse(null));
     }
 
     private Condition condition(String platform, String type) {
@@ -419,12 +541,18 @@ class PlatformOperatorTest {
 
     private List<Event> events(String platform) {
         return k8s.client.v1().events().inNamespace(NS).list().getItems().stream()
-                .filter(e -> platform.equals(e.getInvolvedObject().getName())).toList();
+                .filter(e -> platform.equals(e.getInvolvedObject().getName()))
+                .toList();
     }
 
     private static Secret secret(String name, String key, String value) {
-        return new SecretBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-                .addToStringData(key, value).build();
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
+                .endMetadata()
+                .addToStringData(key, value)
+                .build();
     }
 
     static Container container(Deployment deployment) {
@@ -436,17 +564,25 @@ class PlatformOperatorTest {
     }
 
     static String env(Deployment deployment, String name) {
-        return container(deployment).getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue)
-                .findFirst().orElse(null);
+        return container(deployment).getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .map(EnvVar::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     static String secretRef(Container container, String name) {
-        return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
-                .map(e -> e.getValueFrom().getSecretKeyRef().getName() + "/" + e.getValueFrom().getSecretKeyRef().getKey())
+        return container.getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .findFirst()
+                .map(e -> e.getValueFrom().getSecretKeyRef().getName() + "/"
+                        + e.getValueFrom().getSecretKeyRef().getKey())
                 .orElse(null);
     }
 
     static List<String> ports(Deployment deployment) {
-        return container(deployment).getPorts().stream().map(p -> p.getName() + ":" + p.getContainerPort()).toList();
+        return container(deployment).getPorts().stream()
+                .map(p -> p.getName() + ":" + p.getContainerPort())
+                .toList();
     }
 }

@@ -61,6 +61,9 @@ public final class ChisRuntime implements AutoCloseable {
     private static SpringApplicationBuilder application(ChisSettings settings) {
         List<String> properties = new ArrayList<>(List.of(
                 "server.port=" + settings.httpPort(), "spring.main.banner-mode=off", "spring.application.name=chis"));
+        if (settings.bindAddress() != null) {
+            properties.add("server.address=" + settings.bindAddress());
+        }
         final ChisSettings effective = settings;
         return new SpringApplicationBuilder(ChisApplication.class)
                 .sources(settings.roles().stream()

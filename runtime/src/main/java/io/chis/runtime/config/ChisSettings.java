@@ -1,6 +1,9 @@
 package io.chis.runtime.config;
 
 import io.chis.common.Role;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +25,8 @@ public record ChisSettings(
         Path dataDir,
         boolean allowPrivateTargets,
         String adminToken,
-        DeliverySettings delivery) {
+        DeliverySettings delivery,
+        String bindAddress) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
 
@@ -53,7 +57,8 @@ public record ChisSettings(
                 dataDir,
                 allowPrivateTargets,
                 adminToken,
-                DeliverySettings.DEFAULTS);
+                DeliverySettings.DEFAULTS,
+                null);
     }
 
     public static ChisSettings fromEnv(Map<String, String> env) {
@@ -88,7 +93,8 @@ public record ChisSettings(
                         .normalize(),
                 allowPrivate == null ? allRoles && embedded : Boolean.parseBoolean(allowPrivate),
                 blankToNull(env.get("CHIS_ADMIN_TOKEN")),
-                DeliverySettings.fromEnv(env));
+                DeliverySettings.fromEnv(env),
+                bindAddress(blankToNull(env.get("CHIS_BIND_ADDRESS"))));
     }
 
     public boolean runs(Role role) {
@@ -113,7 +119,8 @@ public record ChisSettings(
                 dataDir,
                 allowPrivateTargets,
                 adminToken,
-                delivery);
+                delivery,
+                bindAddress);
     }
 
     public ChisSettings withJwtSecret(String secret) {
@@ -130,7 +137,29 @@ public record ChisSettings(
                 dataDir,
                 allowPrivateTargets,
                 adminToken,
-                delivery);
+                delivery,
+                bindAddress);
+    }
+
+    /** The address each listener (REST, gRPC, metrics) binds: null for all interfaces. */
+    public InetSocketAddress listenAddress(int port) {
+        return bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
+    }
+
+    /** An IP literal only: a host name would make start-up depend on DNS and could bind something unintended. */
+    static String bindAddress(String raw) {
+        if (raw == null) return null;
+        String literal = raw.startsWith("[") && raw.endsWith("]") ? raw.substring(1, raw.length() - 1) : raw;
+        boolean ipv4 = literal.matches("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+        try {
+            // a string with a colon is parsed as an IPv6 literal, never looked up
+            if (ipv4 || literal.contains(":"))
+                return InetAddress.getByName(literal).getHostAddress();
+        } catch (UnknownHostException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "CHIS_BIND_ADDRESS must be an IP address of this host (e.g. 10.0.0.5 or ::1), got '" + raw + "'");
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

@@ -37,7 +37,7 @@ public class GrpcServer implements SmartLifecycle {
 
     @Override
     public void start() {
-        NettyServerBuilder networkBuilder = NettyServerBuilder.forPort(settings.grpcPort());
+        NettyServerBuilder networkBuilder = NettyServerBuilder.forAddress(settings.listenAddress(settings.grpcPort()));
         InProcessServerBuilder inProcessBuilder =
                 InProcessServerBuilder.forName(IN_PROCESS_NAME).directExecutor();
         for (BindableService service : services) {

@@ -130,7 +130,39 @@ public class DeliveryRepository {
 
     private record Recording(Claimed claimed, AttemptRecord attempt, String status, Duration delay) {}
 
-    // One statement for a batch of attempts: each delivery's new state, its attempt, and the roll-up status of their
+    // The endpoints' counters (endpoint_stats) for the attempts of `recorded` and `input`, one row per endpoint in id
+    // order (an upsert may touch a row once per statement; the order keeps concurrent batches from deadlocking).
+    // consecutive_failures restarts from the failures after the batch's last success, if it has one.
+    private static final String COUNT_ENDPOINT_STATS = """
+            insert into endpoint_stats as s (endpoint_id, delivered, failed, dead_lettered, last_attempt_at,
+                                             last_status_code, last_success_at, last_failure_at, consecutive_failures)
+            select o.endpoint_id,
+                   count(*) filter (where o.status = 'delivered'), count(*) filter (where not o.ok),
+                   count(*) filter (where o.status = 'dead'), max(o.at), (array_agg(o.code order by o.at desc))[1],
+                   max(o.at) filter (where o.ok), max(o.at) filter (where not o.ok),
+                   count(*) filter (where not o.ok and (o.ok_at is null or o.at > o.ok_at))
+            from (select r.endpoint_id, i.status, i.at::timestamptz as at, nullif(i.status_code, 0) as code,
+                         i.status_code between 200 and 299 as ok,
+                         max(i.at::timestamptz) filter (where i.status_code between 200 and 299)
+                           over (partition by r.endpoint_id) as ok_at
+                  from recorded r join input i on i.id = r.id
+                  where r.endpoint_id is not null) o
+            group by o.endpoint_id
+            order by o.endpoint_id
+            on conflict (endpoint_id) do update set
+              delivered = s.delivered + excluded.delivered,
+              failed = s.failed + excluded.failed,
+              dead_lettered = s.dead_lettered + excluded.dead_lettered,
+              last_attempt_at = greatest(s.last_attempt_at, excluded.last_attempt_at),
+              last_status_code = case when s.last_attempt_at > excluded.last_attempt_at then s.last_status_code
+                                      else excluded.last_status_code end,
+              last_success_at = greatest(s.last_success_at, excluded.last_success_at),
+              last_failure_at = greatest(s.last_failure_at, excluded.last_failure_at),
+              consecutive_failures = case when excluded.last_success_at is not null then excluded.consecutive_failures
+                                          else s.consecutive_failures + excluded.consecutive_failures end""";
+
+    // One statement for a batch of attempts: each delivery's new state, its attempt, its endpoint's counters, and the
+    // roll-up status of their
     // messages (as MessageRepository.refreshStatus computes it, with the deliveries' new statuses, which the other
     // parts of the statement cannot see yet). Message rows are locked in id order, like the claim's.
     private Mono<List<Instant>> recordAll(List<Recording> batch) {
@@ -165,12 +197,13 @@ public class DeliveryRepository {
                               locked_until = null, locked_by = null, updated_at = now()
                           from input i
                           where d.id = i.id and d.status = 'delivering' and d.locked_by = i.lock
-                          returning d.id, d.message_id, d.attempt_count, d.next_attempt_at, i.status
+                          returning d.id, d.message_id, d.endpoint_id, d.attempt_count, d.next_attempt_at, i.status
                         ), attempt as (
                           insert into delivery_attempts (delivery_id, attempt, at, status_code, duration_ms, error, response_body)
                           select r.id, r.attempt_count, i.at::timestamptz, nullif(i.status_code, 0), i.duration_ms,
                                  nullif(i.error, ''), case when i.has_body = 1 then i.body end
                           from recorded r join input i on i.id = r.id
+                        ), counted as (%s
                         ), rolling_up as (
                           select id from messages where id in (select message_id from recorded) order by id for update
                         ), rolled_up as (
@@ -183,7 +216,7 @@ public class DeliveryRepository {
                           ) s
                           where m.id = s.message_id and m.status <> s.status
                         )
-                        select id, next_attempt_at from recorded""".formatted(MessageStatus.rollUp("x.status")))
+                        select id, next_attempt_at from recorded""".formatted(COUNT_ENDPOINT_STATS, MessageStatus.rollUp("x.status")))
                 .bind("ids", ids)
                 .bind("locks", locks)
                 .bind("statuses", statuses)

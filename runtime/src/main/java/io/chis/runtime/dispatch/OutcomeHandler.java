@@ -116,6 +116,20 @@ public class OutcomeHandler {
                 .then();
     }
 
+    /** Dead-letters a delivery no attempt could be made for, recording an attempt that gives the reason. */
+    Mono<Void> giveUp(Claimed delivery, String reason) {
+        var attempt = new DeliveryRepository.AttemptRecord(Instant.now(), null, 0, reason, null);
+        return deliveries
+                .record(delivery, attempt, MessageStatus.DEAD, null)
+                .retryWhen(Backoff.whileUnavailable(RECORD_RETRY_WITHIN))
+                .doOnNext(next -> {
+                    died.increment();
+                    log.warn(
+                            "Delivery {} of message {} dead-lettered: {}", delivery.id(), delivery.messageId(), reason);
+                })
+                .then();
+    }
+
     /** Records the attempt; the next attempt's due time, or empty when another worker took the delivery over. */
     private Mono<Instant> record(Attempted attempt, String status, Duration delay) {
         // The attempt was made: while PostgreSQL is down its record waits here (the entry stays leased) rather than

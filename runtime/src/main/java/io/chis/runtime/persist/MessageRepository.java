@@ -307,6 +307,23 @@ public class MessageRepository {
                 .all();
     }
 
+    /** Recomputes the messages' statuses from their deliveries, in one statement (rows locked in id order). */
+    public Mono<Void> refreshStatuses(Collection<UUID> messageIds) {
+        if (messageIds.isEmpty()) return Mono.empty();
+        return db.sql("""
+                        with rolling_up as (
+                          select id from messages where id = any(:messages) order by id for update
+                        )
+                        update messages m set status = s.status from (
+                          select d.message_id, %s as status
+                          from deliveries d where d.message_id in (select id from rolling_up)
+                          group by d.message_id
+                        ) s
+                        where m.id = s.message_id and m.status <> s.status""".formatted(MessageStatus.rollUp("d.status")))
+                .bind("messages", messageIds.toArray(UUID[]::new))
+                .then();
+    }
+
     /** Recomputes a message's status from its deliveries ({@link MessageStatus#rollUp}). */
     public Mono<Void> refreshStatus(UUID messageId) {
         return db.sql("""

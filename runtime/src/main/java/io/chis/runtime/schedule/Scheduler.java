@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -33,7 +34,11 @@ public class Scheduler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
     private static final int MOVE_BATCH = 500;
-    private static final int SWEEP_BATCH = 500;
+    // The sweep's first batch; while full batches come back it doubles, up to SWEEP_MAX_BATCH, so a backlog Redis
+    // lost (a flush, a restart without persistence) comes back in minutes, and stops at SWEEP_MAX_PER_RUN a run.
+    static final int SWEEP_BATCH = 500;
+    static final int SWEEP_MAX_BATCH = 10_000;
+    static final int SWEEP_MAX_PER_RUN = 200_000;
     private static final Duration GAUGE_REFRESH = Duration.ofSeconds(5);
     // Every worker start joins the group under a new name; names silent this long with nothing pending are gone.
     private static final Duration CONSUMER_RETIREMENT = Duration.ofHours(1);
@@ -124,25 +129,53 @@ public class Scheduler implements SmartLifecycle {
                 .doOnNext(retriesQueued::increment);
     }
 
-    /** Re-queues overdue and abandoned deliveries from PostgreSQL; returns how many. */
+    /**
+     * Re-queues overdue and abandoned deliveries from PostgreSQL that the queue no longer holds, in batches while
+     * full ones come back; returns how many were queued again.
+     */
     Mono<Long> sweep() {
-        return deliveries
-                .sweep(settings.sweepGrace(), SWEEP_BATCH)
-                .collectList()
-                .flatMap(found -> found.isEmpty() ? Mono.just(0L) : requeue(found));
+        return sweepBatch(SWEEP_BATCH)
+                .expand(batch -> batch.found() == batch.size() && batch.sweptSoFar() < SWEEP_MAX_PER_RUN
+                        ? sweepBatch(Math.min(batch.size() * 2, SWEEP_MAX_BATCH))
+                                .map(next -> next.after(batch))
+                        : Mono.empty())
+                .map(SweptBatch::requeued)
+                .reduce(0L, Long::sum)
+                .doOnNext(requeued -> {
+                    if (requeued > 0) log.info("Sweep re-queued {} overdue or abandoned deliveries", requeued);
+                });
     }
 
+    private record SweptBatch(int size, int found, long requeued, long sweptSoFar) {
+        SweptBatch after(SweptBatch previous) {
+            return new SweptBatch(size, found, requeued, previous.sweptSoFar() + found);
+        }
+    }
+
+    private Mono<SweptBatch> sweepBatch(int size) {
+        return deliveries
+                .sweep(settings.sweepGrace(), size)
+                .collectList()
+                .flatMap(found -> found.isEmpty()
+                        ? Mono.just(new SweptBatch(size, 0, 0, 0))
+                        : requeue(found).map(requeued -> new SweptBatch(size, found.size(), requeued, found.size())));
+    }
+
+    // Deliveries whose entry is still in the queue (a healthy backlog, an entry a worker will take over) keep it:
+    // a second entry would only be a duplicate.
     private Mono<Long> requeue(List<Requeued> found) {
-        return Flux.fromIterable(found)
-                .map(Requeued::messageId)
-                .distinct()
-                .concatMap(messages::refreshStatus)
-                .then(queue.enqueue(found.stream().map(Requeued::id).toList()))
-                .then(Mono.fromSupplier(() -> {
-                    sweepRequeued.increment(found.size());
-                    log.info("Sweep re-queued {} overdue or abandoned deliveries", found.size());
-                    return (long) found.size();
-                }));
+        List<UUID> messageIds =
+                found.stream().map(Requeued::messageId).distinct().toList();
+        return messages.refreshStatuses(messageIds)
+                .then(queue.queued(found.stream().map(Requeued::id).toList()))
+                .flatMap(queued -> {
+                    List<UUID> lost = found.stream()
+                            .map(Requeued::id)
+                            .filter(id -> !queued.contains(id))
+                            .toList();
+                    return queue.enqueue(lost).thenReturn((long) lost.size());
+                })
+                .doOnNext(sweepRequeued::increment);
     }
 
     private Mono<Void> refreshGauges() {

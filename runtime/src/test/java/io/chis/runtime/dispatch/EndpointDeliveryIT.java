@@ -234,6 +234,30 @@ class EndpointDeliveryIT {
         }
     }
 
+    @Test
+    void aDeliveryThatCannotBeProcessedIsDeadLetteredWithTheReasonAfterTheThreshold() {
+        try (Receiver receiver = Receiver.start(n -> Receiver.Reply.ok())) {
+            String token = api.newAccountToken();
+            String key = api.newApiKey(token);
+            Map<?, ?> endpoint = api.newEndpoint(
+                    token, Map.of("name", "p", "url", receiver.url("/p"), "eventTypes", List.of("poison.*")));
+            // A stored secret that no longer decodes: every attempt fails before a request can be made.
+            db.query("update endpoints set secret = 'whsec_not*base64' where id = ?::uuid", endpoint.get("id"));
+
+            String id = api.fanOut(key, "poison.pill");
+            // one lease of the queue entry per claim timeout (4 s), POISON_AFTER of them
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> "dead".equals(api.message(key, id).get("status")));
+            Map<?, ?> delivery = (Map<?, ?>) ((List<?>) api.message(key, id).get("deliveries")).get(0);
+            List<?> attempts = (List<?>) delivery.get("attempts");
+            assertThat(attempts).as("only the dead letter is recorded").hasSize(1);
+            assertThat((String) ((Map<?, ?>) attempts.get(0)).get("error"))
+                    .contains("failed on " + Worker.POISON_AFTER + " tries")
+                    .contains("Illegal base64 character");
+            assertThat(receiver.requests()).isEmpty();
+        }
+    }
+
     static boolean verify(String secret, Receiver.Request request) {
         return StandardWebhooksVerifier.verify(
                 secret,

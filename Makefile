@@ -16,7 +16,8 @@ DOTENV := if [ -f .env ]; then while IFS='=' read -r k v; do \
 
 # Runs $(1) in a session of its own, so that Ctrl-C reaches only the JVM (which stops the roles, then the stores) and
 # not the embedded stores it started; stopped by Ctrl-C or SIGTERM, the target succeeds.
-FOREGROUND = trap 'kill -INT $$pid 2>/dev/null' INT; trap 'kill -TERM $$pid 2>/dev/null' TERM; \
+# (SIGTERM is what reaches it: a background job of a script starts with SIGINT ignored, and the JVM keeps it so.)
+FOREGROUND = trap 'kill -TERM $$pid 2>/dev/null' INT TERM; \
 	setsid $(1) & pid=$$!; wait $$pid; rc=$$?; [ $$rc -ge 128 ] && { wait $$pid; rc=$$?; }; \
 	case $$rc in 130|143) exit 0;; *) exit $$rc;; esac
 

@@ -3,6 +3,7 @@ package io.chis.runtime.schedule;
 import io.chis.runtime.config.DeliverySettings;
 import io.chis.runtime.dispatch.DeliveryRepository;
 import io.chis.runtime.dispatch.DeliveryRepository.Requeued;
+import io.chis.runtime.persist.HistoryPartitions;
 import io.chis.runtime.persist.MessageRepository;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.support.Backoff;
@@ -43,11 +44,16 @@ public class Scheduler implements SmartLifecycle {
     // Every worker start joins the group under a new name; names silent this long with nothing pending are gone.
     private static final Duration CONSUMER_RETIREMENT = Duration.ofHours(1);
     private static final Duration CONSUMER_PRUNE_EVERY = Duration.ofMinutes(5);
+    // Partitions are made a week ahead, so a scheduler down for days still finds today's in place.
+    private static final Duration HISTORY_EVERY = Duration.ofHours(1);
+    static final int PARTITIONS_AHEAD_DAYS = 7;
+    private static final int KEY_EXPIRY_BATCH = 10_000;
 
     private final WorkQueue queue;
     private final DeliveryRepository deliveries;
     private final MessageRepository messages;
     private final DeliverySettings settings;
+    private final HistoryPartitions history;
 
     private final Counter retriesQueued;
     private final Counter sweepRequeued;
@@ -64,8 +70,10 @@ public class Scheduler implements SmartLifecycle {
             DeliveryRepository deliveries,
             MessageRepository messages,
             DeliverySettings settings,
+            HistoryPartitions history,
             MeterRegistry registry) {
         this.queue = queue;
+        this.history = history;
         this.deliveries = deliveries;
         this.messages = messages;
         this.settings = settings;
@@ -103,6 +111,7 @@ public class Scheduler implements SmartLifecycle {
                 CONSUMER_PRUNE_EVERY,
                 "pruning departed workers from the consumer group",
                 () -> queue.pruneDeparted(CONSUMER_RETIREMENT)));
+        tasks.add(every(HISTORY_EVERY, "keeping the history's partitions", this::maintainHistory));
         log.info(
                 "Scheduler moving retries every {}, sweeping every {} for deliveries overdue by {}",
                 settings.schedulerTick(),
@@ -176,6 +185,26 @@ public class Scheduler implements SmartLifecycle {
                     return queue.enqueue(lost).thenReturn((long) lost.size());
                 })
                 .doOnNext(sweepRequeued::increment);
+    }
+
+    /**
+     * Makes the partitions ahead, drops whole days past {@code CHIS_RETENTION} (oldest first, one day per
+     * transaction), expires idempotency keys past their 24 hours and forgets deleted endpoints' counters.
+     */
+    public Mono<Void> maintainHistory() {
+        return history.createAhead(PARTITIONS_AHEAD_DAYS)
+                .then(history.days().collectList())
+                .flatMapMany(
+                        days -> Flux.fromIterable(HistoryPartitions.expired(days, Instant.now(), settings.retention())))
+                .concatMap(day -> history.drop(day).doOnNext(dropped -> {
+                    if (dropped) log.info("Retention dropped the messages, deliveries and attempts of {}", day);
+                }))
+                .then(history.expireIdempotencyKeys(KEY_EXPIRY_BATCH)
+                        .expand(n ->
+                                n == KEY_EXPIRY_BATCH ? history.expireIdempotencyKeys(KEY_EXPIRY_BATCH) : Mono.empty())
+                        .then())
+                .then(history.forgetDeletedEndpoints())
+                .then();
     }
 
     private Mono<Void> refreshGauges() {

@@ -48,6 +48,17 @@ class RetentionIT {
                     account,
                     old);
 
+            // A lookup by a UUIDv7 id reads one partition; an unbounded one (ids made before V21) reads them all.
+            var span = io.chis.runtime.persist.MessageRepository.span(java.util.List.of(UUID.fromString(recent)));
+            String bounded = plan(
+                    db,
+                    "select status from messages where id = '" + recent + "' and created_at between '"
+                            + span.get("from") + "'::timestamptz and '" + span.get("to") + "'::timestamptz");
+            String unbounded = plan(db, "select status from messages where id = '" + recent + "'");
+            System.out.println("Lookup by id, bounded by its time:\n" + bounded + "\nunbounded:\n" + unbounded);
+            assertThat(partitionsRead(bounded)).isEqualTo(1);
+            assertThat(partitionsRead(unbounded)).isGreaterThan(8);
+
             maintainHistory(runtime);
 
             String oldDay = "messages_p" + DateTimeFormatter.BASIC_ISO_DATE.format(today.minusDays(10));
@@ -70,6 +81,16 @@ class RetentionIT {
                     .as("partitions made a week ahead")
                     .isEqualTo(1);
         }
+    }
+
+    private static String plan(Db db, String sql) {
+        return db.query("explain (analyze, costs off, timing off) " + sql).stream()
+                .map(row -> String.valueOf(row.values().iterator().next()))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private static long partitionsRead(String plan) {
+        return plan.lines().filter(l -> l.contains(" on messages_")).count();
     }
 
     private static UUID insertMessage(Db db, UUID account, String age) {

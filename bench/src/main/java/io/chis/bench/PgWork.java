@@ -91,7 +91,6 @@ final class PgWork {
                 Statement s = c.createStatement()) {
             if (Ceilings.show(c, "shared_preload_libraries").contains("pg_stat_statements")) return false;
             s.execute("alter system set shared_preload_libraries = 'pg_stat_statements'");
-            s.execute("alter system set pg_stat_statements.track = 'top'");
             return true;
         }
     }

@@ -358,12 +358,10 @@ final class Report {
                 .append(String.join(" ", options.jvmOptions()))
                 .append('`');
         if (!options.env().isEmpty()) md.append(", environment ").append(options.env());
-        md.append(". Throttles: the bench sets none beyond this environment (the runtime measured here has no ")
-                .append("per-account send rate, login rate or per-host concurrency setting other than ")
+        md.append(". Throttles: none set by the bench beyond this environment; a runtime with per-account, login or ")
+                .append("per-host throttles must run with them off or above the bench's load (`--env`). ")
                 .append(
-                        "`CHIS_WORKER_CONCURRENCY`, which also sizes the connection pool per receiving host; the sink is one host). ")
-                .append(
-                        "A runtime that adds such throttles must have them off or above the bench's load: pass them with `--env`.\n");
+                        "`CHIS_WORKER_CONCURRENCY` also sizes the connection pool per receiving host, and the sink is one host.\n");
         md.append(
                         "- **stores**: the runtime's embedded PostgreSQL (io.zonky) and Redis (embedded-redis, append-only file with ")
                 .append("`appendfsync everysec`), ")
@@ -467,7 +465,7 @@ final class Report {
                         "the deliveries that reached the sink in the phase (a fan-out message counts once per endpoint). ")
                 .append(
                         pgStatements
-                                ? "Statements from `pg_stat_statements` (loaded with `shared_preload_libraries`, `track=top`), "
+                                ? "Statements from `pg_stat_statements` (loaded with `shared_preload_libraries`; top-level statements), "
                                 : "Statements: not counted (`--no-pg-statements`, or pg_stat_statements could not be loaded); ")
                 .append(
                         "commits from `pg_stat_database`, rows from `pg_stat_user_tables` (partitions counted for their ")

@@ -3,7 +3,7 @@ package io.chis.runtime;
 import io.chis.common.Role;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
-import io.chis.runtime.config.JwtSecrets;
+import io.chis.runtime.config.LocalSecrets;
 import io.chis.runtime.config.Migrations;
 import io.chis.runtime.roles.ApiRole;
 import io.chis.runtime.roles.DeliveryRole;
@@ -48,7 +48,11 @@ public final class ChisRuntime implements AutoCloseable {
                 throw new IllegalArgumentException("JWT_SECRET is required for the api role (at least "
                         + ChisSettings.MIN_JWT_SECRET_BYTES + " bytes; openssl rand -base64 48)");
             }
-            settings = settings.withJwtSecret(JwtSecrets.loadOrCreate(settings.dataDir()));
+            settings = settings.withJwtSecret(LocalSecrets.jwtSecret(settings.dataDir()));
+        }
+        if (settings.security().internalToken() == null && (settings.runs(Role.API) || settings.runs(Role.DELIVERY))) {
+            // shared through the data dir by every role started on it (make run-api, run-grpc...)
+            settings = settings.withInternalToken(LocalSecrets.internalToken(settings.dataDir()));
         }
         if (settings.runsAll()) {
             Migrations.apply(DatabaseUrl.parse(settings.databaseUrl()));

@@ -16,11 +16,13 @@ import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.endpoint.EndpointDraft;
 import io.chis.runtime.endpoint.EndpointRepository;
 import io.chis.runtime.endpoint.EndpointService;
+import io.chis.runtime.grpc.BearerToken;
 import io.chis.runtime.grpc.Grpc;
 import io.chis.runtime.policy.DeliveryPolicy;
 import io.chis.runtime.policy.PolicyRepository;
 import io.chis.runtime.support.ApiException;
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -38,7 +40,7 @@ public class AdminGrpcService implements AdminServiceGrpc.AsyncService, Bindable
     private final EndpointService endpoints;
     private final EndpointRepository endpointRecords;
     private final PolicyRepository policies;
-    private final AdminTokenInterceptor auth;
+    private final ServerInterceptor auth;
 
     public AdminGrpcService(
             EndpointService endpoints,
@@ -48,7 +50,8 @@ public class AdminGrpcService implements AdminServiceGrpc.AsyncService, Bindable
         this.endpoints = endpoints;
         this.endpointRecords = endpointRecords;
         this.policies = policies;
-        this.auth = new AdminTokenInterceptor(settings.adminToken());
+        this.auth = BearerToken.required(
+                settings.adminToken(), "AdminService", "the admin API is off: CHIS_ADMIN_TOKEN is not set");
     }
 
     @Override

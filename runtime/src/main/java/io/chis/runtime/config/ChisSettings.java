@@ -22,7 +22,8 @@ public record ChisSettings(
         Path dataDir,
         boolean allowPrivateTargets,
         String adminToken,
-        DeliverySettings delivery) {
+        DeliverySettings delivery,
+        SecuritySettings security) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
 
@@ -53,7 +54,8 @@ public record ChisSettings(
                 dataDir,
                 allowPrivateTargets,
                 adminToken,
-                DeliverySettings.DEFAULTS);
+                DeliverySettings.DEFAULTS,
+                SecuritySettings.DEFAULTS);
     }
 
     public static ChisSettings fromEnv(Map<String, String> env) {
@@ -88,7 +90,8 @@ public record ChisSettings(
                         .normalize(),
                 allowPrivate == null ? allRoles && embedded : Boolean.parseBoolean(allowPrivate),
                 blankToNull(env.get("CHIS_ADMIN_TOKEN")),
-                DeliverySettings.fromEnv(env));
+                DeliverySettings.fromEnv(env),
+                SecuritySettings.fromEnv(env));
     }
 
     public boolean runs(Role role) {
@@ -113,7 +116,8 @@ public record ChisSettings(
                 dataDir,
                 allowPrivateTargets,
                 adminToken,
-                delivery);
+                delivery,
+                security);
     }
 
     public ChisSettings withJwtSecret(String secret) {
@@ -130,7 +134,26 @@ public record ChisSettings(
                 dataDir,
                 allowPrivateTargets,
                 adminToken,
-                delivery);
+                delivery,
+                security);
+    }
+
+    public ChisSettings withInternalToken(String token) {
+        return new ChisSettings(
+                roles,
+                databaseUrl,
+                redisUrl,
+                jwtSecret,
+                grpcAddress,
+                httpPort,
+                grpcPort,
+                metricsPort,
+                maxPayloadBytes,
+                dataDir,
+                allowPrivateTargets,
+                adminToken,
+                delivery,
+                security.withInternalToken(token));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

@@ -11,6 +11,8 @@ import io.chis.runtime.auth.Authenticator;
 import io.chis.runtime.auth.TokenService;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.endpoint.EndpointHandler;
+import io.chis.runtime.grpc.BearerToken;
+import io.chis.runtime.grpc.GrpcTls;
 import io.chis.runtime.metrics.HttpMetricsFilter;
 import io.chis.runtime.persist.GrpcServer;
 import io.chis.runtime.signing.SigningSecretHandler;
@@ -43,22 +45,28 @@ import org.springframework.context.annotation.Import;
 })
 public class ApiRole {
 
-    /** In-process when the delivery role runs here too, else {@code GRPC_ADDRESS}. */
+    @Bean(destroyMethod = "close")
+    GrpcTls deliveryTls(ChisSettings settings) {
+        return new GrpcTls(settings.security().grpcTls());
+    }
+
+    /** In-process when the delivery role runs here too, else {@code GRPC_ADDRESS} (over mutual TLS when configured). */
     @Bean(destroyMethod = "shutdownNow")
-    ManagedChannel deliveryChannel(ChisSettings settings) {
+    ManagedChannel deliveryChannel(ChisSettings settings, GrpcTls deliveryTls) {
         if (settings.runs(Role.DELIVERY)) {
             return InProcessChannelBuilder.forName(GrpcServer.IN_PROCESS_NAME)
                     .directExecutor()
                     .build();
         }
-        return NettyChannelBuilder.forTarget(settings.grpcAddress())
-                .usePlaintext()
+        return NettyChannelBuilder.forTarget(settings.grpcAddress(), deliveryTls.client())
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build();
     }
 
+    /** Every call carries the internal token, which is what DeliveryService admits. */
     @Bean
-    DeliveryServiceGrpc.DeliveryServiceStub deliveryStub(ManagedChannel deliveryChannel) {
-        return DeliveryServiceGrpc.newStub(deliveryChannel);
+    DeliveryServiceGrpc.DeliveryServiceStub deliveryStub(ManagedChannel deliveryChannel, ChisSettings settings) {
+        return DeliveryServiceGrpc.newStub(deliveryChannel)
+                .withInterceptors(BearerToken.attached(settings.security().internalToken()));
     }
 }

@@ -5,6 +5,7 @@ import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
 import io.chis.runtime.config.LocalSecrets;
 import io.chis.runtime.config.Migrations;
+import io.chis.runtime.config.SecuritySettings;
 import io.chis.runtime.roles.ApiRole;
 import io.chis.runtime.roles.DeliveryRole;
 import io.chis.runtime.roles.SchedulerRole;
@@ -65,6 +66,17 @@ public final class ChisRuntime implements AutoCloseable {
     private static SpringApplicationBuilder application(ChisSettings settings) {
         List<String> properties = new ArrayList<>(List.of(
                 "server.port=" + settings.httpPort(), "spring.main.banner-mode=off", "spring.application.name=chis"));
+        SecuritySettings.TlsFiles tls = settings.security().restTls();
+        if (tls != null) {
+            // HTTPS from PEM files, re-read when they change (a renewed certificate needs no restart)
+            properties.addAll(List.of(
+                    "spring.ssl.bundle.pem.rest.keystore.certificate="
+                            + tls.cert().toUri(),
+                    "spring.ssl.bundle.pem.rest.keystore.private-key="
+                            + tls.key().toUri(),
+                    "spring.ssl.bundle.pem.rest.reload-on-update=true",
+                    "server.ssl.bundle=rest"));
+        }
         final ChisSettings effective = settings;
         return new SpringApplicationBuilder(ChisApplication.class)
                 .sources(settings.roles().stream()

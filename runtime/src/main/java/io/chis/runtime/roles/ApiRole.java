@@ -10,6 +10,7 @@ import io.chis.runtime.auth.AuthHandler;
 import io.chis.runtime.auth.Authenticator;
 import io.chis.runtime.auth.TokenService;
 import io.chis.runtime.config.ChisSettings;
+import io.chis.runtime.config.SecuritySettings;
 import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.grpc.BearerToken;
 import io.chis.runtime.grpc.GrpcTls;
@@ -21,6 +22,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.TimeUnit;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -44,6 +46,15 @@ import org.springframework.context.annotation.Import;
     ProblemWebExceptionHandler.class
 })
 public class ApiRole {
+
+    /** Slow or idle clients cannot hold connections open for ever (slowloris). */
+    @Bean
+    NettyServerCustomizer timeouts(ChisSettings settings) {
+        SecuritySettings security = settings.security();
+        return server -> server.idleTimeout(security.httpIdleTimeout())
+                .readTimeout(security.httpReadTimeout())
+                .requestTimeout(security.httpReadTimeout());
+    }
 
     @Bean(destroyMethod = "close")
     GrpcTls deliveryTls(ChisSettings settings) {

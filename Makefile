@@ -11,7 +11,7 @@ SOURCES := $(shell find proto/src common/src/main runtime/src/main stores/src/ma
 export
 unexport SOURCES JAR DEV_JAR JAVA
 
-.PHONY: run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator wrapper-hook format
+.PHONY: e2e run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator wrapper-hook format
 
 ## run: the whole system in one process on embedded PostgreSQL and Redis (data in ./.chis), from the dev jar
 run: $(DEV_JAR)
@@ -50,6 +50,13 @@ $(JAR): $(DEV_JAR) ;
 ## test: everything CI runs
 test:
 	./mvnw -B -ntp verify
+
+## e2e: the operator and the runtime run as a cluster would run them, on a simulated node (README "Tested as a
+## cluster would run it"); ./mvnw verify runs the manifest checks and scenarios 1-2, this target all eight (the
+## operator and runtime jars are built on the way, their own tests skipped)
+e2e:
+	./mvnw -B -ntp -Pe2e -pl e2e -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dit.test='io/chis/e2e/**/*IT' -Dfailsafe.failIfNoSpecifiedTests=false
 
 ## bench: the end-to-end benchmark (README "Benchmark"); options in ARGS, e.g. make bench ARGS="--split --duration 60s --rate 1000"
 bench: $(JAR)

@@ -77,6 +77,9 @@ public final class ChisRuntime implements AutoCloseable {
                     "spring.ssl.bundle.pem.rest.reload-on-update=true",
                     "server.ssl.bundle=rest"));
         }
+        if (settings.bindAddress() != null) {
+            properties.add("server.address=" + settings.bindAddress());
+        }
         final ChisSettings effective = settings;
         return new SpringApplicationBuilder(ChisApplication.class)
                 .sources(settings.roles().stream()

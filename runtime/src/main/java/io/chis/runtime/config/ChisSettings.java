@@ -1,6 +1,9 @@
 package io.chis.runtime.config;
 
 import io.chis.common.Role;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +26,8 @@ public record ChisSettings(
         boolean allowPrivateTargets,
         String adminToken,
         DeliverySettings delivery,
-        SecuritySettings security) {
+        SecuritySettings security,
+        String bindAddress) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
 
@@ -55,7 +59,8 @@ public record ChisSettings(
                 allowPrivateTargets,
                 adminToken,
                 DeliverySettings.DEFAULTS,
-                SecuritySettings.DEFAULTS);
+                SecuritySettings.DEFAULTS,
+                null);
     }
 
     public static ChisSettings fromEnv(Map<String, String> env) {
@@ -91,7 +96,8 @@ public record ChisSettings(
                 allowPrivate == null ? allRoles && embedded : Boolean.parseBoolean(allowPrivate),
                 blankToNull(env.get("CHIS_ADMIN_TOKEN")),
                 DeliverySettings.fromEnv(env),
-                SecuritySettings.fromEnv(env));
+                SecuritySettings.fromEnv(env),
+                bindAddress(blankToNull(env.get("CHIS_BIND_ADDRESS"))));
     }
 
     public boolean runs(Role role) {
@@ -117,7 +123,8 @@ public record ChisSettings(
                 allowPrivateTargets,
                 adminToken,
                 delivery,
-                security);
+                security,
+                bindAddress);
     }
 
     public ChisSettings withJwtSecret(String secret) {
@@ -135,7 +142,8 @@ public record ChisSettings(
                 allowPrivateTargets,
                 adminToken,
                 delivery,
-                security);
+                security,
+                bindAddress);
     }
 
     public ChisSettings withInternalToken(String token) {
@@ -153,7 +161,29 @@ public record ChisSettings(
                 allowPrivateTargets,
                 adminToken,
                 delivery,
-                security.withInternalToken(token));
+                security.withInternalToken(token),
+                bindAddress);
+    }
+
+    /** The address each listener (REST, gRPC, metrics) binds: null for all interfaces. */
+    public InetSocketAddress listenAddress(int port) {
+        return bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
+    }
+
+    /** An IP literal only: a host name would make start-up depend on DNS and could bind something unintended. */
+    static String bindAddress(String raw) {
+        if (raw == null) return null;
+        String literal = raw.startsWith("[") && raw.endsWith("]") ? raw.substring(1, raw.length() - 1) : raw;
+        boolean ipv4 = literal.matches("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+        try {
+            // a string with a colon is parsed as an IPv6 literal, never looked up
+            if (ipv4 || literal.contains(":"))
+                return InetAddress.getByName(literal).getHostAddress();
+        } catch (UnknownHostException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "CHIS_BIND_ADDRESS must be an IP address of this host (e.g. 10.0.0.5 or ::1), got '" + raw + "'");
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

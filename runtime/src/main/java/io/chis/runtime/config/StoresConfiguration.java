@@ -5,6 +5,8 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
@@ -56,9 +58,20 @@ public class StoresConfiguration {
         return TransactionalOperator.create(new R2dbcTransactionManager(pool));
     }
 
+    /**
+     * Lettuce's threads, resolving host names through the JVM (as JDBC, gRPC and the hosts file do) rather than
+     * Netty's own DNS client, which reads /etc/resolv.conf and /etc/hosts by itself.
+     */
     @Bean(destroyMethod = "shutdown")
-    RedisClient redisClient(ChisSettings settings) {
-        RedisClient client = RedisClient.create(RedisURI.create(settings.redisUrl()));
+    ClientResources redisClientResources() {
+        return ClientResources.builder()
+                .addressResolverGroup(DefaultAddressResolverGroup.INSTANCE)
+                .build();
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    RedisClient redisClient(ChisSettings settings, ClientResources resources) {
+        RedisClient client = RedisClient.create(resources, RedisURI.create(settings.redisUrl()));
         // Fail commands at once while disconnected instead of buffering them: PostgreSQL is the fallback.
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)

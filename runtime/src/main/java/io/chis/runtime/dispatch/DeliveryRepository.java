@@ -27,7 +27,6 @@ public class DeliveryRepository {
     public record Claimed(
             UUID id,
             UUID messageId,
-            UUID accountId,
             String url,
             UUID endpointId,
             int attemptCount,
@@ -81,7 +80,7 @@ public class DeliveryRepository {
                               locked_by = :lock, updated_at = now()
                           from candidate c, messages m left join signing_secrets s on s.account_id = m.account_id
                           where d.id = c.id and m.id = d.message_id
-                          returning d.id, d.message_id, d.account_id, d.url, d.endpoint_id, d.attempt_count, d.retry_base,
+                          returning d.id, d.message_id, d.url, d.endpoint_id, d.attempt_count, d.retry_base,
                                     m.payload, s.secret,
                                     case when s.previous_valid_until > now() then s.previous_secret end as previous_secret
                         ), rolling_up as (
@@ -99,7 +98,6 @@ public class DeliveryRepository {
                 .map(row -> new Claimed(
                         row.get("id", UUID.class),
                         row.get("message_id", UUID.class),
-                        row.get("account_id", UUID.class),
                         row.get("url", String.class),
                         row.get("endpoint_id", UUID.class),
                         row.get("attempt_count", Integer.class),

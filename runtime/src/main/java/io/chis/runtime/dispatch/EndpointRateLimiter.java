@@ -5,6 +5,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -16,6 +18,8 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class EndpointRateLimiter {
+
+    private static final Logger log = LoggerFactory.getLogger(EndpointRateLimiter.class);
 
     /** Longest wait a worker spends holding a delivery; later slots free the worker for other endpoints. */
     public static final Duration MAX_WAIT = Duration.ofSeconds(1);
@@ -58,8 +62,25 @@ public class EndpointRateLimiter {
         this.redis = redis;
     }
 
+    /**
+     * When this delivery may go: at once when it has no endpoint or the endpoint no limit, else after a slot
+     * {@link #reserve reserved} for it. Without Redis the limit cannot be checked, so the delivery is held back
+     * rather than let overrun the endpoint.
+     */
+    public Mono<Permit> pace(UUID endpointId, double perSecond, UUID deliveryId) {
+        if (endpointId == null || perSecond <= 0) return Mono.just(new Permit.Go(Duration.ZERO));
+        return reserve(endpointId, perSecond, deliveryId).onErrorResume(e -> {
+            log.warn(
+                    "Rate limit of endpoint {} unavailable ({}); delivery {} waits",
+                    endpointId,
+                    e.toString(),
+                    deliveryId);
+            return Mono.just(new Permit.Later(MAX_WAIT));
+        });
+    }
+
     /** Reserves a slot for this delivery at {@code perSecond} attempts per second to the endpoint. */
-    public Mono<Permit> reserve(UUID endpointId, double perSecond, UUID deliveryId) {
+    private Mono<Permit> reserve(UUID endpointId, double perSecond, UUID deliveryId) {
         long interval = Math.max(1, Math.round(1000.0 / perSecond));
         return redis.reactive()
                 .<List<Long>>eval(

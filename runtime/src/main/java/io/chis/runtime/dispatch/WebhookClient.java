@@ -60,12 +60,10 @@ public final class WebhookClient implements AutoCloseable {
         this.http = client;
     }
 
-    /** Sends one attempt; errors (refused target, timeout, connection failure) come out as the Mono's error. */
-    public Mono<Response> post(URI url, Map<String, String> headers, byte[] body) {
-        return post(url, headers, body, timeout);
-    }
-
-    /** As {@link #post(URI, Map, byte[])} with a tighter deadline; never longer than the configured timeout. */
+    /**
+     * Sends one attempt within {@code deadline} (never longer than the configured timeout); errors (refused target,
+     * timeout, connection failure) come out as the Mono's error.
+     */
     public Mono<Response> post(URI url, Map<String, String> headers, byte[] body, Duration deadline) {
         return http.post()
                 .uri(url)

@@ -36,7 +36,7 @@ public class MetricsServer implements SmartLifecycle {
     @Override
     public void start() {
         server = HttpServer.create()
-                .port(settings.metricsPort())
+                .bindAddress(() -> settings.listenAddress(settings.metricsPort()))
                 .route(routes -> routes.get(
                                 "/metrics",
                                 (request, response) -> response.header("Content-Type", PROMETHEUS_TEXT)

@@ -41,7 +41,8 @@ public class GrpcServer implements SmartLifecycle {
     @Override
     public void start() {
         tls = new GrpcTls(settings.security().grpcTls());
-        NettyServerBuilder networkBuilder = NettyServerBuilder.forPort(settings.grpcPort(), tls.server());
+        NettyServerBuilder networkBuilder =
+                NettyServerBuilder.forAddress(settings.listenAddress(settings.grpcPort()), tls.server());
         InProcessServerBuilder inProcessBuilder =
                 InProcessServerBuilder.forName(IN_PROCESS_NAME).directExecutor();
         for (BindableService service : services) {

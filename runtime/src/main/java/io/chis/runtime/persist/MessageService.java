@@ -2,7 +2,7 @@ package io.chis.runtime.persist;
 
 import io.chis.runtime.persist.MessageRepository.Cursor;
 import io.chis.runtime.persist.MessageRepository.Submitted;
-import io.chis.runtime.queue.DeliveryQueue;
+import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.support.GroupCommit;
 import io.grpc.Status;
 import java.util.List;
@@ -27,12 +27,12 @@ public class MessageService {
     public record Target(String url, UUID endpointId) {}
 
     private final MessageRepository messages;
-    private final DeliveryQueue queue;
+    private final WorkQueue queue;
     private final TransactionalOperator tx;
     // Messages without an idempotency key are inserted by group commit: 202 still waits for their own commit.
     private final GroupCommit<MessageRepository.NewMessage, Boolean> inserts;
 
-    public MessageService(MessageRepository messages, DeliveryQueue queue, TransactionalOperator tx) {
+    public MessageService(MessageRepository messages, WorkQueue queue, TransactionalOperator tx) {
         this.messages = messages;
         this.queue = queue;
         this.tx = tx;

@@ -1,21 +1,16 @@
 package io.chis.runtime.schedule;
 
-import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DeliverySettings;
 import io.chis.runtime.dispatch.DeliveryRepository;
 import io.chis.runtime.dispatch.DeliveryRepository.Requeued;
 import io.chis.runtime.persist.MessageRepository;
-import io.chis.runtime.queue.DeliveryQueue;
-import io.chis.runtime.queue.RetryQueue;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.chis.runtime.queue.WorkQueue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -27,10 +22,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The scheduler role. Every tick it moves due retries from the sorted set into the stream; every sweep interval
- * it re-queues from PostgreSQL what Redis lost (an enqueue that failed after the commit, a flushed or restarted
- * Redis, a worker that died holding a delivery). Both are safe with several schedulers: the move is one Lua
- * script, the sweep skips rows another scheduler has locked. It also publishes the queue gauges.
+ * The scheduler role. Every tick it moves due retries forward in the {@link WorkQueue}; every sweep interval it
+ * re-queues from PostgreSQL what the queue lost (an enqueue that failed after the commit, a flushed or restarted
+ * Redis, a worker that died holding a delivery). Both are safe with several schedulers: the move is atomic in the
+ * queue, the sweep skips rows another scheduler has locked. It also prunes departed workers from the queue and
+ * publishes the queue gauges.
  */
 public class Scheduler implements SmartLifecycle {
 
@@ -42,11 +38,9 @@ public class Scheduler implements SmartLifecycle {
     private static final Duration CONSUMER_RETIREMENT = Duration.ofHours(1);
     private static final Duration CONSUMER_PRUNE_EVERY = Duration.ofMinutes(5);
 
-    private final RetryQueue retries;
-    private final DeliveryQueue queue;
+    private final WorkQueue queue;
     private final DeliveryRepository deliveries;
     private final MessageRepository messages;
-    private final StatefulRedisConnection<String, String> redis;
     private final DeliverySettings settings;
 
     private final Counter retriesQueued;
@@ -60,19 +54,15 @@ public class Scheduler implements SmartLifecycle {
     private volatile boolean running;
 
     public Scheduler(
-            RetryQueue retries,
-            DeliveryQueue queue,
+            WorkQueue queue,
             DeliveryRepository deliveries,
             MessageRepository messages,
-            StatefulRedisConnection<String, String> redis,
-            ChisSettings settings,
+            DeliverySettings settings,
             MeterRegistry registry) {
-        this.retries = retries;
         this.queue = queue;
         this.deliveries = deliveries;
         this.messages = messages;
-        this.redis = redis;
-        this.settings = settings.delivery();
+        this.settings = settings;
         this.retriesQueued = Counter.builder("chis.retries.queued")
                 .description("Due retries moved from the retry set to the delivery stream")
                 .register(registry);
@@ -106,7 +96,7 @@ public class Scheduler implements SmartLifecycle {
         tasks.add(every(
                 CONSUMER_PRUNE_EVERY,
                 "pruning departed workers from the consumer group",
-                () -> pruneConsumers(CONSUMER_RETIREMENT)));
+                () -> queue.pruneDeparted(CONSUMER_RETIREMENT)));
         log.info(
                 "Scheduler moving retries every {}, sweeping every {} for deliveries overdue by {}",
                 settings.schedulerTick(),
@@ -127,8 +117,8 @@ public class Scheduler implements SmartLifecycle {
 
     /** Moves retries whose time has come into the stream, in batches until none is due. */
     Mono<Long> moveDueRetries() {
-        return retries.moveDue(Instant.now(), MOVE_BATCH)
-                .expand(moved -> moved == MOVE_BATCH ? retries.moveDue(Instant.now(), MOVE_BATCH) : Mono.empty())
+        return queue.moveDue(Instant.now(), MOVE_BATCH)
+                .expand(moved -> moved == MOVE_BATCH ? queue.moveDue(Instant.now(), MOVE_BATCH) : Mono.empty())
                 .reduce(0L, Long::sum)
                 .doOnNext(retriesQueued::increment);
     }
@@ -154,49 +144,13 @@ public class Scheduler implements SmartLifecycle {
                 }));
     }
 
-    /**
-     * Removes consumers of workers that are gone: idle longer than {@code idle} with no unacknowledged entries
-     * (their entries were taken over already). A live worker reads every second, so it is never idle that long,
-     * and a removed name would simply be re-created by its next read.
-     */
-    Mono<Long> pruneConsumers(Duration idle) {
-        var commands = redis.reactive();
-        return commands.xinfoConsumers(DeliveryQueue.STREAM, DeliveryQueue.GROUP)
-                .map(Scheduler::fields)
-                .filter(c -> Long.valueOf(0).equals(c.get("pending"))
-                        && c.get("idle") instanceof Long ms
-                        && ms > idle.toMillis())
-                .concatMap(c -> commands.xgroupDelconsumer(
-                        DeliveryQueue.STREAM,
-                        io.lettuce.core.Consumer.from(DeliveryQueue.GROUP, String.valueOf(c.get("name")))))
-                .count()
-                .doOnNext(removed -> {
-                    if (removed > 0)
-                        log.info("Removed {} departed worker(s) from consumer group {}", removed, DeliveryQueue.GROUP);
-                })
-                .onErrorResume(e -> String.valueOf(e.getMessage()).startsWith("NOGROUP"), noGroupYet -> Mono.just(0L));
-    }
-
-    // XINFO CONSUMERS answers each consumer as a flat name/value list.
-    private static Map<String, Object> fields(Object consumer) {
-        Map<String, Object> fields = new HashMap<>();
-        if (consumer instanceof List<?> list) {
-            for (int i = 0; i + 1 < list.size(); i += 2) fields.put(String.valueOf(list.get(i)), list.get(i + 1));
-        }
-        return fields;
-    }
-
     private Mono<Void> refreshGauges() {
-        var commands = redis.reactive();
         return Mono.when(
-                commands.xlen(DeliveryQueue.STREAM).doOnNext(queueDepth::set),
-                commands.xpending(DeliveryQueue.STREAM, DeliveryQueue.GROUP)
-                        .doOnNext(p -> inFlight.set(p.getCount()))
-                        .onErrorResume(noGroupYet -> {
-                            inFlight.set(0);
-                            return Mono.empty();
-                        }),
-                retries.size().doOnNext(retriesWaiting::set),
+                queue.stats().doOnNext(stats -> {
+                    queueDepth.set(stats.queued());
+                    inFlight.set(stats.leased());
+                    retriesWaiting.set(stats.scheduled());
+                }),
                 deliveries.oldestDueAge().doOnNext(age -> oldestDueMillis.set(age.toMillis())));
     }
 

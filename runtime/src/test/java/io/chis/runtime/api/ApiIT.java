@@ -3,7 +3,7 @@ package io.chis.runtime.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chis.runtime.ChisRuntime;
-import io.chis.runtime.queue.DeliveryQueue;
+import io.chis.runtime.queue.RedisWorkQueue;
 import io.chis.runtime.testing.ApiClient;
 import io.chis.runtime.testing.Db;
 import io.chis.runtime.testing.PromTool;
@@ -70,7 +70,7 @@ class ApiIT {
 
     List<StreamMessage<String, String>> queued() {
         try (var connection = redis.connect()) {
-            return connection.sync().xrange(DeliveryQueue.STREAM, Range.create("-", "+"));
+            return connection.sync().xrange(RedisWorkQueue.STREAM, Range.create("-", "+"));
         }
     }
 
@@ -118,7 +118,7 @@ class ApiIT {
                     .get(0);
             assertThat(delivery.get("url")).isEqualTo("https://example.com/hooks");
             assertThat(queued())
-                    .extracting(m -> m.getBody().get(DeliveryQueue.FIELD))
+                    .extracting(m -> m.getBody().get(RedisWorkQueue.FIELD))
                     .contains(delivery.get("id").toString());
 
             Map<?, ?> message = api.message(apiKey, id);

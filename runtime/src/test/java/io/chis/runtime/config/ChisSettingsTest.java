@@ -59,4 +59,28 @@ class ChisSettingsTest {
         assertThatThrownBy(() -> ChisSettings.fromEnv(Map.of("CHIS_MAX_PAYLOAD_BYTES", "-1")))
                 .hasMessageContaining("CHIS_MAX_PAYLOAD_BYTES");
     }
+
+    @Test
+    void bindAddressIsAnIpLiteralAndDefaultsToAllInterfaces() {
+        assertThat(ChisSettings.fromEnv(Map.of()).bindAddress()).isNull();
+        assertThat(ChisSettings.fromEnv(Map.of())
+                        .listenAddress(8080)
+                        .getAddress()
+                        .isAnyLocalAddress())
+                .isTrue();
+        ChisSettings pod = ChisSettings.fromEnv(Map.of("CHIS_BIND_ADDRESS", " 10.1.2.3 "));
+        assertThat(pod.bindAddress()).isEqualTo("10.1.2.3");
+        assertThat(pod.listenAddress(9090).getAddress().getHostAddress()).isEqualTo("10.1.2.3");
+        assertThat(pod.listenAddress(9090).getPort()).isEqualTo(9090);
+        assertThat(ChisSettings.fromEnv(Map.of("CHIS_BIND_ADDRESS", "[::1]")).bindAddress())
+                .isEqualTo("0:0:0:0:0:0:0:1");
+        assertThat(pod.withJwtSecret("x".repeat(32)).bindAddress())
+                .as("kept by the copies")
+                .isEqualTo("10.1.2.3");
+        for (String bad : new String[] {"chis-api.shop.svc", "10.1.2", "256.1.1.1", "10.0.0.1:80", "::g"}) {
+            assertThatThrownBy(() -> ChisSettings.fromEnv(Map.of("CHIS_BIND_ADDRESS", bad)))
+                    .as(bad)
+                    .hasMessageContaining("CHIS_BIND_ADDRESS must be an IP address");
+        }
+    }
 }

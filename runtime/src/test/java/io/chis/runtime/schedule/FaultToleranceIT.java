@@ -7,8 +7,7 @@ import io.chis.runtime.ChisRuntime;
 import io.chis.runtime.dispatch.Receiver;
 import io.chis.runtime.dispatch.Receiver.Reply;
 import io.chis.runtime.dispatch.Sender;
-import io.chis.runtime.queue.DeliveryQueue;
-import io.chis.runtime.queue.RetryQueue;
+import io.chis.runtime.queue.RedisWorkQueue;
 import io.chis.runtime.testing.Db;
 import io.chis.runtime.testing.TestRuntime;
 import io.chis.runtime.testing.TestStores;
@@ -115,10 +114,10 @@ class FaultToleranceIT {
                 .singleElement()
                 .satisfies(a -> assertThat(a.get("statusCode")).isEqualTo(200));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(this.<Long>redis(r -> r.xpending(DeliveryQueue.STREAM, DeliveryQueue.GROUP)
+            assertThat(this.<Long>redis(r -> r.xpending(RedisWorkQueue.STREAM, RedisWorkQueue.GROUP)
                             .getCount()))
                     .isZero();
-            assertThat(this.<Long>redis(r -> r.xlen(DeliveryQueue.STREAM))).isZero();
+            assertThat(this.<Long>redis(r -> r.xlen(RedisWorkQueue.STREAM))).isZero();
         });
     }
 
@@ -149,7 +148,7 @@ class FaultToleranceIT {
 
         String retrying = sender.send(waiting.url("/retry-set"), "{\"a\":1}");
         await().atMost(Duration.ofSeconds(5)).until(() -> "retrying".equals(sender.status(retrying)));
-        assertThat(this.<Long>redis(r -> r.zcard(RetryQueue.KEY))).isEqualTo(1L);
+        assertThat(this.<Long>redis(r -> r.zcard(RedisWorkQueue.RETRIES))).isEqualTo(1L);
 
         flushRedis(); // the retry set, the stream and the consumer group are gone
         String afterFlush = sender.send(later.url("/after-flush"), "{\"b\":2}");
@@ -164,8 +163,8 @@ class FaultToleranceIT {
                 .as("Retry-After still honoured")
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(4));
         assertThat(later.requests()).hasSize(1);
-        assertThat(this.<Object>redis(r -> r.xinfoGroups(DeliveryQueue.STREAM)).toString())
-                .contains(DeliveryQueue.GROUP);
+        assertThat(this.<Object>redis(r -> r.xinfoGroups(RedisWorkQueue.STREAM)).toString())
+                .contains(RedisWorkQueue.GROUP);
         Db db = new Db(shared.get("DATABASE_URL"));
         assertThat(db.count("select count(*) from deliveries where status <> 'delivered'"))
                 .isZero();
@@ -204,7 +203,7 @@ class FaultToleranceIT {
         Receiver receiver = receiver((n, request) -> Reply.ok());
 
         String id = sender.send(receiver.url("/lost"), "{\"c\":3}");
-        assertThat(this.<Long>redis(r -> r.xlen(DeliveryQueue.STREAM))).isEqualTo(1L);
+        assertThat(this.<Long>redis(r -> r.xlen(RedisWorkQueue.STREAM))).isEqualTo(1L);
         flushRedis(); // as if the enqueue after the commit had failed
         start("worker");
 

@@ -7,8 +7,8 @@ import io.chis.runtime.ChisRuntime;
 import io.chis.runtime.dispatch.DeliveryRepository;
 import io.chis.runtime.dispatch.DeliveryRepository.Requeued;
 import io.chis.runtime.dispatch.Sender;
-import io.chis.runtime.queue.DeliveryQueue;
-import io.chis.runtime.queue.RetryQueue;
+import io.chis.runtime.queue.RedisWorkQueue;
+import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.testing.Db;
 import io.chis.runtime.testing.TestRuntime;
 import io.lettuce.core.Consumer;
@@ -76,18 +76,22 @@ class SchedulerIT {
             due.put(UUID.randomUUID().toString(), (double) Instant.now().toEpochMilli());
         redis.sync()
                 .zadd(
-                        RetryQueue.KEY,
+                        RedisWorkQueue.RETRIES,
                         due.entrySet().stream()
                                 .map(e -> io.lettuce.core.ScoredValue.just(e.getValue(), e.getKey()))
                                 .toArray(io.lettuce.core.ScoredValue[]::new));
         redis.sync()
-                .zadd(RetryQueue.KEY, (double) Instant.now().plusSeconds(3600).toEpochMilli(), "later");
+                .zadd(
+                        RedisWorkQueue.RETRIES,
+                        (double) Instant.now().plusSeconds(3600).toEpochMilli(),
+                        "later");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> redis.sync().zcard(RetryQueue.KEY) == 1);
-        List<StreamMessage<String, String>> entries = redis.sync().xrange(DeliveryQueue.STREAM, Range.create("-", "+"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.sync().zcard(RedisWorkQueue.RETRIES) == 1);
+        List<StreamMessage<String, String>> entries =
+                redis.sync().xrange(RedisWorkQueue.STREAM, Range.create("-", "+"));
         assertThat(entries).hasSize(2000);
         assertThat(entries.stream()
-                        .map(e -> e.getBody().get(DeliveryQueue.FIELD))
+                        .map(e -> e.getBody().get(RedisWorkQueue.FIELD))
                         .distinct())
                 .hasSize(2000)
                 .doesNotContain("later");
@@ -126,25 +130,27 @@ class SchedulerIT {
 
     @Test
     void departedWorkersArePrunedFromTheConsumerGroupButNotOnesWithEntriesPending() throws InterruptedException {
-        Scheduler scheduler = start("scheduler", "1s").context().getBean(Scheduler.class);
+        WorkQueue queue = start("scheduler", "1s").context().getBean(WorkQueue.class);
         var sync = redis.sync();
         sync.xgroupCreate(
-                StreamOffset.from(DeliveryQueue.STREAM, "0"), DeliveryQueue.GROUP, XGroupCreateArgs.Builder.mkstream());
+                StreamOffset.from(RedisWorkQueue.STREAM, "0"),
+                RedisWorkQueue.GROUP,
+                XGroupCreateArgs.Builder.mkstream());
         sync.xadd(
-                DeliveryQueue.STREAM,
-                Map.of(DeliveryQueue.FIELD, UUID.randomUUID().toString()));
+                RedisWorkQueue.STREAM,
+                Map.of(RedisWorkQueue.FIELD, UUID.randomUUID().toString()));
         sync.xreadgroup(
-                Consumer.from(DeliveryQueue.GROUP, "holding"),
+                Consumer.from(RedisWorkQueue.GROUP, "holding"),
                 XReadArgs.Builder.count(1),
-                StreamOffset.lastConsumed(DeliveryQueue.STREAM));
-        sync.xgroupCreateconsumer(DeliveryQueue.STREAM, Consumer.from(DeliveryQueue.GROUP, "departed"));
-        assertThat(sync.xinfoConsumers(DeliveryQueue.STREAM, DeliveryQueue.GROUP)
+                StreamOffset.lastConsumed(RedisWorkQueue.STREAM));
+        sync.xgroupCreateconsumer(RedisWorkQueue.STREAM, Consumer.from(RedisWorkQueue.GROUP, "departed"));
+        assertThat(sync.xinfoConsumers(RedisWorkQueue.STREAM, RedisWorkQueue.GROUP)
                         .toString())
                 .contains("holding", "departed");
         Thread.sleep(300);
 
-        assertThat(scheduler.pruneConsumers(Duration.ofMillis(200)).block()).isEqualTo(1L);
-        assertThat(sync.xinfoConsumers(DeliveryQueue.STREAM, DeliveryQueue.GROUP)
+        assertThat(queue.pruneDeparted(Duration.ofMillis(200)).block()).isEqualTo(1L);
+        assertThat(sync.xinfoConsumers(RedisWorkQueue.STREAM, RedisWorkQueue.GROUP)
                         .toString())
                 .contains("holding")
                 .doesNotContain("departed");

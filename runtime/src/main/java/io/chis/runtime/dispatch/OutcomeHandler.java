@@ -1,0 +1,131 @@
+package io.chis.runtime.dispatch;
+
+import io.chis.runtime.dispatch.DeliveryRepository.Claimed;
+import io.chis.runtime.endpoint.EndpointRepository;
+import io.chis.runtime.persist.MessageStatus;
+import io.chis.runtime.queue.WorkQueue;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Records a finished attempt and takes the {@link NextStep} its outcome leads to under the delivery's policy:
+ * delivered, a retry queued for later, or dead-lettered. Everything is in PostgreSQL before the returned Mono
+ * completes (a retry's queue entry is only the fast path: the sweep finds it without).
+ */
+public class OutcomeHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(OutcomeHandler.class);
+
+    private final DeliveryRepository deliveries;
+    private final EndpointRepository endpoints;
+    private final WorkQueue queue;
+
+    private final Counter succeeded;
+    private final Counter failed;
+    private final Counter died;
+    private final DistributionSummary duration;
+
+    public OutcomeHandler(
+            DeliveryRepository deliveries, EndpointRepository endpoints, WorkQueue queue, MeterRegistry registry) {
+        this.deliveries = deliveries;
+        this.endpoints = endpoints;
+        this.queue = queue;
+        this.succeeded = delivered(registry, "success");
+        this.failed = delivered(registry, "failed");
+        this.died = delivered(registry, "dead");
+        this.duration = DistributionSummary.builder("webhook.delivery.duration")
+                .description("Duration of webhook HTTP attempts, connect to response body")
+                .baseUnit("ms")
+                .serviceLevelObjectives(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000)
+                .register(registry);
+    }
+
+    private static Counter delivered(MeterRegistry registry, String status) {
+        return Counter.builder("webhooks.delivered")
+                .description("Webhook attempts by result: success, failed (will retry) or dead (dead-lettered)")
+                .tag("status", status)
+                .register(registry);
+    }
+
+    Mono<Void> handle(Attempted attempt) {
+        NextStep step = NextStep.after(
+                attempt.target().policy().schedule(),
+                attempt.outcome(),
+                attempt.delivery().attemptsSinceReplay(),
+                ThreadLocalRandom.current().nextDouble());
+        return switch (step) {
+            case NextStep.Deliver deliver -> delivered(attempt);
+            case NextStep.RetryAfter retry -> retry(attempt, retry.delay());
+            case NextStep.DeadLetter deadLetter -> deadLetter(attempt);
+        };
+    }
+
+    private Mono<Void> delivered(Attempted attempt) {
+        return record(attempt, MessageStatus.DELIVERED, null)
+                .doOnNext(next -> count(succeeded, attempt))
+                .then();
+    }
+
+    private Mono<Void> retry(Attempted attempt, Duration delay) {
+        Claimed delivery = attempt.delivery();
+        return record(attempt, MessageStatus.RETRYING, delay).flatMap(next -> {
+            count(failed, attempt);
+            // If this fails the retry is still in PostgreSQL, and the sweep queues it once it is overdue.
+            return queue.schedule(delivery.id(), next).onErrorResume(e -> {
+                log.warn(
+                        "Scheduling the retry of delivery {} in the queue failed ({}); the sweep will queue it",
+                        delivery.id(),
+                        e.toString());
+                return Mono.empty();
+            });
+        });
+    }
+
+    private Mono<Void> deadLetter(Attempted attempt) {
+        Claimed delivery = attempt.delivery();
+        Mono<Instant> recorded = record(attempt, MessageStatus.DEAD, null);
+        // 410 Gone from an endpoint disables it: the receiver said it no longer wants these webhooks (should this
+        // write fail, the endpoint's next delivery meets the 410 again and disables it then)
+        if (attempt.target().endpointId() != null
+                && Integer.valueOf(410).equals(attempt.outcome().statusCode())) {
+            recorded = recorded.flatMap(next -> endpoints
+                    .disable(
+                            attempt.target().endpointId(),
+                            "HTTP 410 Gone from " + delivery.url() + " at " + attempt.at())
+                    .thenReturn(next));
+        }
+        return recorded.doOnNext(next -> {
+                    count(died, attempt);
+                    log.info(
+                            "Delivery {} of message {} dead-lettered after {} attempt(s): {}",
+                            delivery.id(),
+                            delivery.messageId(),
+                            delivery.attemptCount() + 1,
+                            attempt.outcome().error());
+                })
+                .then();
+    }
+
+    /** Records the attempt; the next attempt's due time, or empty when another worker took the delivery over. */
+    private Mono<Instant> record(Attempted attempt, String status, Duration delay) {
+        return deliveries
+                .record(attempt.delivery(), attempt.record(), status, delay)
+                .switchIfEmpty(Mono.fromRunnable(() -> log.warn(
+                        "Delivery {} was taken over by another worker while this one waited for {}; "
+                                + "this attempt is not recorded",
+                        attempt.delivery().id(),
+                        attempt.delivery().url())));
+    }
+
+    private void count(Counter result, Attempted attempt) {
+        duration.record(attempt.durationMs());
+        result.increment();
+    }
+}

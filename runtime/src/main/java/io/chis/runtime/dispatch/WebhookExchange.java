@@ -1,0 +1,42 @@
+package io.chis.runtime.dispatch;
+
+import java.time.Instant;
+import reactor.core.publisher.Mono;
+
+/** Makes a prepared request's HTTP exchange and judges it: every request comes out as an {@link Attempted}. */
+public class WebhookExchange {
+
+    private final WebhookClient client;
+
+    public WebhookExchange(WebhookClient client) {
+        this.client = client;
+    }
+
+    Mono<Attempted> exchange(Prepared prepared) {
+        return switch (prepared) {
+            case Prepared.Refused refused -> Mono.just(attempted(refused, 0, refused.rejection(), null));
+            case Prepared.Request request -> post(request);
+        };
+    }
+
+    private Mono<Attempted> post(Prepared.Request request) {
+        long start = System.nanoTime();
+        var timeout = request.target().policy().timeout();
+        return client.post(request.url(), request.headers(), request.delivery().payload(), timeout)
+                .map(r -> attempted(
+                        request,
+                        millisSince(start),
+                        AttemptOutcome.ofResponse(r.status(), r.location(), r.retryAfter(), Instant.now()),
+                        r.body()))
+                .onErrorResume(e -> Mono.just(attempted(
+                        request, millisSince(start), AttemptOutcome.ofError(e, client.effective(timeout)), null)));
+    }
+
+    private static long millisSince(long nanoTime) {
+        return (System.nanoTime() - nanoTime) / 1_000_000;
+    }
+
+    private static Attempted attempted(Prepared prepared, long durationMs, AttemptOutcome outcome, String body) {
+        return new Attempted(prepared.delivery(), prepared.target(), prepared.at(), durationMs, outcome, body);
+    }
+}

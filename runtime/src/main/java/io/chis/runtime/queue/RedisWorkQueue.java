@@ -1,0 +1,254 @@
+package io.chis.runtime.queue;
+
+import io.chis.runtime.support.GroupCommit;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The work queue in Redis, and the only class that speaks its protocol: a stream ({@value #STREAM}) read by the
+ * workers' consumer group ({@value #GROUP}), and a sorted set ({@value #RETRIES}) of ids scored by due time (epoch
+ * ms). Due ids move into the stream in one Lua script, so schedulers side by side never move an id twice. A stream
+ * or group that disappeared (a Redis restart or flush) is created again by the next read.
+ */
+@Component
+public class RedisWorkQueue implements WorkQueue {
+
+    public static final String STREAM = "chis:deliveries";
+    public static final String GROUP = "chis-workers";
+    public static final String FIELD = "d";
+    public static final String RETRIES = "chis:retries";
+
+    private static final Logger log = LoggerFactory.getLogger(RedisWorkQueue.class);
+    private static final String SCAN_DONE = "0-0";
+
+    // Atomic: an id leaves the set exactly when it enters the stream, whichever scheduler runs it.
+    private static final String MOVE_DUE = """
+            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            for _, id in ipairs(due) do
+              redis.call('XADD', KEYS[2], '*', ARGV[3], id)
+              redis.call('ZREM', KEYS[1], id)
+            end
+            return #due""";
+
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> redis;
+    private final GroupCommit<String, Boolean> acknowledgements = new GroupCommit<>(this::acknowledgeAll, 256, 2);
+
+    public RedisWorkQueue(RedisClient client, StatefulRedisConnection<String, String> redis) {
+        this.client = client;
+        this.redis = redis;
+    }
+
+    /** Appends the ids to the stream; Lettuce pipelines the XADDs on the shared connection. */
+    @Override
+    public Mono<Void> enqueue(Collection<UUID> deliveryIds) {
+        return Flux.fromIterable(deliveryIds)
+                .flatMap(id -> redis.reactive().xadd(STREAM, Map.of(FIELD, id.toString())))
+                .then();
+    }
+
+    @Override
+    public Mono<Void> schedule(UUID deliveryId, Instant due) {
+        return redis.reactive()
+                .zadd(RETRIES, (double) due.toEpochMilli(), deliveryId.toString())
+                .then();
+    }
+
+    @Override
+    public Mono<Long> moveDue(Instant now, int limit) {
+        return redis.reactive()
+                .<Long>eval(
+                        MOVE_DUE,
+                        ScriptOutputType.INTEGER,
+                        new String[] {RETRIES, STREAM},
+                        String.valueOf(now.toEpochMilli()),
+                        String.valueOf(limit),
+                        FIELD)
+                .next()
+                .defaultIfEmpty(0L);
+    }
+
+    @Override
+    public Mono<Stats> stats() {
+        var commands = redis.reactive();
+        return Mono.zip(
+                        commands.xlen(STREAM),
+                        commands.xpending(STREAM, GROUP)
+                                .map(pending -> pending.getCount())
+                                .onErrorResume(noGroupYet -> Mono.just(0L)),
+                        commands.zcard(RETRIES))
+                .map(t -> new Stats(t.getT1(), t.getT2(), t.getT3()));
+    }
+
+    /**
+     * Every worker start joins the group under a new name; this removes names idle longer than {@code idle} with
+     * no unacknowledged entries. A live worker reads every second, so it is never idle that long, and a removed
+     * name would simply be created again by its next read.
+     */
+    @Override
+    public Mono<Long> pruneDeparted(Duration idle) {
+        var commands = redis.reactive();
+        return commands.xinfoConsumers(STREAM, GROUP)
+                .map(RedisWorkQueue::fields)
+                .filter(c -> Long.valueOf(0).equals(c.get("pending"))
+                        && c.get("idle") instanceof Long ms
+                        && ms > idle.toMillis())
+                .concatMap(c -> commands.xgroupDelconsumer(
+                        STREAM, io.lettuce.core.Consumer.from(GROUP, String.valueOf(c.get("name")))))
+                .count()
+                .doOnNext(removed -> {
+                    if (removed > 0) log.info("Removed {} departed worker(s) from consumer group {}", removed, GROUP);
+                })
+                .onErrorResume(e -> String.valueOf(e.getMessage()).startsWith("NOGROUP"), noGroupYet -> Mono.just(0L));
+    }
+
+    // XINFO CONSUMERS answers each consumer as a flat name/value list.
+    private static Map<String, Object> fields(Object consumer) {
+        Map<String, Object> fields = new HashMap<>();
+        if (consumer instanceof List<?> list) {
+            for (int i = 0; i + 1 < list.size(); i += 2) fields.put(String.valueOf(list.get(i)), list.get(i + 1));
+        }
+        return fields;
+    }
+
+    @Override
+    public WorkQueue.Consumer consumer(String name, Duration claimTimeout) {
+        return new Consumer(name, claimTimeout);
+    }
+
+    // Entries finished together are acknowledged together: one XACK and one XDEL, pipelined, for the lot.
+    private Mono<List<Boolean>> acknowledgeAll(List<String> entryIds) {
+        String[] ids = entryIds.toArray(String[]::new);
+        return Mono.when(
+                        redis.reactive().xack(STREAM, GROUP, ids),
+                        redis.reactive().xdel(STREAM, ids))
+                .thenReturn(List.of());
+    }
+
+    /**
+     * A worker in the group. It reads on a connection of its own (XREADGROUP blocks it) and, every
+     * {@code claimEvery}, scans the group's pending entries with XAUTOCLAIM for ones idle past the claim timeout.
+     */
+    private final class Consumer implements WorkQueue.Consumer {
+
+        private final io.lettuce.core.Consumer<String> consumer;
+        private final Duration claimTimeout;
+        private final Duration claimEvery;
+        private String claimCursor = SCAN_DONE;
+        private long nextClaim = System.nanoTime();
+        private StatefulRedisConnection<String, String> connection;
+
+        Consumer(String name, Duration claimTimeout) {
+            this.consumer = io.lettuce.core.Consumer.from(GROUP, name);
+            this.claimTimeout = claimTimeout;
+            // Often enough that a dead worker's entries wait little beyond the claim timeout.
+            Duration quarter = claimTimeout.dividedBy(4);
+            this.claimEvery = quarter.compareTo(Duration.ofSeconds(15)) > 0 ? Duration.ofSeconds(15) : quarter;
+        }
+
+        @Override
+        public String name() {
+            return consumer.getName();
+        }
+
+        @Override
+        public List<Entry> receive(int max, Duration wait) {
+            try {
+                RedisCommands<String, String> commands = connection();
+                List<StreamMessage<String, String>> batch = new ArrayList<>();
+                if (System.nanoTime() - nextClaim >= 0) {
+                    ClaimedMessages<String, String> claimed = commands.xautoclaim(
+                            STREAM,
+                            XAutoClaimArgs.Builder.xautoclaim(consumer, claimTimeout, claimCursor)
+                                    .count(max));
+                    claimCursor = claimed.getId() == null ? SCAN_DONE : claimed.getId();
+                    for (StreamMessage<String, String> entry : claimed.getMessages()) {
+                        if (entry != null) batch.add(entry);
+                    }
+                    if (!batch.isEmpty()) log.info("Worker {} took over {} stalled deliveries", name(), batch.size());
+                    if (SCAN_DONE.equals(claimCursor)) nextClaim = System.nanoTime() + claimEvery.toNanos();
+                }
+                if (batch.isEmpty()) {
+                    List<StreamMessage<String, String>> read = commands.xreadgroup(
+                            consumer, XReadArgs.Builder.block(wait).count(max), StreamOffset.lastConsumed(STREAM));
+                    if (read != null) batch.addAll(read);
+                }
+                return entries(batch);
+            } catch (RedisCommandExecutionException e) {
+                if (!String.valueOf(e.getMessage()).startsWith("NOGROUP")) throw e;
+                createGroup();
+                return List.of();
+            }
+        }
+
+        private List<Entry> entries(List<StreamMessage<String, String>> batch) {
+            List<Entry> entries = new ArrayList<>(batch.size());
+            for (StreamMessage<String, String> message : batch) {
+                String raw =
+                        message.getBody() == null ? null : message.getBody().get(FIELD);
+                try {
+                    entries.add(new Entry(message.getId(), UUID.fromString(raw)));
+                } catch (IllegalArgumentException | NullPointerException malformed) {
+                    log.warn("Dropping stream entry {} with a malformed delivery id '{}'", message.getId(), raw);
+                    ack(new Entry(message.getId(), null))
+                            .onErrorResume(e -> Mono.empty())
+                            .subscribe();
+                }
+            }
+            return entries;
+        }
+
+        @Override
+        public Mono<Void> ack(Entry entry) {
+            return acknowledgements.submit(entry.id()).then();
+        }
+
+        private RedisCommands<String, String> connection() {
+            if (connection == null) {
+                connection = client.connect();
+                createGroup();
+            }
+            return connection.sync();
+        }
+
+        /** Creates the stream and group (from the stream's start, so entries added before the group are read too). */
+        private void createGroup() {
+            try {
+                connection
+                        .sync()
+                        .xgroupCreate(StreamOffset.from(STREAM, "0"), GROUP, XGroupCreateArgs.Builder.mkstream());
+                log.info("Created consumer group {} on stream {}", GROUP, STREAM);
+            } catch (RedisBusyException alreadyThere) {
+                // another worker created it first
+            }
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) connection.close();
+        }
+    }
+}

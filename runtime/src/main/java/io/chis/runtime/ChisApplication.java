@@ -1,8 +1,10 @@
 package io.chis.runtime;
 
+import io.chis.runtime.auth.AccountCommand;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
 import io.chis.runtime.config.Migrations;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -11,7 +13,8 @@ import org.springframework.context.annotation.FilterType;
 
 /**
  * Entry point of {@code chis-runtime.jar}: {@code serve} (the default) runs the roles named by {@code CHIS_ROLES},
- * {@code migrate} applies the database migrations and exits. The embedded stores of {@code make run} live in the
+ * {@code migrate} applies the database migrations and exits, {@code account create} creates an account (for platforms
+ * whose registration is closed). The embedded stores of {@code make run} live in the
  * dev jar ({@code dev/target/chis-dev.jar}), never in this one.
  */
 @SpringBootConfiguration
@@ -51,8 +54,11 @@ public class ChisApplication {
                 System.out.println("chis: schema at version " + result.targetSchemaVersion + " ("
                         + result.migrationsExecuted + " migrations applied)");
             }
+            case "account" ->
+                System.exit(AccountCommand.run(
+                        List.of(args).subList(1, args.length), settings, System.in, System.out, System.err));
             default -> {
-                System.err.println("usage: java -jar chis-runtime.jar [serve|migrate]");
+                System.err.println("usage: java -jar chis-runtime.jar [serve|migrate|account create ...]");
                 System.exit(2);
             }
         }

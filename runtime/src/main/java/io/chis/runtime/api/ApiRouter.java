@@ -3,6 +3,7 @@ package io.chis.runtime.api;
 import io.chis.runtime.apikey.ApiKeyHandler;
 import io.chis.runtime.auth.AuthHandler;
 import io.chis.runtime.endpoint.EndpointHandler;
+import io.chis.runtime.endpoint.NamespaceGrantHandler;
 import io.chis.runtime.health.HealthCheck;
 import io.chis.runtime.signing.SigningSecretHandler;
 import org.springframework.context.annotation.Bean;
@@ -19,6 +20,7 @@ public class ApiRouter {
             ApiKeyHandler apiKeys,
             SigningSecretHandler signing,
             EndpointHandler endpoints,
+            NamespaceGrantHandler grants,
             MessageHandler messages,
             HealthCheck health) {
         return RouterFunctions.route()
@@ -36,6 +38,9 @@ public class ApiRouter {
                 .PUT("/api/endpoints/{id}", endpoints::replace)
                 .DELETE("/api/endpoints/{id}", endpoints::delete)
                 .POST("/api/endpoints/{id}/rotate-secret", endpoints::rotateSecret)
+                .POST("/api/namespace-grants", grants::create)
+                .GET("/api/namespace-grants", grants::list)
+                .DELETE("/api/namespace-grants/{namespace}", grants::delete)
                 .POST("/webhook/send", messages::send)
                 .GET("/webhook/messages", messages::list)
                 .GET("/webhook/messages/{id}", messages::get)

@@ -7,17 +7,20 @@ import io.chis.runtime.api.MessageHandler;
 import io.chis.runtime.apikey.ApiKeyHandler;
 import io.chis.runtime.apikey.ApiKeyRepository;
 import io.chis.runtime.auth.AuthHandler;
+import io.chis.runtime.auth.AuthThrottle;
 import io.chis.runtime.auth.Authenticator;
 import io.chis.runtime.auth.TokenService;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.SecuritySettings;
 import io.chis.runtime.endpoint.EndpointHandler;
+import io.chis.runtime.endpoint.NamespaceGrantHandler;
 import io.chis.runtime.grpc.BearerToken;
 import io.chis.runtime.grpc.GrpcTls;
 import io.chis.runtime.metrics.HttpMetricsFilter;
 import io.chis.runtime.persist.GrpcServer;
 import io.chis.runtime.signing.SigningSecretHandler;
 import io.chis.runtime.support.ProblemWebExceptionHandler;
+import io.chis.runtime.throttle.RateLimiter;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -36,12 +39,15 @@ import org.springframework.context.annotation.Import;
     ApiRouter.class,
     MessageHandler.class,
     AuthHandler.class,
+    AuthThrottle.class,
+    RateLimiter.class,
     Authenticator.class,
     TokenService.class,
     ApiKeyHandler.class,
     ApiKeyRepository.class,
     SigningSecretHandler.class,
     EndpointHandler.class,
+    NamespaceGrantHandler.class,
     HttpMetricsFilter.class,
     ProblemWebExceptionHandler.class
 })

@@ -76,6 +76,10 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (status.value() == 401) response.getHeaders().set("WWW-Authenticate", "Bearer");
+        if (error instanceof ApiException e && e.retryAfter() != null) {
+            response.getHeaders()
+                    .set("Retry-After", String.valueOf(e.retryAfter().toSeconds()));
+        }
         byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }

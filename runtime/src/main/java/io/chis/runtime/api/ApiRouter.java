@@ -27,6 +27,8 @@ public class ApiRouter {
                 .GET("/health", request -> health.response())
                 .POST("/auth/register", auth::register)
                 .POST("/auth/login", auth::login)
+                .POST("/auth/logout", auth::logout)
+                .POST("/auth/password", auth::changePassword)
                 .POST("/api/api-key/create", apiKeys::create)
                 .GET("/api/api-keys", apiKeys::list)
                 .DELETE("/api/api-keys/{id}", apiKeys::revoke)

@@ -72,8 +72,21 @@ public class AccountService {
                 });
     }
 
-    static String hash(String password) {
-        return PASSWORDS.encode(password);
+    /** Signs the account out everywhere: its JWTs issued so far are refused. */
+    public Mono<Account> revokeTokens(java.util.UUID accountId) {
+        return accounts.revokeTokens(accountId, null);
+    }
+
+    /** 403 when the current password is wrong; the account with its new token version otherwise. */
+    public Mono<Account> changePassword(java.util.UUID accountId, String currentPassword, String newPassword) {
+        return Mono.fromRunnable(() -> checkPassword(newPassword, "newPassword"))
+                .then(accounts.findById(accountId))
+                .switchIfEmpty(Mono.error(() -> ApiException.unauthorized("the account no longer exists")))
+                .flatMap(account -> verify(account.email(), currentPassword))
+                .switchIfEmpty(
+                        Mono.error(() -> ApiException.forbidden("currentPassword is not this account's password")))
+                .publishOn(Schedulers.boundedElastic())
+                .flatMap(account -> accounts.revokeTokens(account.id(), PASSWORDS.encode(newPassword)));
     }
 
     static void checkEmail(String email) {

@@ -16,13 +16,22 @@ public class AuthHandler {
 
     record LoginRequest(String email, String password) {}
 
+    record PasswordChange(String currentPassword, String newPassword) {}
+
     private final AccountService accounts;
     private final TokenService tokens;
     private final AuthThrottle throttle;
+    private final Authenticator auth;
     private final boolean registrationOpen;
 
-    public AuthHandler(AccountService accounts, TokenService tokens, AuthThrottle throttle, ChisSettings settings) {
+    public AuthHandler(
+            AccountService accounts,
+            TokenService tokens,
+            AuthThrottle throttle,
+            Authenticator auth,
+            ChisSettings settings) {
         this.accounts = accounts;
+        this.auth = auth;
         this.tokens = tokens;
         this.throttle = throttle;
         this.registrationOpen = settings.security().registrationOpen();
@@ -60,6 +69,22 @@ public class AuthHandler {
                             .switchIfEmpty(throttle.failed(email)
                                     .then(Mono.error(() -> ApiException.unauthorized("invalid email or password"))));
                 })
+                .flatMap(account -> ServerResponse.ok().bodyValue(TokenResponse.bearer(tokens.issue(account))));
+    }
+
+    /** {@code POST /auth/logout}: every JWT of the account issued so far stops working. */
+    public Mono<ServerResponse> logout(ServerRequest request) {
+        return auth.bearer(request)
+                .flatMap(accounts::revokeTokens)
+                .then(ServerResponse.noContent().build());
+    }
+
+    /** {@code POST /auth/password}: a new password; older JWTs stop working, the answer carries a fresh one. */
+    public Mono<ServerResponse> changePassword(ServerRequest request) {
+        return auth.bearer(request)
+                .flatMap(account -> Json.body(request, PasswordChange.class)
+                        .flatMap(body -> accounts.changePassword(
+                                account, Json.required(body.currentPassword(), "currentPassword"), body.newPassword())))
                 .flatMap(account -> ServerResponse.ok().bodyValue(TokenResponse.bearer(tokens.issue(account))));
     }
 }

@@ -62,7 +62,9 @@ public final class Grpc {
         return switch (e.getStatus().getCode()) {
             case NOT_FOUND -> ApiException.notFound(detail);
             case INVALID_ARGUMENT -> ApiException.badRequest(detail);
-            case FAILED_PRECONDITION, ALREADY_EXISTS -> ApiException.conflict(detail);
+            case FAILED_PRECONDITION -> ApiException.conflict(detail);
+            // the one use: an Idempotency-Key reused for a different request
+            case ALREADY_EXISTS -> new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, detail);
             case UNAVAILABLE, DEADLINE_EXCEEDED ->
                 new ApiException(
                         HttpStatus.SERVICE_UNAVAILABLE,

@@ -7,6 +7,8 @@ import io.chis.runtime.endpoint.NamespaceGrantHandler;
 import io.chis.runtime.health.HealthCheck;
 import io.chis.runtime.signing.SigningSecretHandler;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -24,6 +26,7 @@ public class ApiRouter {
             MessageHandler messages,
             HealthCheck health) {
         return RouterFunctions.route()
+                .GET("/", IndexHandler::index)
                 .GET("/health", request -> health.response())
                 .POST("/auth/register", auth::register)
                 .POST("/auth/login", auth::login)
@@ -44,6 +47,7 @@ public class ApiRouter {
                 .GET("/api/namespace-grants", grants::list)
                 .DELETE("/api/namespace-grants/{namespace}", grants::delete)
                 .POST("/webhook/send", messages::send)
+                .route(RequestPredicates.path("/webhook/send"), r -> IndexHandler.methodNotAllowed(r, HttpMethod.POST))
                 .GET("/webhook/messages", messages::list)
                 .GET("/webhook/messages/{id}", messages::get)
                 .POST("/webhook/messages/{id}/retry", messages::retry)

@@ -33,7 +33,8 @@ public class MessageHandler {
     static final int MAX_IDEMPOTENCY_KEY = 255;
     // Room for the url, eventType and JSON around the payload; the payload itself is checked exactly.
     static final int ENVELOPE_BYTES = 16 * 1024;
-    private static final Duration DEADLINE = Duration.ofSeconds(10);
+    // An outage is answered (503) within this: the delivery role drops a submission not committed by then.
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
 
     private final Authenticator auth;
     private final DeliveryServiceStub delivery;

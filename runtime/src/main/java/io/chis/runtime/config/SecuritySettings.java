@@ -87,8 +87,8 @@ public record SecuritySettings(
                     authRate == null ? AuthRate.DEFAULT : AuthRate.parse(authRate),
                     sendRate == null ? null : rate("CHIS_ACCOUNT_SEND_RATE", sendRate),
                     maxEndpoints == null ? DEFAULTS.maxEndpointsPerAccount() : positive(maxEndpoints),
-                    DeliverySettings.duration(env, "CHIS_HTTP_READ_TIMEOUT", DEFAULTS.httpReadTimeout(), false),
-                    DeliverySettings.duration(env, "CHIS_HTTP_IDLE_TIMEOUT", DEFAULTS.httpIdleTimeout(), false));
+                    DeliverySettings.duration(env, Setting.CHIS_HTTP_READ_TIMEOUT, false),
+                    DeliverySettings.duration(env, Setting.CHIS_HTTP_IDLE_TIMEOUT, false));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
                     "CHIS_MAX_ENDPOINTS_PER_ACCOUNT must be a positive integer, got '" + maxEndpoints + "'");
@@ -140,8 +140,8 @@ public record SecuritySettings(
         return value;
     }
 
+    // every name is one of the table's, so --help lists it
     private static String value(Map<String, String> env, String name) {
-        String raw = env.get(name);
-        return raw == null || raw.isBlank() ? null : raw.trim();
+        return Setting.valueOf(name).raw(env);
     }
 }

@@ -38,6 +38,12 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
                 status = e.status();
                 detail = e.getMessage();
             }
+            case Throwable e
+            when StoreOutage.is(e) -> {
+                // no log line per request: StoreWatch logs the outage once when it begins and once when it ends
+                status = HttpStatus.SERVICE_UNAVAILABLE;
+                detail = "a store this request needs is unavailable; nothing was changed, try again";
+            }
             case DataBufferLimitException e -> {
                 status = HttpStatus.CONTENT_TOO_LARGE;
                 detail = "request body is larger than this server accepts";
@@ -79,6 +85,8 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         if (error instanceof ApiException e && e.retryAfter() != null) {
             response.getHeaders()
                     .set("Retry-After", String.valueOf(e.retryAfter().toSeconds()));
+        } else if (status.value() == 503) {
+            response.getHeaders().set("Retry-After", String.valueOf(StoreOutage.RETRY_AFTER_SECONDS));
         }
         byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));

@@ -24,10 +24,12 @@ public class ApiRouter {
             EndpointHandler endpoints,
             NamespaceGrantHandler grants,
             MessageHandler messages,
+            OpenApiDocument openApi,
             HealthCheck health) {
         return RouterFunctions.route()
                 .GET("/", IndexHandler::index)
                 .GET("/health", request -> health.response())
+                .GET("/openapi.json", openApi::get)
                 .POST("/auth/register", auth::register)
                 .POST("/auth/login", auth::login)
                 .POST("/auth/logout", auth::logout)
@@ -51,6 +53,7 @@ public class ApiRouter {
                 .GET("/webhook/messages", messages::list)
                 .GET("/webhook/messages/{id}", messages::get)
                 .POST("/webhook/messages/{id}/retry", messages::retry)
+                .GET("/webhook/stats", messages::stats)
                 .build();
     }
 }

@@ -19,7 +19,6 @@ import java.util.Map;
  * @param authRate               {@code CHIS_AUTH_RATE}: login and register limits
  * @param accountSendRate        {@code CHIS_ACCOUNT_SEND_RATE}: sends per account; null for unlimited
  * @param maxEndpointsPerAccount {@code CHIS_MAX_ENDPOINTS_PER_ACCOUNT}
- * @param httpReadTimeout        {@code CHIS_HTTP_READ_TIMEOUT}: a REST request must arrive (headers and body) within it
  * @param httpIdleTimeout        {@code CHIS_HTTP_IDLE_TIMEOUT}: an idle keep-alive connection is closed after it
  */
 public record SecuritySettings(
@@ -30,7 +29,6 @@ public record SecuritySettings(
         AuthRate authRate,
         Rate accountSendRate,
         int maxEndpointsPerAccount,
-        Duration httpReadTimeout,
         Duration httpIdleTimeout) {
 
     /** PEM files; {@code ca} is null for the REST port (no client certificates there). */
@@ -67,8 +65,8 @@ public record SecuritySettings(
         }
     }
 
-    public static final SecuritySettings DEFAULTS = new SecuritySettings(
-            null, null, null, true, AuthRate.DEFAULT, null, 100, Duration.ofSeconds(30), Duration.ofSeconds(60));
+    public static final SecuritySettings DEFAULTS =
+            new SecuritySettings(null, null, null, true, AuthRate.DEFAULT, null, 100, Duration.ofSeconds(60));
 
     public static SecuritySettings fromEnv(Map<String, String> env) {
         String registration = value(env, "CHIS_REGISTRATION");
@@ -87,7 +85,6 @@ public record SecuritySettings(
                     authRate == null ? AuthRate.DEFAULT : AuthRate.parse(authRate),
                     sendRate == null ? null : rate("CHIS_ACCOUNT_SEND_RATE", sendRate),
                     maxEndpoints == null ? DEFAULTS.maxEndpointsPerAccount() : positive(maxEndpoints),
-                    DeliverySettings.duration(env, Setting.CHIS_HTTP_READ_TIMEOUT, false),
                     DeliverySettings.duration(env, Setting.CHIS_HTTP_IDLE_TIMEOUT, false));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
@@ -104,7 +101,6 @@ public record SecuritySettings(
                 authRate,
                 accountSendRate,
                 maxEndpointsPerAccount,
-                httpReadTimeout,
                 httpIdleTimeout);
     }
 

@@ -57,7 +57,6 @@ public enum Setting {
             "failed logins/registrations per e-mail, and /auth requests per client address"),
     CHIS_ACCOUNT_SEND_RATE(null, "unlimited", "sends per account, e.g. 100/1s or 6000/1m"),
     CHIS_MAX_ENDPOINTS_PER_ACCOUNT("100", "endpoints one account may have"),
-    CHIS_HTTP_READ_TIMEOUT("30s", "a REST request body must keep arriving within this"),
     CHIS_HTTP_IDLE_TIMEOUT("60s", "a REST connection that sends nothing is closed after this");
 
     private final String defaultValue;

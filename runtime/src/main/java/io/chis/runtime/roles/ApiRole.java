@@ -4,6 +4,7 @@ import io.chis.common.Role;
 import io.chis.proto.v1.DeliveryServiceGrpc;
 import io.chis.runtime.api.ApiRouter;
 import io.chis.runtime.api.MessageHandler;
+import io.chis.runtime.api.OpenApiDocument;
 import io.chis.runtime.apikey.ApiKeyHandler;
 import io.chis.runtime.apikey.ApiKeyRepository;
 import io.chis.runtime.auth.AuthHandler;
@@ -11,7 +12,7 @@ import io.chis.runtime.auth.AuthThrottle;
 import io.chis.runtime.auth.Authenticator;
 import io.chis.runtime.auth.TokenService;
 import io.chis.runtime.config.ChisSettings;
-import io.chis.runtime.config.SecuritySettings;
+import io.chis.runtime.console.ConsoleRoutes;
 import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.endpoint.NamespaceGrantHandler;
 import io.chis.runtime.grpc.BearerToken;
@@ -37,6 +38,8 @@ import org.springframework.context.annotation.Import;
 @Configuration(proxyBeanMethods = false)
 @Import({
     ApiRouter.class,
+    OpenApiDocument.class,
+    ConsoleRoutes.class,
     MessageHandler.class,
     AuthHandler.class,
     AuthThrottle.class,
@@ -53,13 +56,13 @@ import org.springframework.context.annotation.Import;
 })
 public class ApiRole {
 
-    /** Slow or idle clients cannot hold connections open for ever (slowloris). */
+    /**
+     * A connection that sends nothing (an unfinished request's headers, an idle keep-alive) is closed, so slow clients
+     * cannot hold connections for ever.
+     */
     @Bean
-    NettyServerCustomizer timeouts(ChisSettings settings) {
-        SecuritySettings security = settings.security();
-        return server -> server.idleTimeout(security.httpIdleTimeout())
-                .readTimeout(security.httpReadTimeout())
-                .requestTimeout(security.httpReadTimeout());
+    NettyServerCustomizer idleTimeout(ChisSettings settings) {
+        return server -> server.idleTimeout(settings.security().httpIdleTimeout());
     }
 
     @Bean(destroyMethod = "close")

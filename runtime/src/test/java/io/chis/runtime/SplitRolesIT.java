@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chis.runtime.testing.ApiClient;
 import io.chis.runtime.testing.Db;
+import io.chis.runtime.testing.NettyLeakGuard;
 import io.chis.runtime.testing.TestRuntime;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.http.MediaType;
 
 /** The api and delivery roles as separate processes (here: separate runtimes) talking over real gRPC. */
+@ExtendWith(NettyLeakGuard.class)
 class SplitRolesIT {
 
     @Test

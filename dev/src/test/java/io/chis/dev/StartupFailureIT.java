@@ -61,8 +61,12 @@ class StartupFailureIT {
     }
 
     @Test
-    void unreachableDatabase() throws Exception {
+    void unreachableDatabaseWhenAllRolesMigrateFirst() throws Exception {
         Map<String, String> env = worker(TestRuntime.freePort());
+        // a single role starts without its database (it answers 503 until it is back); all roles migrate first
+        env.put("CHIS_ROLES", "all");
+        env.put("HTTP_PORT", String.valueOf(TestRuntime.freePort()));
+        env.put("GRPC_PORT", String.valueOf(TestRuntime.freePort()));
         String hostPort = env.get("DATABASE_URL").replaceAll(".*@([^/]+)/.*", "$1");
         assertFails(
                 ChisProcess.start(ChisProcess.RUNTIME_JAR, env),

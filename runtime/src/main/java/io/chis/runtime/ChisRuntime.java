@@ -43,7 +43,7 @@ public final class ChisRuntime implements AutoCloseable {
      * Starts the roles on running stores: the settings name both (make run's dev jar starts them first).
      *
      * @throws io.chis.runtime.config.StartupFailure for a mistake the user can fix (a busy port, a missing secret,
-     *     an unreachable database)
+     *     an unreachable database when all roles run, since they migrate first)
      */
     public static ChisRuntime start(ChisSettings requested) {
         ChisSettings settings = requested;
@@ -51,7 +51,6 @@ public final class ChisRuntime implements AutoCloseable {
             throw StartupFailure.configuration(STORES_REQUIRED.substring("chis: ".length()));
         }
         Preflight.check(settings);
-        Preflight.checkReachable(DatabaseUrl.parse(settings.databaseUrl()));
         if (Preflight.PLACEHOLDER_JWT_SECRET.equals(settings.jwtSecret())) {
             log.warn("JWT_SECRET is the placeholder from .env.example, so anyone can forge login tokens: set your own"
                     + " (openssl rand -base64 48)");
@@ -60,6 +59,9 @@ public final class ChisRuntime implements AutoCloseable {
             settings = settings.withJwtSecret(JwtSecrets.loadOrCreate(settings.dataDir()));
         }
         if (settings.runsAll()) {
+            // Migrating needs the database now; a single role starts without it, answers 503 and resumes when it is
+            // back.
+            Preflight.checkReachable(DatabaseUrl.parse(settings.databaseUrl()));
             Migrations.apply(DatabaseUrl.parse(settings.databaseUrl()));
         }
         ConfigurableApplicationContext context = application(settings).run();

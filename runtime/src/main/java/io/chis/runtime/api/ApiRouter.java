@@ -22,10 +22,12 @@ public class ApiRouter {
             SigningSecretHandler signing,
             EndpointHandler endpoints,
             MessageHandler messages,
+            OpenApiDocument openApi,
             HealthCheck health) {
         return RouterFunctions.route()
                 .GET("/", IndexHandler::index)
                 .GET("/health", request -> health.response())
+                .GET("/openapi.json", openApi::get)
                 .POST("/auth/register", auth::register)
                 .POST("/auth/login", auth::login)
                 .POST("/api/api-key/create", apiKeys::create)
@@ -44,6 +46,7 @@ public class ApiRouter {
                 .GET("/webhook/messages", messages::list)
                 .GET("/webhook/messages/{id}", messages::get)
                 .POST("/webhook/messages/{id}/retry", messages::retry)
+                .GET("/webhook/stats", messages::stats)
                 .build();
     }
 }

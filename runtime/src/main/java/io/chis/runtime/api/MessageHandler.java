@@ -6,6 +6,8 @@ import io.chis.proto.v1.GetMessageRequest;
 import io.chis.proto.v1.ListMessagesRequest;
 import io.chis.proto.v1.ListMessagesResponse;
 import io.chis.proto.v1.Message;
+import io.chis.proto.v1.MessageStats;
+import io.chis.proto.v1.MessageStatsRequest;
 import io.chis.proto.v1.RetryMessageRequest;
 import io.chis.proto.v1.RetryMessageResponse;
 import io.chis.proto.v1.SubmitMessageRequest;
@@ -85,6 +87,7 @@ public class MessageHandler {
                                         ListMessagesRequest.newBuilder()
                                                 .setAccountId(account.toString())
                                                 .setStatus(query.status())
+                                                .setEventType(query.eventType())
                                                 .setLimit(query.limit())
                                                 .setCursor(query.cursor())
                                                 .build(),
@@ -104,6 +107,16 @@ public class MessageHandler {
                         ? Mono.error(ApiException.conflict("message has no dead-lettered deliveries to retry"))
                         : ServerResponse.accepted()
                                 .bodyValue(new MessageRetried(retried.getId(), retried.getRequeued())));
+    }
+
+    public Mono<ServerResponse> stats(ServerRequest request) {
+        return auth.apiKeyOrBearer(request)
+                .flatMap(account -> Grpc.<MessageStats>call(observer -> stub().getMessageStats(
+                                MessageStatsRequest.newBuilder()
+                                        .setAccountId(account.toString())
+                                        .build(),
+                                observer)))
+                .flatMap(stats -> ServerResponse.ok().bodyValue(MessageStatsView.of(stats)));
     }
 
     private DeliveryServiceStub stub() {

@@ -82,8 +82,12 @@ public class MessageService {
                         .asRuntimeException()));
     }
 
-    public Mono<List<MessageRecord>> page(UUID accountId, String status, Cursor after, int limit) {
-        return messages.page(accountId, status, after, limit);
+    public Mono<List<MessageRecord>> page(UUID accountId, String status, String eventType, Cursor after, int limit) {
+        return messages.page(accountId, status, eventType, after, limit);
+    }
+
+    public Mono<MessageRecord.Stats> stats(UUID accountId) {
+        return messages.stats(accountId);
     }
 
     /** Re-queues the message's dead-lettered deliveries; the count may be 0 when none is dead. */

@@ -7,6 +7,7 @@ import io.chis.proto.v1.DeliveryServiceGrpc;
 import io.chis.proto.v1.ListMessagesRequest;
 import io.chis.runtime.testing.ApiClient;
 import io.chis.runtime.testing.Db;
+import io.chis.runtime.testing.NettyLeakGuard;
 import io.chis.runtime.testing.TestRuntime;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -17,9 +18,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.http.MediaType;
 
 /** The api and delivery roles as separate processes (here: separate runtimes) talking over real gRPC. */
+@ExtendWith(NettyLeakGuard.class)
 class SplitRolesIT {
 
     @Test

@@ -36,6 +36,7 @@ public class ApiRouter {
                 .PUT("/api/endpoints/{id}", endpoints::replace)
                 .DELETE("/api/endpoints/{id}", endpoints::delete)
                 .POST("/api/endpoints/{id}/rotate-secret", endpoints::rotateSecret)
+                .POST("/api/endpoints/{id}/test-filter", endpoints::testFilter)
                 .POST("/webhook/send", messages::send)
                 .GET("/webhook/messages", messages::list)
                 .GET("/webhook/messages/{id}", messages::get)

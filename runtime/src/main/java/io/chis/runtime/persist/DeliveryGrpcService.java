@@ -49,7 +49,8 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
                         return Mono.error(invalid("url or event_type is required"));
                     } else {
                         targets = endpoints
-                                .subscribers(account, eventType)
+                                .subscribers(
+                                        account, eventType, request.getPayload().toByteArray())
                                 .map(list -> list.stream()
                                         .map(e -> new MessageService.Target(e.url(), e.id()))
                                         .toList());

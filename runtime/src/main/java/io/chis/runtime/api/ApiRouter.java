@@ -4,6 +4,7 @@ import io.chis.runtime.apikey.ApiKeyHandler;
 import io.chis.runtime.auth.AuthHandler;
 import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.health.HealthCheck;
+import io.chis.runtime.recovery.RecoveryHandler;
 import io.chis.runtime.signing.SigningSecretHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -20,6 +21,7 @@ public class ApiRouter {
             SigningSecretHandler signing,
             EndpointHandler endpoints,
             MessageHandler messages,
+            RecoveryHandler recoveries,
             HealthCheck health) {
         return RouterFunctions.route()
                 .GET("/health", request -> health.response())
@@ -41,6 +43,8 @@ public class ApiRouter {
                 .GET("/webhook/messages", messages::list)
                 .GET("/webhook/messages/{id}", messages::get)
                 .POST("/webhook/messages/{id}/retry", messages::retry)
+                .POST("/webhook/recover", recoveries::start)
+                .GET("/webhook/recover/{id}", recoveries::get)
                 .build();
     }
 }

@@ -294,13 +294,19 @@ public class MessageRepository {
                         Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
     }
 
+    /**
+     * What replaying a dead delivery sets: pending now, with a fresh retry schedule; its attempts and webhook-id
+     * (the message id) stay.
+     */
+    public static final String REPLAY = "status = 'pending', retry_base = attempt_count, next_attempt_at = now(),"
+            + " locked_until = null, updated_at = now()";
+
     /** Puts the message's dead deliveries back to pending, restarting their retry schedule. */
     public Flux<UUID> replayDead(UUID accountId, UUID messageId) {
         return db.sql("""
-                        update deliveries set status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
-                                              locked_until = null, updated_at = now()
+                        update deliveries set %s
                         where message_id = :message and account_id = :account and status = 'dead'
-                        returning id""")
+                        returning id""".formatted(REPLAY))
                 .bind("message", messageId)
                 .bind("account", accountId)
                 .map(row -> row.get("id", UUID.class))
@@ -309,13 +315,22 @@ public class MessageRepository {
 
     /** Recomputes a message's status from its deliveries ({@link MessageStatus#rollUp}). */
     public Mono<Void> refreshStatus(UUID messageId) {
+        return refreshStatuses(List.of(messageId));
+    }
+
+    /** Recomputes the messages' statuses; their rows are locked in id order, like a claim's. */
+    public Mono<Void> refreshStatuses(Collection<UUID> messageIds) {
+        if (messageIds.isEmpty()) return Mono.empty();
         return db.sql("""
+                        with locked as (
+                          select id from messages where id = any(:messages) order by id for update
+                        )
                         update messages m set status = s.status from (
-                          select %s as status
-                          from deliveries d where d.message_id = :message
+                          select d.message_id, %s as status
+                          from deliveries d where d.message_id in (select id from locked) group by d.message_id
                         ) s
-                        where m.id = :message and s.status is not null and m.status <> s.status""".formatted(MessageStatus.rollUp("d.status")))
-                .bind("message", messageId)
+                        where m.id = s.message_id and m.status <> s.status""".formatted(MessageStatus.rollUp("d.status")))
+                .bind("messages", messageIds.toArray(UUID[]::new))
                 .then();
     }
 }

@@ -13,6 +13,7 @@ import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.metrics.HttpMetricsFilter;
 import io.chis.runtime.persist.GrpcServer;
+import io.chis.runtime.recovery.RecoveryHandler;
 import io.chis.runtime.signing.SigningSecretHandler;
 import io.chis.runtime.support.ProblemWebExceptionHandler;
 import io.grpc.ManagedChannel;
@@ -38,6 +39,7 @@ import org.springframework.context.annotation.Import;
     ApiKeyRepository.class,
     SigningSecretHandler.class,
     EndpointHandler.class,
+    RecoveryHandler.class,
     HttpMetricsFilter.class,
     ProblemWebExceptionHandler.class
 })

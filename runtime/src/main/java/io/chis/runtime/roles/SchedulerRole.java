@@ -4,12 +4,14 @@ import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.dispatch.DeliveryRepository;
 import io.chis.runtime.persist.MessageRepository;
 import io.chis.runtime.queue.WorkQueue;
+import io.chis.runtime.recovery.RecoveryRunner;
+import io.chis.runtime.recovery.RecoveryService;
 import io.chis.runtime.schedule.Scheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The scheduler role: queues due retries, re-queues what Redis lost, prunes departed workers. */
+/** The scheduler role: queues due retries, re-queues what Redis lost, prunes departed workers, runs recoveries. */
 @Configuration(proxyBeanMethods = false)
 public class SchedulerRole {
 
@@ -21,5 +23,10 @@ public class SchedulerRole {
             ChisSettings settings,
             MeterRegistry registry) {
         return new Scheduler(queue, deliveries, messages, settings.delivery(), registry);
+    }
+
+    @Bean
+    RecoveryRunner recoveryRunner(RecoveryService recoveries, WorkQueue queue, ChisSettings settings) {
+        return new RecoveryRunner(recoveries, queue, settings.delivery().schedulerTick(), RecoveryRunner.BATCH);
     }
 }

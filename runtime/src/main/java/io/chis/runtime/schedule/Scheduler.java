@@ -155,7 +155,7 @@ public class Scheduler implements SmartLifecycle {
     }
 
     /** Runs {@code task} every {@code period}, one run at a time, logging failures once until it works again. */
-    private Disposable every(Duration period, String what, java.util.function.Supplier<Mono<?>> task) {
+    public static Disposable every(Duration period, String what, java.util.function.Supplier<Mono<?>> task) {
         AtomicBoolean failing = new AtomicBoolean();
         return Flux.interval(Duration.ZERO, period)
                 .onBackpressureDrop()

@@ -59,7 +59,7 @@ class WorkerTest {
     }
 
     static Claimed claimed(UUID id) {
-        return new Claimed(id, UUID.randomUUID(), "http://x", null, 0, 0, new byte[0], null, List.of());
+        return new Claimed(id, UUID.randomUUID(), "http://x", null, 0, 0, new byte[0], null, List.of(), false);
     }
 
     private void start(int concurrency) {

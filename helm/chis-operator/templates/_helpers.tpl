@@ -92,6 +92,20 @@ WebhookPlatform (and an endpoint's signing Secret); reads the Secrets a spec nam
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["get", "create", "patch"]
+# the Certificate of a platform whose spec.tls.issuerRef names a cert-manager issuer
+- apiGroups: ["cert-manager.io"]
+  resources: ["certificates"]
+  verbs: ["get", "create", "update", "delete"]
+{{- end }}
+
+{{/*
+Cluster-wide, also when watching listed namespaces: whether cert-manager is installed (its Certificate CRD, by name).
+*/}}
+{{- define "chis-operator.clusterRules" -}}
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  resourceNames: ["certificates.cert-manager.io"]
+  verbs: ["get"]
 {{- end }}
 
 {{/* Namespaces the metrics come from: podMonitor.namespaces, else watchNamespaces (empty: all). */}}

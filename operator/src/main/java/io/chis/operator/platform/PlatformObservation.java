@@ -8,11 +8,16 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.Map;
 import java.util.Optional;
 
-/** The children as the API server returned them in this reconcile: what status is computed from. */
+/**
+ * The children as the API server returned them in this reconcile: what status is computed from.
+ *
+ * @param grpcTlsPending the pods wait for a gRPC certificate cert-manager has not issued yet
+ */
 public record PlatformObservation(
         Optional<StatefulSet> postgres,
         Optional<Deployment> redis,
         Optional<String> migrationJobName,
         Optional<Job> migration,
         Map<Role, Deployment> roles,
-        Optional<Service> apiService) {}
+        Optional<Service> apiService,
+        boolean grpcTlsPending) {}

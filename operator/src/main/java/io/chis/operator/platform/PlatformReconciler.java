@@ -109,14 +109,18 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
                         .get()));
 
         List<SpecProblem> problems = new ArrayList<>(PlatformValidation.validate(platform, settings, userSecrets));
-        PlatformRollout rollout =
-                new PlatformRollout(new ChildApplier<>(context, serverSideApply), tokens, operatorNamespace);
+        certManagerMissing(client, settings).ifPresent(problems::add);
+        PlatformRollout rollout = new PlatformRollout(
+                new ChildApplier<>(context, serverSideApply), client, tokens, clock, operatorNamespace);
         PlatformObservation observed;
         if (problems.isEmpty()) {
             try {
                 observed = rollout.apply(platform, settings, userSecrets);
             } catch (ChildConflictException e) {
                 problems.add(new SpecProblem(null, "NameConflict", e.getMessage()));
+                observed = rollout.observe(settings);
+            } catch (SpecProblem.Raised e) {
+                problems.add(e.problem());
                 observed = rollout.observe(settings);
             }
         } else {
@@ -134,10 +138,35 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
             control = UpdateControl.patchStatus(platform);
         }
         // the user's Secrets are not watched (only labelled children are), so look again for the one that is missing
-        if (problems.stream().anyMatch(SpecProblem::waitsForSecret)) {
+        if (problems.stream().anyMatch(SpecProblem::waitsForSecret) || observed.grpcTlsPending()) {
             control.rescheduleAfter(secretRecheck);
         }
         return control;
+    }
+
+    /**
+     * A spec naming a cert-manager issuer where cert-manager's Certificate CRD is missing (read by name, so the
+     * operator needs get on that one CRD only).
+     */
+    static Optional<SpecProblem> certManagerMissing(KubernetesClient client, PlatformSettings settings) {
+        if (!settings.grpcTls() || settings.tlsIssuer().isEmpty()) {
+            return Optional.empty();
+        }
+        boolean installed = client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName(GrpcTls.CERT_MANAGER_CRD)
+                        .get()
+                != null;
+        return installed
+                ? Optional.empty()
+                : Optional.of(new SpecProblem(
+                        null,
+                        SpecProblem.CERT_MANAGER_NOT_INSTALLED,
+                        "spec.tls.issuerRef names " + settings.tlsIssuer().get().kind() + " '"
+                                + settings.tlsIssuer().get().name() + "', but cert-manager is not installed (no CRD "
+                                + GrpcTls.CERT_MANAGER_CRD + "): install cert-manager, or remove issuerRef to let"
+                                + " the operator issue the gRPC certificates itself"));
     }
 
     @Override

@@ -92,6 +92,8 @@ class HelmChartIT {
                         "ServiceAccount/chis-operator",
                         "ClusterRole/chis-operator",
                         "ClusterRoleBinding/chis-operator",
+                        "ClusterRole/chis-operator-crd-reader",
+                        "ClusterRoleBinding/chis-operator-crd-reader",
                         "Role/chis-operator-leader-election",
                         "RoleBinding/chis-operator-leader-election",
                         "Deployment/chis-operator");
@@ -142,9 +144,10 @@ class HelmChartIT {
 
     @Test
     void watchingAllNamespacesTheClusterRoleGrantsExactlyWhatTheOperatorNeeds() {
-        ClusterRole role = DEFAULTS.one(ClusterRole.class);
+        ClusterRole role = DEFAULTS.named(ClusterRole.class, "chis-operator");
         assertThat(OperatorPermissions.grantedBy(role.getRules())).isEqualTo(OperatorPermissions.inWatchedNamespaces());
-        ClusterRoleBinding binding = DEFAULTS.one(ClusterRoleBinding.class);
+        assertCrdReader(DEFAULTS);
+        ClusterRoleBinding binding = DEFAULTS.named(ClusterRoleBinding.class, "chis-operator");
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
         assertBoundToTheOperator(binding.getSubjects());
         assertThat(env(operatorContainer(DEFAULTS))).containsEntry("WATCH_NAMESPACES", "");
@@ -162,8 +165,14 @@ class HelmChartIT {
     @Test
     void watchingListedNamespacesGivesARoleInEachAndNothingClusterWide() {
         Rendered rendered = HelmChart.template(Map.of("watchNamespaces[0]", "shop", "watchNamespaces[1]", "billing"));
-        assertThat(rendered.all(ClusterRole.class)).isEmpty();
-        assertThat(rendered.all(ClusterRoleBinding.class)).isEmpty();
+        // cluster-wide only the read of cert-manager's CRD
+        assertThat(rendered.all(ClusterRole.class))
+                .extracting(r -> r.getMetadata().getName())
+                .containsExactly("chis-operator-crd-reader");
+        assertThat(rendered.all(ClusterRoleBinding.class))
+                .extracting(r -> r.getMetadata().getName())
+                .containsExactly("chis-operator-crd-reader");
+        assertCrdReader(rendered);
         assertThat(env(operatorContainer(rendered))).containsEntry("WATCH_NAMESPACES", "shop,billing");
 
         List<Role> operatorRoles = rendered.all(Role.class).stream()
@@ -444,6 +453,16 @@ class HelmChartIT {
             }
         }
         return env;
+    }
+
+    private static void assertCrdReader(Rendered rendered) {
+        ClusterRole reader = rendered.named(ClusterRole.class, "chis-operator-crd-reader");
+        assertThat(OperatorPermissions.onlyReadTheCertManagerCrd(reader.getRules()))
+                .as("get on customresourcedefinitions/certificates.cert-manager.io only: " + reader.getRules())
+                .isTrue();
+        ClusterRoleBinding binding = rendered.named(ClusterRoleBinding.class, "chis-operator-crd-reader");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("chis-operator-crd-reader");
+        assertBoundToTheOperator(binding.getSubjects());
     }
 
     private static void assertBoundToTheOperator(List<io.fabric8.kubernetes.api.model.rbac.Subject> subjects) {

@@ -43,6 +43,8 @@ class KustomizeConfigIT {
                         "ServiceAccount/chis-operator",
                         "ClusterRole/chis-operator",
                         "ClusterRoleBinding/chis-operator",
+                        "ClusterRole/chis-operator-crd-reader",
+                        "ClusterRoleBinding/chis-operator-crd-reader",
                         "Role/chis-operator-leader-election",
                         "RoleBinding/chis-operator-leader-election",
                         "Deployment/chis-operator");
@@ -64,16 +66,27 @@ class KustomizeConfigIT {
                         .toList())
                 .containsExactlyInAnyOrderElementsOf(committed);
 
-        ClusterRole role = one(objects, ClusterRole.class);
+        ClusterRole role = named(objects, ClusterRole.class, "chis-operator");
         assertThat(OperatorPermissions.grantedBy(role.getRules())).isEqualTo(OperatorPermissions.inWatchedNamespaces());
-        assertThat(one(objects, ClusterRoleBinding.class).getSubjects())
+        assertThat(named(objects, ClusterRoleBinding.class, "chis-operator").getSubjects())
                 .singleElement()
                 .satisfies(KustomizeConfigIT::isTheOperator);
+        assertCrdReader(objects);
         assertThat(OperatorPermissions.grantedBy(one(objects, Role.class).getRules()))
                 .isEqualTo(OperatorPermissions.forLeaderElection());
         assertThat(one(objects, RoleBinding.class).getSubjects())
                 .singleElement()
                 .satisfies(KustomizeConfigIT::isTheOperator);
+        assertThat(one(objects, Deployment.class)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
+                .filteredOn(e -> e.getName().equals("WATCH_NAMESPACES"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getValue()).as("all namespaces").isEmpty());
 
         Deployment manager = one(objects, Deployment.class);
         var pod = manager.getSpec().getTemplate().getSpec();
@@ -87,6 +100,51 @@ class KustomizeConfigIT {
                         .getCapabilities()
                         .getDrop())
                 .containsExactly("ALL");
+    }
+
+    @Test
+    void configNamespacedGrantsTheSameRulesAsARoleInItsOwnNamespaceAndWatchesOnlyThat() throws Exception {
+        List<HasMetadata> objects = HelmChart.parse(kustomize("config/namespaced"));
+        assertThat(objects)
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .containsExactlyInAnyOrder(
+                        "Namespace/chis",
+                        "CustomResourceDefinition/webhookplatforms.chis.io",
+                        "CustomResourceDefinition/deliverypolicies.chis.io",
+                        "CustomResourceDefinition/webhookendpoints.chis.io",
+                        "ServiceAccount/chis-operator",
+                        "Role/chis-operator",
+                        "RoleBinding/chis-operator",
+                        "ClusterRole/chis-operator-crd-reader",
+                        "ClusterRoleBinding/chis-operator-crd-reader",
+                        "Role/chis-operator-leader-election",
+                        "RoleBinding/chis-operator-leader-election",
+                        "Deployment/chis-operator");
+        // cluster-wide: the CRDs and the one read of cert-manager's CRD, nothing that writes
+        assertCrdReader(objects);
+        Role role = named(objects, Role.class, "chis-operator");
+        assertThat(role.getMetadata().getNamespace()).isEqualTo("chis");
+        assertThat(OperatorPermissions.grantedBy(role.getRules())).isEqualTo(OperatorPermissions.inWatchedNamespaces());
+        RoleBinding binding = named(objects, RoleBinding.class, "chis-operator");
+        assertThat(binding.getMetadata().getNamespace()).isEqualTo("chis");
+        assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("chis-operator");
+        assertThat(binding.getSubjects()).singleElement().satisfies(KustomizeConfigIT::isTheOperator);
+
+        var env = one(objects, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv();
+        assertThat(env)
+                .filteredOn(e -> e.getName().equals("WATCH_NAMESPACES"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getValue()).isNull();
+                    assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+                });
     }
 
     @Test
@@ -138,6 +196,26 @@ class KustomizeConfigIT {
                 .singleElement()
                 .asString()
                 .contains("no CRD serves chis.io/v1alpha1 WebhookPlatfrom");
+    }
+
+    private static void assertCrdReader(List<HasMetadata> objects) {
+        ClusterRole reader = named(objects, ClusterRole.class, "chis-operator-crd-reader");
+        assertThat(OperatorPermissions.onlyReadTheCertManagerCrd(reader.getRules()))
+                .as("get on customresourcedefinitions/certificates.cert-manager.io only: " + reader.getRules())
+                .isTrue();
+        ClusterRoleBinding binding = named(objects, ClusterRoleBinding.class, "chis-operator-crd-reader");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("chis-operator-crd-reader");
+        assertThat(binding.getSubjects()).singleElement().satisfies(KustomizeConfigIT::isTheOperator);
+    }
+
+    private static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
+        List<T> found = objects.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .filter(o -> name.equals(o.getMetadata().getName()))
+                .toList();
+        assertThat(found).as(type.getSimpleName() + " " + name).hasSize(1);
+        return found.get(0);
     }
 
     private static void isTheOperator(Subject subject) {

@@ -57,11 +57,29 @@ public final class OperatorPermissions {
         for (Class<? extends HasMetadata> kind : PlatformReconciler.CHILD_KINDS) {
             add(permissions, kind, "", kind == Job.class ? JOB : READ_WRITE);
         }
+        // the cert-manager Certificate of a platform naming spec.tls.issuerRef (read, written and removed by name)
+        for (String verb : List.of("get", "create", "update", "delete")) {
+            permissions.add(new Permission("cert-manager.io", "certificates", verb));
+        }
         // an Event seen before is read and its count raised instead of a new one being created
         permissions.add(new Permission("", "events", "get"));
         permissions.add(new Permission("", "events", "create"));
         permissions.add(new Permission("", "events", "patch"));
         return permissions;
+    }
+
+    /** Cluster-wide: whether cert-manager is installed, by reading its Certificate CRD (that one name only). */
+    public static Set<Permission> clusterWide() {
+        return new TreeSet<>(Set.of(new Permission("apiextensions.k8s.io", "customresourcedefinitions", "get")));
+    }
+
+    /** The only CRD {@link #clusterWide()} reads. */
+    public static final String CERT_MANAGER_CRD = "certificates.cert-manager.io";
+
+    /** Whether these rules grant {@link #clusterWide()} and no more: get on the one CRD, named. */
+    public static boolean onlyReadTheCertManagerCrd(Collection<PolicyRule> rules) {
+        return grantedBy(rules).equals(clusterWide())
+                && rules.stream().allMatch(rule -> List.of(CERT_MANAGER_CRD).equals(rule.getResourceNames()));
     }
 
     /** In its own namespace: the leader-election Lease (JOSDK checks for get, create and update; renewals patch). */

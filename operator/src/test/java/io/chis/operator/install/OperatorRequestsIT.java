@@ -93,7 +93,10 @@ class OperatorRequestsIT {
             boolean granted = WATCHED.equals(request.namespace())
                     ? OperatorPermissions.inWatchedNamespaces().contains(request.permission())
                     : OWN.equals(request.namespace())
-                            && OperatorPermissions.forLeaderElection().contains(request.permission());
+                            ? OperatorPermissions.forLeaderElection().contains(request.permission())
+                            : request.namespace() == null
+                                    && OperatorPermissions.clusterWide().contains(request.permission())
+                                    && request.path().endsWith("/" + OperatorPermissions.CERT_MANAGER_CRD);
             if (!granted) {
                 notGranted.add(request);
             }

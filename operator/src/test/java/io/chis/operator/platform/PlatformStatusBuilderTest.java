@@ -71,7 +71,8 @@ class PlatformStatusBuilderTest {
                         .withNewMetadata()
                         .withName("acme-api")
                         .endMetadata()
-                        .build()));
+                        .build()),
+                false);
     }
 
     @Test
@@ -148,7 +149,8 @@ class PlatformStatusBuilderTest {
                         .endIngress()
                         .endLoadBalancer()
                         .endStatus()
-                        .build()));
+                        .build()),
+                false);
         assertThat(PlatformStatusBuilder.apiUrl(settings, withIngress)).isEqualTo("http://203.0.113.7:8080");
     }
 }

@@ -7,6 +7,8 @@ import io.chis.runtime.health.HealthCheck;
 import io.chis.runtime.recovery.RecoveryHandler;
 import io.chis.runtime.signing.SigningSecretHandler;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -22,9 +24,12 @@ public class ApiRouter {
             EndpointHandler endpoints,
             MessageHandler messages,
             RecoveryHandler recoveries,
+            OpenApiDocument openApi,
             HealthCheck health) {
         return RouterFunctions.route()
+                .GET("/", IndexHandler::index)
                 .GET("/health", request -> health.response())
+                .GET("/openapi.json", openApi::get)
                 .POST("/auth/register", auth::register)
                 .POST("/auth/login", auth::login)
                 .POST("/api/api-key/create", apiKeys::create)
@@ -40,11 +45,13 @@ public class ApiRouter {
                 .POST("/api/endpoints/{id}/rotate-secret", endpoints::rotateSecret)
                 .POST("/api/endpoints/{id}/test-filter", endpoints::testFilter)
                 .POST("/webhook/send", messages::send)
+                .route(RequestPredicates.path("/webhook/send"), r -> IndexHandler.methodNotAllowed(r, HttpMethod.POST))
                 .GET("/webhook/messages", messages::list)
                 .GET("/webhook/messages/{id}", messages::get)
                 .POST("/webhook/messages/{id}/retry", messages::retry)
                 .POST("/webhook/recover", recoveries::start)
                 .GET("/webhook/recover/{id}", recoveries::get)
+                .GET("/webhook/stats", messages::stats)
                 .build();
     }
 }

@@ -4,6 +4,7 @@ import io.chis.runtime.dispatch.DeliveryRepository.Claimed;
 import io.chis.runtime.endpoint.EndpointRepository;
 import io.chis.runtime.persist.MessageStatus;
 import io.chis.runtime.queue.WorkQueue;
+import io.chis.runtime.support.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,8 @@ import reactor.core.publisher.Mono;
 public class OutcomeHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OutcomeHandler.class);
+    // about a lease at the default timeouts; past it another worker may have taken the delivery over
+    private static final Duration RECORD_RETRY_WITHIN = Duration.ofSeconds(45);
 
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
@@ -137,8 +140,11 @@ public class OutcomeHandler {
 
     /** Records the attempt; the next attempt's due time, or empty when another worker took the delivery over. */
     private Mono<Instant> record(Attempted attempt, String status, Duration delay) {
+        // The attempt was made: while PostgreSQL is down its record waits here (the entry stays leased) rather than
+        // the delivery being sent again after a takeover, and goes in within seconds of PostgreSQL's return.
         return deliveries
                 .record(attempt.delivery(), attempt.record(), status, delay)
+                .retryWhen(Backoff.whileUnavailable(RECORD_RETRY_WITHIN))
                 .switchIfEmpty(Mono.fromRunnable(() -> log.warn(
                         "Delivery {} was taken over by another worker while this one waited for {}; "
                                 + "this attempt is not recorded",

@@ -4,6 +4,8 @@ import static io.chis.runtime.auth.AccountRepository.instant;
 
 import io.chis.runtime.persist.MessageRecord.AttemptRecord;
 import io.chis.runtime.persist.MessageRecord.DeliveryRecord;
+import io.chis.runtime.persist.MessageRecord.MinuteCount;
+import io.chis.runtime.persist.MessageRecord.Stats;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -51,6 +54,9 @@ public class MessageRepository {
     }
 
     private final DatabaseClient db;
+
+    /** How much of an attempt's response body a message read shows. */
+    public static final int RESPONSE_PREVIEW = 512;
 
     public MessageRepository(DatabaseClient db) {
         this.db = db;
@@ -206,14 +212,16 @@ public class MessageRepository {
     }
 
     /** A page of the account's messages, newest first, each with its deliveries (without attempts). */
-    public Mono<List<MessageRecord>> page(UUID accountId, String status, Cursor after, int limit) {
+    public Mono<List<MessageRecord>> page(UUID accountId, String status, String eventType, Cursor after, int limit) {
         StringBuilder sql = new StringBuilder(
                 "select id, event_type, status, created_at from messages where account_id = :account");
         if (status != null) sql.append(" and status = :status");
+        if (eventType != null) sql.append(" and event_type = :eventType");
         if (after != null) sql.append(" and (created_at, id) < (:afterAt, :afterId)");
         sql.append(" order by created_at desc, id desc limit :limit");
         var spec = db.sql(sql.toString()).bind("account", accountId).bind("limit", limit);
         if (status != null) spec = spec.bind("status", status);
+        if (eventType != null) spec = spec.bind("eventType", eventType);
         if (after != null) {
             spec = spec.bind("afterAt", OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC))
                     .bind("afterId", after.id());
@@ -278,9 +286,11 @@ public class MessageRepository {
     private Mono<Map<UUID, List<AttemptRecord>>> attempts(List<UUID> deliveryIds) {
         if (deliveryIds.isEmpty()) return Mono.just(Map.of());
         return db.sql("""
-                        select delivery_id, attempt, at, status_code, duration_ms, error
+                        select delivery_id, attempt, at, status_code, duration_ms, error,
+                               left(response_body, :preview) as response_body
                         from delivery_attempts where delivery_id = any(:ids) order by delivery_id, attempt""")
                 .bind("ids", deliveryIds.toArray(UUID[]::new))
+                .bind("preview", RESPONSE_PREVIEW)
                 .map(row -> Map.entry(
                         row.get("delivery_id", UUID.class),
                         new AttemptRecord(
@@ -288,10 +298,45 @@ public class MessageRepository {
                                 instant(row, "at"),
                                 row.get("status_code", Integer.class),
                                 row.get("duration_ms", Long.class),
-                                row.get("error", String.class))))
+                                row.get("error", String.class),
+                                row.get("response_body", String.class))))
                 .all()
                 .collect(Collectors.groupingBy(
                         Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+    }
+
+    /** The account's messages by status (every status, zero included) and its attempts per minute over the last hour. */
+    public Mono<Stats> stats(UUID accountId) {
+        Mono<Map<String, Long>> byStatus = db.sql(
+                        "select status, count(*) as n from messages where account_id = :account group by status")
+                .bind("account", accountId)
+                .map(row -> Map.entry(row.get("status", String.class), row.get("n", Long.class)))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .map(found -> {
+                    Map<String, Long> all = new TreeMap<>();
+                    MessageStatus.ALL.forEach(s -> all.put(s, found.getOrDefault(s, 0L)));
+                    return all;
+                });
+        // generate_series gives every minute a row, so quiet minutes count zero
+        Mono<List<MinuteCount>> minutes = db.sql("""
+                        with recent as (
+                          select date_trunc('minute', a.at) as minute, a.status_code
+                          from delivery_attempts a join deliveries d on d.id = a.delivery_id
+                          where d.account_id = :account and a.at >= date_trunc('minute', now()) - interval '59 minutes')
+                        select m.minute,
+                               count(r.minute) filter (where r.status_code between 200 and 299) as delivered,
+                               count(r.minute) filter (where r.status_code is null or r.status_code not between 200 and 299) as failed
+                        from generate_series(date_trunc('minute', now()) - interval '59 minutes',
+                                             date_trunc('minute', now()), interval '1 minute') as m(minute)
+                        left join recent r on r.minute = m.minute
+                        group by m.minute order by m.minute""")
+                .bind("account", accountId)
+                .map(row -> new MinuteCount(
+                        instant(row, "minute"), row.get("delivered", Long.class), row.get("failed", Long.class)))
+                .all()
+                .collectList();
+        return Mono.zip(byStatus, minutes, Stats::new);
     }
 
     /**

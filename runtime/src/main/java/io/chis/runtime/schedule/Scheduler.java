@@ -5,6 +5,7 @@ import io.chis.runtime.dispatch.DeliveryRepository;
 import io.chis.runtime.dispatch.DeliveryRepository.Requeued;
 import io.chis.runtime.persist.MessageRepository;
 import io.chis.runtime.queue.WorkQueue;
+import io.chis.runtime.support.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -154,17 +155,26 @@ public class Scheduler implements SmartLifecycle {
                 deliveries.oldestDueAge().doOnNext(age -> oldestDueMillis.set(age.toMillis())));
     }
 
-    /** Runs {@code task} every {@code period}, one run at a time, logging failures once until it works again. */
+    /**
+     * Runs {@code task} every {@code period}, one run at a time, logging failures once until it works again; after
+     * a failure it waits with {@link Backoff} (at most 5 s) before trying again rather than failing every tick.
+     */
     public static Disposable every(Duration period, String what, java.util.function.Supplier<Mono<?>> task) {
         AtomicBoolean failing = new AtomicBoolean();
+        Backoff backoff = new Backoff();
+        AtomicLong notBefore = new AtomicLong(System.nanoTime());
         return Flux.interval(Duration.ZERO, period)
                 .onBackpressureDrop()
+                .filter(tick -> System.nanoTime() - notBefore.get() >= 0)
                 .concatMap(
                         tick -> Mono.defer(task)
                                 .doOnSuccess(done -> {
+                                    backoff.succeeded();
                                     if (failing.compareAndSet(true, false)) log.info("Scheduler resumed {}", what);
                                 })
                                 .onErrorResume(e -> {
+                                    notBefore.set(
+                                            System.nanoTime() + backoff.failed().toNanos());
                                     if (failing.compareAndSet(false, true))
                                         log.warn("Scheduler failed {}: {}", what, e.toString());
                                     return Mono.empty();

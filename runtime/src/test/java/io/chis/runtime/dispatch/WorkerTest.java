@@ -71,7 +71,9 @@ class WorkerTest {
                 Duration.ofMillis(200),
                 Duration.ofSeconds(15),
                 Duration.ofSeconds(60),
-                null);
+                null,
+                DeliverySettings.DEFAULTS.dbPoolSize(),
+                DeliverySettings.DEFAULTS.retention());
         worker = new Worker(queue, attempts, settings, new SimpleMeterRegistry());
         worker.start();
     }

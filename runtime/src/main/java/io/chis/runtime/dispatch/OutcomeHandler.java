@@ -74,7 +74,7 @@ public class OutcomeHandler {
     private Mono<Void> delivered(Attempted attempt) {
         return record(attempt, MessageStatus.DELIVERED, null)
                 .doOnNext(next -> count(succeeded, attempt))
-                .flatMap(next -> queueNextInLine(attempt));
+                .flatMap(next -> queueNextInLine(attempt.delivery()));
     }
 
     private Mono<Void> retry(Attempted attempt, Duration delay) {
@@ -114,15 +114,14 @@ public class OutcomeHandler {
                             delivery.attemptCount() + 1,
                             attempt.outcome().error());
                 })
-                .flatMap(next -> queueNextInLine(attempt));
+                .flatMap(next -> queueNextInLine(attempt.delivery()));
     }
 
     /**
      * A FIFO endpoint's later deliveries wait in PostgreSQL while one is unfinished: once it is done, the next in
      * line is queued (if this fails, the sweep finds it, as the only one of the endpoint it may queue).
      */
-    private Mono<Void> queueNextInLine(Attempted attempt) {
-        Claimed delivery = attempt.delivery();
+    private Mono<Void> queueNextInLine(Claimed delivery) {
         if (!delivery.fifo() || delivery.endpointId() == null) return Mono.empty();
         return deliveries
                 .nextInLine(delivery.endpointId())
@@ -136,6 +135,20 @@ public class OutcomeHandler {
                             e.toString());
                     return Mono.empty();
                 });
+    }
+
+    /** Dead-letters a delivery no attempt could be made for, recording an attempt that gives the reason. */
+    Mono<Void> giveUp(Claimed delivery, String reason) {
+        var attempt = new DeliveryRepository.AttemptRecord(Instant.now(), null, 0, reason, null);
+        return deliveries
+                .record(delivery, attempt, MessageStatus.DEAD, null)
+                .retryWhen(Backoff.whileUnavailable(RECORD_RETRY_WITHIN))
+                .doOnNext(next -> {
+                    died.increment();
+                    log.warn(
+                            "Delivery {} of message {} dead-lettered: {}", delivery.id(), delivery.messageId(), reason);
+                })
+                .flatMap(next -> queueNextInLine(delivery));
     }
 
     /** Records the attempt; the next attempt's due time, or empty when another worker took the delivery over. */

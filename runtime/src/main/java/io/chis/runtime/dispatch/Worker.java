@@ -34,6 +34,11 @@ public class Worker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration READ_WAIT = Duration.ofSeconds(1);
     private static final int BATCH_GATHER = 16;
+    /**
+     * A delivery whose processing failed (between its claim and its record) on this many leases of its queue entry
+     * is dead-lettered with the failure as the reason, rather than taken over for ever.
+     */
+    static final int POISON_AFTER = 5;
 
     private final WorkQueue queue;
     private final Attempts attempts;
@@ -149,7 +154,7 @@ public class Worker implements SmartLifecycle {
     private void dispatch(Entry entry, Mono<Map<UUID, Claimed>> claims) {
         UUID deliveryId = entry.deliveryId();
         inFlight.incrementAndGet();
-        claims.flatMap(claimed -> attempts.attempt(deliveryId, claimed.get(deliveryId)))
+        claims.flatMap(claimed -> attempt(entry, claimed.get(deliveryId)))
                 .then(Mono.defer(() -> acknowledge(entry)))
                 .onErrorResume(e -> {
                     // Not acknowledged: the entry stays leased and is taken over after the claim timeout. A store
@@ -168,6 +173,16 @@ public class Worker implements SmartLifecycle {
                     slots.release();
                 })
                 .subscribe();
+    }
+
+    private Mono<Void> attempt(Entry entry, Claimed claimed) {
+        Mono<Void> attempt = attempts.attempt(entry.deliveryId(), claimed);
+        if (claimed == null || entry.deliveries() < POISON_AFTER) return attempt;
+        return attempt.onErrorResume(
+                e -> !StoreOutage.is(e),
+                e -> attempts.giveUp(
+                        claimed,
+                        "cannot be processed (failed on " + entry.deliveries() + " tries of its queue entry): " + e));
     }
 
     private Mono<Void> acknowledge(Entry entry) {

@@ -4,7 +4,9 @@ import io.chis.runtime.persist.MessageRepository.Cursor;
 import io.chis.runtime.persist.MessageRepository.Submitted;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.support.GroupCommit;
+import io.chis.runtime.support.TimeOrderedId;
 import io.grpc.Status;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -46,14 +48,16 @@ public class MessageService {
 
     public Mono<Submitted> submit(
             UUID accountId, String eventType, byte[] payload, String idempotencyKey, List<Target> targets) {
+        Instant now = TimeOrderedId.truncated(Instant.now());
         var message = new MessageRepository.NewMessage(
-                UUID.randomUUID(),
+                TimeOrderedId.at(now),
                 accountId,
                 eventType,
                 payload,
-                targets.stream().map(t -> UUID.randomUUID()).toList(),
+                targets.stream().map(t -> TimeOrderedId.at(now)).toList(),
                 targets.stream().map(Target::url).toList(),
-                targets.stream().map(Target::endpointId).toList());
+                targets.stream().map(Target::endpointId).toList(),
+                now);
         Submitted accepted = new Submitted(message.id(), message.status(), targets.size(), false);
         // Without an idempotency key the message joins the next group commit; with one, an expired key is freed first.
         Mono<Submitted> stored = idempotencyKey == null

@@ -95,7 +95,7 @@ public class RecoveryRepository {
     Flux<Requeued> requeueBatch(Recovery recovery, int limit) {
         return db.sql("""
                         with batch as (
-                          select id from deliveries
+                          select id, created_at from deliveries
                           where %s
                             and (created_at, id) > (coalesce(:afterAt, '-infinity'::timestamptz),
                                                     coalesce(:afterId, '00000000-0000-0000-0000-000000000000'::uuid))
@@ -103,7 +103,7 @@ public class RecoveryRepository {
                           limit :limit
                           for update
                         )
-                        update deliveries d set %s from batch where d.id = batch.id
+                        update deliveries d set %s from batch where d.id = batch.id and d.created_at = batch.created_at
                         returning d.id, d.message_id""".formatted(IN_WINDOW, MessageRepository.REPLAY))
                 .bind("account", recovery.accountId())
                 .bind("endpoint", Parameter.fromOrEmpty(recovery.endpointId(), UUID.class))
@@ -129,9 +129,11 @@ public class RecoveryRepository {
                           status = case when :last then 'done' else r.status end,
                           finished_at = case when :last then now() end
                         from (select 1) one
-                        left join lateral (select created_at, id from deliveries where id = any(:ids)
+                        left join lateral (select created_at, id from deliveries
+                                           where id = any(:ids) and created_at between :from::timestamptz and :to::timestamptz
                                            order by created_at desc, id desc limit 1) p on true
                         where r.id = :id""")
+                .bindValues(MessageRepository.span(requeued))
                 .bind("count", requeued.size())
                 .bind("ids", requeued.toArray(UUID[]::new))
                 .bind("last", last)

@@ -30,6 +30,7 @@ class PreparedTest {
                 "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
                 UUID.randomUUID(),
                 List.of(SECRET),
+                java.time.Instant.EPOCH,
                 false);
     }
 

@@ -107,6 +107,11 @@ class PostgresOutageIT {
                         .collect(Collectors.toSet());
                 assertThat(delivered).containsAll(accepted);
             });
+            Map<String, Long> perWebhook = receiver.requests().stream()
+                    .collect(Collectors.groupingBy(r -> r.header("webhook-id"), Collectors.counting()));
+            assertThat(perWebhook)
+                    .as("every accepted message delivered exactly once")
+                    .allSatisfy((id, times) -> assertThat(times).as(id).isEqualTo(1L));
         } finally {
             postgres.close();
         }

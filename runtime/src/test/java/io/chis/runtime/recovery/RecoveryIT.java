@@ -60,26 +60,35 @@ class RecoveryIT {
         running.clear();
     }
 
-    /** An account with 1,000 dead deliveries, one every 172.8 s from day one to the end of day two, each with its attempt. */
+    /**
+     * An account with 1,000 dead deliveries, one every 172.8 s from day one to the end of day two, each with its six
+     * attempts, inserted back-dated as the runtime would have stored them.
+     */
     private void deadDeliveries(ApiClient api) {
         token = api.newAccountToken();
         apiKey = api.newApiKey(token);
         account = (UUID) db.query("select id from accounts").getFirst().get("id");
         db.query("""
                 insert into messages (id, account_id, event_type, payload, status, created_at)
-                select gen_random_uuid(), ?, 'order.created', convert_to('{"n":' || i || '}', 'UTF8'), 'dead',
-                       timestamptz '2026-03-01T00:00:00Z' + i * interval '172.8 seconds'
-                from generate_series(0, 999) as i""", account);
+                select %s, ?, 'order.created', convert_to('{"n":' || i || '}', 'UTF8'), 'dead', at
+                from generate_series(0, 999) as i,
+                     lateral (select timestamptz '2026-03-01T00:00:00Z' + i * interval '172.8 seconds' as at) t""".formatted(uuidV7("at")), account);
         db.query("""
                 insert into deliveries (id, message_id, account_id, url, status, attempt_count, created_at)
-                select gen_random_uuid(), id, account_id, 'https://receiver.example.com/in', 'dead', 6, created_at
-                from messages where account_id = ?""", account);
+                select %s, id, account_id, 'https://receiver.example.com/in', 'dead', 6, created_at
+                from messages where account_id = ?""".formatted(uuidV7("created_at")), account);
         db.query("""
-                insert into delivery_attempts (delivery_id, attempt, at, status_code, duration_ms)
-                select id, a, created_at, 500, 10 from deliveries, generate_series(1, 6) as a""");
+                insert into delivery_attempts (delivery_id, attempt, at, status_code, duration_ms, created_at)
+                select id, a, created_at, 500, 10, created_at from deliveries, generate_series(1, 6) as a""");
     }
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {};
+
+    /** A UUIDv7 carrying the time {@code at} (SQL), as the runtime makes ids: it places a lookup in its partition. */
+    private static String uuidV7(String at) {
+        return "(lpad(to_hex((extract(epoch from " + at + ") * 1000)::bigint), 12, '0') || '7'"
+                + " || substr(md5(random()::text), 1, 3) || '8' || substr(md5(random()::text), 1, 15))::uuid";
+    }
 
     private Map<String, Object> recover(ApiClient api, String body, int status) {
         return api.http

@@ -3,6 +3,8 @@ package io.chis.operator.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import java.util.List;
@@ -39,6 +41,17 @@ public class WebhookEndpointSpec {
 
     @JsonPropertyDescription("Stop delivering to this endpoint without deleting it.")
     private Boolean disabled;
+
+    @Pattern("^(unordered|fifo)$")
+    @JsonPropertyDescription("'fifo': deliveries are attempted one at a time in the order their messages were accepted;"
+            + " a failing one holds those behind it. Default 'unordered'.")
+    private String ordering;
+
+    @PreserveUnknownFields
+    @JsonPropertyDescription("Payload filter the message must pass besides eventTypes, e.g."
+            + " {\"payload.amount\": {\"$gte\": 100}}: dotted paths into payload or eventType, operators $eq $ne $gt"
+            + " $gte $lt $lte $in $nin $exists $prefix $not, combinators $and $or.")
+    private JsonNode filter;
 
     public String getPlatformRef() {
         return platformRef;
@@ -94,6 +107,22 @@ public class WebhookEndpointSpec {
 
     public void setHeaders(Map<String, String> headers) {
         this.headers = headers;
+    }
+
+    public String getOrdering() {
+        return ordering;
+    }
+
+    public void setOrdering(String ordering) {
+        this.ordering = ordering;
+    }
+
+    public JsonNode getFilter() {
+        return filter;
+    }
+
+    public void setFilter(JsonNode filter) {
+        this.filter = filter;
     }
 
     public Boolean getDisabled() {

@@ -49,6 +49,12 @@ public final class RuntimeEndpoint {
                         .orElse(""))
                 .putAllHeaders(spec.getHeaders() == null ? Map.of() : spec.getHeaders())
                 .setDisabled(Boolean.TRUE.equals(spec.getDisabled()))
+                .setOrdering(Optional.ofNullable(spec.getOrdering()).orElse("unordered"))
+                // checked by the runtime: an invalid filter comes back INVALID_ARGUMENT, i.e. Ready=False InvalidSpec
+                .setFilterJson(
+                        spec.getFilter() == null || spec.getFilter().isNull()
+                                ? ""
+                                : spec.getFilter().toString())
                 .setSecret(secret)
                 .build();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chis.operator.OperatorHarness;
 import io.chis.operator.admin.SyncProblem;
 import io.chis.operator.api.Condition;
@@ -211,6 +212,48 @@ class EndpointOperatorIT {
                 .isInstanceOfSatisfying(
                         StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    @Test
+    void anInvalidFilterIsInvalidSpecAndAValidOneNarrowsWhatTheEndpointGets() throws Exception {
+        String apiKey = runtime.signUp("fil@example.com");
+        WebhookEndpoint filtered = endpoint(NS, "filtered", "fil@example.com", receiver.url("/filtered"), null, "*");
+        filtered.getSpec()
+                .setFilter(new ObjectMapper().readTree("{\"payload.amount\": {\"$gte\": \"x\", \"$in\": 1}}"));
+        filtered.getSpec().setOrdering("fifo");
+        k8s.create(filtered);
+        Condition invalid = ready(awaitReady(NS, "filtered", SyncProblem.INVALID_SPEC));
+        assertThat(invalid.getMessage()).contains("path 'payload.amount': $in takes an array");
+
+        k8s.client
+                .resources(WebhookEndpoint.class)
+                .inNamespace(NS)
+                .withName("filtered")
+                .edit(e -> {
+                    e.getSpec()
+                            .setFilter(new ObjectMapper()
+                                    .createObjectNode()
+                                    .set(
+                                            "payload.amount",
+                                            new ObjectMapper()
+                                                    .createObjectNode()
+                                                    .put("$gte", 100)));
+                    return e;
+                });
+        awaitReady(NS, "filtered", EndpointStatusBuilder.SYNCED);
+        assertThat(runtime.send(apiKey, "order.created", Map.of("amount", 5))
+                        .get("deliveries")
+                        .asInt())
+                .isZero();
+        assertThat(runtime.send(apiKey, "order.created", Map.of("amount", 500))
+                        .get("deliveries")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(eventually()
+                        .until(() -> receiver.to("/filtered"), r -> !r.isEmpty())
+                        .get(0)
+                        .body())
+                .isEqualTo("{\"amount\":500}");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.chis.operator.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chis.operator.api.WebhookEndpoint;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.platform.Platforms;
@@ -36,6 +37,23 @@ class RuntimeEndpointTest {
     }
 
     @Test
+    void passesOrderingAndTheFilterDocumentAsJson() {
+        WebhookEndpoint endpoint = Endpoints.stored("shop", "orders");
+        endpoint.getSpec().setOrdering("fifo");
+        Map<String, Object> filter = new LinkedHashMap<>();
+        filter.put("payload.amount", Map.of("$gte", 100));
+        filter.put("$or", List.of(Map.of("payload.currency", "EUR"), Map.of("eventType", Map.of("$prefix", "x."))));
+        endpoint.getSpec().setFilter(new ObjectMapper().valueToTree(filter));
+
+        EndpointSpec spec = RuntimeEndpoint.of(endpoint, SECRET);
+
+        assertThat(spec.getOrdering()).isEqualTo("fifo");
+        assertThat(spec.getFilterJson())
+                .isEqualTo("{\"payload.amount\":{\"$gte\":100},"
+                        + "\"$or\":[{\"payload.currency\":\"EUR\"},{\"eventType\":{\"$prefix\":\"x.\"}}]}");
+    }
+
+    @Test
     void defaultsLiveInTheMappingNotInTheSpec() {
         WebhookEndpoint endpoint = Endpoints.stored("shop", "x".repeat(120));
         endpoint.getSpec().setEventTypes(null);
@@ -46,6 +64,8 @@ class RuntimeEndpointTest {
         assertThat(spec.getPolicy()).as("the runtime's default policy").isEmpty();
         assertThat(spec.getHeadersMap()).isEmpty();
         assertThat(spec.getDisabled()).isFalse();
+        assertThat(spec.getOrdering()).isEqualTo("unordered");
+        assertThat(spec.getFilterJson()).as("no filter").isEmpty();
         assertThat(spec.getName()).hasSize(100);
         assertThat(spec.getRef()).as("the ref is never cut").endsWith("x".repeat(120));
         assertThat(endpoint.getSpec().getEventTypes()).isNull();

@@ -101,7 +101,9 @@ public class AdminGrpcService implements AdminServiceGrpc.AsyncService, Bindable
                                     List.copyOf(request.getEventTypesList()),
                                     request.getPolicy(),
                                     request.getHeadersMap(),
-                                    request.getDisabled());
+                                    request.getDisabled(),
+                                    request.getOrdering(),
+                                    request.getFilterJson());
                             return endpoints
                                     .applyDeclared(
                                             request.getRef(), request.getOwnerEmail(), draft, request.getSecret())

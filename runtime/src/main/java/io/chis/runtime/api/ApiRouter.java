@@ -5,6 +5,7 @@ import io.chis.runtime.auth.AuthHandler;
 import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.endpoint.NamespaceGrantHandler;
 import io.chis.runtime.health.HealthCheck;
+import io.chis.runtime.recovery.RecoveryHandler;
 import io.chis.runtime.signing.SigningSecretHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
@@ -24,6 +25,7 @@ public class ApiRouter {
             EndpointHandler endpoints,
             NamespaceGrantHandler grants,
             MessageHandler messages,
+            RecoveryHandler recoveries,
             OpenApiDocument openApi,
             HealthCheck health) {
         return RouterFunctions.route()
@@ -48,11 +50,14 @@ public class ApiRouter {
                 .POST("/api/namespace-grants", grants::create)
                 .GET("/api/namespace-grants", grants::list)
                 .DELETE("/api/namespace-grants/{namespace}", grants::delete)
+                .POST("/api/endpoints/{id}/test-filter", endpoints::testFilter)
                 .POST("/webhook/send", messages::send)
                 .route(RequestPredicates.path("/webhook/send"), r -> IndexHandler.methodNotAllowed(r, HttpMethod.POST))
                 .GET("/webhook/messages", messages::list)
                 .GET("/webhook/messages/{id}", messages::get)
                 .POST("/webhook/messages/{id}/retry", messages::retry)
+                .POST("/webhook/recover", recoveries::start)
+                .GET("/webhook/recover/{id}", recoveries::get)
                 .GET("/webhook/stats", messages::stats)
                 .build();
     }

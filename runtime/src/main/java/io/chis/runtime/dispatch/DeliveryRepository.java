@@ -36,7 +36,8 @@ public class DeliveryRepository {
             byte[] payload,
             UUID lock,
             List<String> accountSecrets,
-            Instant createdAt) {
+            Instant createdAt,
+            boolean fifo) {
 
         /** Failed attempts since the schedule last (re)started, counting the attempt about to be made. */
         public int attemptsSinceReplay() {
@@ -47,8 +48,26 @@ public class DeliveryRepository {
     /** One attempt's facts, as they go into {@code delivery_attempts}. */
     public record AttemptRecord(Instant at, Integer statusCode, long durationMs, String error, String responseBody) {}
 
+    /** The next delivery of a FIFO endpoint, and when it is due. */
+    public record InLine(UUID id, Instant due) {}
+
     /** A delivery put back on the queue by the sweep. */
     public record Requeued(UUID id, UUID messageId) {}
+
+    /**
+     * Whether delivery {@code %1$s} may be attempted now: always, unless its endpoint is FIFO; then only while no
+     * delivery of that endpoint accepted before it is unfinished and none other is being attempted (a replayed
+     * earlier one waits for the attempt in flight).
+     */
+    static final String IN_TURN = """
+            not exists (
+              select 1 from endpoints e
+              where e.id = %1$s.endpoint_id and e.ordering = 'fifo'
+                and exists (
+                  select 1 from deliveries o
+                  where o.endpoint_id = e.id and o.id <> %1$s.id
+                    and ((o.seq < %1$s.seq and o.status in ('pending', 'retrying', 'delivering'))
+                         or (o.status = 'delivering' and o.locked_until >= now()))))""";
 
     private final DatabaseClient db;
     private final GroupCommit<Recording, Instant> recordings;
@@ -71,10 +90,13 @@ public class DeliveryRepository {
         // locked in id order, so concurrent batches never deadlock.
         return db.sql("""
                         with candidate as (
-                          select id, created_at from deliveries
+                          select id, created_at,
+                                 (select e.ordering = 'fifo' from endpoints e where e.id = deliveries.endpoint_id) as fifo
+                          from deliveries
                           where id = any(:ids) and created_at between :from::timestamptz and :to::timestamptz
                             and ((status in ('pending', 'retrying') and (next_attempt_at is null or next_attempt_at <= now()))
                                  or (status = 'delivering' and locked_until < now()))
+                            and %s
                           order by id
                           for update skip locked
                         ), claimed as (
@@ -84,7 +106,7 @@ public class DeliveryRepository {
                           from candidate c, messages m left join signing_secrets s on s.account_id = m.account_id
                           where d.id = c.id and d.created_at = c.created_at and m.id = d.message_id and m.created_at = d.created_at
                           returning d.id, d.message_id, d.created_at, d.url, d.endpoint_id, d.attempt_count, d.retry_base,
-                                    m.payload, s.secret,
+                                    m.payload, s.secret, c.fifo,
                                     case when s.previous_valid_until > now() then s.previous_secret end as previous_secret
                         ), rolling_up as (
                           select id, created_at from messages
@@ -95,7 +117,7 @@ public class DeliveryRepository {
                           update messages m set status = 'delivering' from rolling_up r
                           where m.id = r.id and m.created_at = r.created_at
                         )
-                        select * from claimed""")
+                        select * from claimed""".formatted(IN_TURN.formatted("deliveries")))
                 .bind("ids", ids.toArray(UUID[]::new))
                 .bindValues(MessageRepository.span(ids))
                 .bind("lease", lease.toMillis() / 1000.0)
@@ -111,8 +133,20 @@ public class DeliveryRepository {
                         lock,
                         WebhookSignature.inUse(
                                 row.get("secret", String.class), row.get("previous_secret", String.class)),
-                        instant(row, "created_at")))
+                        instant(row, "created_at"),
+                        Boolean.TRUE.equals(row.get("fifo", Boolean.class))))
                 .all();
+    }
+
+    /** The FIFO endpoint's next unfinished delivery in acceptance order, to queue once the one before it is done. */
+    public Mono<InLine> nextInLine(UUID endpointId) {
+        return db.sql("""
+                        select id, next_attempt_at from deliveries
+                        where endpoint_id = :endpoint and status in ('pending', 'retrying')
+                        order by seq limit 1""")
+                .bind("endpoint", endpointId)
+                .map(row -> new InLine(row.get("id", UUID.class), instant(row, "next_attempt_at")))
+                .one();
     }
 
     /** When a waiting delivery is due, if it is waiting for a later time (a stream entry that came early). */
@@ -274,15 +308,17 @@ public class DeliveryRepository {
 
     /**
      * Finds work that Redis lost: deliveries due longer than {@code grace} ago, and deliveries whose worker's lease
-     * ran out. Marks them due now (so the next sweep waits another grace period) and returns them. Rows another
+     * ran out (of a FIFO endpoint, only the one whose turn it is). Marks them due now (so the next sweep waits
+     * another grace period) and returns them. Rows another
      * scheduler is sweeping are skipped, so schedulers side by side never queue the same rows twice.
      */
     public Flux<Requeued> sweep(Duration grace, int limit) {
         return db.sql("""
                         with stuck as (
                           select id from deliveries
-                          where (status in ('pending', 'retrying') and next_attempt_at < now() - make_interval(secs => :grace))
-                             or (status = 'delivering' and locked_until < now())
+                          where ((status in ('pending', 'retrying') and next_attempt_at < now() - make_interval(secs => :grace))
+                                 or (status = 'delivering' and locked_until < now()))
+                            and %s
                           order by next_attempt_at
                           limit :limit
                           for update skip locked
@@ -293,7 +329,7 @@ public class DeliveryRepository {
                                           else 'retrying' end,
                             next_attempt_at = now(), locked_until = null, locked_by = null, updated_at = now()
                         from stuck where d.id = stuck.id
-                        returning d.id, d.message_id""")
+                        returning d.id, d.message_id""".formatted(IN_TURN.formatted("deliveries")))
                 .bind("grace", grace.toMillis() / 1000.0)
                 .bind("limit", limit)
                 .map(row -> new Requeued(row.get("id", UUID.class), row.get("message_id", UUID.class)))

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +96,7 @@ public class OutcomeHandler {
                     count(succeeded, attempt);
                     summary.delivered();
                 })
-                .then();
+                .flatMap(next -> queueNextInLine(attempt.delivery()));
     }
 
     private Mono<Void> retry(Attempted attempt, Duration delay) {
@@ -146,7 +147,27 @@ public class OutcomeHandler {
                             delivery.attemptCount() + 1,
                             attempt.outcome().error()));
                 })
-                .then();
+                .flatMap(next -> queueNextInLine(attempt.delivery()));
+    }
+
+    /**
+     * A FIFO endpoint's later deliveries wait in PostgreSQL while one is unfinished: once it is done, the next in
+     * line is queued (if this fails, the sweep finds it, as the only one of the endpoint it may queue).
+     */
+    private Mono<Void> queueNextInLine(Claimed delivery) {
+        if (!delivery.fifo() || delivery.endpointId() == null) return Mono.empty();
+        return deliveries
+                .nextInLine(delivery.endpointId())
+                .flatMap(next -> next.due() == null || !next.due().isAfter(Instant.now())
+                        ? queue.enqueue(List.of(next.id()))
+                        : queue.schedule(next.id(), next.due()))
+                .onErrorResume(e -> {
+                    log.warn(
+                            "Queueing the next delivery of FIFO endpoint {} failed ({}); the sweep will queue it",
+                            delivery.endpointId(),
+                            e.toString());
+                    return Mono.empty();
+                });
     }
 
     /** Dead-letters a delivery no attempt could be made for, recording an attempt that gives the reason. */
@@ -160,7 +181,7 @@ public class OutcomeHandler {
                     log.warn(
                             "Delivery {} of message {} dead-lettered: {}", delivery.id(), delivery.messageId(), reason);
                 })
-                .then();
+                .flatMap(next -> queueNextInLine(delivery));
     }
 
     /** Records the attempt; the next attempt's due time, or empty when another worker took the delivery over. */

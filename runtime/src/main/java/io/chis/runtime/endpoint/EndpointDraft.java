@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * What a caller asks an endpoint to be, from REST or from a WebhookEndpoint resource; {@link #validated()} checks
- * it once for both, and says what is wrong.
+ * it once for both, and says what is wrong. {@code filter} is the payload filter's JSON text (null for none).
  */
 public record EndpointDraft(
         String name,
@@ -19,7 +19,9 @@ public record EndpointDraft(
         List<String> eventTypes,
         String policy,
         Map<String, String> headers,
-        boolean disabled) {
+        boolean disabled,
+        String ordering,
+        String filter) {
 
     private static final Pattern HEADER_NAME = Pattern.compile("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$");
     // Set by Chis itself, or by the HTTP client: a subscriber may not override them.
@@ -70,7 +72,26 @@ public record EndpointDraft(
             });
         }
         String checkedPolicy = policy == null || policy.isBlank() ? null : policy.trim();
+        String checkedOrdering = ordering == null || ordering.isBlank() ? Endpoint.UNORDERED : ordering.trim();
+        if (!checkedOrdering.equals(Endpoint.UNORDERED) && !checkedOrdering.equals(Endpoint.FIFO)) {
+            throw ApiException.badRequest("ordering must be \"unordered\" or \"fifo\"");
+        }
+        String checkedFilter = null;
+        if (filter != null && !filter.isBlank() && !filter.equals("null")) {
+            try {
+                checkedFilter = PayloadFilter.parse(filter).json();
+            } catch (PayloadFilter.InvalidFilterException e) {
+                throw ApiException.badRequest("filter: " + e.getMessage());
+            }
+        }
         return new EndpointDraft(
-                name.trim(), checkedUrl, List.copyOf(eventTypes), checkedPolicy, checkedHeaders, disabled);
+                name.trim(),
+                checkedUrl,
+                List.copyOf(eventTypes),
+                checkedPolicy,
+                checkedHeaders,
+                disabled,
+                checkedOrdering,
+                checkedFilter);
     }
 }

@@ -2,6 +2,7 @@ package io.chis.runtime.endpoint;
 
 import io.chis.runtime.apikey.ApiKeyHandler;
 import io.chis.runtime.auth.Authenticator;
+import io.chis.runtime.support.ApiException;
 import io.chis.runtime.support.Json;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /** {@code /api/endpoints}: an account's subscribers over REST (JWT). */
 public class EndpointHandler {
@@ -20,12 +22,26 @@ public class EndpointHandler {
             List<String> eventTypes,
             String policy,
             Map<String, String> headers,
-            Boolean disabled) {
+            Boolean disabled,
+            String ordering,
+            JsonNode filter) {
 
         EndpointDraft draft() {
-            return new EndpointDraft(name, url, eventTypes, policy, headers, Boolean.TRUE.equals(disabled));
+            return new EndpointDraft(
+                    name,
+                    url,
+                    eventTypes,
+                    policy,
+                    headers,
+                    Boolean.TRUE.equals(disabled),
+                    ordering,
+                    filter == null || filter.isNull() ? null : filter.toString());
         }
     }
+
+    record TestFilterBody(String eventType, JsonNode payload) {}
+
+    record FilterResult(boolean matches) {}
 
     private final Authenticator auth;
     private final EndpointService endpoints;
@@ -75,6 +91,20 @@ public class EndpointHandler {
         return auth.bearer(request)
                 .flatMap(account -> endpoints.rotateSecret(account, id(request)))
                 .flatMap(endpoint -> ServerResponse.ok().bodyValue(EndpointView.of(endpoint, true)));
+    }
+
+    /** Whether a message with this event type and payload would go to the endpoint (its eventTypes and filter). */
+    public Mono<ServerResponse> testFilter(ServerRequest request) {
+        return auth.bearer(request)
+                .flatMap(account ->
+                        endpoints.get(account, id(request)).zipWith(Json.body(request, TestFilterBody.class)))
+                .flatMap(found -> {
+                    TestFilterBody body = found.getT2();
+                    String eventType = Json.required(body.eventType(), "eventType");
+                    if (body.payload() == null) return Mono.error(ApiException.badRequest("payload is required"));
+                    return ServerResponse.ok()
+                            .bodyValue(new FilterResult(found.getT1().accepts(eventType, body.payload())));
+                });
     }
 
     private static UUID id(ServerRequest request) {

@@ -25,7 +25,8 @@ public class EndpointRepository {
     static final String COLUMNS = """
             id, account_id, ref, name, url, event_types, policy, headers, disabled, disabled_reason, secret,
             case when previous_valid_until > now() then previous_secret end as previous_secret,
-            case when previous_valid_until > now() then previous_valid_until end as previous_valid_until, created_at""";
+            case when previous_valid_until > now() then previous_valid_until end as previous_valid_until, created_at,
+            ordering, filter""";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
 
@@ -51,8 +52,9 @@ public class EndpointRepository {
 
     public Mono<Endpoint> insert(UUID accountId, String ref, EndpointDraft draft, String secret) {
         return db.sql(
-                        "insert into endpoints (id, account_id, ref, name, url, event_types, policy, headers, disabled, secret)"
-                                + " values (:id, :account, :ref, :name, :url, :types, :policy, :headers, :disabled, :secret)"
+                        "insert into endpoints (id, account_id, ref, name, url, event_types, policy, headers, disabled, secret,"
+                                + " ordering, filter) values (:id, :account, :ref, :name, :url, :types, :policy, :headers,"
+                                + " :disabled, :secret, :ordering, :filter)"
                                 + " returning " + COLUMNS)
                 .bind("id", UUID.randomUUID())
                 .bind("account", accountId)
@@ -66,7 +68,7 @@ public class EndpointRepository {
     /** Replaces the endpoint's settings; re-enabling clears the reason it was disabled. */
     public Mono<Endpoint> update(UUID id, EndpointDraft draft) {
         return db.sql("update endpoints set name = :name, url = :url, event_types = :types, policy = :policy,"
-                        + " headers = :headers, disabled = :disabled,"
+                        + " headers = :headers, disabled = :disabled, ordering = :ordering, filter = :filter,"
                         + " disabled_reason = case when :disabled then disabled_reason end, updated_at = now()"
                         + " where id = :id returning " + COLUMNS)
                 .bind("id", id)
@@ -163,6 +165,10 @@ public class EndpointRepository {
     /** The columns a draft sets, for both insert and update. */
     private static Map<String, Object> settings(EndpointDraft draft) {
         return Map.of(
+                "ordering",
+                draft.ordering(),
+                "filter",
+                Parameter.fromOrEmpty(draft.filter() == null ? null : Json.of(draft.filter()), Json.class),
                 "name",
                 draft.name(),
                 "url",
@@ -180,6 +186,7 @@ public class EndpointRepository {
     static Endpoint endpoint(Readable row) {
         String[] types = row.get("event_types", String[].class);
         Json headers = row.get("headers", Json.class);
+        Json filter = row.get("filter", Json.class);
         return new Endpoint(
                 row.get("id", UUID.class),
                 row.get("account_id", UUID.class),
@@ -194,6 +201,8 @@ public class EndpointRepository {
                 row.get("secret", String.class),
                 row.get("previous_secret", String.class),
                 instant(row, "previous_valid_until"),
-                instant(row, "created_at"));
+                instant(row, "created_at"),
+                row.get("ordering", String.class),
+                filter == null ? null : PayloadFilter.parse(filter.asString()));
     }
 }

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Endpoints for both of their sources: the REST API (an account's own) and WebhookEndpoint resources applied by the
@@ -112,12 +113,22 @@ public class EndpointService {
                 .defaultIfEmpty(false);
     }
 
-    /** Enabled endpoints of the account subscribed to the event type. */
-    public Mono<List<Endpoint>> subscribers(UUID accountId, String eventType) {
+    /**
+     * Enabled endpoints of the account subscribed to the event type whose filter the payload passes; the payload
+     * is read once, and only when a subscriber has a filter.
+     */
+    public Mono<List<Endpoint>> subscribers(UUID accountId, String eventType, byte[] payload) {
         return endpoints
                 .enabled(accountId)
                 .filter(e -> EventTypes.anyMatches(e.eventTypes(), eventType))
-                .collectList();
+                .collectList()
+                .map(subscribed -> {
+                    if (subscribed.stream().allMatch(e -> e.filter() == null)) return subscribed;
+                    JsonNode tree = PayloadFilter.readPayload(payload);
+                    return subscribed.stream()
+                            .filter(e -> e.accepts(eventType, tree))
+                            .toList();
+                });
     }
 
     private Mono<Endpoint> editable(UUID accountId, UUID id) {

@@ -5,11 +5,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 
 /**
  * An endpoint as {@code /api/endpoints} shows it. The secrets appear only when one endpoint is read, created or
  * rotated (absent from the list), and the previous secret only during a rotation's overlap; {@code managedBy} names
- * the WebhookEndpoint resource when the operator owns the endpoint. Other absent values are {@code null}.
+ * the WebhookEndpoint resource when the operator owns the endpoint; {@code filter} is null when there is none.
+ * Other absent values are {@code null}.
  */
 public record EndpointView(
         UUID id,
@@ -24,7 +26,9 @@ public record EndpointView(
         boolean disabled,
         String disabledReason,
         String managedBy,
-        Instant createdAt) {
+        Instant createdAt,
+        String ordering,
+        JsonNode filter) {
 
     static EndpointView of(Endpoint e, boolean withSecret) {
         return new EndpointView(
@@ -40,6 +44,8 @@ public record EndpointView(
                 e.disabled(),
                 e.disabledReason(),
                 e.ref() == null ? null : "WebhookEndpoint " + e.ref(),
-                e.createdAt());
+                e.createdAt(),
+                e.ordering(),
+                e.filter() == null ? null : e.filter().document());
     }
 }

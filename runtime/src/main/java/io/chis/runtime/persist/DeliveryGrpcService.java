@@ -69,7 +69,8 @@ public class DeliveryGrpcService implements DeliveryServiceGrpc.AsyncService, Bi
                         return Mono.error(invalid("url or event_type is required"));
                     } else {
                         targets = endpoints
-                                .subscribers(account, eventType)
+                                .subscribers(
+                                        account, eventType, request.getPayload().toByteArray())
                                 .map(list -> list.stream()
                                         .map(e -> new MessageService.Target(e.url(), e.id()))
                                         .toList());

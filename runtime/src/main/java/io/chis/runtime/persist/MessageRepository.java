@@ -394,14 +394,20 @@ public class MessageRepository {
         return Mono.zip(byStatus, minutes, Stats::new);
     }
 
+    /**
+     * What replaying a dead delivery sets: pending now, with a fresh retry schedule; its attempts and webhook-id
+     * (the message id) stay.
+     */
+    public static final String REPLAY = "status = 'pending', retry_base = attempt_count, next_attempt_at = now(),"
+            + " locked_until = null, updated_at = now()";
+
     /** Puts the message's dead deliveries back to pending, restarting their retry schedule. */
     public Flux<UUID> replayDead(UUID accountId, UUID messageId) {
         return db.sql("""
-                        update deliveries set status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
-                                              locked_until = null, updated_at = now()
+                        update deliveries set %s
                         where message_id = :message and account_id = :account and status = 'dead'
                           and created_at between :from::timestamptz and :to::timestamptz
-                        returning id""")
+                        returning id""".formatted(REPLAY))
                 .bind("message", messageId)
                 .bindValues(span(List.of(messageId)))
                 .bind("account", accountId)

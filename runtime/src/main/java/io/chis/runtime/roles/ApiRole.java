@@ -19,6 +19,7 @@ import io.chis.runtime.grpc.BearerToken;
 import io.chis.runtime.grpc.GrpcTls;
 import io.chis.runtime.metrics.HttpMetricsFilter;
 import io.chis.runtime.persist.GrpcServer;
+import io.chis.runtime.recovery.RecoveryHandler;
 import io.chis.runtime.signing.SigningSecretHandler;
 import io.chis.runtime.support.ProblemWebExceptionHandler;
 import io.chis.runtime.throttle.RateLimiter;
@@ -51,6 +52,7 @@ import org.springframework.context.annotation.Import;
     SigningSecretHandler.class,
     EndpointHandler.class,
     NamespaceGrantHandler.class,
+    RecoveryHandler.class,
     HttpMetricsFilter.class,
     ProblemWebExceptionHandler.class
 })

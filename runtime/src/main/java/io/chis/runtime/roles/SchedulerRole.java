@@ -5,12 +5,14 @@ import io.chis.runtime.dispatch.DeliveryRepository;
 import io.chis.runtime.persist.HistoryPartitions;
 import io.chis.runtime.persist.MessageRepository;
 import io.chis.runtime.queue.WorkQueue;
+import io.chis.runtime.recovery.RecoveryRunner;
+import io.chis.runtime.recovery.RecoveryService;
 import io.chis.runtime.schedule.Scheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The scheduler role: queues due retries, re-queues what Redis lost, prunes departed workers. */
+/** The scheduler role: queues due retries, re-queues what Redis lost, prunes departed workers, runs recoveries. */
 @Configuration(proxyBeanMethods = false)
 public class SchedulerRole {
 
@@ -23,5 +25,10 @@ public class SchedulerRole {
             HistoryPartitions history,
             MeterRegistry registry) {
         return new Scheduler(queue, deliveries, messages, settings.delivery(), history, registry);
+    }
+
+    @Bean
+    RecoveryRunner recoveryRunner(RecoveryService recoveries, WorkQueue queue, ChisSettings settings) {
+        return new RecoveryRunner(recoveries, queue, settings.delivery().schedulerTick(), RecoveryRunner.BATCH);
     }
 }

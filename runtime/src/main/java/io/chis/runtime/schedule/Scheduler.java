@@ -221,7 +221,7 @@ public class Scheduler implements SmartLifecycle {
      * Runs {@code task} every {@code period}, one run at a time, logging failures once until it works again; after
      * a failure it waits with {@link Backoff} (at most 5 s) before trying again rather than failing every tick.
      */
-    private Disposable every(Duration period, String what, java.util.function.Supplier<Mono<?>> task) {
+    public static Disposable every(Duration period, String what, java.util.function.Supplier<Mono<?>> task) {
         AtomicBoolean failing = new AtomicBoolean();
         Backoff backoff = new Backoff();
         AtomicLong notBefore = new AtomicLong(System.nanoTime());

@@ -198,6 +198,23 @@ class OpenApiIT {
         expect(404, call("PUT", "/api/endpoints/{id}", "/api/endpoints/" + java.util.UUID.randomUUID(), jwt, endpoint));
         expect(401, call("PUT", "/api/endpoints/{id}", "/api/endpoints/" + endpointId, null, endpoint));
         expect(200, call("PUT", "/api/endpoints/{id}", "/api/endpoints/" + endpointId, jwt, endpoint));
+        String filtered = "{\"name\":\"big\",\"url\":\"" + receiver.url("/big")
+                + "\",\"eventTypes\":[\"order.*\"],\"ordering\":\"fifo\",\"filter\":{\"payload.total\":{\"$gte\":100}}}";
+        expect(400, call("POST", "/api/endpoints", "/api/endpoints", jwt, filtered.replace("$gte", "$big")));
+        String filteredId = body(expect(201, call("POST", "/api/endpoints", "/api/endpoints", jwt, filtered)))
+                .get("id")
+                .asString();
+        String testFilter = "/api/endpoints/{id}/test-filter";
+        String probe = "{\"eventType\":\"order.paid\",\"payload\":{\"total\":250}}";
+        JsonNode match = body(
+                expect(200, call("POST", testFilter, "/api/endpoints/" + filteredId + "/test-filter", jwt, probe)));
+        assertThat(match.get("matches").asBoolean()).isTrue();
+        expect(400, call("POST", testFilter, "/api/endpoints/" + filteredId + "/test-filter", jwt, "{\"payload\":1}"));
+        expect(
+                404,
+                call("POST", testFilter, "/api/endpoints/" + java.util.UUID.randomUUID() + "/test-filter", jwt, probe));
+        expect(401, call("POST", testFilter, "/api/endpoints/" + filteredId + "/test-filter", null, probe));
+        expect(204, call("DELETE", "/api/endpoints/{id}", "/api/endpoints/" + filteredId, jwt, null));
 
         expect(
                 401,
@@ -281,6 +298,17 @@ class OpenApiIT {
                         null));
         expect(401, call("POST", "/webhook/messages/{id}/retry", "/webhook/messages/" + gone + "/retry", null, null));
         expect(202, call("POST", "/webhook/messages/{id}/retry", "/webhook/messages/" + gone + "/retry", jwt, null));
+
+        String window = "{\"since\":\"2020-01-01T00:00:00Z\"}";
+        String recovery = body(expect(202, call("POST", "/webhook/recover", "/webhook/recover", key, window)))
+                .get("id")
+                .asString();
+        expect(409, call("POST", "/webhook/recover", "/webhook/recover", jwt, window));
+        expect(400, call("POST", "/webhook/recover", "/webhook/recover", key, "{\"since\":\"soon\"}"));
+        expect(401, call("POST", "/webhook/recover", "/webhook/recover", null, window));
+        expect(200, call("GET", "/webhook/recover/{id}", "/webhook/recover/" + recovery, jwt, null));
+        expect(404, call("GET", "/webhook/recover/{id}", "/webhook/recover/" + java.util.UUID.randomUUID(), key, null));
+        expect(401, call("GET", "/webhook/recover/{id}", "/webhook/recover/" + recovery, null, null));
 
         JsonNode stats = body(expect(200, call("GET", "/webhook/stats", "/webhook/stats", key, null)));
         assertThat(stats.at("/messages/delivered").asLong()).isGreaterThanOrEqualTo(1);

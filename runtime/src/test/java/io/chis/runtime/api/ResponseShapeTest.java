@@ -79,11 +79,14 @@ class ResponseShapeTest {
                 false,
                 null,
                 null,
-                AT);
+                AT,
+                "unordered",
+                null);
         assertThat(json(view))
                 .isEqualTo("{\"id\":\"" + ID + "\",\"name\":\"orders\",\"url\":\"https://example.com/hook\","
                         + "\"eventTypes\":[\"order.*\"],\"policy\":null,\"headers\":{},\"disabled\":false,"
-                        + "\"disabledReason\":null,\"managedBy\":null,\"createdAt\":\"2026-01-02T03:04:05Z\"}");
+                        + "\"disabledReason\":null,\"managedBy\":null,\"createdAt\":\"2026-01-02T03:04:05Z\","
+                        + "\"ordering\":\"unordered\",\"filter\":null}");
         var rotated = new EndpointView(
                 ID,
                 "orders",
@@ -97,7 +100,9 @@ class ResponseShapeTest {
                 true,
                 "410 Gone",
                 "WebhookEndpoint default/orders",
-                AT);
+                AT,
+                "fifo",
+                null);
         assertThat(json(rotated))
                 .contains("\"eventTypes\":[\"order.*\"],\"secret\":\"whsec_new\",\"previousSecret\":\"whsec_old\","
                         + "\"previousValidUntil\":\"2026-01-02T03:04:05Z\",\"policy\":\"fast\"");

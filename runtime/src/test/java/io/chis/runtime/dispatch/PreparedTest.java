@@ -30,7 +30,8 @@ class PreparedTest {
                 "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
                 UUID.randomUUID(),
                 List.of(SECRET),
-                java.time.Instant.EPOCH);
+                java.time.Instant.EPOCH,
+                false);
     }
 
     @Test

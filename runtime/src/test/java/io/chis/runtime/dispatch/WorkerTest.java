@@ -66,7 +66,8 @@ class WorkerTest {
     }
 
     static Claimed claimed(UUID id) {
-        return new Claimed(id, UUID.randomUUID(), "http://x", null, 0, 0, new byte[0], null, List.of(), Instant.EPOCH);
+        return new Claimed(
+                id, UUID.randomUUID(), "http://x", null, 0, 0, new byte[0], null, List.of(), Instant.EPOCH, false);
     }
 
     private void start(int concurrency) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class EndpointDraftTest {
 
     static EndpointDraft draft(String url, List<String> types, Map<String, String> headers) {
-        return new EndpointDraft(" billing ", url, types, " ", headers, false);
+        return new EndpointDraft(" billing ", url, types, " ", headers, false, null, null);
     }
 
     @Test
@@ -21,6 +21,32 @@ class EndpointDraftTest {
         assertThat(valid.name()).isEqualTo("billing");
         assertThat(valid.policy()).isNull();
         assertThat(valid.headers()).containsEntry("X-Tenant", "acme");
+        assertThat(valid.ordering()).isEqualTo("unordered");
+        assertThat(valid.filter()).isNull();
+    }
+
+    @Test
+    void checksOrderingAndFilter() {
+        EndpointDraft fifo = new EndpointDraft(
+                        "n", "https://x", List.of("*"), null, null, false, "fifo", "{\"payload.a\": {\"$gt\": 1}}")
+                .validated();
+        assertThat(fifo.ordering()).isEqualTo("fifo");
+        assertThat(fifo.filter()).isEqualTo("{\"payload.a\":{\"$gt\":1}}");
+        assertThatThrownBy(() ->
+                        new EndpointDraft("n", "https://x", List.of("*"), null, null, false, "lifo", null).validated())
+                .hasMessageContaining("ordering");
+        assertThatThrownBy(() -> new EndpointDraft(
+                                "n",
+                                "https://x",
+                                List.of("*"),
+                                null,
+                                null,
+                                false,
+                                null,
+                                "{\"payload.a\": {\"$gt\": []}}")
+                        .validated())
+                .isInstanceOf(ApiException.class)
+                .hasMessage("filter: path 'payload.a': $gt takes a number or a string");
     }
 
     @Test
@@ -42,7 +68,8 @@ class EndpointDraftTest {
         assertThatThrownBy(() -> draft("https://x", List.of("*"), Map.of("X-A", "one\r\nX-Injected: 1"))
                         .validated())
                 .hasMessageContaining("one line");
-        assertThatThrownBy(() -> new EndpointDraft(null, "https://x", List.of("*"), null, null, false).validated())
+        assertThatThrownBy(() ->
+                        new EndpointDraft(null, "https://x", List.of("*"), null, null, false, null, null).validated())
                 .hasMessageContaining("name is required");
     }
 }

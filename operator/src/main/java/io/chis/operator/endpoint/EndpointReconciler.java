@@ -129,7 +129,8 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
     @Override
     public ErrorStatusUpdateControl<WebhookEndpoint> updateErrorStatus(
             WebhookEndpoint endpoint, Context<WebhookEndpoint> context, Exception e) {
-        log.warn("{} reconcile failed, retrying: {}", ChildApplier.describe(endpoint), e.getMessage(), e);
+        // one line: JOSDK's EventProcessor logs the same failure with its stack trace
+        log.warn("{} reconcile failed, retrying: {}", ChildApplier.describe(endpoint), e.getMessage());
         WebhookEndpointStatus status = EndpointStatusBuilder.build(
                 endpoint,
                 EndpointSync.Failed.of(

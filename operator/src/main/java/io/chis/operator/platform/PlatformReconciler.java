@@ -173,7 +173,8 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     public ErrorStatusUpdateControl<WebhookPlatform> updateErrorStatus(
             WebhookPlatform platform, Context<WebhookPlatform> context, Exception e) {
         String message = "reconcile failed, retrying: " + e.getMessage();
-        log.warn("{} {}", ChildApplier.describe(platform), message, e);
+        // one line: JOSDK's EventProcessor logs the same failure with its stack trace
+        log.warn("{} {}", ChildApplier.describe(platform), message);
         WebhookPlatformStatus status = Optional.ofNullable(platform.getStatus()).orElseGet(WebhookPlatformStatus::new);
         Optional<Condition> ready = Conditions.find(status, Conditions.READY);
         if (ready.isPresent()

@@ -228,12 +228,91 @@ public class WebhookPlatformSpec {
         @JsonPropertyDescription("Deliveries in flight per worker pod (CHIS_WORKER_CONCURRENCY). Default 64.")
         private Integer concurrency;
 
+        @JsonPropertyDescription("Scale the worker on its backlog (KEDA when installed, else an HPA on CPU); "
+                + "replicas is then ignored.")
+        private AutoscalingSpec autoscaling;
+
         public Integer getConcurrency() {
             return concurrency;
         }
 
         public void setConcurrency(Integer concurrency) {
             this.concurrency = concurrency;
+        }
+
+        public AutoscalingSpec getAutoscaling() {
+            return autoscaling;
+        }
+
+        public void setAutoscaling(AutoscalingSpec autoscaling) {
+            this.autoscaling = autoscaling;
+        }
+    }
+
+    @ValidationRule(
+            value = "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas",
+            message = "autoscaling.minReplicas must not exceed maxReplicas")
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class AutoscalingSpec {
+        @Min(1)
+        @JsonPropertyDescription("Fewest pods. Default 1.")
+        private Integer minReplicas;
+
+        @Min(1)
+        @JsonPropertyDescription("Most pods; the roles' database pools are sized for this many. Default 10.")
+        private Integer maxReplicas;
+
+        @Min(1)
+        @JsonPropertyDescription("Worker with KEDA: pending plus waiting deliveries in the chis-workers group per pod "
+                + "(the redis-streams trigger's pendingEntriesCount and lagCount). Default 1000.")
+        private Integer targetBacklogPerReplica;
+
+        @Min(1)
+        @JsonPropertyDescription("HPA: average CPU use in percent of the pods' CPU request. Default 70.")
+        private Integer targetCPUUtilizationPercentage;
+
+        @JsonPropertyDescription("Namespace KEDA runs in: its NetworkPolicy peer for Redis. Default keda.")
+        private String kedaNamespace;
+
+        public Integer getMinReplicas() {
+            return minReplicas;
+        }
+
+        public void setMinReplicas(Integer minReplicas) {
+            this.minReplicas = minReplicas;
+        }
+
+        public Integer getMaxReplicas() {
+            return maxReplicas;
+        }
+
+        public void setMaxReplicas(Integer maxReplicas) {
+            this.maxReplicas = maxReplicas;
+        }
+
+        public Integer getTargetBacklogPerReplica() {
+            return targetBacklogPerReplica;
+        }
+
+        public void setTargetBacklogPerReplica(Integer targetBacklogPerReplica) {
+            this.targetBacklogPerReplica = targetBacklogPerReplica;
+        }
+
+        public Integer getTargetCPUUtilizationPercentage() {
+            return targetCPUUtilizationPercentage;
+        }
+
+        public void setTargetCPUUtilizationPercentage(Integer targetCPUUtilizationPercentage) {
+            this.targetCPUUtilizationPercentage = targetCPUUtilizationPercentage;
+        }
+
+        public String getKedaNamespace() {
+            return kedaNamespace;
+        }
+
+        public void setKedaNamespace(String kedaNamespace) {
+            this.kedaNamespace = kedaNamespace;
         }
     }
 
@@ -253,6 +332,17 @@ public class WebhookPlatformSpec {
 
         @JsonPropertyDescription("Who may reach the REST port (8080) through the NetworkPolicy. Default: anyone.")
         private List<NetworkPolicyPeer> allowedFrom;
+
+        @JsonPropertyDescription("An HPA on CPU for the api; replicas is then ignored.")
+        private AutoscalingSpec autoscaling;
+
+        public AutoscalingSpec getAutoscaling() {
+            return autoscaling;
+        }
+
+        public void setAutoscaling(AutoscalingSpec autoscaling) {
+            this.autoscaling = autoscaling;
+        }
 
         public ServiceSpec getService() {
             return service;

@@ -8,11 +8,13 @@ import io.chis.operator.support.ChildConflictException;
 import io.chis.operator.support.ChildInformers;
 import io.chis.operator.support.Conditions;
 import io.chis.operator.support.EventRecorder;
+import io.chis.operator.support.InstalledCrds;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -55,7 +57,8 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
             Job.class,
             PodDisruptionBudget.class,
             Ingress.class,
-            NetworkPolicy.class);
+            NetworkPolicy.class,
+            HorizontalPodAutoscaler.class);
 
     private static final Logger log = LoggerFactory.getLogger(PlatformReconciler.class);
 
@@ -65,6 +68,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     private final Duration secretRecheck;
     private final Clock clock;
     private final Optional<String> operatorNamespace;
+    private final InstalledCrds crds;
 
     /** @param operatorNamespace where the operator's pods run, for the NetworkPolicy that lets them call delivery */
     public PlatformReconciler(
@@ -85,6 +89,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
         this.tokens = tokens;
         this.secretRecheck = secretRecheck;
         this.clock = clock;
+        this.crds = new InstalledCrds(Engines.RECHECK, clock);
     }
 
     @Override
@@ -109,8 +114,9 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
                         .get()));
 
         List<SpecProblem> problems = new ArrayList<>(PlatformValidation.validate(platform, settings, userSecrets));
+        Engines engines = Engines.detect(settings, platform.getStatus(), crd -> crds.installed(client, crd));
         PlatformRollout rollout =
-                new PlatformRollout(new ChildApplier<>(context, serverSideApply), tokens, operatorNamespace);
+                new PlatformRollout(new ChildApplier<>(context, serverSideApply), tokens, operatorNamespace, engines);
         PlatformObservation observed;
         if (problems.isEmpty()) {
             try {
@@ -125,6 +131,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
 
         WebhookPlatformStatus status =
                 PlatformStatusBuilder.build(platform, settings, problems, observed, clock.instant());
+        engines.report(settings, status);
         announce(platform, status, !problems.isEmpty());
         UpdateControl<WebhookPlatform> control;
         if (Conditions.same(platform.getStatus(), status)) {

@@ -28,11 +28,21 @@ final class PlatformRollout {
     private final ChildApplier<WebhookPlatform> applier;
     private final RandomTokens tokens;
     private final Optional<String> operatorNamespace;
+    private final Engines engines;
 
     PlatformRollout(ChildApplier<WebhookPlatform> applier, RandomTokens tokens, Optional<String> operatorNamespace) {
+        this(applier, tokens, operatorNamespace, Engines.NONE);
+    }
+
+    PlatformRollout(
+            ChildApplier<WebhookPlatform> applier,
+            RandomTokens tokens,
+            Optional<String> operatorNamespace,
+            Engines engines) {
         this.applier = applier;
         this.tokens = tokens;
         this.operatorNamespace = operatorNamespace;
+        this.engines = engines;
     }
 
     PlatformObservation apply(
@@ -112,11 +122,12 @@ final class PlatformRollout {
             deployment.ifPresent(d -> roles.put(role, d));
             RoleServices.disruptionBudget(platform, settings, role).ifPresent(pdb -> apply(keep, pdb));
         }
+        applyAutoscalers(platform, settings, keep, roles.keySet());
         Service api = apply(keep, RoleServices.api(platform, settings));
         apply(keep, RoleServices.delivery(platform, settings));
         RoleServices.ingress(platform, settings).ifPresent(ingress -> apply(keep, ingress));
         if (settings.networkPolicies()) {
-            PlatformNetworkPolicies.desired(platform, settings, operatorNamespace)
+            PlatformNetworkPolicies.desired(platform, settings, operatorNamespace, kedaNamespace(settings))
                     .forEach(policy -> apply(keep, policy));
         }
 
@@ -124,6 +135,40 @@ final class PlatformRollout {
         // has
         applier.prune(keep);
         return new PlatformObservation(postgres, redis, Optional.of(jobName), migration, roles, Optional.of(api));
+    }
+
+    /** An HPA or KEDA's ScaledObject for each autoscaled role whose Deployment exists; leftovers of the other kind go. */
+    private void applyAutoscalers(
+            WebhookPlatform platform,
+            PlatformSettings settings,
+            Map<Class<? extends HasMetadata>, Set<String>> keep,
+            Set<Role> deployed) {
+        Set<String> keda = new HashSet<>();
+        for (Role role : deployed) {
+            switch (Autoscalers.kind(settings, role, engines.keda())) {
+                case Autoscalers.HPA -> apply(keep, Autoscalers.hpa(platform, settings, role));
+                case Autoscalers.KEDA -> {
+                    applier.applyUncached(
+                            Autoscalers.TRIGGER_AUTHENTICATION, Autoscalers.triggerAuthentication(platform, settings));
+                    keda.add(applier.applyUncached(
+                                    Autoscalers.SCALED_OBJECT, Autoscalers.scaledObject(platform, settings))
+                            .getMetadata()
+                            .getName());
+                }
+                default -> {}
+            }
+        }
+        // only where the CRD exists (listing a missing kind fails): a platform that stopped autoscaling drops them
+        if (engines.keda()) {
+            applier.pruneUncached(Autoscalers.SCALED_OBJECT, keda);
+            applier.pruneUncached(Autoscalers.TRIGGER_AUTHENTICATION, keda);
+        }
+    }
+
+    private Optional<String> kedaNamespace(PlatformSettings settings) {
+        return Autoscalers.KEDA.equals(Autoscalers.kind(settings, Role.WORKER, engines.keda()))
+                ? settings.scaling().autoscaling(Role.WORKER).map(PlatformScaling.Autoscaling::kedaNamespace)
+                : Optional.empty();
     }
 
     /** Reads what exists without changing anything: for a spec the operator cannot act on. */

@@ -43,7 +43,8 @@ public record PlatformSettings(
         Optional<LabelSelector> metricsNamespaces,
         boolean networkPolicies,
         int databaseMaxConnections,
-        Optional<Issuer> tlsIssuer) {
+        Optional<Issuer> tlsIssuer,
+        PlatformScaling scaling) {
 
     public static final String DEFAULT_IMAGE = "ghcr.io/chis-io/chis-runtime:0.1.0";
     public static final String DEFAULT_POSTGRES_IMAGE = "postgres:16";
@@ -145,16 +146,27 @@ public record PlatformSettings(
                         .orElse(DEFAULT_MAX_CONNECTIONS),
                 Optional.ofNullable(spec.getTls())
                         .map(WebhookPlatformSpec.TlsSpec::getIssuerRef)
-                        .map(i -> new Issuer(i.getName(), blankOr(i.getKind(), "Issuer"))));
+                        .map(i -> new Issuer(i.getName(), blankOr(i.getKind(), "Issuer"))),
+                PlatformScaling.of(spec));
     }
 
     /** {@code CHIS_DB_POOL_SIZE} of a role: its share of the database's connections over its pods. */
     public int databasePoolSize(Role role) {
-        return ConnectionBudget.poolSize(databaseMaxConnections, role, replicas(role));
+        return ConnectionBudget.poolSize(databaseMaxConnections, role, maxReplicas(role));
     }
 
+    /** The role's pod count; an autoscaled role's minimum. */
     public int replicas(Role role) {
-        return replicas.get(role);
+        return scaling.autoscaling(role)
+                .map(PlatformScaling.Autoscaling::minReplicas)
+                .orElseGet(() -> replicas.get(role));
+    }
+
+    /** The most pods the role runs: its autoscaler's maximum, else its replicas. */
+    public int maxReplicas(Role role) {
+        return scaling.autoscaling(role)
+                .map(PlatformScaling.Autoscaling::maxReplicas)
+                .orElseGet(() -> replicas.get(role));
     }
 
     public ResourceRequirements resources(Role role) {

@@ -92,6 +92,8 @@ class HelmChartIT {
                         "ServiceAccount/chis-operator",
                         "ClusterRole/chis-operator",
                         "ClusterRoleBinding/chis-operator",
+                        "ClusterRole/chis-operator-crds",
+                        "ClusterRoleBinding/chis-operator-crds",
                         "Role/chis-operator-leader-election",
                         "RoleBinding/chis-operator-leader-election",
                         "Deployment/chis-operator");
@@ -142,9 +144,9 @@ class HelmChartIT {
 
     @Test
     void watchingAllNamespacesTheClusterRoleGrantsExactlyWhatTheOperatorNeeds() {
-        ClusterRole role = DEFAULTS.one(ClusterRole.class);
+        ClusterRole role = named(DEFAULTS.all(ClusterRole.class), "chis-operator");
         assertThat(OperatorPermissions.grantedBy(role.getRules())).isEqualTo(OperatorPermissions.inWatchedNamespaces());
-        ClusterRoleBinding binding = DEFAULTS.one(ClusterRoleBinding.class);
+        ClusterRoleBinding binding = named(DEFAULTS.all(ClusterRoleBinding.class), "chis-operator");
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
         assertBoundToTheOperator(binding.getSubjects());
         assertThat(env(operatorContainer(DEFAULTS))).containsEntry("WATCH_NAMESPACES", "");
@@ -162,8 +164,16 @@ class HelmChartIT {
     @Test
     void watchingListedNamespacesGivesARoleInEachAndNothingClusterWide() {
         Rendered rendered = HelmChart.template(Map.of("watchNamespaces[0]", "shop", "watchNamespaces[1]", "billing"));
-        assertThat(rendered.all(ClusterRole.class)).isEmpty();
-        assertThat(rendered.all(ClusterRoleBinding.class)).isEmpty();
+        // only the by-name read of the KEDA and CloudNativePG CRDs is cluster-wide
+        ClusterRole crds = rendered.one(ClusterRole.class);
+        assertThat(crds.getMetadata().getName()).isEqualTo("chis-operator-crds");
+        assertThat(OperatorPermissions.grantedBy(crds.getRules())).isEqualTo(OperatorPermissions.clusterWide());
+        assertThat(crds.getRules().get(0).getResourceNames())
+                .containsExactlyInAnyOrder("scaledobjects.keda.sh", "clusters.postgresql.cnpg.io");
+        assertBoundToTheOperator(rendered.one(ClusterRoleBinding.class).getSubjects());
+        assertThat(HelmChart.template(Map.of("watchNamespaces[0]", "shop", "rbac.engineCrds", "false"))
+                        .all(ClusterRole.class))
+                .isEmpty();
         assertThat(env(operatorContainer(rendered))).containsEntry("WATCH_NAMESPACES", "shop,billing");
 
         List<Role> operatorRoles = rendered.all(Role.class).stream()
@@ -476,5 +486,12 @@ class HelmChartIT {
             }
         }
         return true;
+    }
+
+    private static <T extends HasMetadata> T named(List<T> objects, String name) {
+        return objects.stream()
+                .filter(o -> o.getMetadata().getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 }

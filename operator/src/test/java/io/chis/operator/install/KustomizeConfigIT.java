@@ -43,6 +43,8 @@ class KustomizeConfigIT {
                         "ServiceAccount/chis-operator",
                         "ClusterRole/chis-operator",
                         "ClusterRoleBinding/chis-operator",
+                        "ClusterRole/chis-operator-crds",
+                        "ClusterRoleBinding/chis-operator-crds",
                         "Role/chis-operator-leader-election",
                         "RoleBinding/chis-operator-leader-election",
                         "Deployment/chis-operator");
@@ -64,11 +66,28 @@ class KustomizeConfigIT {
                         .toList())
                 .containsExactlyInAnyOrderElementsOf(committed);
 
-        ClusterRole role = one(objects, ClusterRole.class);
-        assertThat(OperatorPermissions.grantedBy(role.getRules())).isEqualTo(OperatorPermissions.inWatchedNamespaces());
-        assertThat(one(objects, ClusterRoleBinding.class).getSubjects())
-                .singleElement()
-                .satisfies(KustomizeConfigIT::isTheOperator);
+        for (String name : List.of("chis-operator", "chis-operator-crds")) {
+            ClusterRole role = objects.stream()
+                    .filter(o -> o instanceof ClusterRole
+                            && o.getMetadata().getName().equals(name))
+                    .map(ClusterRole.class::cast)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(OperatorPermissions.grantedBy(role.getRules()))
+                    .isEqualTo(
+                            name.equals("chis-operator")
+                                    ? OperatorPermissions.inWatchedNamespaces()
+                                    : OperatorPermissions.clusterWide());
+            assertThat(objects.stream()
+                            .filter(o -> o instanceof ClusterRoleBinding
+                                    && o.getMetadata().getName().equals(name))
+                            .map(ClusterRoleBinding.class::cast)
+                            .findFirst()
+                            .orElseThrow()
+                            .getSubjects())
+                    .singleElement()
+                    .satisfies(KustomizeConfigIT::isTheOperator);
+        }
         assertThat(OperatorPermissions.grantedBy(one(objects, Role.class).getRules()))
                 .isEqualTo(OperatorPermissions.forLeaderElection());
         assertThat(one(objects, RoleBinding.class).getSubjects())

@@ -57,11 +57,22 @@ public final class OperatorPermissions {
         for (Class<? extends HasMetadata> kind : PlatformReconciler.CHILD_KINDS) {
             add(permissions, kind, "", kind == Job.class ? JOB : READ_WRITE);
         }
+        // KEDA's objects on the worker (the CRDs may be missing: no informer, so no watch)
+        for (String resource : List.of("scaledobjects", "triggerauthentications")) {
+            for (String verb : List.of("get", "list", "create", "update", "patch", "delete")) {
+                permissions.add(new Permission("keda.sh", resource, verb));
+            }
+        }
         // an Event seen before is read and its count raised instead of a new one being created
         permissions.add(new Permission("", "events", "get"));
         permissions.add(new Permission("", "events", "create"));
         permissions.add(new Permission("", "events", "patch"));
         return permissions;
+    }
+
+    /** Cluster-wide, whatever it watches: whether KEDA or CloudNativePG is installed, read by CRD name. */
+    public static Set<Permission> clusterWide() {
+        return new TreeSet<>(Set.of(new Permission("apiextensions.k8s.io", "customresourcedefinitions", "get")));
     }
 
     /** In its own namespace: the leader-election Lease (JOSDK checks for get, create and update; renewals patch). */

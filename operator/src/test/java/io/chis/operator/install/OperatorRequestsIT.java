@@ -92,8 +92,10 @@ class OperatorRequestsIT {
             used.add(request.permission());
             boolean granted = WATCHED.equals(request.namespace())
                     ? OperatorPermissions.inWatchedNamespaces().contains(request.permission())
-                    : OWN.equals(request.namespace())
-                            && OperatorPermissions.forLeaderElection().contains(request.permission());
+                    : request.namespace() == null
+                            ? OperatorPermissions.clusterWide().contains(request.permission())
+                            : OWN.equals(request.namespace())
+                                    && OperatorPermissions.forLeaderElection().contains(request.permission());
             if (!granted) {
                 notGranted.add(request);
             }

@@ -1,0 +1,53 @@
+package io.chis.operator.platform;
+
+import io.chis.common.Role;
+import io.chis.operator.api.WebhookPlatformSpec;
+import io.chis.operator.api.WebhookPlatformSpec.AutoscalingSpec;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The scaling parts of a WebhookPlatform's spec with their defaults: autoscalers of the api and the worker. */
+public record PlatformScaling(Map<Role, Autoscaling> autoscaling) {
+    public static final int DEFAULT_MAX_REPLICAS = 10;
+    /** About a second of work for a worker at the bench's rate (README: Scaling). */
+    public static final int DEFAULT_BACKLOG_PER_REPLICA = 1000;
+
+    public static final int DEFAULT_CPU_UTILIZATION = 70;
+    public static final String DEFAULT_KEDA_NAMESPACE = "keda";
+
+    /** One role's autoscaler bounds and targets. */
+    public record Autoscaling(
+            int minReplicas,
+            int maxReplicas,
+            int targetBacklogPerReplica,
+            int targetCpuUtilization,
+            String kedaNamespace) {}
+
+    static PlatformScaling of(WebhookPlatformSpec spec) {
+        Map<Role, Autoscaling> autoscaling = new EnumMap<>(Role.class);
+        Optional.ofNullable(spec.getWorker())
+                .map(WebhookPlatformSpec.WorkerSpec::getAutoscaling)
+                .ifPresent(a -> autoscaling.put(Role.WORKER, autoscaling(a)));
+        Optional.ofNullable(spec.getApi())
+                .map(WebhookPlatformSpec.ApiSpec::getAutoscaling)
+                .ifPresent(a -> autoscaling.put(Role.API, autoscaling(a)));
+        return new PlatformScaling(Map.copyOf(autoscaling));
+    }
+
+    public Optional<Autoscaling> autoscaling(Role role) {
+        return Optional.ofNullable(autoscaling.get(role));
+    }
+
+    private static Autoscaling autoscaling(AutoscalingSpec spec) {
+        int min = Optional.ofNullable(spec.getMinReplicas()).orElse(1);
+        return new Autoscaling(
+                min,
+                Optional.ofNullable(spec.getMaxReplicas()).orElse(Math.max(min, DEFAULT_MAX_REPLICAS)),
+                Optional.ofNullable(spec.getTargetBacklogPerReplica()).orElse(DEFAULT_BACKLOG_PER_REPLICA),
+                Optional.ofNullable(spec.getTargetCPUUtilizationPercentage()).orElse(DEFAULT_CPU_UTILIZATION),
+                Optional.ofNullable(spec.getKedaNamespace())
+                        .filter(s -> !s.isBlank())
+                        .orElse(DEFAULT_KEDA_NAMESPACE));
+    }
+}

@@ -530,8 +530,8 @@ public class WebhookPlatformSpec {
     }
 
     @ValidationRule(
-            value = "has(self.managed) != has(self.external)",
-            message = "set exactly one of database.managed or database.external")
+            value = "(has(self.managed) ? 1 : 0) + (has(self.external) ? 1 : 0) + (has(self.cnpg) ? 1 : 0) == 1",
+            message = "set exactly one of database.managed, database.external or database.cnpg")
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class DatabaseSpec {
@@ -540,6 +540,17 @@ public class WebhookPlatformSpec {
 
         @JsonPropertyDescription("An existing PostgreSQL; its URL comes from a Secret.")
         private ExternalDatabase external;
+
+        @JsonPropertyDescription("A CloudNativePG Cluster (needs the CloudNativePG operator): HA PostgreSQL.")
+        private CnpgDatabase cnpg;
+
+        public CnpgDatabase getCnpg() {
+            return cnpg;
+        }
+
+        public void setCnpg(CnpgDatabase cnpg) {
+            this.cnpg = cnpg;
+        }
 
         public ManagedDatabase getManaged() {
             return managed;
@@ -555,6 +566,69 @@ public class WebhookPlatformSpec {
 
         public void setExternal(ExternalDatabase external) {
             this.external = external;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class CnpgDatabase {
+        @Min(1)
+        @JsonPropertyDescription("PostgreSQL instances: one primary, the rest streaming replicas. Default 2 (HA).")
+        private Integer instances;
+
+        @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$")
+        @JsonPropertyDescription("Volume size per instance. Default 20Gi.")
+        private String storage;
+
+        @JsonPropertyDescription("StorageClass of the volumes. Default: the cluster's default class.")
+        private String storageClassName;
+
+        @JsonPropertyDescription("Resources of each instance.")
+        private ResourceRequirements resources;
+
+        @Min(20)
+        @JsonPropertyDescription(
+                "PostgreSQL max_connections; the roles' pools are sized to stay under it. Default 100.")
+        private Integer maxConnections;
+
+        public Integer getInstances() {
+            return instances;
+        }
+
+        public void setInstances(Integer instances) {
+            this.instances = instances;
+        }
+
+        public String getStorage() {
+            return storage;
+        }
+
+        public void setStorage(String storage) {
+            this.storage = storage;
+        }
+
+        public String getStorageClassName() {
+            return storageClassName;
+        }
+
+        public void setStorageClassName(String storageClassName) {
+            this.storageClassName = storageClassName;
+        }
+
+        public ResourceRequirements getResources() {
+            return resources;
+        }
+
+        public void setResources(ResourceRequirements resources) {
+            this.resources = resources;
+        }
+
+        public Integer getMaxConnections() {
+            return maxConnections;
+        }
+
+        public void setMaxConnections(Integer maxConnections) {
+            this.maxConnections = maxConnections;
         }
     }
 

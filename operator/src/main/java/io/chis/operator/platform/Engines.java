@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.function.Predicate;
 
 /** Which optional engines are installed, as far as this platform needs to know. */
-record Engines(boolean keda) {
-    static final Engines NONE = new Engines(false);
+record Engines(boolean keda, boolean cnpg) {
+    static final Engines NONE = new Engines(false, false);
     /** How long a CRD's presence is trusted; below the reconciler's 5-minute pass, so a later install is seen. */
     static final Duration RECHECK = Duration.ofMinutes(1);
 
@@ -17,7 +17,8 @@ record Engines(boolean keda) {
         boolean usedKeda = previous != null && Autoscalers.KEDA.equals(previous.getWorkerAutoscaler());
         boolean keda = (settings.scaling().autoscaling(Role.WORKER).isPresent() || usedKeda)
                 && installed.test(InstalledCrds.KEDA_SCALED_OBJECTS);
-        return new Engines(keda);
+        boolean cnpg = settings.scaling().cnpg().isPresent() && installed.test(InstalledCrds.CNPG_CLUSTERS);
+        return new Engines(keda, cnpg);
     }
 
     void report(PlatformSettings settings, WebhookPlatformStatus status) {

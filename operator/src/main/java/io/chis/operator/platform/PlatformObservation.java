@@ -1,6 +1,7 @@
 package io.chis.operator.platform;
 
 import io.chis.common.Role;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -15,4 +16,16 @@ public record PlatformObservation(
         Optional<String> migrationJobName,
         Optional<Job> migration,
         Map<Role, Deployment> roles,
-        Optional<Service> apiService) {}
+        Optional<Service> apiService,
+        Optional<GenericKubernetesResource> cnpgCluster) {
+
+    public PlatformObservation(
+            Optional<StatefulSet> postgres,
+            Optional<Deployment> redis,
+            Optional<String> migrationJobName,
+            Optional<Job> migration,
+            Map<Role, Deployment> roles,
+            Optional<Service> apiService) {
+        this(postgres, redis, migrationJobName, migration, roles, apiService, Optional.empty());
+    }
+}

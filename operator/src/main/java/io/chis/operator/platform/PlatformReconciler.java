@@ -115,6 +115,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
 
         List<SpecProblem> problems = new ArrayList<>(PlatformValidation.validate(platform, settings, userSecrets));
         Engines engines = Engines.detect(settings, platform.getStatus(), crd -> crds.installed(client, crd));
+        CnpgCluster.problem(settings, engines.cnpg()).ifPresent(problems::add);
         PlatformRollout rollout =
                 new PlatformRollout(new ChildApplier<>(context, serverSideApply), tokens, operatorNamespace, engines);
         PlatformObservation observed;
@@ -142,6 +143,13 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
         }
         // the user's Secrets are not watched (only labelled children are), so look again for the one that is missing
         if (problems.stream().anyMatch(SpecProblem::waitsForSecret)) {
+            control.rescheduleAfter(secretRecheck);
+        }
+        // a CloudNativePG Cluster is not watched: look again until it is healthy
+        if (engines.cnpg()
+                && !Conditions.find(status, PlatformValidation.DATABASE_READY)
+                        .map(Condition::isTrue)
+                        .orElse(false)) {
             control.rescheduleAfter(secretRecheck);
         }
         return control;

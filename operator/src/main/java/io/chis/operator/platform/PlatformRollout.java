@@ -5,6 +5,7 @@ import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.support.ChildApplier;
 import io.chis.operator.support.Hashes;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -69,6 +70,10 @@ final class PlatformRollout {
             postgres = Optional.of(apply(keep, ManagedPostgres.statefulSet(platform, settings)));
             apply(keep, ManagedPostgres.service(platform, settings));
         }
+        // only where the CRD exists (the reconciler refuses cnpg otherwise)
+        Optional<GenericKubernetesResource> cnpg = settings.scaling().cnpg().isPresent() && engines.cnpg()
+                ? Optional.of(applier.applyUncached(CnpgCluster.CLUSTER, CnpgCluster.desired(platform, settings)))
+                : Optional.empty();
         Optional<Deployment> redis = Optional.empty();
         if (settings.managedRedis().isPresent()) {
             Secret secret = applySecret(
@@ -86,7 +91,9 @@ final class PlatformRollout {
                 .flatMap(secret -> PlatformSecrets.value(secret, ref.getKey()))
                 .orElse("");
         String databaseUrl = value.apply(refs.databaseUrl());
-        boolean databaseReady = postgres.map(PlatformStatusBuilder::ready).orElse(true);
+        boolean databaseReady = postgres.map(PlatformStatusBuilder::ready)
+                .or(() -> cnpg.map(CnpgCluster::healthy))
+                .orElse(true);
 
         // not a dependent resource: the Job's name is a hash of image and database, and a new one replaces the old
         String jobName = MigrationJob.name(settings, databaseUrl);
@@ -134,7 +141,7 @@ final class PlatformRollout {
         // not dependents' deletion: a leftover (old Job, budget of a role scaled to one) has a name no desired object
         // has
         applier.prune(keep);
-        return new PlatformObservation(postgres, redis, Optional.of(jobName), migration, roles, Optional.of(api));
+        return new PlatformObservation(postgres, redis, Optional.of(jobName), migration, roles, Optional.of(api), cnpg);
     }
 
     /** An HPA or KEDA's ScaledObject for each autoscaled role whose Deployment exists; leftovers of the other kind go. */

@@ -142,7 +142,9 @@ public record PlatformSettings(
                 Optional.ofNullable(database)
                         .map(d -> d.getManaged() != null
                                 ? d.getManaged().getMaxConnections()
-                                : d.getExternal() != null ? d.getExternal().getMaxConnections() : null)
+                                : d.getExternal() != null
+                                        ? d.getExternal().getMaxConnections()
+                                        : d.getCnpg() != null ? d.getCnpg().getMaxConnections() : null)
                         .orElse(DEFAULT_MAX_CONNECTIONS),
                 Optional.ofNullable(spec.getTls())
                         .map(WebhookPlatformSpec.TlsSpec::getIssuerRef)

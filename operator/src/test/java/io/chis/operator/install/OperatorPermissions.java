@@ -63,6 +63,10 @@ public final class OperatorPermissions {
                 permissions.add(new Permission("keda.sh", resource, verb));
             }
         }
+        // CloudNativePG's Cluster for spec.database.cnpg
+        for (String verb : List.of("get", "list", "create", "update", "patch", "delete")) {
+            permissions.add(new Permission("postgresql.cnpg.io", "clusters", verb));
+        }
         // an Event seen before is read and its count raised instead of a new one being created
         permissions.add(new Permission("", "events", "get"));
         permissions.add(new Permission("", "events", "create"));

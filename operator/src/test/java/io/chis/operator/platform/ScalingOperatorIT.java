@@ -182,7 +182,105 @@ class ScalingOperatorIT {
                 .singleElement();
     }
 
+    @Test
+    void withCloudNativePgTheDatabaseIsACnpgClusterAndTheRolesUseItsRwService() {
+        installCrd("postgresql.cnpg.io", "v1", "Cluster", "clusters");
+        k8s.create(cnpg("acme"));
+
+        GenericKubernetesResource cluster = awaitGeneric(CnpgCluster.CLUSTER, "acme-postgres");
+        assertOwned(cluster);
+        assertThat(spec(cluster))
+                .containsEntry("instances", 3)
+                .containsEntry("bootstrap", Map.of("initdb", Map.of("database", "chis", "owner", "chis")))
+                .containsEntry("storage", Map.of("size", "50Gi", "storageClass", "fast"))
+                .containsEntry("postgresql", Map.of("parameters", Map.of("max_connections", "100")));
+        assertThat(k8s.statefulSets(NS)).isEmpty();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var status = k8s.platform(NS, "acme").getStatus();
+            assertThat(status.getDatabase()).isEqualTo("cnpg");
+            assertThat(io.chis.operator.support.Conditions.find(status, "DatabaseReady"))
+                    .get()
+                    .satisfies(c -> assertThat(c.getReason()).isEqualTo("PostgresNotReady"));
+        });
+        assertThat(k8s.jobs(NS))
+                .as("no migration before CloudNativePG reports healthy")
+                .isEmpty();
+
+        // CloudNativePG's part: the app Secret and a healthy phase
+        k8s.create(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("acme-postgres-app")
+                .withNamespace(NS)
+                .endMetadata()
+                .addToStringData("uri", "postgresql://chis:pw@acme-postgres-rw.shop:5432/chis")
+                .build());
+        k8s.client
+                .genericKubernetesResources(CnpgCluster.CLUSTER)
+                .inNamespace(NS)
+                .withName("acme-postgres")
+                .edit(c -> {
+                    c.getAdditionalProperties().put("status", Map.of("phase", CnpgCluster.HEALTHY));
+                    return c;
+                });
+        Job migration =
+                OperatorHarness.await(() -> k8s.jobs(NS).stream().findFirst().orElse(null));
+        assertThat(secretRef(migration
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv()))
+                .isEqualTo("acme-postgres-app/uri");
+        k8s.markJobSucceeded(NS, migration.getMetadata().getName());
+        Deployment api = k8s.awaitExists(Deployment.class, NS, "acme-api");
+        assertThat(secretRef(api.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv()))
+                .isEqualTo("acme-postgres-app/uri");
+    }
+
+    @Test
+    void withoutCloudNativePgTheCnpgDatabaseIsRefusedWithAReason() {
+        k8s.create(cnpg("acme"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(io.chis.operator.support.Conditions.find(
+                                k8s.platform(NS, "acme").getStatus(), io.chis.operator.support.Conditions.READY))
+                        .get()
+                        .satisfies(c -> {
+                            assertThat(c.getStatus()).isEqualTo("False");
+                            assertThat(c.getReason()).isEqualTo("CloudNativePGNotInstalled");
+                            assertThat(c.getMessage()).contains("clusters.postgresql.cnpg.io");
+                        }));
+        assertThat(k8s.statefulSets(NS)).isEmpty();
+        assertThat(k8s.deployments(NS)).isEmpty();
+    }
+
     // ---- helpers ----
+
+    private static WebhookPlatform cnpg(String name) {
+        WebhookPlatform platform = Platforms.managed(NS, name);
+        WebhookPlatformSpec.CnpgDatabase cnpg = new WebhookPlatformSpec.CnpgDatabase();
+        cnpg.setInstances(3);
+        cnpg.setStorage("50Gi");
+        cnpg.setStorageClassName("fast");
+        platform.getSpec().getDatabase().setManaged(null);
+        platform.getSpec().getDatabase().setCnpg(cnpg);
+        return platform;
+    }
+
+    private static String secretRef(List<io.fabric8.kubernetes.api.model.EnvVar> env) {
+        var ref = env.stream()
+                .filter(e -> e.getName().equals("DATABASE_URL"))
+                .findFirst()
+                .orElseThrow()
+                .getValueFrom()
+                .getSecretKeyRef();
+        return ref.getName() + "/" + ref.getKey();
+    }
 
     /** Edits the spec, again on a conflict with the operator's own status write. */
     private void editPlatform(java.util.function.Consumer<WebhookPlatform> change) {
@@ -229,6 +327,10 @@ class ScalingOperatorIT {
     }
 
     private void installCrd(String group, String kind, String plural) {
+        installCrd(group, "v1alpha1", kind, plural);
+    }
+
+    private void installCrd(String group, String version, String kind, String plural) {
         CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
                 .withNewMetadata()
                 .withName(plural + "." + group)
@@ -242,7 +344,7 @@ class ScalingOperatorIT {
                 .withSingular(kind.toLowerCase())
                 .endNames()
                 .addNewVersion()
-                .withName("v1alpha1")
+                .withName(version)
                 .withServed(true)
                 .withStorage(true)
                 .withNewSchema()

@@ -66,8 +66,13 @@ public record ChisSettings(
         String databaseUrl = blankToNull(env.get("DATABASE_URL"));
         String redisUrl = blankToNull(env.get("REDIS_URL"));
         if (databaseUrl != null) DatabaseUrl.parse(databaseUrl);
-        if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
-            throw new IllegalArgumentException("REDIS_URL must start with redis:// or rediss://");
+        // Lettuce's RedisURI: rediss:// is TLS, redis-sentinel://[user:pass@]host:port[,host:port][/db]#master asks
+        // the sentinels for the master and again after a failover
+        if (redisUrl != null
+                && !redisUrl.startsWith("redis://")
+                && !redisUrl.startsWith("rediss://")
+                && !redisUrl.startsWith("redis-sentinel://")) {
+            throw new IllegalArgumentException("REDIS_URL must start with redis://, rediss:// or redis-sentinel://");
         }
         String jwtSecret = blankToNull(env.get("JWT_SECRET"));
         if (jwtSecret != null

@@ -6,37 +6,52 @@ JAVA := $(shell . ./.mvn/jdk.sh >/dev/null 2>&1; echo "$${JAVA_HOME:+$$JAVA_HOME
 SOURCES := $(shell find proto/src common/src/main runtime/src/main stores/src/main dev/src/main -type f 2>/dev/null) pom.xml proto/pom.xml \
 	common/pom.xml runtime/pom.xml stores/pom.xml dev/pom.xml
 
-# Split-role targets read DATABASE_URL, REDIS_URL, JWT_SECRET... from .env when it exists (cp .env.example .env).
--include .env
-export
-unexport SOURCES JAR DEV_JAR JAVA
+# A bare `make` lists the targets.
+.DEFAULT_GOAL := help
 
-.PHONY: e2e run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator wrapper-hook format
+# The split-role targets read DATABASE_URL, REDIS_URL, JWT_SECRET... from .env when it exists (cp .env.example .env);
+# a variable already set by the caller wins. `make run` never reads .env.
+DOTENV := if [ -f .env ]; then while IFS='=' read -r k v; do \
+	[[ $$k =~ ^[A-Z_][A-Z0-9_]*$$ && -z "$${!k+x}" ]] && export "$$k=$$v"; done < .env; fi;
+
+# Runs $(1) in a session of its own, so that Ctrl-C reaches only the JVM (which stops the roles, then the stores) and
+# not the embedded stores it started; stopped by Ctrl-C or SIGTERM, the target succeeds.
+# (SIGTERM is what reaches it: a background job of a script starts with SIGINT ignored, and the JVM keeps it so.)
+FOREGROUND = trap 'kill -TERM $$pid 2>/dev/null' INT TERM; \
+	setsid $(1) & pid=$$!; wait $$pid; rc=$$?; [ $$rc -ge 128 ] && { wait $$pid; rc=$$?; }; \
+	case $$rc in 130|143) exit 0;; *) exit $$rc;; esac
+
+
+.PHONY: help e2e run run-stores run-api run-grpc run-worker run-scheduler migrate-up build test crds operator bench images image-runtime image-operator wrapper-hook format
+
+## help: this list (the default goal)
+help:
+	@grep -E '^## [a-z]' $(MAKEFILE_LIST) | sed -E 's/^## //' | awk -F': ' '{ printf "  make %-14s %s\n", $$1, substr($$0, length($$1) + 3) }'
 
 ## run: the whole system in one process on embedded PostgreSQL and Redis (data in ./.chis), from the dev jar
 run: $(DEV_JAR)
-	env -u DATABASE_URL -u REDIS_URL CHIS_ROLES=all $(JAVA) -jar $(DEV_JAR)
+	@$(call FOREGROUND,env -u DATABASE_URL -u REDIS_URL CHIS_ROLES=all $(JAVA) -jar $(DEV_JAR))
 
 ## run-stores: only the embedded PostgreSQL (54329) and Redis (63799), for the split-role targets below
 run-stores: $(DEV_JAR)
-	$(JAVA) -jar $(DEV_JAR) stores
+	@$(call FOREGROUND,$(JAVA) -jar $(DEV_JAR) stores)
 
 ## run-api / run-grpc / run-worker / run-scheduler: one role per process, against DATABASE_URL and REDIS_URL
 run-api: $(JAR)
-	CHIS_ROLES=api METRICS_PORT=$${API_METRICS_PORT:-9090} $(JAVA) -jar $(JAR)
+	@$(DOTENV) export CHIS_ROLES=api METRICS_PORT=$${API_METRICS_PORT:-9090}; $(call FOREGROUND,$(JAVA) -jar $(JAR))
 
 run-grpc: $(JAR) migrate-up
-	CHIS_ROLES=delivery METRICS_PORT=$${DELIVERY_METRICS_PORT:-9091} $(JAVA) -jar $(JAR)
+	@$(DOTENV) export CHIS_ROLES=delivery METRICS_PORT=$${DELIVERY_METRICS_PORT:-9091}; $(call FOREGROUND,$(JAVA) -jar $(JAR))
 
 run-worker: $(JAR)
-	CHIS_ROLES=worker METRICS_PORT=$${WORKER_METRICS_PORT:-9092} $(JAVA) -jar $(JAR)
+	@$(DOTENV) export CHIS_ROLES=worker METRICS_PORT=$${WORKER_METRICS_PORT:-9092}; $(call FOREGROUND,$(JAVA) -jar $(JAR))
 
 run-scheduler: $(JAR)
-	CHIS_ROLES=scheduler METRICS_PORT=$${SCHEDULER_METRICS_PORT:-9093} $(JAVA) -jar $(JAR)
+	@$(DOTENV) export CHIS_ROLES=scheduler METRICS_PORT=$${SCHEDULER_METRICS_PORT:-9093}; $(call FOREGROUND,$(JAVA) -jar $(JAR))
 
 ## migrate-up: apply the database migrations to DATABASE_URL
 migrate-up: $(JAR)
-	$(JAVA) -jar $(JAR) migrate
+	@$(DOTENV) $(JAVA) -jar $(JAR) migrate
 
 ## build: the production runtime jar (runtime/target/chis-runtime.jar) and the dev jar of make run (dev/target/chis-dev.jar)
 build: $(JAR) $(DEV_JAR)

@@ -103,6 +103,21 @@ WebhookPlatform (and an endpoint's signing Secret); reads the Secrets a spec nam
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["get", "create", "patch"]
+# the Certificate of a platform whose spec.tls.issuerRef names a cert-manager issuer (server-side apply patches)
+- apiGroups: ["cert-manager.io"]
+  resources: ["certificates"]
+  verbs: ["get", "create", "update", "patch", "delete"]
+{{- end }}
+
+{{/*
+Cluster-wide, also when watching listed namespaces: whether KEDA (spec.worker.autoscaling), CloudNativePG
+(spec.database.cnpg) and cert-manager (spec.tls.issuerRef) are installed, read by CRD name.
+*/}}
+{{- define "chis-operator.clusterRules" -}}
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  resourceNames: ["scaledobjects.keda.sh", "clusters.postgresql.cnpg.io", "certificates.cert-manager.io"]
+  verbs: ["get"]
 {{- end }}
 
 {{/* Namespaces the metrics come from: podMonitor.namespaces, else watchNamespaces (empty: all). */}}

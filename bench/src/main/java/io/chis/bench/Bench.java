@@ -56,8 +56,11 @@ public final class Bench {
         log("load before: %s", machine.loadAverage());
         log("run directory: %s", runDir);
         Report report = new Report(options, machine, runDir);
+        Path dataDir = runDir.resolve("data");
+        if (options.prefill() > 0) report.prefill = Prefill.prepare(options, runDir, dataDir);
+        EmbeddedStores started = startStores(dataDir);
         try (Sink sink = Sink.start(options.sink());
-                EmbeddedStores stores = EmbeddedStores.start(runDir.resolve("data"), 0, 0, options.durable());
+                EmbeddedStores stores = started;
                 Processes processes = new Processes(options, runDir)) {
             report.sinkDescription = sink.description();
             log("sink: %s on port %d", sink.description(), sink.port());
@@ -71,6 +74,13 @@ public final class Bench {
                         Ceilings.show(c, "wal_sync_method"));
             }
             log("stores: %s, %s; %s", databaseUrl, stores.redisUrl(), report.postgresSettings);
+            PgWork pg = PgWork.connect(Ceilings.jdbcUrl(databaseUrl));
+            report.pgStatements = pg.statements;
+            log(
+                    "PostgreSQL work: %s",
+                    pg.statements
+                            ? "pg_stat_statements loaded"
+                            : "pg_stat_statements not loaded (commits and rows only)");
 
             if (options.ceilings()) {
                 log(
@@ -99,6 +109,7 @@ public final class Bench {
                     }
                 }
             }
+            if (options.prefill() > 0) report.storedAtStart = count(databaseUrl, "messages");
 
             byte[] secret = new byte[48];
             new SecureRandom().nextBytes(secret);
@@ -116,7 +127,7 @@ public final class Bench {
                             processes.roles.stream().map(Processes.Role::pid).toList(),
                             true,
                             null),
-                    new ProcSampler.Group("postgres", List.of(postmasterPid(runDir.resolve("data"))), true, "postgres"),
+                    new ProcSampler.Group("postgres", List.of(postmasterPid(dataDir)), true, "postgres"),
                     new ProcSampler.Group(
                             "redis", List.of(ProcessHandle.current().pid()), true, "redis-server"),
                     new ProcSampler.Group(
@@ -124,42 +135,41 @@ public final class Bench {
             sampler.start();
 
             try (LoadGenerator generator = new LoadGenerator(processes.httpPort, sink.port(), options.payloadBytes())) {
-                generator.createAccount();
+                LoadGenerator.Tenant main = generator.createTenant("main");
+                LoadGenerator.Route urlSends = generator.urlSends(main);
                 Set<String> announced = new HashSet<>();
+                Measure measure = new Measure(generator, sink, sampler, pg, report, announced);
                 if (!options.warmup().isZero()) {
                     log(
                             "warm-up: max throughput for %ds (not measured) ...",
                             options.warmup().toSeconds());
-                    LoadGenerator.Phase warmup = new LoadGenerator.Phase("warmup");
+                    LoadGenerator.Phase warmup = new LoadGenerator.Phase("warmup", List.of(urlSends));
                     runPhase(generator, sink, warmup, 0, options.warmup(), Long.MAX_VALUE);
-                    drain(generator, sink, warmup, announced);
+                    drain(sink, warmup, announced, options.drain());
                 }
                 for (int rate : options.rates()) {
                     log(
                             "phase %s for %ds ...",
                             options.mode(rate), options.duration().toSeconds());
-                    LoadGenerator.Phase phase = new LoadGenerator.Phase(Options.key(rate));
-                    runPhase(generator, sink, phase, rate, options.duration(), options.count());
-                    drain(generator, sink, phase, announced);
-                    PhaseResult result = new PhaseResult(phase, rate, options.mode(rate), sink.arrivals);
-                    sampler.sample();
-                    long from = phase.startNanos, to = phase.endNanos;
-                    result.runtimeCpuPercent = sampler.cpuPercent("runtime", from, to);
-                    result.postgresCpuPercent = sampler.cpuPercent("postgres", from, to);
-                    result.redisCpuPercent = sampler.cpuPercent("redis", from, to);
-                    result.benchCpuPercent = sampler.cpuPercent("bench", from, to);
-                    result.runtimeMaxRssMib = sampler.maxRssMib("runtime", from, System.nanoTime());
-                    report.phases.add(result);
-                    log(
-                            "  accepted %,.0f/s, delivered %,.0f/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, missing %d, duplicates %d",
-                            result.acceptedPerSecond,
-                            result.deliveredPerSecond,
-                            result.latencyMs(50),
-                            result.latencyMs(99),
-                            result.latencyMs(100),
-                            result.missing,
-                            result.duplicates);
+                    LoadGenerator.Phase phase = new LoadGenerator.Phase(Options.key(rate), List.of(urlSends));
+                    measure.phase(phase, Options.key(rate), rate, options.mode(rate), () -> {
+                        runPhase(generator, sink, phase, rate, options.duration(), options.count());
+                        drain(sink, phase, announced, options.drain());
+                    });
                 }
+                if (options.fanout() > 0) {
+                    LoadGenerator.Route fanout = generator.endpoints(main, options.fanout(), "e", "bench.fanout", null);
+                    String mode = "fan-out to " + options.fanout() + " endpoints by event type ("
+                            + options.concurrency() + " in flight, closed loop)";
+                    log("phase %s for %ds ...", mode, options.duration().toSeconds());
+                    LoadGenerator.Phase phase = new LoadGenerator.Phase("fanout", List.of(fanout));
+                    measure.phase(phase, "fanout" + options.fanout(), 0, mode, () -> {
+                        runPhase(generator, sink, phase, 0, options.duration(), options.count());
+                        drain(sink, phase, announced, options.drain());
+                    });
+                }
+                if (options.outage() > 0) outage(measure, main, databaseUrl);
+                if (options.tenants() > 0) noisy(measure);
                 report.unannounced = PhaseResult.unannounced(sink.arrivals, announced);
                 report.sinkWithoutId = sink.withoutId.sum();
             }
@@ -182,6 +192,177 @@ public final class Bench {
         report.write();
         log("report: %s, %s", report.markdownPath(), report.pngPath());
         System.out.println(report.summaryLine());
+    }
+
+    /**
+     * The stores on {@code dataDir}; with pg_stat_statements asked for and not yet loaded there, PostgreSQL is told to
+     * load it at start and restarted once.
+     */
+    private EmbeddedStores startStores(Path dataDir) throws Exception {
+        EmbeddedStores stores = EmbeddedStores.start(dataDir, 0, 0, options.durable());
+        if (!options.pgStatements()) return stores;
+        try {
+            if (!PgWork.preload(Ceilings.jdbcUrl(stores.databaseUrl()))) return stores;
+        } catch (Exception e) {
+            stores.close();
+            throw e;
+        }
+        log("stores: restarting PostgreSQL once to load pg_stat_statements");
+        stores.close();
+        return EmbeddedStores.start(dataDir, 0, 0, options.durable());
+    }
+
+    private static long count(String databaseUrl, String table) throws java.sql.SQLException {
+        try (Connection c = DriverManager.getConnection(Ceilings.jdbcUrl(databaseUrl));
+                var s = c.createStatement();
+                var rs = s.executeQuery("select count(*) from " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** What a measured phase runs: its load and its drain. */
+    interface Load {
+        void run() throws Exception;
+    }
+
+    /** Runs a measured phase and joins what the generator, the sink, /proc and PostgreSQL saw into its result. */
+    private record Measure(
+            LoadGenerator generator, Sink sink, ProcSampler sampler, PgWork pg, Report report, Set<String> announced) {
+
+        PhaseResult phase(LoadGenerator.Phase phase, String key, int rate, String mode, Load load) throws Exception {
+            PgWork.Snapshot before = pg.snapshot();
+            load.run();
+            // PostgreSQL 14's statistics collector hears from a backend at most every 500 ms
+            Thread.sleep(1000);
+            PgWork.Snapshot after = pg.snapshot();
+            PhaseResult result = new PhaseResult(phase, key, rate, mode, sink.arrivals);
+            sampler.sample();
+            long from = phase.startNanos, to = phase.endNanos;
+            result.runtimeCpuPercent = sampler.cpuPercent("runtime", from, to);
+            result.postgresCpuPercent = sampler.cpuPercent("postgres", from, to);
+            result.redisCpuPercent = sampler.cpuPercent("redis", from, to);
+            result.benchCpuPercent = sampler.cpuPercent("bench", from, to);
+            result.runtimeMaxRssMib = sampler.maxRssMib("runtime", from, System.nanoTime());
+            result.pgWork = pg.between(before, after);
+            report.phases.add(result);
+            log(
+                    "  accepted %,.0f/s, delivered %,.0f/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, missing %d, duplicates %d",
+                    result.acceptedPerSecond,
+                    result.deliveredPerSecond,
+                    result.latencyMs(50),
+                    result.latencyMs(99),
+                    result.latencyMs(100),
+                    result.missing,
+                    result.duplicates);
+            log("  PostgreSQL per webhook: %s", Report.pgWorkLine(result));
+            return result;
+        }
+    }
+
+    /**
+     * Receivers down (the sink answers 503) while {@code --outage} messages are accepted at max throughput, then back:
+     * the API's accept rate meanwhile and the drain rate. The messages go to an endpoint whose policy retries every
+     * 10 s at most and 100 times, so none is dead-lettered during the outage (the built-in schedule gives up after
+     * 31 s) and all of them are due again within 10 s of the receivers' return.
+     */
+    private void outage(Measure measure, LoadGenerator.Tenant tenant, String databaseUrl) throws Exception {
+        try (Connection c = DriverManager.getConnection(Ceilings.jdbcUrl(databaseUrl));
+                var s = c.createStatement()) {
+            s.execute("insert into delivery_policies (name, max_retries, initial_delay_ms, multiplier, max_delay_ms,"
+                    + " jitter, timeout_ms) values ('" + OUTAGE_POLICY + "', 100, 1000, 2, 10000, 0.1, 30000)"
+                    + " on conflict (name) do nothing");
+        }
+        LoadGenerator.Route route = measure.generator().endpoints(tenant, 1, "outage", "bench.outage", OUTAGE_POLICY);
+        String mode = String.format(
+                java.util.Locale.ROOT,
+                "receivers down while %,d are accepted, then back (%d in flight)",
+                options.outage(),
+                options.concurrency());
+        LoadGenerator.Phase phase = new LoadGenerator.Phase("outage", List.of(route));
+        Sink sink = measure.sink();
+        long refusedBefore = sink.refusedWhileDown.sum();
+        long[] returned = new long[1];
+        log("phase %s ...", mode);
+        PhaseResult result = measure.phase(phase, "outage", 0, mode, () -> {
+            sink.down = true;
+            try {
+                runPhase(measure.generator(), sink, phase, 0, Duration.ofHours(1), options.outage());
+            } finally {
+                sink.down = false;
+            }
+            returned[0] = System.nanoTime();
+            log("  receivers back after %.1f s; draining ...", (returned[0] - phase.startNanos) / 1e9);
+            Duration wait =
+                    options.drain().compareTo(Duration.ofMinutes(10)) > 0 ? options.drain() : Duration.ofMinutes(10);
+            drain(sink, phase, measure.announced(), wait);
+        });
+        double drainSeconds = (result.lastArrivalNanos - returned[0]) / 1e9;
+        result.outage = new PhaseResult.Outage(
+                (returned[0] - phase.startNanos) / 1e9,
+                result.acceptedPerSecond,
+                sink.refusedWhileDown.sum() - refusedBefore,
+                result.accepted,
+                drainSeconds,
+                drainSeconds <= 0 ? Double.NaN : result.delivered / drainSeconds);
+        log(
+                "  outage: accepted %,.0f/s while down; %,d delivered in %.1f s after the return: %,.0f/s",
+                result.outage.acceptedPerSecond(), result.delivered, drainSeconds, result.outage.drainPerSecond());
+    }
+
+    static final String OUTAGE_POLICY = "bench-outage";
+
+    /**
+     * Quiet tenants at max throughput alone, then again while a noisy tenant sends to a receiver (on a host of its
+     * own) that reads each request and never answers, so its attempts hold worker slots until the delivery timeout.
+     */
+    private void noisy(Measure measure) throws Exception {
+        LoadGenerator generator = measure.generator();
+        List<LoadGenerator.Route> quiet = new ArrayList<>();
+        for (int i = 0; i < options.tenants(); i++) quiet.add(generator.urlSends(generator.createTenant("quiet" + i)));
+        LoadGenerator.Tenant noisyTenant = generator.createTenant("noisy");
+        Sink.Netty stall = stallSink();
+        try (stall) {
+            LoadGenerator.Route stalled =
+                    generator.stalledSends(noisyTenant, "http://" + stall.host() + ":" + stall.port());
+            String alone = options.tenants() + " tenants alone (" + options.concurrency() + " in flight)";
+            log("phase %s for %ds ...", alone, options.duration().toSeconds());
+            LoadGenerator.Phase quietPhase = new LoadGenerator.Phase("quiet", quiet);
+            PhaseResult before = measure.phase(quietPhase, "quiet", 0, alone, () -> {
+                runPhase(generator, measure.sink(), quietPhase, 0, options.duration(), options.count());
+                drain(measure.sink(), quietPhase, measure.announced(), options.drain());
+            });
+            String with = options.tenants() + " tenants + 1 stalled at " + options.noisyRate() + "/s";
+            log("phase %s for %ds ...", with, options.duration().toSeconds());
+            LoadGenerator.Phase noisyPhase = new LoadGenerator.Phase("noisy", quiet);
+            LoadGenerator.Phase stalledSends = new LoadGenerator.Phase("stalled", List.of(stalled));
+            PhaseResult after = measure.phase(noisyPhase, "noisy", 0, with, () -> {
+                Thread noisy = Thread.ofPlatform()
+                        .name("noisy-tenant")
+                        .start(() -> generator.fixedRate(
+                                stalledSends, options.noisyRate(), options.duration(), Long.MAX_VALUE));
+                runPhase(generator, measure.sink(), noisyPhase, 0, options.duration(), options.count());
+                noisy.join();
+                awaitAnswers(generator);
+                drain(measure.sink(), noisyPhase, measure.announced(), options.drain());
+            });
+            measure.report().noisy = new Report.Noisy(
+                    before, after, stall.host(), options.noisyRate(), stalledSends.accepted.sum(), stall.stalled.sum());
+            log(
+                    "  quiet tenants: %,.0f delivered/s alone, %,.0f/s beside the stalled one (%.0f%%)",
+                    before.deliveredPerSecond,
+                    after.deliveredPerSecond,
+                    100 * after.deliveredPerSecond / before.deliveredPerSecond);
+        }
+    }
+
+    /** The stalled receiver on a loopback address of its own (its own host to the runtime), else on 127.0.0.1. */
+    private static Sink.Netty stallSink() {
+        try {
+            return new Sink.Netty("127.0.0.2");
+        } catch (RuntimeException notBindable) {
+            return new Sink.Netty("127.0.0.1");
+        }
     }
 
     /** One phase of load, with a line of progress every second. */
@@ -211,26 +392,38 @@ public final class Bench {
         } finally {
             progress.interrupt();
         }
+        awaitAnswers(generator);
     }
 
-    /** Waits for the phase's answers, then for every accepted id to reach the sink (or the drain time to pass). */
-    private void drain(LoadGenerator generator, Sink sink, LoadGenerator.Phase phase, Set<String> announced)
-            throws InterruptedException {
+    /** Waits for the phase's answers (35 s at most). */
+    private static void awaitAnswers(LoadGenerator generator) throws InterruptedException {
         int unanswered = generator.awaitAnswers(Duration.ofSeconds(35));
         if (unanswered > 0) log("  %d sends still unanswered after 35 s", unanswered);
+    }
+
+    /**
+     * Waits for every delivery of the phase's accepted messages (one per endpoint tag) to reach the sink, or the
+     * drain time to pass; the generator's answers must be in.
+     */
+    private void drain(Sink sink, LoadGenerator.Phase phase, Set<String> announced, Duration drain)
+            throws InterruptedException {
         List<String> ids = new ArrayList<>();
-        for (LoadGenerator.Sent s : phase.sends) if (s.id != null) ids.add(s.id);
-        announced.addAll(ids);
-        long deadline = System.nanoTime() + options.drain().toNanos();
+        for (LoadGenerator.Sent s : phase.sends) {
+            if (s.id == null) continue;
+            announced.add(s.id);
+            for (String tag : phase.routes.get(s.route).tags()) {
+                ids.add(Sink.key(tag, s.id));
+                announced.add(Sink.key(tag, s.id));
+            }
+        }
+        long deadline = System.nanoTime() + drain.toNanos();
         int from = 0;
         while (System.nanoTime() - deadline < 0) {
             while (from < ids.size() && sink.arrivals.containsKey(ids.get(from))) from++;
             if (from == ids.size()) return;
             Thread.sleep(100);
         }
-        log(
-                "  %d accepted ids not delivered after a %ds drain",
-                ids.size() - from, options.drain().toSeconds());
+        log("  %d accepted deliveries not at the sink after a %ds drain", ids.size() - from, drain.toSeconds());
     }
 
     static void log(String format, Object... args) {

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,15 +25,39 @@ import reactor.netty.resources.ConnectionProvider;
  */
 final class LoadGenerator implements AutoCloseable {
 
+    /** An account of the runtime with its API key, as a customer holds it. */
+    static final class Tenant {
+        final String name;
+        final String token;
+        final String apiKey;
+        final HttpClient http;
+
+        Tenant(String name, String token, String apiKey, HttpClient http) {
+            this.name = name;
+            this.token = token;
+            this.apiKey = apiKey;
+            this.http = http;
+        }
+    }
+
+    /**
+     * Where a send goes: a tenant sending to a {@code url} (or, without one, by {@code eventType} to its endpoints),
+     * and the sink tags at which each accepted message must arrive ({@code ""} for {@code /hook}, none for a
+     * receiver that never answers).
+     */
+    record Route(Tenant tenant, String url, String eventType, List<String> tags) {}
+
     /** One send: when it was meant to go, when its answer came, the status and the message id it returned. */
     static final class Sent {
+        final int route;
         final long intendedNanos;
         volatile long answeredNanos;
         volatile int status;
         volatile String id;
         volatile String error;
 
-        Sent(long intendedNanos) {
+        Sent(int route, long intendedNanos) {
+            this.route = route;
             this.intendedNanos = intendedNanos;
         }
     }
@@ -40,6 +65,7 @@ final class LoadGenerator implements AutoCloseable {
     /** What one load phase sent. */
     static final class Phase {
         final String name;
+        final List<Route> routes;
         final ConcurrentLinkedQueue<Sent> sends = new ConcurrentLinkedQueue<>();
         final LongAdder sent = new LongAdder();
         final LongAdder accepted = new LongAdder();
@@ -47,8 +73,9 @@ final class LoadGenerator implements AutoCloseable {
         volatile long startNanos;
         volatile long endNanos;
 
-        Phase(String name) {
+        Phase(String name, List<Route> routes) {
             this.name = name;
+            this.routes = List.copyOf(routes);
         }
     }
 
@@ -56,17 +83,15 @@ final class LoadGenerator implements AutoCloseable {
     static final int MAX_OUTSTANDING = 20_000;
 
     private final String baseUrl;
-    private final String webhookUrl;
+    private final String sinkUrl;
     private final int payloadBytes;
     private final ConnectionProvider connections;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong sequence = new AtomicLong();
-    private HttpClient http;
-    String apiKey;
 
     LoadGenerator(int apiPort, int sinkPort, int payloadBytes) {
         this.baseUrl = "http://127.0.0.1:" + apiPort;
-        this.webhookUrl = "http://127.0.0.1:" + sinkPort + Sink.HOOK_PATH;
+        this.sinkUrl = "http://127.0.0.1:" + sinkPort;
         this.payloadBytes = payloadBytes;
         this.connections = ConnectionProvider.builder("bench-load")
                 .maxConnections(512)
@@ -75,10 +100,44 @@ final class LoadGenerator implements AutoCloseable {
                 .build();
     }
 
-    /** register → login → create an API key, over the REST API (README "Using the API"). */
-    void createAccount() throws IOException, InterruptedException {
+    /** The route of today's URL sends: the tenant names the sink's {@code /hook} on every send. */
+    Route urlSends(Tenant tenant) {
+        return new Route(tenant, sinkUrl + Sink.HOOK_PATH, "bench.sent", List.of(""));
+    }
+
+    /** Sends by URL to a receiver that never answers (at {@code baseUrl}, its own host). */
+    Route stalledSends(Tenant tenant, String baseUrl) {
+        return new Route(tenant, baseUrl + Sink.STALL_PATH, "bench.stalled", List.of());
+    }
+
+    /**
+     * {@code count} endpoints of the tenant subscribed to {@code eventType}, each at its own sink path {@code
+     * /hook/<tag>i}, with the named policy (or none); the route sends by event type to all of them.
+     */
+    Route endpoints(Tenant tenant, int count, String tag, String eventType, String policy)
+            throws IOException, InterruptedException {
         var client = java.net.http.HttpClient.newHttpClient();
-        String email = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        List<String> tags = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String t = count == 1 ? tag : tag + i;
+            expect(
+                    client,
+                    post(
+                            "/api/endpoints",
+                            tenant.token,
+                            "{\"name\":\"bench-" + t + "\",\"url\":\"" + sinkUrl + Sink.HOOK_PATH + "/" + t
+                                    + "\",\"eventTypes\":[\"" + eventType + "\"]"
+                                    + (policy == null ? "" : ",\"policy\":\"" + policy + "\"") + "}"),
+                    201);
+            tags.add(t);
+        }
+        return new Route(tenant, null, eventType, List.copyOf(tags));
+    }
+
+    /** register → login → create an API key, over the REST API (README "Using the API"). */
+    Tenant createTenant(String name) throws IOException, InterruptedException {
+        var client = java.net.http.HttpClient.newHttpClient();
+        String email = "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         String password = "bench-password-" + UUID.randomUUID();
         expect(
                 client,
@@ -94,11 +153,16 @@ final class LoadGenerator implements AutoCloseable {
                         post("/auth/login", null, "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"),
                         200),
                 "token");
-        apiKey = field(expect(client, post("/api/api-key/create", token, "{\"name\":\"bench\"}"), 201), "apiKey");
-        http = HttpClient.create(connections)
-                .baseUrl(baseUrl)
-                .headers(h -> h.set("X-API-Key", apiKey).set("Content-Type", "application/json"))
-                .responseTimeout(Duration.ofSeconds(30));
+        String apiKey =
+                field(expect(client, post("/api/api-key/create", token, "{\"name\":\"bench\"}"), 201), "apiKey");
+        return new Tenant(
+                name,
+                token,
+                apiKey,
+                HttpClient.create(connections)
+                        .baseUrl(baseUrl)
+                        .headers(h -> h.set("X-API-Key", apiKey).set("Content-Type", "application/json"))
+                        .responseTimeout(Duration.ofSeconds(30)));
     }
 
     /** Open loop: {@code rate} sends per second on a fixed schedule, for {@code duration} or {@code count} sends. */
@@ -119,7 +183,7 @@ final class LoadGenerator implements AutoCloseable {
             if (outstanding.get() >= MAX_OUTSTANDING) {
                 phase.generatorSkipped.incrementAndGet();
             } else {
-                send(phase, due, null);
+                send(phase, (int) (i % phase.routes.size()), due, null);
             }
             i++;
         }
@@ -132,12 +196,16 @@ final class LoadGenerator implements AutoCloseable {
         phase.startNanos = t0;
         long deadline = t0 + duration.toNanos();
         AtomicLong budget = new AtomicLong(count);
-        Runnable[] next = new Runnable[1];
-        next[0] = () -> {
-            if (System.nanoTime() - deadline >= 0 || budget.decrementAndGet() < 0) return;
-            send(phase, System.nanoTime(), next[0]);
-        };
-        for (int i = 0; i < concurrency; i++) next[0].run();
+        // each slot in flight belongs to one route, so tenants share the load evenly
+        for (int i = 0; i < concurrency; i++) {
+            int route = i % phase.routes.size();
+            Runnable[] next = new Runnable[1];
+            next[0] = () -> {
+                if (System.nanoTime() - deadline >= 0 || budget.decrementAndGet() < 0) return;
+                send(phase, route, System.nanoTime(), next[0]);
+            };
+            next[0].run();
+        }
         while (System.nanoTime() - deadline < 0 && budget.get() > 0) Thread.sleep(10);
         phase.endNanos = System.nanoTime();
     }
@@ -153,13 +221,16 @@ final class LoadGenerator implements AutoCloseable {
         return outstanding.get();
     }
 
-    private void send(Phase phase, long intendedNanos, Runnable then) {
-        Sent sent = new Sent(intendedNanos);
+    private void send(Phase phase, int route, long intendedNanos, Runnable then) {
+        Sent sent = new Sent(route, intendedNanos);
         phase.sends.add(sent);
         phase.sent.increment();
         outstanding.incrementAndGet();
-        byte[] body = body(sequence.incrementAndGet());
-        http.post()
+        Route r = phase.routes.get(route);
+        byte[] body = body(r, sequence.incrementAndGet());
+        r.tenant()
+                .http
+                .post()
                 .uri("/webhook/send")
                 .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
                 .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8)
@@ -181,11 +252,12 @@ final class LoadGenerator implements AutoCloseable {
         if (then != null) then.run();
     }
 
-    private byte[] body(long seq) {
-        StringBuilder json = new StringBuilder(payloadBytes + 160)
-                .append("{\"url\":\"")
-                .append(webhookUrl)
-                .append("\",\"eventType\":\"bench.sent\",\"payload\":{\"seq\":")
+    private byte[] body(Route route, long seq) {
+        StringBuilder json = new StringBuilder(payloadBytes + 160).append('{');
+        if (route.url() != null) json.append("\"url\":\"").append(route.url()).append("\",");
+        json.append("\"eventType\":\"")
+                .append(route.eventType())
+                .append("\",\"payload\":{\"seq\":")
                 .append(seq)
                 .append(",\"pad\":\"");
         int pad = Math.max(0, payloadBytes - 30);

@@ -28,7 +28,15 @@ record Options(
         boolean baseline,
         String label,
         Path runtimeJar,
-        Path resultsDir) {
+        Path resultsDir,
+        long prefill,
+        Path prefillDir,
+        Duration prefillSpan,
+        boolean pgStatements,
+        int fanout,
+        long outage,
+        int tenants,
+        int noisyRate) {
 
     /**
      * Container-like limits, so RSS stays under 512 MiB whatever the load: a fixed 256 MiB heap, capped direct
@@ -76,6 +84,18 @@ record Options(
               --baseline              also save the figures as bench/results/baseline.properties
               --label TEXT            what this run is, for the before/after table
               --runtime-jar PATH      the runtime to measure (default runtime/target/chis-runtime.jar)
+              --prefill N             store N historical messages (with deliveries and attempts, by COPY) before measuring;
+                                      built once into --prefill-dir, keyed by N and the runtime's migrations, copied per run
+              --prefill-dir DIR       where prefilled data directories are kept (default bench/prefill)
+              --prefill-span 1h       the prefilled messages' created_at spread over this much time before the prefill
+              --no-pg-statements      do not load pg_stat_statements (statements per webhook then come from commits only)
+              --fanout E              a max-throughput phase sending by event type to E endpoints of the account
+              --outage K              a phase with the receivers down (503) while K messages are accepted, then back:
+                                      the API's accept rate meanwhile and the drain rate (README suggests 200000)
+              --noisy                 a noisy-neighbour pair of phases: --tenants quiet tenants at max throughput alone,
+                                      then again while one more tenant sends --noisy-rate/s to a receiver that never answers
+              --tenants 3             quiet tenants in the noisy-neighbour phases (default 3)
+              --noisy-rate 100        the stalled tenant's sends per second (default 100)
             """;
 
     static Options parse(String[] args) {
@@ -91,6 +111,11 @@ record Options(
         Path runtimeJar = Path.of("runtime/target/chis-runtime.jar");
         List<String> jvm = DEFAULT_JVM;
         Map<String, String> env = new LinkedHashMap<>(DEFAULT_ENV);
+        long prefill = 0, outage = 0;
+        Path prefillDir = Path.of("bench/prefill");
+        Duration prefillSpan = Duration.ofHours(1);
+        boolean pgStatements = true, noisy = false;
+        int fanout = 0, tenants = 3, noisyRate = 100;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -119,12 +144,26 @@ record Options(
                 case "--baseline" -> baseline = true;
                 case "--label" -> label = value(args, ++i, arg);
                 case "--runtime-jar" -> runtimeJar = Path.of(value(args, ++i, arg));
+                case "--prefill" ->
+                    prefill = Long.parseLong(value(args, ++i, arg).replace("_", ""));
+                case "--prefill-dir" -> prefillDir = Path.of(value(args, ++i, arg));
+                case "--prefill-span" -> prefillSpan = duration(value(args, ++i, arg));
+                case "--no-pg-statements" -> pgStatements = false;
+                case "--fanout" -> fanout = Integer.parseInt(value(args, ++i, arg));
+                case "--outage" -> outage = Long.parseLong(value(args, ++i, arg).replace("_", ""));
+                case "--noisy" -> noisy = true;
+                case "--tenants" -> tenants = Integer.parseInt(value(args, ++i, arg));
+                case "--noisy-rate" -> noisyRate = Integer.parseInt(value(args, ++i, arg));
                 case "--help", "-h" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
         if (!sink.equals("netty") && !sink.equals("jdk")) throw new IllegalArgumentException("--sink is netty or jdk");
-        if (rates.isEmpty()) rates = List.of(0, 1000);
+        // the extra phases alone are a run of their own: the default phases only when nothing else is asked
+        if (rates.isEmpty() && fanout == 0 && outage == 0 && !noisy) rates = List.of(0, 1000);
+        if (prefill < 0 || fanout < 0 || outage < 0 || tenants < 1 || noisyRate < 1)
+            throw new IllegalArgumentException(
+                    "--prefill, --fanout, --outage, --tenants and --noisy-rate must be positive");
         if (rates.stream().anyMatch(r -> r < 0) || concurrency < 1)
             throw new IllegalArgumentException("--rate and --concurrency must be positive");
         List<String> jvmOptions = new ArrayList<>(jvm);
@@ -148,7 +187,15 @@ record Options(
                 baseline,
                 label,
                 runtimeJar,
-                Path.of("bench/results"));
+                Path.of("bench/results"),
+                prefill,
+                prefillDir,
+                prefillSpan,
+                pgStatements,
+                fanout,
+                outage,
+                noisy ? tenants : 0,
+                noisyRate);
     }
 
     /** How a phase loads the API, for the report. */

@@ -36,11 +36,34 @@ final class PhaseResult {
     final long startNanos;
     final long lastArrivalNanos;
 
+    /** Deliveries that reached the sink during the load window, per tenant (the noisy-neighbour phases). */
+    final Map<String, Long> deliveredInWindowByTenant = new TreeMap<>();
+
     // filled in by Bench from the process samples
     double runtimeCpuPercent, postgresCpuPercent, redisCpuPercent, benchCpuPercent, runtimeMaxRssMib;
+    // filled in by Bench from PostgreSQL's counters, from the phase's start to the end of its drain
+    PgWork.Delta pgWork;
+    // filled in by Bench for the outage phase
+    Outage outage;
+
+    /**
+     * The receivers were down from the phase's start until {@code returnedAfterSeconds}; the API accepted {@code
+     * acceptedPerSecond} meanwhile; once back, {@code backlog} deliveries reached the sink in {@code drainSeconds}.
+     */
+    record Outage(
+            double downSeconds,
+            double acceptedPerSecond,
+            long refusedWhileDown,
+            long backlog,
+            double drainSeconds,
+            double drainPerSecond) {}
 
     PhaseResult(LoadGenerator.Phase phase, int rate, String mode, Map<String, Sink.Arrival> arrivals) {
-        this.key = Options.key(rate);
+        this(phase, Options.key(rate), rate, mode, arrivals);
+    }
+
+    PhaseResult(LoadGenerator.Phase phase, String key, int rate, String mode, Map<String, Sink.Arrival> arrivals) {
+        this.key = key;
         this.mode = mode;
         this.rate = rate;
         this.startNanos = phase.startNanos;
@@ -67,25 +90,32 @@ final class PhaseResult {
             }
             acceptedCount++;
             acceptedPer[bucket(s.answeredNanos, buckets)]++;
-            Sink.Arrival arrival = arrivals.get(s.id);
-            if (arrival == null) {
-                missingCount++;
-                if (missingSample.size() < 10) missingSample.add(s.id);
-                continue;
+            LoadGenerator.Route route = phase.routes.get(s.route);
+            // one delivery per tag: a URL send arrives once, a fan-out send once at each endpoint's path
+            for (String tag : route.tags()) {
+                Sink.Arrival arrival = arrivals.get(Sink.key(tag, s.id));
+                if (arrival == null) {
+                    missingCount++;
+                    if (missingSample.size() < 10) missingSample.add(Sink.key(tag, s.id));
+                    continue;
+                }
+                deliveredCount++;
+                if (arrival.count > 1) {
+                    dups += arrival.count - 1;
+                    dupIds++;
+                }
+                if (arrival.firstNanos <= phase.endNanos) {
+                    inWindow++;
+                    deliveredInWindowByTenant.merge(route.tenant().name, 1L, Long::sum);
+                }
+                last = Math.max(last, arrival.firstNanos);
+                long micros = Math.max(0, (arrival.firstNanos - s.intendedNanos) / 1000);
+                micros = Math.min(micros, latency.getHighestTrackableValue());
+                latency.recordValue(micros);
+                int b = bucket(arrival.firstNanos, buckets);
+                deliveredPer[b]++;
+                (latencyPer[b] == null ? latencyPer[b] = histogram() : latencyPer[b]).recordValue(micros);
             }
-            deliveredCount++;
-            if (arrival.count > 1) {
-                dups += arrival.count - 1;
-                dupIds++;
-            }
-            if (arrival.firstNanos <= phase.endNanos) inWindow++;
-            last = Math.max(last, arrival.firstNanos);
-            long micros = Math.max(0, (arrival.firstNanos - s.intendedNanos) / 1000);
-            micros = Math.min(micros, latency.getHighestTrackableValue());
-            latency.recordValue(micros);
-            int b = bucket(arrival.firstNanos, buckets);
-            deliveredPer[b]++;
-            (latencyPer[b] == null ? latencyPer[b] = histogram() : latencyPer[b]).recordValue(micros);
         }
         this.sent = sentCount;
         this.accepted = acceptedCount;

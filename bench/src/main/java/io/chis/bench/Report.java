@@ -45,6 +45,19 @@ final class Report {
     long unannounced;
     long sinkWithoutId;
     ProcSampler sampler;
+    Prefill.Info prefill;
+    long storedAtStart;
+    boolean pgStatements;
+    Noisy noisy;
+
+    /** The noisy-neighbour pair: the quiet tenants alone, then beside a tenant whose receiver never answers. */
+    record Noisy(
+            PhaseResult alone,
+            PhaseResult beside,
+            String stallHost,
+            int rate,
+            long stalledAccepted,
+            long stalledRequests) {}
 
     Report(Options options, Bench.Machine machine, Path runDir) {
         this.options = options;
@@ -109,6 +122,22 @@ final class Report {
                     p.missing,
                     p.duplicates));
         }
+        for (PhaseResult p : phases) {
+            if (p.outage != null) {
+                line.append(String.format(
+                        Locale.ROOT,
+                        " drain %,.0f delivered/s after the outage (accepting %,.0f/s while down);",
+                        p.outage.drainPerSecond(),
+                        p.outage.acceptedPerSecond()));
+            }
+        }
+        if (noisy != null) {
+            line.append(String.format(
+                    Locale.ROOT,
+                    " quiet tenants beside a stalled one: %.0f%% of their rate alone;",
+                    100 * noisy.beside().deliveredPerSecond / noisy.alone().deliveredPerSecond));
+        }
+        if (prefill != null) line.append(String.format(Locale.ROOT, " %,d messages stored at start;", storedAtStart));
         line.append(String.format(Locale.ROOT, " runtime RSS peak %.0f MiB", peakRss()));
         if (peakRssMib.size() > 1) {
             line.append(String.format(
@@ -284,6 +313,8 @@ final class Report {
                 unannounced,
                 sinkWithoutId));
 
+        pgWork(md);
+        extraPhases(md);
         if (baseline != null) beforeAfter(md, baseline);
 
         md.append("## Ceilings, measured in the same run\n\n");
@@ -327,10 +358,33 @@ final class Report {
                 .append(String.join(" ", options.jvmOptions()))
                 .append('`');
         if (!options.env().isEmpty()) md.append(", environment ").append(options.env());
-        md.append(".\n");
+        md.append(". Throttles: none set by the bench beyond this environment; a runtime with per-account, login or ")
+                .append("per-host throttles must run with them off or above the bench's load (`--env`). ")
+                .append(
+                        "`CHIS_WORKER_CONCURRENCY` also sizes the connection pool per receiving host, and the sink is one host.\n");
         md.append(
                         "- **stores**: the runtime's embedded PostgreSQL (io.zonky) and Redis (embedded-redis, append-only file with ")
-                .append("`appendfsync everysec`), fresh data directories, started by the bench. ")
+                .append("`appendfsync everysec`), ")
+                .append(
+                        prefill == null
+                                ? "fresh data directories"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "PostgreSQL prefilled with %,d historical messages (one delivery each; 1 in 10 with a failed attempt "
+                                                + "first, 1 in 100 dead after 6), written by COPY through the migrated tables into `%s` "
+                                                + "(%s, %,d MiB; schema hash `%s`), copied for this run: %,d messages stored when the load began",
+                                        prefill.messages(),
+                                        prefill.template(),
+                                        prefill.built()
+                                                ? String.format(
+                                                        Locale.ROOT,
+                                                        "built in this run in %.0f s",
+                                                        prefill.buildSeconds())
+                                                : "built by an earlier run",
+                                        prefill.databaseBytes() >> 20,
+                                        prefill.schema(),
+                                        storedAtStart))
+                .append(", started by the bench. ")
                 .append(postgresSettings)
                 .append(
                         options.durable()
@@ -387,6 +441,182 @@ final class Report {
         return md.toString();
     }
 
+    /** One line of PostgreSQL work per delivered webhook, for the console. */
+    static String pgWorkLine(PhaseResult p) {
+        PgWork.Delta d = p.pgWork;
+        if (d == null || p.delivered == 0) return "–";
+        double n = p.delivered;
+        return String.format(
+                Locale.ROOT,
+                "%s statements, %.2f commits, %.2f rows written, %,.0f WAL bytes, %.0f µs CPU",
+                d.withStatements() ? String.format(Locale.ROOT, "%.2f", d.statementCalls() / n) : "–",
+                d.commits() / n,
+                d.rowsWritten() / n,
+                d.walBytes() / n,
+                p.cpuMicrosPerWebhook(p.postgresCpuPercent));
+    }
+
+    private void pgWork(StringBuilder md) {
+        if (phases.stream().allMatch(p -> p.pgWork == null)) return;
+        md.append("## PostgreSQL work per webhook\n\n");
+        md.append(
+                        "From PostgreSQL's own counters between the start of each phase and the end of its drain, divided by ")
+                .append(
+                        "the deliveries that reached the sink in the phase (a fan-out message counts once per endpoint). ")
+                .append(
+                        pgStatements
+                                ? "Statements from `pg_stat_statements` (loaded with `shared_preload_libraries`; top-level statements), "
+                                : "Statements: not counted (`--no-pg-statements`, or pg_stat_statements could not be loaded); ")
+                .append(
+                        "commits from `pg_stat_database`, rows from `pg_stat_user_tables` (partitions counted for their ")
+                .append(
+                        "table; both come through the statistics collector, which may lag by a transaction or two), WAL ")
+                .append(
+                        "bytes from `pg_current_wal_lsn()` (exact), WAL records and full-page images from `pg_stat_wal`; the ")
+                .append("bench's own queries are left out. CPU as in the results above.\n\n");
+        md.append("| per delivered webhook |");
+        for (PhaseResult p : phases) md.append(' ').append(p.mode).append(" |");
+        md.append("\n|---|").append("---|".repeat(phases.size())).append('\n');
+        row(md, "deliveries counted", p -> String.format(Locale.ROOT, "%,d", p.delivered));
+        row(md, "**statements**", p -> per(p, d -> d.withStatements() ? d.statementCalls() : Double.NaN, "**%.2f**"));
+        row(
+                md,
+                "transactions committed / rolled back",
+                p -> per(p, PgWork.Delta::commits, "%.2f") + " / " + per(p, PgWork.Delta::rollbacks, "%.3f"));
+        row(md, "**rows written** (inserted + updated + deleted)", p -> per(p, PgWork.Delta::rowsWritten, "**%.2f**"));
+        row(
+                md,
+                "… inserted / updated (of which HOT) / deleted",
+                p -> per(p, d -> d.rowTotals()[0], "%.2f")
+                        + " / " + per(p, d -> d.rowTotals()[1], "%.2f")
+                        + " (" + per(p, d -> d.rowTotals()[2], "%.2f") + ") / "
+                        + per(p, d -> d.rowTotals()[3], "%.2f"));
+        row(md, "**WAL bytes**", p -> per(p, PgWork.Delta::walBytes, "**%,.0f**"));
+        row(
+                md,
+                "WAL records / full-page images",
+                p -> per(p, PgWork.Delta::walRecords, "%.1f") + " / " + per(p, PgWork.Delta::walFpi, "%.2f"));
+        row(
+                md,
+                "**PostgreSQL CPU µs**",
+                p -> String.format(Locale.ROOT, "**%.0f**", p.cpuMicrosPerWebhook(p.postgresCpuPercent)));
+        md.append('\n');
+        java.util.Set<String> tables = new java.util.TreeSet<>();
+        for (PhaseResult p : phases)
+            if (p.pgWork != null) tables.addAll(p.pgWork.tables().keySet());
+        if (!tables.isEmpty()) {
+            md.append("Rows written per delivered webhook, by table (inserted / updated / deleted):\n\n| table |");
+            for (PhaseResult p : phases) md.append(' ').append(p.key).append(" |");
+            md.append("\n|---|").append("---|".repeat(phases.size())).append('\n');
+            for (String table : tables) {
+                row(md, "`" + table + "`", p -> {
+                    long[] r = p.pgWork == null ? null : p.pgWork.tables().get(table);
+                    if (r == null || p.delivered == 0) return "–";
+                    double n = p.delivered;
+                    return String.format(Locale.ROOT, "%.2f / %.2f / %.2f", r[0] / n, r[1] / n, r[3] / n);
+                });
+            }
+            md.append('\n');
+        }
+        for (PhaseResult p : phases) {
+            if (p.pgWork == null || !p.pgWork.withStatements() || p.delivered == 0) continue;
+            md.append("<details><summary>statements of ")
+                    .append(p.mode)
+                    .append(", per delivered webhook</summary>\n\n");
+            md.append("| calls per webhook | rows per call | mean ms | statement |\n|---|---|---|---|\n");
+            int shown = 0;
+            for (PgWork.Query q : p.pgWork.statements()) {
+                if (shown++ == 25) break;
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %.3f | %.1f | %.3f | `%s` |%n",
+                        q.calls() / (double) p.delivered,
+                        q.rows() / (double) q.calls(),
+                        q.totalMs() / q.calls(),
+                        PgWork.oneLine(q.query(), 300)));
+            }
+            md.append("\n</details>\n\n");
+        }
+    }
+
+    private interface Figure {
+        double of(PgWork.Delta d);
+    }
+
+    private static String per(PhaseResult p, Figure figure, String format) {
+        if (p.pgWork == null || p.delivered == 0) return "–";
+        double v = figure.of(p.pgWork);
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, format, v / p.delivered);
+    }
+
+    private void extraPhases(StringBuilder md) {
+        for (PhaseResult p : phases) {
+            if (p.outage == null) continue;
+            PhaseResult.Outage o = p.outage;
+            PhaseResult normal =
+                    phases.stream().filter(x -> x.key.equals("max")).findFirst().orElse(null);
+            md.append("## Drain after an outage\n\n");
+            md.append(String.format(
+                    Locale.ROOT,
+                    "The receivers answered 503 for %.1f s while %,d messages were sent by event type to one endpoint "
+                            + "at max throughput; its policy `%s` retries up to 100 times, 1 s then doubling to at most 10 s "
+                            + "(±10%%), so nothing is dead-lettered during the outage and every message is due again within "
+                            + "10 s of the return (the built-in schedule would give up after 31 s).%n%n",
+                    o.downSeconds(),
+                    p.sent,
+                    Bench.OUTAGE_POLICY));
+            md.append("| | |\n|---|---|\n");
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| **accepted/s while the receivers were down** | **%,.0f** (normal, the max phase of this run: %s) |%n",
+                    o.acceptedPerSecond(),
+                    normal == null
+                            ? "not run; add `--max`"
+                            : String.format(Locale.ROOT, "%,.0f", normal.acceptedPerSecond)));
+            md.append(String.format(Locale.ROOT, "| attempts refused (503) meanwhile | %,d |%n", o.refusedWhileDown()));
+            md.append(String.format(Locale.ROOT, "| backlog when they came back | %,d deliveries |%n", o.backlog()));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| **drain rate** (delivered ÷ time from the return to the last arrival) | **%,.0f/s** (%,d in %.1f s) |%n",
+                    o.drainPerSecond(),
+                    p.delivered,
+                    o.drainSeconds()));
+            md.append(String.format(
+                    Locale.ROOT, "| missing / duplicates after the drain | %,d / %,d |%n%n", p.missing, p.duplicates));
+        }
+        if (noisy != null) {
+            md.append("## Noisy neighbour\n\n");
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%d quiet tenants (accounts of their own) sent by URL at max throughput (%d in flight shared among them) "
+                            + "alone, then again while another tenant sent %d/s to a receiver on `%s` that reads each request and "
+                            + "never answers (each attempt holds a worker slot until `CHIS_DELIVERY_TIMEOUT`). The stalled tenant's "
+                            + "sends accepted: %,d; its attempts that reached the receiver: %,d.%n%n",
+                    noisy.alone().deliveredInWindowByTenant.size(),
+                    options.concurrency(),
+                    noisy.rate(),
+                    noisy.stallHost(),
+                    noisy.stalledAccepted(),
+                    noisy.stalledRequests()));
+            md.append("| tenant | delivered/s alone | beside the stalled tenant | ratio |\n|---|---|---|---|\n");
+            java.util.Set<String> names = new java.util.TreeSet<>(
+                    noisy.alone().deliveredInWindowByTenant.keySet());
+            names.addAll(noisy.beside().deliveredInWindowByTenant.keySet());
+            for (String name : names) {
+                double a = noisy.alone().deliveredInWindowByTenant.getOrDefault(name, 0L) / noisy.alone().loadSeconds;
+                double b = noisy.beside().deliveredInWindowByTenant.getOrDefault(name, 0L) / noisy.beside().loadSeconds;
+                md.append(String.format(
+                        Locale.ROOT, "| %s | %,.0f | %,.0f | %.0f%% |%n", name, a, b, a == 0 ? 0 : 100 * b / a));
+            }
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| **all quiet tenants** | **%,.0f** | **%,.0f** | **%.0f%%** |%n%n",
+                    noisy.alone().deliveredPerSecond,
+                    noisy.beside().deliveredPerSecond,
+                    100 * noisy.beside().deliveredPerSecond / noisy.alone().deliveredPerSecond));
+        }
+    }
+
     private void beforeAfter(StringBuilder md, Properties baseline) {
         md.append("## Before / after\n\nThe baseline run (`bench/results/baseline.md`): ")
                 .append(baseline.getProperty("label", "?"))
@@ -430,6 +660,12 @@ final class Report {
         {"runtime_rss_mib", "runtime RSS MiB"},
         {"runtime_cpu_us_per_webhook", "runtime CPU µs per webhook"},
         {"postgres_cpu_us_per_webhook", "PostgreSQL CPU µs per webhook"},
+        {"pg_statements_per_webhook", "PostgreSQL statements per webhook"},
+        {"pg_commits_per_webhook", "PostgreSQL commits per webhook"},
+        {"pg_rows_written_per_webhook", "PostgreSQL rows written per webhook"},
+        {"pg_wal_bytes_per_webhook", "WAL bytes per webhook"},
+        {"drain_per_s", "drain delivered/s after the outage"},
+        {"accepted_while_down_per_s", "accepted/s while receivers down"},
     };
 
     private Properties figures() {
@@ -458,7 +694,24 @@ final class Report {
             f.setProperty(p.key + ".runtime_rss_mib", fmt(p.runtimeMaxRssMib));
             f.setProperty(p.key + ".runtime_cpu_us_per_webhook", fmt(p.cpuMicrosPerWebhook(p.runtimeCpuPercent)));
             f.setProperty(p.key + ".postgres_cpu_us_per_webhook", fmt(p.cpuMicrosPerWebhook(p.postgresCpuPercent)));
+            if (p.pgWork != null && p.delivered > 0) {
+                double n = p.delivered;
+                if (p.pgWork.withStatements())
+                    f.setProperty(p.key + ".pg_statements_per_webhook", two(p.pgWork.statementCalls() / n));
+                f.setProperty(p.key + ".pg_commits_per_webhook", two(p.pgWork.commits() / n));
+                f.setProperty(p.key + ".pg_rows_written_per_webhook", two(p.pgWork.rowsWritten() / n));
+                f.setProperty(p.key + ".pg_wal_bytes_per_webhook", fmt(p.pgWork.walBytes() / n));
+            }
+            if (p.outage != null) {
+                f.setProperty(p.key + ".drain_per_s", fmt(p.outage.drainPerSecond()));
+                f.setProperty(p.key + ".accepted_while_down_per_s", fmt(p.outage.acceptedPerSecond()));
+            }
         }
+        if (prefill != null) f.setProperty("stored_messages_at_start", String.valueOf(storedAtStart));
+        if (noisy != null)
+            f.setProperty(
+                    "noisy.quiet_ratio_pct",
+                    fmt(100 * noisy.beside().deliveredPerSecond / noisy.alone().deliveredPerSecond));
         return f;
     }
 
@@ -558,6 +811,17 @@ final class Report {
         }
         args.add("--duration");
         args.add(options.duration().toSeconds() + "s");
+        if (options.prefill() > 0) args.addAll(List.of("--prefill", String.valueOf(options.prefill())));
+        if (options.fanout() > 0) args.addAll(List.of("--fanout", String.valueOf(options.fanout())));
+        if (options.outage() > 0) args.addAll(List.of("--outage", String.valueOf(options.outage())));
+        if (options.tenants() > 0)
+            args.addAll(List.of(
+                    "--noisy",
+                    "--tenants",
+                    String.valueOf(options.tenants()),
+                    "--noisy-rate",
+                    String.valueOf(options.noisyRate())));
+        if (!options.pgStatements()) args.add("--no-pg-statements");
         if (options.name() != null && !options.name().equals("latest")) {
             args.add("--name");
             args.add(options.name());
@@ -593,6 +857,10 @@ final class Report {
 
     private static String pct(double v) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.0f%%", v);
+    }
+
+    private static String two(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String fmt(double v) {

@@ -20,6 +20,8 @@ abstract class Sink implements AutoCloseable {
 
     static final String HOOK_PATH = "/hook";
     static final String CEILING_PATH = "/ceiling";
+    /** A receiver that reads the request and never answers: the stalled tenant of the noisy-neighbour phase. */
+    static final String STALL_PATH = "/stall";
 
     /** First arrival (System.nanoTime) and how many times this id came. */
     static final class Arrival {
@@ -35,27 +37,43 @@ abstract class Sink implements AutoCloseable {
     final LongAdder hooks = new LongAdder();
     final LongAdder withoutId = new LongAdder();
     final LongAdder ceilingRequests = new LongAdder();
+    final LongAdder refusedWhileDown = new LongAdder();
+    final LongAdder stalled = new LongAdder();
+    /** While set, every webhook is answered 503 and not recorded: the receivers are down. */
+    volatile boolean down;
 
     static Sink start(String kind) throws IOException {
-        return kind.equals("jdk") ? new Jdk() : new Netty();
+        return kind.equals("jdk") ? new Jdk() : new Netty("127.0.0.1");
     }
 
     abstract int port();
 
     abstract String description();
 
-    final void hook(String webhookId) {
+    /** The key an arrival is recorded under: the id, or {@code tag/id} for {@code /hook/<tag>} (one per endpoint). */
+    static String key(String tag, String webhookId) {
+        return tag == null || tag.isEmpty() ? webhookId : tag + "/" + webhookId;
+    }
+
+    /** Records a webhook at {@code path}; false when the receivers are down (answer 503). */
+    final boolean hook(String path, String webhookId) {
+        if (down) {
+            refusedWhileDown.increment();
+            return false;
+        }
         long now = System.nanoTime();
         hooks.increment();
         if (webhookId == null) {
             withoutId.increment();
-            return;
+            return true;
         }
-        arrivals.compute(webhookId, (id, seen) -> {
+        String tag = path.length() > HOOK_PATH.length() + 1 ? path.substring(HOOK_PATH.length() + 1) : null;
+        arrivals.compute(key(tag, webhookId), (id, seen) -> {
             if (seen == null) return new Arrival(now);
             seen.count++;
             return seen;
         });
+        return true;
     }
 
     /** Reactor Netty on its own event loops: the body is read fully before the answer, as a real receiver would. */
@@ -64,21 +82,22 @@ abstract class Sink implements AutoCloseable {
         private final LoopResources loops = LoopResources.create("sink", 2, true);
         private final DisposableServer server;
 
-        Netty() {
+        private final String host;
+
+        Netty(String host) {
+            this.host = host;
             server = reactor.netty.http.server.HttpServer.create()
                     .runOn(loops)
-                    .host("127.0.0.1")
+                    .host(host)
                     .port(0)
-                    .route(routes -> routes.post(
-                                    HOOK_PATH,
+                    .route(routes -> routes.post(HOOK_PATH, this::receive)
+                            .post(HOOK_PATH + "/{tag}", this::receive)
+                            .post(
+                                    STALL_PATH,
                                     (request, response) -> request.receive()
                                             .then()
-                                            .then(reactor.core.publisher.Mono.defer(() -> {
-                                                hook(request.requestHeaders().get("webhook-id"));
-                                                return response.status(HttpResponseStatus.NO_CONTENT)
-                                                        .send()
-                                                        .then();
-                                            })))
+                                            .then(reactor.core.publisher.Mono.fromRunnable(stalled::increment))
+                                            .then(reactor.core.publisher.Mono.never()))
                             .post(
                                     CEILING_PATH,
                                     (request, response) -> request.receive()
@@ -92,9 +111,28 @@ abstract class Sink implements AutoCloseable {
                     .bindNow();
         }
 
+        private org.reactivestreams.Publisher<Void> receive(
+                reactor.netty.http.server.HttpServerRequest request,
+                reactor.netty.http.server.HttpServerResponse response) {
+            return request.receive()
+                    .then()
+                    .then(reactor.core.publisher.Mono.defer(() -> response.status(
+                                    hook(
+                                                    "/" + request.path(),
+                                                    request.requestHeaders().get("webhook-id"))
+                                            ? HttpResponseStatus.NO_CONTENT
+                                            : HttpResponseStatus.SERVICE_UNAVAILABLE)
+                            .send()
+                            .then()));
+        }
+
         @Override
         int port() {
             return server.port();
+        }
+
+        String host() {
+            return host;
         }
 
         @Override
@@ -120,8 +158,10 @@ abstract class Sink implements AutoCloseable {
                 try (InputStream body = exchange.getRequestBody()) {
                     body.transferTo(java.io.OutputStream.nullOutputStream());
                 }
-                hook(exchange.getRequestHeaders().getFirst("webhook-id"));
-                exchange.sendResponseHeaders(204, -1);
+                boolean up = hook(
+                        exchange.getRequestURI().getPath(),
+                        exchange.getRequestHeaders().getFirst("webhook-id"));
+                exchange.sendResponseHeaders(up ? 204 : 503, -1);
                 exchange.close();
             });
             server.createContext(CEILING_PATH, exchange -> {

@@ -5,7 +5,12 @@ import io.chis.runtime.ChisRuntime;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
 import io.chis.runtime.config.Migrations;
+import io.chis.runtime.config.Preflight;
+import io.chis.runtime.config.Setting;
+import io.chis.runtime.config.StartupFailure;
+import io.chis.stores.AlreadyRunningException;
 import io.chis.stores.EmbeddedStores;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -20,45 +25,52 @@ public final class ChisDev {
 
     static final int REDIS_PORT = 63799;
 
+    static final String COMMANDS = """
+              serve     run the roles named by CHIS_ROLES, on embedded PostgreSQL and Redis in CHIS_DATA_DIR
+                        when DATABASE_URL and REDIS_URL are unset (the default; make run)
+              stores    only the embedded stores, PostgreSQL on 54329 and Redis on 63799 (make run-stores)
+              migrate   apply the database migrations to DATABASE_URL and exit
+              --help    this text
+            """;
+
     private ChisDev() {}
 
     public static void main(String[] args) throws InterruptedException {
         String command = args.length > 0 ? args[0] : "serve";
-        ChisSettings settings;
-        try {
-            settings = ChisSettings.fromEnv(System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("chis: configuration error: " + e.getMessage());
-            System.exit(2);
+        if (ChisApplication.isHelp(command)) {
+            System.out.print(Setting.help("chis-dev.jar", COMMANDS));
             return;
         }
+        ChisSettings settings = StartupFailure.orExit(() -> ChisSettings.fromEnv(System.getenv()));
         switch (command) {
             case "serve" -> {
-                Dev dev;
-                try {
-                    dev = start(settings);
-                } catch (IllegalArgumentException e) {
-                    System.err.println("chis: " + e.getMessage());
-                    System.exit(2);
-                    return;
-                }
+                Dev dev = StartupFailure.orExit(() -> start(settings));
                 Runtime.getRuntime().addShutdownHook(new Thread(dev::close, "chis-shutdown"));
+                if (dev.stores() != null) dev.stores().onUnexpectedExit(ChisDev::storeDied);
                 // Roles without a web server run only on daemon threads: keep the JVM up until it is stopped.
                 new CountDownLatch(1).await();
             }
             case "stores" -> {
-                EmbeddedStores stores = EmbeddedStores.start(settings.dataDir(), POSTGRES_PORT, REDIS_PORT);
+                EmbeddedStores stores =
+                        StartupFailure.orExit(() -> startStores(settings.dataDir(), POSTGRES_PORT, REDIS_PORT));
                 Runtime.getRuntime().addShutdownHook(new Thread(stores::close, "chis-stores-shutdown"));
+                stores.onUnexpectedExit(ChisDev::storeDied);
                 System.out.println("DATABASE_URL=" + stores.databaseUrl());
                 System.out.println("REDIS_URL=" + stores.redisUrl());
                 new CountDownLatch(1).await();
             }
-            case "migrate" -> ChisApplication.main(args);
+            case "migrate" -> ChisApplication.migrate(settings);
             default -> {
-                System.err.println("usage: java -jar chis-dev.jar [serve|stores|migrate]");
-                System.exit(2);
+                System.err.println("chis: unknown command '" + command + "'; java -jar chis-dev.jar --help lists them");
+                System.exit(StartupFailure.CONFIGURATION);
             }
         }
+    }
+
+    /** A store that dies under a running Chis leaves it degraded for ever: stop, and say how to go on. */
+    private static void storeDied(String what) {
+        System.err.println("chis: " + what + " unexpectedly; stopping Chis (start it again with make run)");
+        System.exit(StartupFailure.ENVIRONMENT);
     }
 
     /** A runtime and the embedded stores it started for itself (none when both URLs were given). */
@@ -66,6 +78,7 @@ public final class ChisDev {
 
         @Override
         public void close() {
+            // the roles first: they still use the stores while they stop
             runtime.close();
             if (stores != null) stores.close();
         }
@@ -77,9 +90,18 @@ public final class ChisDev {
             return new Dev(ChisRuntime.start(settings), null);
         }
         if (settings.databaseUrl() != null || settings.redisUrl() != null) {
-            throw new IllegalArgumentException("set both DATABASE_URL and REDIS_URL, or neither for embedded stores");
+            throw StartupFailure.configuration((settings.databaseUrl() != null ? "DATABASE_URL" : "REDIS_URL")
+                    + " is set but " + (settings.databaseUrl() != null ? "REDIS_URL" : "DATABASE_URL")
+                    + " is not: set both for your own stores, or neither for embedded ones");
         }
-        EmbeddedStores stores = EmbeddedStores.start(settings.dataDir(), 0, 0);
+        // before the stores start: a busy port or a missing secret should not cost a PostgreSQL start
+        try {
+            EmbeddedStores.checkNotRunning(settings.dataDir());
+        } catch (AlreadyRunningException e) {
+            throw StartupFailure.environment(e.getMessage());
+        }
+        Preflight.check(settings);
+        EmbeddedStores stores = startStores(settings.dataDir(), 0, 0);
         try {
             ChisSettings onStores = settings.withStores(stores.databaseUrl(), stores.redisUrl());
             // the runtime migrates in all mode itself; a single role on fresh stores needs the schema too
@@ -88,6 +110,14 @@ public final class ChisDev {
         } catch (RuntimeException e) {
             stores.close();
             throw e;
+        }
+    }
+
+    static EmbeddedStores startStores(Path dataDir, int postgresPort, int redisPort) {
+        try {
+            return EmbeddedStores.start(dataDir, postgresPort, redisPort);
+        } catch (AlreadyRunningException e) {
+            throw StartupFailure.environment(e.getMessage());
         }
     }
 }

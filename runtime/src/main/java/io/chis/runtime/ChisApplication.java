@@ -3,6 +3,9 @@ package io.chis.runtime;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
 import io.chis.runtime.config.Migrations;
+import io.chis.runtime.config.Preflight;
+import io.chis.runtime.config.Setting;
+import io.chis.runtime.config.StartupFailure;
 import java.util.concurrent.CountDownLatch;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -21,40 +24,51 @@ import org.springframework.context.annotation.FilterType;
         excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.chis\\.runtime\\.roles\\..*"))
 public class ChisApplication {
 
+    /** The commands of this jar, for {@code --help}. */
+    public static final String COMMANDS = """
+              serve     run the roles named by CHIS_ROLES (the default)
+              migrate   apply the database migrations to DATABASE_URL and exit
+              --help    this text
+            """;
+
     public static void main(String[] args) throws InterruptedException {
         String command = args.length > 0 ? args[0] : "serve";
-        ChisSettings settings;
-        try {
-            settings = ChisSettings.fromEnv(System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("chis: configuration error: " + e.getMessage());
-            System.exit(2);
+        if (isHelp(command)) {
+            System.out.print(Setting.help("chis-runtime.jar", COMMANDS));
             return;
         }
+        ChisSettings settings = StartupFailure.orExit(() -> ChisSettings.fromEnv(System.getenv()));
         switch (command) {
             case "serve" -> {
-                if (settings.databaseUrl() == null || settings.redisUrl() == null) {
-                    System.err.println(ChisRuntime.STORES_REQUIRED);
-                    System.exit(2);
-                }
-                ChisRuntime runtime = ChisRuntime.start(settings);
+                ChisRuntime runtime = StartupFailure.orExit(() -> ChisRuntime.start(settings));
                 Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "chis-shutdown"));
                 // Roles without a web server run only on daemon threads: keep the JVM up until it is stopped.
                 new CountDownLatch(1).await();
             }
-            case "migrate" -> {
-                if (settings.databaseUrl() == null) {
-                    System.err.println("chis: migrate needs DATABASE_URL");
-                    System.exit(2);
-                }
-                var result = Migrations.apply(DatabaseUrl.parse(settings.databaseUrl()));
-                System.out.println("chis: schema at version " + result.targetSchemaVersion + " ("
-                        + result.migrationsExecuted + " migrations applied)");
-            }
+            case "migrate" -> migrate(settings);
             default -> {
-                System.err.println("usage: java -jar chis-runtime.jar [serve|migrate]");
-                System.exit(2);
+                System.err.println(
+                        "chis: unknown command '" + command + "'; java -jar chis-runtime.jar --help lists them");
+                System.exit(StartupFailure.CONFIGURATION);
             }
         }
+    }
+
+    public static boolean isHelp(String command) {
+        return command.equals("--help") || command.equals("-h") || command.equals("help");
+    }
+
+    /** Applies the migrations and says where the schema stands. */
+    public static void migrate(ChisSettings settings) {
+        if (settings.databaseUrl() == null) {
+            System.err.println("chis: migrate needs DATABASE_URL");
+            System.exit(StartupFailure.CONFIGURATION);
+        }
+        DatabaseUrl url = DatabaseUrl.parse(settings.databaseUrl());
+        var result = StartupFailure.orExit(() -> {
+            Preflight.checkReachable(url);
+            return Migrations.apply(url);
+        });
+        System.out.println(Migrations.describe(result));
     }
 }

@@ -5,6 +5,8 @@ import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
 import io.chis.runtime.config.JwtSecrets;
 import io.chis.runtime.config.Migrations;
+import io.chis.runtime.config.Preflight;
+import io.chis.runtime.config.StartupFailure;
 import io.chis.runtime.roles.ApiRole;
 import io.chis.runtime.roles.DeliveryRole;
 import io.chis.runtime.roles.SchedulerRole;
@@ -37,25 +39,55 @@ public final class ChisRuntime implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** Starts the roles on running stores: the settings name both (make run's dev jar starts them first). */
+    /**
+     * Starts the roles on running stores: the settings name both (make run's dev jar starts them first).
+     *
+     * @throws io.chis.runtime.config.StartupFailure for a mistake the user can fix (a busy port, a missing secret,
+     *     an unreachable database when all roles run, since they migrate first)
+     */
     public static ChisRuntime start(ChisSettings requested) {
         ChisSettings settings = requested;
         if (settings.databaseUrl() == null || settings.redisUrl() == null) {
-            throw new IllegalArgumentException(STORES_REQUIRED.substring("chis: ".length()));
+            throw StartupFailure.configuration(STORES_REQUIRED.substring("chis: ".length()));
+        }
+        Preflight.check(settings);
+        if (Preflight.PLACEHOLDER_JWT_SECRET.equals(settings.jwtSecret())) {
+            log.warn("JWT_SECRET is the placeholder from .env.example, so anyone can forge login tokens: set your own"
+                    + " (openssl rand -base64 48)");
         }
         if (settings.jwtSecret() == null && settings.runs(Role.API)) {
-            if (!settings.runsAll()) {
-                throw new IllegalArgumentException("JWT_SECRET is required for the api role (at least "
-                        + ChisSettings.MIN_JWT_SECRET_BYTES + " bytes; openssl rand -base64 48)");
-            }
             settings = settings.withJwtSecret(JwtSecrets.loadOrCreate(settings.dataDir()));
         }
         if (settings.runsAll()) {
+            // Migrating needs the database now; a single role starts without it, answers 503 and resumes when it is
+            // back.
+            Preflight.checkReachable(DatabaseUrl.parse(settings.databaseUrl()));
             Migrations.apply(DatabaseUrl.parse(settings.databaseUrl()));
         }
         ConfigurableApplicationContext context = application(settings).run();
-        log.info("Chis started with roles {}", settings.roles());
+        log.info(banner(settings));
         return new ChisRuntime(context, settings);
+    }
+
+    /** What a newcomer needs after start-up: the version, the roles and where to reach them. */
+    static String banner(ChisSettings settings) {
+        String version = ChisRuntime.class.getPackage().getImplementationVersion();
+        StringBuilder out = new StringBuilder("Chis " + (version == null ? "(development build)" : version)
+                + " started, roles "
+                + settings.roles().stream()
+                        .map(r -> r.name().toLowerCase(java.util.Locale.ROOT))
+                        .collect(java.util.stream.Collectors.joining(",")));
+        if (settings.runs(Role.API)) {
+            out.append("\n  REST     http://localhost:")
+                    .append(settings.httpPort())
+                    .append("/");
+        }
+        if (settings.runs(Role.DELIVERY)) out.append("\n  gRPC     localhost:").append(settings.grpcPort());
+        out.append("\n  metrics  http://localhost:")
+                .append(settings.metricsPort())
+                .append("/metrics (health: /health)");
+        if (settings.runsAll()) out.append("\n  data     ").append(settings.dataDir());
+        return out.toString();
     }
 
     private static SpringApplicationBuilder application(ChisSettings settings) {

@@ -6,26 +6,37 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
 
 /**
  * A real PostgreSQL and a real Redis started in-process for local use and tests, keeping their data under the
- * data directory so that a restart finds what it left.
+ * data directory so that a restart finds what it left. One process at a time owns a data directory
+ * ({@link DataDirLock}); what a crashed owner left running there is stopped before the stores start
+ * ({@link Orphans}), and a watchdog process stops the stores when this JVM dies without closing them.
  */
 public final class EmbeddedStores implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedStores.class);
 
+    private final Path dataDir;
+    private final DataDirLock lock;
     private final EmbeddedPostgres postgres;
-    private final RedisServer redis;
-    private final int redisPort;
+    private final EmbeddedRedis redis;
+    private final Process watchdog;
+    private volatile boolean closing;
 
-    private EmbeddedStores(EmbeddedPostgres postgres, RedisServer redis, int redisPort) {
+    private EmbeddedStores(
+            Path dataDir, DataDirLock lock, EmbeddedPostgres postgres, EmbeddedRedis redis, Process watchdog) {
+        this.dataDir = dataDir;
+        this.lock = lock;
         this.postgres = postgres;
         this.redis = redis;
-        this.redisPort = redisPort;
+        this.watchdog = watchdog;
     }
 
     /** Starts both stores, PostgreSQL durable (a 202 survives a crash of the machine); a port of 0 picks a free one. */
@@ -36,44 +47,106 @@ public final class EmbeddedStores implements AutoCloseable {
     /**
      * Starts both stores; a port of 0 picks a free one. {@code durable=false} keeps zonky's fsync=off and
      * synchronous_commit=off, which only throwaway data (the tests') can afford.
+     *
+     * @throws AlreadyRunningException when another live process owns the data directory
      */
     public static EmbeddedStores start(Path dataDir, int postgresPort, int redisPort, boolean durable) {
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        List<AutoCloseable> started = new ArrayList<>(List.of(lock));
         try {
             Path pgData = Files.createDirectories(dataDir.resolve("postgres"));
             Path redisData = Files.createDirectories(dataDir.resolve("redis"));
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            Orphans.stop(dataDir, pgData, redisData);
+            EmbeddedPostgres postgres = startPostgres(pgData, postgresPort, durable);
+            started.add(postgres);
+            EmbeddedRedis redis = new EmbeddedRedis(redisData, redisPort == 0 ? freePort() : redisPort);
+            redis.start();
+            started.add(redis);
+            Process watchdog = Watchdog.start(dataDir, pgData, redisData);
+            log.info(
+                    "Embedded PostgreSQL on port {} and Redis on port {}, data in {}",
+                    postgres.getPort(),
+                    redis.port(),
+                    dataDir);
+            return new EmbeddedStores(dataDir, lock, postgres, redis, watchdog);
+        } catch (IOException | RuntimeException e) {
+            for (AutoCloseable closeable : started.reversed()) closeQuietly(closeable);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("Could not start the embedded stores in " + dataDir, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Fails when another live process owns the data directory, before anything else is tried.
+     *
+     * @throws AlreadyRunningException naming that process
+     */
+    public static void checkNotRunning(Path dataDir) {
+        try (DataDirLock ignored = DataDirLock.acquire(dataDir)) {
+            // free: released at once
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static EmbeddedPostgres startPostgres(Path pgData, int port, boolean durable) throws IOException {
+        try {
+            return EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
-                    .setPort(postgresPort == 0 ? freePort() : postgresPort)
+                    // our close (after the roles) stops it, and the watchdog when the JVM dies; not a hook racing them
+                    .setRegisterShutdownHook(false)
+                    .setPort(port == 0 ? freePort() : port)
                     .setServerConfig("max_connections", "200")
                     // later on the command line than zonky's -F (fsync off), so these win
                     .setServerConfig("fsync", durable ? "on" : "off")
                     .setServerConfig("synchronous_commit", durable ? "on" : "off")
+                    // initdb and server output go to a file, shown only when the start fails
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(
+                            pgData.resolveSibling("postgres.log").toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(
+                            pgData.resolveSibling("postgres.log").toFile()))
                     .start();
-            int port = redisPort == 0 ? freePort() : redisPort;
-            RedisServer redis;
-            try {
-                redis = RedisServer.newRedisServer()
-                        .bind("127.0.0.1")
-                        .port(port)
-                        .setting("dir " + redisData)
-                        .setting("appendonly yes")
-                        .setting("appendfsync everysec")
-                        .build();
-                redis.start();
-            } catch (IOException | RuntimeException e) {
-                postgres.close();
-                throw e;
-            }
-            log.info(
-                    "Embedded PostgreSQL on port {} and Redis on port {}, data in {}",
-                    postgres.getPort(),
-                    port,
-                    dataDir);
-            return new EmbeddedStores(postgres, redis, port);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the embedded stores in " + dataDir, e);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "the embedded PostgreSQL did not start (its log: " + pgData.resolveSibling("postgres.log") + ")",
+                    e);
         }
+    }
+
+    /**
+     * Calls {@code onDeath} (once, from a daemon thread) with a one-line description when a store dies while these
+     * stores are open and not told to stop it.
+     */
+    public void onUnexpectedExit(Consumer<String> onDeath) {
+        Thread thread = new Thread(
+                () -> {
+                    // zonky's process is pg_ctl, which exits once the postmaster runs: watch the postmaster
+                    long postgresPid = Pids.read(dataDir.resolve("postgres").resolve("postmaster.pid"));
+                    ProcessHandle postmaster = ProcessHandle.of(postgresPid).orElse(null);
+                    while (!closing) {
+                        String dead = null;
+                        if (postmaster == null || !postmaster.isAlive()) {
+                            dead = "the embedded PostgreSQL (pid " + postgresPid + ") exited";
+                        } else if (redis.diedUnexpectedly()) {
+                            dead = "the embedded Redis (pid " + redis.pid() + ") exited";
+                        }
+                        if (dead != null && !closing) {
+                            onDeath.accept(dead);
+                            return;
+                        }
+                        try {
+                            Thread.sleep(Duration.ofMillis(500));
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "chis-store-watch");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     public String databaseUrl() {
@@ -81,24 +154,33 @@ public final class EmbeddedStores implements AutoCloseable {
     }
 
     public String redisUrl() {
-        return "redis://localhost:" + redisPort;
+        return "redis://localhost:" + redis.port();
     }
 
-    public RedisServer redis() {
+    /** The embedded Redis, which tests stop and start to inject an outage. */
+    public EmbeddedRedis redis() {
         return redis;
     }
 
+    public Path dataDir() {
+        return dataDir;
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closing) return;
+        closing = true;
+        closeQuietly(redis);
+        closeQuietly(postgres);
+        watchdog.destroy();
+        closeQuietly(lock);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
         try {
-            redis.stop();
-        } catch (IOException | RuntimeException e) {
-            log.warn("Embedded Redis did not stop cleanly", e);
-        }
-        try {
-            postgres.close();
-        } catch (IOException | RuntimeException e) {
-            log.warn("Embedded PostgreSQL did not stop cleanly", e);
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("{} did not stop cleanly: {}", closeable.getClass().getSimpleName(), e.toString());
         }
     }
 

@@ -1,22 +1,35 @@
 package io.chis.operator.admin;
 
+import io.chis.common.Role;
 import io.chis.operator.api.WebhookPlatform;
+import io.chis.operator.platform.GrpcTls;
 import io.chis.operator.platform.PlatformSecrets;
 import io.chis.operator.platform.PlatformSettings;
+import io.chis.operator.support.Hashes;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BinaryOperator;
 
 /**
- * The gRPC channels to the platforms' delivery roles: one plaintext channel per address, shared by every
- * reconciler, all closed when the operator stops.
+ * The gRPC channels to the platforms' delivery roles: one channel per address and credentials, shared by every
+ * reconciler, all closed when the operator stops. A platform with gRPC TLS (the default) is called over mutual TLS:
+ * the operator trusts the platform's CA and presents the certificate in {@code <name>-grpc-tls}, which serves as
+ * client certificate too; a renewed certificate opens a new channel and closes the old one.
  */
 public final class AdminChannels implements AutoCloseable {
     /** Every admin call gives up after this long, so a hung runtime never holds a reconcile thread. */
@@ -24,7 +37,7 @@ public final class AdminChannels implements AutoCloseable {
 
     private final BinaryOperator<String> address;
     private final Duration deadline;
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Map<String, Keyed> channels = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** @param address (namespace, platform name) to host:port of that platform's admin API */
@@ -53,24 +66,87 @@ public final class AdminChannels implements AutoCloseable {
                                 + PlatformSecrets.ADMIN_TOKEN + ")",
                         true));
         String target = address.apply(settings.namespace(), settings.name());
-        return new AdminClient(settings.name(), target, channel(target), token, deadline);
+        Optional<Tls> tls = settings.grpcTls() ? Optional.of(tls(client, settings)) : Optional.empty();
+        return new AdminClient(settings.name(), target, channel(target, tls), token, deadline);
     }
 
-    private ManagedChannel channel(String target) {
+    /** The certificate, key and CA the operator calls a platform with. */
+    private record Tls(String certificate, String key, String ca, String authority) {
+        String fingerprint() {
+            return Hashes.sha256(certificate, key, ca, authority);
+        }
+
+        ChannelCredentials credentials() {
+            try (InputStream cert = stream(certificate);
+                    InputStream privateKey = stream(key);
+                    InputStream trusted = stream(ca)) {
+                return TlsChannelCredentials.newBuilder()
+                        .keyManager(cert, privateKey)
+                        .trustManager(trusted)
+                        .build();
+            } catch (IOException | RuntimeException e) {
+                throw new SyncProblem(
+                        SyncProblem.PLATFORM_UNAVAILABLE,
+                        "the gRPC certificate of the platform cannot be used: " + e.getMessage(),
+                        true);
+            }
+        }
+
+        private static InputStream stream(String pem) {
+            return new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    private record Keyed(String fingerprint, ManagedChannel channel) {}
+
+    private static Tls tls(KubernetesClient client, PlatformSettings settings) {
+        Secret secret = client.secrets()
+                .inNamespace(settings.namespace())
+                .withName(settings.grpcTlsName())
+                .get();
+        Optional<String> certificate = PlatformSecrets.value(secret, GrpcTls.CERT);
+        Optional<String> key = PlatformSecrets.value(secret, GrpcTls.KEY);
+        Optional<String> ca = PlatformSecrets.value(secret, GrpcTls.CA);
+        if (certificate.isEmpty() || key.isEmpty() || ca.isEmpty()) {
+            throw new SyncProblem(
+                    SyncProblem.PLATFORM_UNAVAILABLE,
+                    "WebhookPlatform " + settings.name() + " has no gRPC certificate yet (Secret "
+                            + settings.grpcTlsName() + ", keys " + GrpcTls.CERT + ", " + GrpcTls.KEY + ", "
+                            + GrpcTls.CA + ")",
+                    true);
+        }
+        // the certificate names the delivery Service whatever address the operator dials (a port-forward, an IP)
+        String authority = settings.roleName(Role.DELIVERY) + "." + settings.namespace() + ".svc";
+        return new Tls(certificate.get(), key.get(), ca.get(), authority);
+    }
+
+    private ManagedChannel channel(String target, Optional<Tls> tls) {
         if (closed) {
             throw new IllegalStateException("the operator is stopping: no more admin calls");
         }
-        return channels.computeIfAbsent(
-                target,
-                t -> Grpc.newChannelBuilder(t, InsecureChannelCredentials.create())
-                        .build());
+        String fingerprint = tls.map(Tls::fingerprint).orElse("plaintext");
+        Keyed current = channels.compute(target, (t, old) -> {
+            if (old != null && old.fingerprint().equals(fingerprint)) {
+                return old;
+            }
+            if (old != null) {
+                old.channel().shutdown(); // calls in flight finish on it
+            }
+            ManagedChannelBuilder<?> builder = tls.isPresent()
+                    ? Grpc.newChannelBuilder(t, tls.get().credentials())
+                            .overrideAuthority(tls.get().authority())
+                    : Grpc.newChannelBuilder(t, InsecureChannelCredentials.create());
+            return new Keyed(fingerprint, builder.build());
+        });
+        return current.channel();
     }
 
     @Override
     public void close() {
         closed = true;
-        channels.values().forEach(ManagedChannel::shutdownNow);
-        for (ManagedChannel channel : channels.values()) {
+        channels.values().forEach(keyed -> keyed.channel().shutdownNow());
+        for (ManagedChannel channel :
+                channels.values().stream().map(Keyed::channel).toList()) {
             try {
                 channel.awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -461,8 +461,21 @@ public class WebhookPlatformSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class TlsSpec {
         @JsonPropertyDescription(
+                "Mutual TLS on every gRPC connection (roles and operator), certificates in Secret <name>-grpc-tls."
+                        + " Default true; false sends the gRPC traffic in plaintext (tokens still required).")
+        private Boolean enabled;
+
+        @JsonPropertyDescription(
                 "A cert-manager Issuer or ClusterIssuer to issue the gRPC certificates. Default: the operator's own CA.")
         private IssuerRef issuerRef;
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
 
         public IssuerRef getIssuerRef() {
             return issuerRef;

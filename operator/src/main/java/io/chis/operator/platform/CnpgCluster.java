@@ -74,7 +74,7 @@ public final class CnpgCluster {
                 PlatformValidation.DATABASE_READY,
                 "CloudNativePGNotInstalled",
                 "spec.database.cnpg needs CloudNativePG: CRD " + InstalledCrds.CNPG_CLUSTERS
-                        + " is not installed (or the operator may not read it: README, Scaling); "
+                        + " is not installed (or the operator may not read it: README, Install); "
                         + "install CloudNativePG or use database.managed"));
     }
 }

@@ -3,14 +3,11 @@ package io.chis.operator.platform;
 import io.chis.common.Role;
 import io.chis.operator.api.WebhookPlatformStatus;
 import io.chis.operator.support.InstalledCrds;
-import java.time.Duration;
 import java.util.function.Predicate;
 
 /** Which optional engines are installed, as far as this platform needs to know. */
 record Engines(boolean keda, boolean cnpg) {
     static final Engines NONE = new Engines(false, false);
-    /** How long a CRD's presence is trusted; below the reconciler's 5-minute pass, so a later install is seen. */
-    static final Duration RECHECK = Duration.ofMinutes(1);
 
     /** Reads a CRD only when the spec would use its engine, or the status says it did (its objects must go). */
     static Engines detect(PlatformSettings settings, WebhookPlatformStatus previous, Predicate<String> installed) {

@@ -9,7 +9,12 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.Map;
 import java.util.Optional;
 
-/** The children as the API server returned them in this reconcile: what status is computed from. */
+/**
+ * The children as the API server returned them in this reconcile: what status is computed from.
+ *
+ * @param grpcTlsPending the pods wait for a gRPC certificate cert-manager has not issued yet
+ * @param cnpgCluster the CloudNativePG Cluster, where the database is one
+ */
 public record PlatformObservation(
         Optional<StatefulSet> postgres,
         Optional<Deployment> redis,
@@ -17,15 +22,5 @@ public record PlatformObservation(
         Optional<Job> migration,
         Map<Role, Deployment> roles,
         Optional<Service> apiService,
-        Optional<GenericKubernetesResource> cnpgCluster) {
-
-    public PlatformObservation(
-            Optional<StatefulSet> postgres,
-            Optional<Deployment> redis,
-            Optional<String> migrationJobName,
-            Optional<Job> migration,
-            Map<Role, Deployment> roles,
-            Optional<Service> apiService) {
-        this(postgres, redis, migrationJobName, migration, roles, apiService, Optional.empty());
-    }
-}
+        boolean grpcTlsPending,
+        Optional<GenericKubernetesResource> cnpgCluster) {}

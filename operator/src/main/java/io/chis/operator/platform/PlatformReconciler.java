@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +90,8 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
         this.tokens = tokens;
         this.secretRecheck = secretRecheck;
         this.clock = clock;
-        this.crds = new InstalledCrds(Engines.RECHECK, clock);
+        // a CRD's presence is trusted as long as a missing Secret is: a spec waiting for an engine sees it installed
+        this.crds = new InstalledCrds(secretRecheck, clock);
     }
 
     @Override
@@ -114,16 +116,21 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
                         .get()));
 
         List<SpecProblem> problems = new ArrayList<>(PlatformValidation.validate(platform, settings, userSecrets));
-        Engines engines = Engines.detect(settings, platform.getStatus(), crd -> crds.installed(client, crd));
+        Predicate<String> installed = crd -> crds.installed(client, crd);
+        certManagerMissing(settings, installed).ifPresent(problems::add);
+        Engines engines = Engines.detect(settings, platform.getStatus(), installed);
         CnpgCluster.problem(settings, engines.cnpg()).ifPresent(problems::add);
-        PlatformRollout rollout =
-                new PlatformRollout(new ChildApplier<>(context, serverSideApply), tokens, operatorNamespace, engines);
+        PlatformRollout rollout = new PlatformRollout(
+                new ChildApplier<>(context, serverSideApply), client, tokens, clock, operatorNamespace, engines);
         PlatformObservation observed;
         if (problems.isEmpty()) {
             try {
                 observed = rollout.apply(platform, settings, userSecrets);
             } catch (ChildConflictException e) {
                 problems.add(new SpecProblem(null, "NameConflict", e.getMessage()));
+                observed = rollout.observe(settings);
+            } catch (SpecProblem.Raised e) {
+                problems.add(e.problem());
                 observed = rollout.observe(settings);
             }
         } else {
@@ -142,7 +149,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
             control = UpdateControl.patchStatus(platform);
         }
         // the user's Secrets are not watched (only labelled children are), so look again for the one that is missing
-        if (problems.stream().anyMatch(SpecProblem::waitsForSecret)) {
+        if (problems.stream().anyMatch(SpecProblem::waitsForSecret) || observed.grpcTlsPending()) {
             control.rescheduleAfter(secretRecheck);
         }
         // a CloudNativePG Cluster is not watched: look again until it is healthy
@@ -153,6 +160,24 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
             control.rescheduleAfter(secretRecheck);
         }
         return control;
+    }
+
+    /** A spec naming a cert-manager issuer where cert-manager's Certificate CRD is missing. */
+    static Optional<SpecProblem> certManagerMissing(PlatformSettings settings, Predicate<String> installed) {
+        if (!settings.grpcTls()
+                || settings.tlsIssuer().isEmpty()
+                || installed.test(InstalledCrds.CERT_MANAGER_CERTIFICATES)) {
+            return Optional.empty();
+        }
+        return Optional.of(new SpecProblem(
+                null,
+                SpecProblem.CERT_MANAGER_NOT_INSTALLED,
+                "spec.tls.issuerRef names " + settings.tlsIssuer().get().kind() + " '"
+                        + settings.tlsIssuer().get().name() + "', but cert-manager is not installed (no CRD "
+                        + InstalledCrds.CERT_MANAGER_CERTIFICATES
+                        + ", or the operator may not read it: README, Install):"
+                        + " install cert-manager, or remove issuerRef to let the operator issue the gRPC certificates"
+                        + " itself"));
     }
 
     @Override

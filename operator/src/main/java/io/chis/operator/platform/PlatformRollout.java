@@ -3,6 +3,7 @@ package io.chis.operator.platform;
 import io.chis.common.Role;
 import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookPlatform;
+import io.chis.operator.platform.GrpcCertificates.Issued;
 import io.chis.operator.support.ChildApplier;
 import io.chis.operator.support.Hashes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -12,13 +13,18 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies a valid platform's children in dependency order: Secrets, then the stores, then the migration Job once
@@ -26,22 +32,26 @@ import java.util.function.Function;
  * no longer wanted (a store switched to external, an old migration Job, a budget of a role scaled to one).
  */
 final class PlatformRollout {
+    private static final Logger log = LoggerFactory.getLogger(PlatformRollout.class);
+
     private final ChildApplier<WebhookPlatform> applier;
+    private final KubernetesClient client;
     private final RandomTokens tokens;
+    private final Clock clock;
     private final Optional<String> operatorNamespace;
     private final Engines engines;
 
-    PlatformRollout(ChildApplier<WebhookPlatform> applier, RandomTokens tokens, Optional<String> operatorNamespace) {
-        this(applier, tokens, operatorNamespace, Engines.NONE);
-    }
-
     PlatformRollout(
             ChildApplier<WebhookPlatform> applier,
+            KubernetesClient client,
             RandomTokens tokens,
+            Clock clock,
             Optional<String> operatorNamespace,
             Engines engines) {
         this.applier = applier;
+        this.client = client;
         this.tokens = tokens;
+        this.clock = clock;
         this.operatorNamespace = operatorNamespace;
         this.engines = engines;
     }
@@ -59,6 +69,7 @@ final class PlatformRollout {
                 settings.runtimeSecretName(),
                 existing -> PlatformSecrets.runtime(platform, settings, existing, tokens));
         secrets.put(runtime.getMetadata().getName(), runtime);
+        String grpcCertificate = grpcTls(platform, settings, keep, userSecrets);
 
         Optional<StatefulSet> postgres = Optional.empty();
         if (settings.managedPostgres().isPresent()) {
@@ -118,7 +129,9 @@ final class PlatformRollout {
                 value.apply(refs.jwtSecret()),
                 value.apply(refs.adminToken()),
                 value.apply(refs.internalToken()),
-                settings.defaultPolicy().orElse(""));
+                settings.defaultPolicy().orElse(""),
+                // a renewed gRPC certificate rolls the pods, so none keeps serving the old one
+                settings.grpcTls() ? "grpc-tls:" + grpcCertificate : "grpc-plaintext");
         Map<Role, Deployment> roles = new EnumMap<>(Role.class);
         for (Role role : Role.values()) {
             String name = settings.roleName(role);
@@ -141,7 +154,86 @@ final class PlatformRollout {
         // not dependents' deletion: a leftover (old Job, budget of a role scaled to one) has a name no desired object
         // has
         applier.prune(keep);
-        return new PlatformObservation(postgres, redis, Optional.of(jobName), migration, roles, Optional.of(api), cnpg);
+        return new PlatformObservation(
+                postgres,
+                redis,
+                Optional.of(jobName),
+                migration,
+                roles,
+                Optional.of(api),
+                settings.grpcTls() && grpcCertificate.isEmpty(),
+                cnpg);
+    }
+
+    /**
+     * The gRPC TLS material: the operator's own CA (created once) and a leaf it renews, or a cert-manager Certificate
+     * filling the same Secret. Returns the leaf certificate the pods mount (empty while cert-manager has not issued it).
+     */
+    private String grpcTls(
+            WebhookPlatform platform,
+            PlatformSettings settings,
+            Map<Class<? extends HasMetadata>, Set<String>> keep,
+            Function<String, Optional<Secret>> userSecrets) {
+        Optional<PlatformSettings.Issuer> issuer = settings.tlsIssuer().filter(i -> settings.grpcTls());
+        if (issuer.isEmpty()) {
+            dropCertManagerCertificate(platform, settings, userSecrets);
+        }
+        if (!settings.grpcTls()) {
+            return "";
+        }
+        // with cert-manager, the Secret the operator made before is kept for cert-manager to fill, not pruned
+        keep.get(Secret.class).add(settings.grpcTlsName());
+        if (issuer.isPresent()) {
+            // not cached: the kind exists only where cert-manager is installed
+            applier.applyUncached(GrpcTls.CERTIFICATES, GrpcTls.certificate(platform, settings, issuer.get()));
+            return userSecrets
+                    .apply(settings.grpcTlsName())
+                    .flatMap(secret -> PlatformSecrets.value(secret, GrpcTls.CERT))
+                    .orElse("");
+        }
+        keep.get(Secret.class).add(settings.grpcCaName());
+        // created once and never written again: a new CA would invalidate every certificate in use
+        Secret authority = applier.get(Secret.class, settings.grpcCaName())
+                .orElseGet(() -> applier.createIfAbsent(GrpcTls.authoritySecret(platform, settings, clock.instant())));
+        Issued ca = GrpcTls.authority(authority)
+                .orElseThrow(() -> new SpecProblem.Raised(new SpecProblem(
+                        null,
+                        "GrpcCaInvalid",
+                        "Secret '" + settings.grpcCaName() + "' holds no usable CA ("
+                                + GrpcTls.CERT + ", " + GrpcTls.KEY + "): delete it and the operator issues a new CA"
+                                + " and new certificates")));
+        Secret leaf = applySecret(
+                keep,
+                settings.grpcTlsName(),
+                existing -> GrpcTls.leafSecret(platform, settings, ca, existing, clock.instant()));
+        return PlatformSecrets.value(leaf, GrpcTls.CERT).orElse("");
+    }
+
+    /**
+     * After a switch away from cert-manager: its Certificate would keep writing the Secret the operator now fills (or
+     * that no longer should exist), so it goes, and so does a Secret cert-manager created.
+     */
+    private void dropCertManagerCertificate(
+            WebhookPlatform platform, PlatformSettings settings, Function<String, Optional<Secret>> userSecrets) {
+        String name = settings.grpcTlsName();
+        Optional<Secret> current = applier.get(Secret.class, name).or(() -> userSecrets.apply(name));
+        if (current.filter(GrpcTls::filledByCertManager).isEmpty()) {
+            return;
+        }
+        log.info("{} deleting Certificate {} (no issuer named any more)", ChildApplier.describe(platform), name);
+        client.genericKubernetesResources(GrpcTls.CERTIFICATES)
+                .inNamespace(settings.namespace())
+                .withName(name)
+                .delete();
+        if (!ownedBy(current.get(), platform)) {
+            client.resource(current.get()).delete();
+        }
+    }
+
+    private static boolean ownedBy(HasMetadata child, WebhookPlatform platform) {
+        String uid = platform.getMetadata().getUid();
+        return child.getMetadata().getOwnerReferences() != null
+                && child.getMetadata().getOwnerReferences().stream().anyMatch(ref -> Objects.equals(uid, ref.getUid()));
     }
 
     /** An HPA or KEDA's ScaledObject for each autoscaled role whose Deployment exists; leftovers of the other kind go. */
@@ -190,7 +282,9 @@ final class PlatformRollout {
                 Optional.empty(),
                 Optional.empty(),
                 roles,
-                applier.get(Service.class, settings.roleName(Role.API)));
+                applier.get(Service.class, settings.roleName(Role.API)),
+                false,
+                Optional.empty());
     }
 
     private <T extends HasMetadata> T apply(Map<Class<? extends HasMetadata>, Set<String>> keep, T desired) {

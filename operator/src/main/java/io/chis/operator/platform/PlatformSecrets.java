@@ -91,11 +91,16 @@ public final class PlatformSecrets {
     }
 
     private static Secret secret(WebhookPlatform platform, String name, String component, Map<String, String> values) {
+        return secret(platform, name, component, "Opaque", values);
+    }
+
+    static Secret secret(
+            WebhookPlatform platform, String name, String component, String type, Map<String, String> values) {
         Map<String, String> data = new LinkedHashMap<>();
         values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
         return new SecretBuilder()
                 .withMetadata(ChildMetadata.of(platform, name, component))
-                .withType("Opaque")
+                .withType(type)
                 .withData(data)
                 .build();
     }

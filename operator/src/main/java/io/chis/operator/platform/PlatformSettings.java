@@ -43,6 +43,7 @@ public record PlatformSettings(
         Optional<LabelSelector> metricsNamespaces,
         boolean networkPolicies,
         int databaseMaxConnections,
+        boolean grpcTls,
         Optional<Issuer> tlsIssuer,
         PlatformScaling scaling) {
 
@@ -146,6 +147,7 @@ public record PlatformSettings(
                                         ? d.getExternal().getMaxConnections()
                                         : d.getCnpg() != null ? d.getCnpg().getMaxConnections() : null)
                         .orElse(DEFAULT_MAX_CONNECTIONS),
+                spec.getTls() == null || !Boolean.FALSE.equals(spec.getTls().getEnabled()),
                 Optional.ofNullable(spec.getTls())
                         .map(WebhookPlatformSpec.TlsSpec::getIssuerRef)
                         .map(i -> new Issuer(i.getName(), blankOr(i.getKind(), "Issuer"))),
@@ -195,6 +197,17 @@ public record PlatformSettings(
 
     public String grpcTlsName() {
         return name + "-grpc-tls";
+    }
+
+    /** The DNS names of the delivery Service (short to fully qualified) and localhost: the gRPC certificate's SANs. */
+    public List<String> grpcDnsNames() {
+        String service = roleName(Role.DELIVERY);
+        return List.of(
+                service,
+                service + "." + namespace,
+                service + "." + namespace + ".svc",
+                service + "." + namespace + ".svc.cluster.local",
+                "localhost");
     }
 
     public String roleName(Role role) {

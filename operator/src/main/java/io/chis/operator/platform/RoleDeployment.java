@@ -90,7 +90,9 @@ public final class RoleDeployment {
                 .withFailureThreshold(2)
                 .endReadinessProbe()
                 .withSecurityContext(containerSecurity())
+                .withVolumeMounts(settings.grpcTls() ? List.of(GrpcTls.mount()) : List.of())
                 .endContainer()
+                .withVolumes(settings.grpcTls() ? List.of(GrpcTls.volume(settings)) : List.of())
                 .endSpec()
                 .endTemplate()
                 .endSpec()
@@ -123,6 +125,9 @@ public final class RoleDeployment {
         env.add(new EnvVar("CHIS_REGISTRATION", settings.registrationOpen() ? "open" : "closed", null));
         env.add(new EnvVar("CHIS_ALLOW_PRIVATE_TARGETS", String.valueOf(settings.allowPrivateTargets()), null));
         settings.retention().ifPresent(retention -> env.add(new EnvVar("CHIS_RETENTION", retention, null)));
+        if (settings.grpcTls()) {
+            env.addAll(GrpcTls.env());
+        }
         switch (role) {
             case API ->
                 env.add(new EnvVar(
@@ -148,6 +153,8 @@ public final class RoleDeployment {
         return new PodSecurityContextBuilder()
                 .withRunAsNonRoot(true)
                 .withRunAsUser(RUNTIME_UID)
+                // mounted Secrets (the gRPC key) are group-readable by this group only
+                .withFsGroup(RUNTIME_UID)
                 .withNewSeccompProfile()
                 .withType("RuntimeDefault")
                 .endSeccompProfile()

@@ -8,6 +8,24 @@ package io.chis.operator.platform;
 public record SpecProblem(String conditionType, String reason, String message) {
     /** Problems a later apply of an unwatched object (a user's Secret) may fix, so the operator checks again. */
     public boolean waitsForSecret() {
-        return reason.endsWith("SecretNotFound") || reason.endsWith("SecretKeyMissing");
+        return reason.endsWith("SecretNotFound")
+                || reason.endsWith("SecretKeyMissing")
+                || reason.equals(CERT_MANAGER_NOT_INSTALLED);
+    }
+
+    public static final String CERT_MANAGER_NOT_INSTALLED = "CertManagerNotInstalled";
+
+    /** A problem found while applying the children (one the operator made holds something it cannot use). */
+    public static final class Raised extends RuntimeException {
+        private final transient SpecProblem problem;
+
+        public Raised(SpecProblem problem) {
+            super(problem.message());
+            this.problem = problem;
+        }
+
+        public SpecProblem problem() {
+            return problem;
+        }
     }
 }

@@ -11,13 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether an optional engine (KEDA, CloudNativePG) is installed: its CRD read by name, the one cluster-scoped request
- * a namespaced install makes (a small ClusterRole: get customresourcedefinitions). Remembered for {@code recheck}, so
- * an engine installed later is picked up by a later reconcile.
+ * Whether an optional engine (KEDA, CloudNativePG, cert-manager) is installed: its CRD read by name, the one
+ * cluster-scoped request a namespaced install makes (ClusterRole {@code chis-operator-crds}: get on these three
+ * customresourcedefinitions). Remembered for {@code recheck}, so an engine installed later is picked up by a later
+ * reconcile.
  */
 public final class InstalledCrds {
     public static final String KEDA_SCALED_OBJECTS = "scaledobjects.keda.sh";
     public static final String CNPG_CLUSTERS = "clusters.postgresql.cnpg.io";
+    public static final String CERT_MANAGER_CERTIFICATES = "certificates.cert-manager.io";
     private static final Logger log = LoggerFactory.getLogger(InstalledCrds.class);
 
     private record Seen(boolean installed, Instant at) {}
@@ -56,7 +58,7 @@ public final class InstalledCrds {
         } catch (KubernetesClientException e) {
             if (e.getCode() == 403) {
                 log.warn(
-                        "may not read CRD {} (grant get on customresourcedefinitions, README: Scaling); "
+                        "may not read CRD {} (ClusterRole chis-operator-crds grants get on it, README: Install); "
                                 + "treating it as not installed",
                         crd);
                 return false;

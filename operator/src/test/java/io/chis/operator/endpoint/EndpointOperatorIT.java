@@ -279,7 +279,7 @@ class EndpointOperatorIT {
                 .contains("no WebhookPlatform in namespace billing");
 
         // the platform appears with an admin token this runtime does not know: unreachable, then reachable
-        k8s.create(Platforms.managed("billing", "pay"));
+        k8s.create(Platforms.plaintextGrpc(Platforms.managed("billing", "pay")));
         awaitEndpoint(
                 "billing",
                 "ledger",
@@ -346,8 +346,9 @@ class EndpointOperatorIT {
                 });
     }
 
+    /** The test runtime serves gRPC in plaintext (it is started before any platform exists to issue it a certificate). */
     private static void platform(String namespace, String name) {
-        k8s.create(Platforms.managed(namespace, name));
+        k8s.create(Platforms.plaintextGrpc(Platforms.managed(namespace, name)));
         useRuntimeToken(namespace, name);
     }
 

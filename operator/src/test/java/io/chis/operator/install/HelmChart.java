@@ -68,6 +68,13 @@ final class HelmChart {
             return found.get(0);
         }
 
+        <T extends HasMetadata> T named(Class<T> type, String name) {
+            return all(type).stream()
+                    .filter(o -> name.equals(o.getMetadata().getName()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " rendered"));
+        }
+
         List<HasMetadata> ofKind(String kind) {
             return objects.stream().filter(o -> kind.equals(o.getKind())).toList();
         }

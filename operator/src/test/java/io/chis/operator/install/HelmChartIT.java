@@ -144,9 +144,10 @@ class HelmChartIT {
 
     @Test
     void watchingAllNamespacesTheClusterRoleGrantsExactlyWhatTheOperatorNeeds() {
-        ClusterRole role = named(DEFAULTS.all(ClusterRole.class), "chis-operator");
+        ClusterRole role = DEFAULTS.named(ClusterRole.class, "chis-operator");
         assertThat(OperatorPermissions.grantedBy(role.getRules())).isEqualTo(OperatorPermissions.inWatchedNamespaces());
-        ClusterRoleBinding binding = named(DEFAULTS.all(ClusterRoleBinding.class), "chis-operator");
+        assertCrdReader(DEFAULTS);
+        ClusterRoleBinding binding = DEFAULTS.named(ClusterRoleBinding.class, "chis-operator");
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
         assertBoundToTheOperator(binding.getSubjects());
         assertThat(env(operatorContainer(DEFAULTS))).containsEntry("WATCH_NAMESPACES", "");
@@ -164,13 +165,14 @@ class HelmChartIT {
     @Test
     void watchingListedNamespacesGivesARoleInEachAndNothingClusterWide() {
         Rendered rendered = HelmChart.template(Map.of("watchNamespaces[0]", "shop", "watchNamespaces[1]", "billing"));
-        // only the by-name read of the KEDA and CloudNativePG CRDs is cluster-wide
-        ClusterRole crds = rendered.one(ClusterRole.class);
-        assertThat(crds.getMetadata().getName()).isEqualTo("chis-operator-crds");
-        assertThat(OperatorPermissions.grantedBy(crds.getRules())).isEqualTo(OperatorPermissions.clusterWide());
-        assertThat(crds.getRules().get(0).getResourceNames())
-                .containsExactlyInAnyOrder("scaledobjects.keda.sh", "clusters.postgresql.cnpg.io");
-        assertBoundToTheOperator(rendered.one(ClusterRoleBinding.class).getSubjects());
+        // cluster-wide only the by-name read of the KEDA, CloudNativePG and cert-manager CRDs
+        assertThat(rendered.all(ClusterRole.class))
+                .extracting(r -> r.getMetadata().getName())
+                .containsExactly("chis-operator-crds");
+        assertThat(rendered.all(ClusterRoleBinding.class))
+                .extracting(r -> r.getMetadata().getName())
+                .containsExactly("chis-operator-crds");
+        assertCrdReader(rendered);
         assertThat(HelmChart.template(Map.of("watchNamespaces[0]", "shop", "rbac.engineCrds", "false"))
                         .all(ClusterRole.class))
                 .isEmpty();
@@ -456,6 +458,16 @@ class HelmChartIT {
         return env;
     }
 
+    private static void assertCrdReader(Rendered rendered) {
+        ClusterRole reader = rendered.named(ClusterRole.class, "chis-operator-crds");
+        assertThat(OperatorPermissions.onlyReadTheCrds(reader.getRules()))
+                .as("get on customresourcedefinitions " + OperatorPermissions.CRDS + " only: " + reader.getRules())
+                .isTrue();
+        ClusterRoleBinding binding = rendered.named(ClusterRoleBinding.class, "chis-operator-crds");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("chis-operator-crds");
+        assertBoundToTheOperator(binding.getSubjects());
+    }
+
     private static void assertBoundToTheOperator(List<io.fabric8.kubernetes.api.model.rbac.Subject> subjects) {
         assertThat(subjects).singleElement().satisfies(s -> {
             assertThat(s.getKind()).isEqualTo("ServiceAccount");
@@ -486,12 +498,5 @@ class HelmChartIT {
             }
         }
         return true;
-    }
-
-    private static <T extends HasMetadata> T named(List<T> objects, String name) {
-        return objects.stream()
-                .filter(o -> o.getMetadata().getName().equals(name))
-                .findFirst()
-                .orElseThrow();
     }
 }

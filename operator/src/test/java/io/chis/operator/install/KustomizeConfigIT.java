@@ -66,33 +66,27 @@ class KustomizeConfigIT {
                         .toList())
                 .containsExactlyInAnyOrderElementsOf(committed);
 
-        for (String name : List.of("chis-operator", "chis-operator-crds")) {
-            ClusterRole role = objects.stream()
-                    .filter(o -> o instanceof ClusterRole
-                            && o.getMetadata().getName().equals(name))
-                    .map(ClusterRole.class::cast)
-                    .findFirst()
-                    .orElseThrow();
-            assertThat(OperatorPermissions.grantedBy(role.getRules()))
-                    .isEqualTo(
-                            name.equals("chis-operator")
-                                    ? OperatorPermissions.inWatchedNamespaces()
-                                    : OperatorPermissions.clusterWide());
-            assertThat(objects.stream()
-                            .filter(o -> o instanceof ClusterRoleBinding
-                                    && o.getMetadata().getName().equals(name))
-                            .map(ClusterRoleBinding.class::cast)
-                            .findFirst()
-                            .orElseThrow()
-                            .getSubjects())
-                    .singleElement()
-                    .satisfies(KustomizeConfigIT::isTheOperator);
-        }
+        ClusterRole role = named(objects, ClusterRole.class, "chis-operator");
+        assertThat(OperatorPermissions.grantedBy(role.getRules())).isEqualTo(OperatorPermissions.inWatchedNamespaces());
+        assertThat(named(objects, ClusterRoleBinding.class, "chis-operator").getSubjects())
+                .singleElement()
+                .satisfies(KustomizeConfigIT::isTheOperator);
+        assertCrdReader(objects);
         assertThat(OperatorPermissions.grantedBy(one(objects, Role.class).getRules()))
                 .isEqualTo(OperatorPermissions.forLeaderElection());
         assertThat(one(objects, RoleBinding.class).getSubjects())
                 .singleElement()
                 .satisfies(KustomizeConfigIT::isTheOperator);
+        assertThat(one(objects, Deployment.class)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
+                .filteredOn(e -> e.getName().equals("WATCH_NAMESPACES"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getValue()).as("all namespaces").isEmpty());
 
         Deployment manager = one(objects, Deployment.class);
         var pod = manager.getSpec().getTemplate().getSpec();
@@ -106,6 +100,53 @@ class KustomizeConfigIT {
                         .getCapabilities()
                         .getDrop())
                 .containsExactly("ALL");
+    }
+
+    @Test
+    void configNamespacedGrantsTheSameRulesAsARoleInItsOwnNamespaceAndWatchesOnlyThat() throws Exception {
+        List<HasMetadata> objects = HelmChart.parse(kustomize("config/namespaced"));
+        assertThat(objects)
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .containsExactlyInAnyOrder(
+                        "Namespace/chis",
+                        "CustomResourceDefinition/webhookplatforms.chis.io",
+                        "CustomResourceDefinition/deliverypolicies.chis.io",
+                        "CustomResourceDefinition/webhookendpoints.chis.io",
+                        "ServiceAccount/chis-operator",
+                        "Role/chis-operator",
+                        "RoleBinding/chis-operator",
+                        "ClusterRole/chis-operator-crds",
+                        "ClusterRoleBinding/chis-operator-crds",
+                        "Role/chis-operator-leader-election",
+                        "RoleBinding/chis-operator-leader-election",
+                        "Deployment/chis-operator");
+        // cluster-wide: the CRDs and the one by-name read of KEDA's, CloudNativePG's and cert-manager's CRDs, nothing
+        // that
+        // writes
+        assertCrdReader(objects);
+        Role role = named(objects, Role.class, "chis-operator");
+        assertThat(role.getMetadata().getNamespace()).isEqualTo("chis");
+        assertThat(OperatorPermissions.grantedBy(role.getRules())).isEqualTo(OperatorPermissions.inWatchedNamespaces());
+        RoleBinding binding = named(objects, RoleBinding.class, "chis-operator");
+        assertThat(binding.getMetadata().getNamespace()).isEqualTo("chis");
+        assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("chis-operator");
+        assertThat(binding.getSubjects()).singleElement().satisfies(KustomizeConfigIT::isTheOperator);
+
+        var env = one(objects, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv();
+        assertThat(env)
+                .filteredOn(e -> e.getName().equals("WATCH_NAMESPACES"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getValue()).isNull();
+                    assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+                });
     }
 
     @Test
@@ -157,6 +198,26 @@ class KustomizeConfigIT {
                 .singleElement()
                 .asString()
                 .contains("no CRD serves chis.io/v1alpha1 WebhookPlatfrom");
+    }
+
+    private static void assertCrdReader(List<HasMetadata> objects) {
+        ClusterRole reader = named(objects, ClusterRole.class, "chis-operator-crds");
+        assertThat(OperatorPermissions.onlyReadTheCrds(reader.getRules()))
+                .as("get on customresourcedefinitions " + OperatorPermissions.CRDS + " only: " + reader.getRules())
+                .isTrue();
+        ClusterRoleBinding binding = named(objects, ClusterRoleBinding.class, "chis-operator-crds");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("chis-operator-crds");
+        assertThat(binding.getSubjects()).singleElement().satisfies(KustomizeConfigIT::isTheOperator);
+    }
+
+    private static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
+        List<T> found = objects.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .filter(o -> name.equals(o.getMetadata().getName()))
+                .toList();
+        assertThat(found).as(type.getSimpleName() + " " + name).hasSize(1);
+        return found.get(0);
     }
 
     private static void isTheOperator(Subject subject) {

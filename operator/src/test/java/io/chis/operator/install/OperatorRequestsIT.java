@@ -92,10 +92,13 @@ class OperatorRequestsIT {
             used.add(request.permission());
             boolean granted = WATCHED.equals(request.namespace())
                     ? OperatorPermissions.inWatchedNamespaces().contains(request.permission())
-                    : request.namespace() == null
-                            ? OperatorPermissions.clusterWide().contains(request.permission())
-                            : OWN.equals(request.namespace())
-                                    && OperatorPermissions.forLeaderElection().contains(request.permission());
+                    : OWN.equals(request.namespace())
+                            ? OperatorPermissions.forLeaderElection().contains(request.permission())
+                            // cluster-wide requests only GET of those CRD names
+                            : request.namespace() == null
+                                    && OperatorPermissions.clusterWide().contains(request.permission())
+                                    && OperatorPermissions.CRDS.stream()
+                                            .anyMatch(crd -> request.path().endsWith("/" + crd));
             if (!granted) {
                 notGranted.add(request);
             }

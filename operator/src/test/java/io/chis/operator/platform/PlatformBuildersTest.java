@@ -350,4 +350,105 @@ class PlatformBuildersTest {
             assertThat(tls.getHosts()).containsExactly("hooks.example.com");
         });
     }
+
+    @Test
+    void everyRoleMountsTheGrpcCertificateReadOnlyWithTheThreeTlsVariablesUnlessTlsIsOff() {
+        WebhookPlatform platform = platform();
+        PlatformSettings settings = PlatformSettings.of(platform);
+        assertThat(settings.grpcTls()).as("on by default").isTrue();
+        for (Role role : Role.values()) {
+            Deployment deployment = RoleDeployment.desired(platform, settings, role, ConnectionRefs.of(settings), "h");
+            var pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getVolumes()).singleElement().satisfies(volume -> {
+                assertThat(volume.getName()).isEqualTo("grpc-tls");
+                assertThat(volume.getSecret().getSecretName()).isEqualTo("acme-grpc-tls");
+                assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0440);
+            });
+            assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(65532L);
+            assertThat(container(deployment).getVolumeMounts()).singleElement().satisfies(mount -> {
+                assertThat(mount.getMountPath()).isEqualTo("/etc/chis/grpc-tls");
+                assertThat(mount.getReadOnly()).isTrue();
+            });
+            assertThat(env(deployment, "CHIS_GRPC_TLS_CERT")).isEqualTo("/etc/chis/grpc-tls/tls.crt");
+            assertThat(env(deployment, "CHIS_GRPC_TLS_KEY")).isEqualTo("/etc/chis/grpc-tls/tls.key");
+            assertThat(env(deployment, "CHIS_GRPC_TLS_CA")).isEqualTo("/etc/chis/grpc-tls/ca.crt");
+        }
+
+        PlatformSettings off = PlatformSettings.of(Platforms.plaintextGrpc(platform));
+        assertThat(off.grpcTls()).isFalse();
+        Deployment api = RoleDeployment.desired(platform, off, Role.API, ConnectionRefs.of(off), "h");
+        assertThat(api.getSpec().getTemplate().getSpec().getVolumes()).isEmpty();
+        assertThat(container(api).getVolumeMounts()).isEmpty();
+        assertThat(env(api, "CHIS_GRPC_TLS_CERT")).isNull();
+    }
+
+    @Test
+    void theLeafSecretIsKeptWhileGoodAndReissuedFromTheSameCaWhenDue() {
+        WebhookPlatform platform = platform();
+        PlatformSettings settings = PlatformSettings.of(platform);
+        java.time.Instant now = java.time.Instant.parse("2026-03-01T12:00:00Z");
+        Secret caSecret = GrpcTls.authoritySecret(platform, settings, now);
+        assertThat(caSecret.getType()).isEqualTo("kubernetes.io/tls");
+        GrpcCertificates.Issued ca = GrpcTls.authority(caSecret).orElseThrow();
+
+        Secret first = GrpcTls.leafSecret(platform, settings, ca, Optional.empty(), now);
+        assertThat(first.getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(first.getData()).containsOnlyKeys("tls.crt", "tls.key", "ca.crt");
+        assertThat(PlatformSecrets.value(first, "ca.crt")).contains(ca.certificatePem());
+        Secret later =
+                GrpcTls.leafSecret(platform, settings, ca, Optional.of(first), now.plus(java.time.Duration.ofDays(59)));
+        assertThat(later.getData()).isEqualTo(first.getData());
+        Secret renewed =
+                GrpcTls.leafSecret(platform, settings, ca, Optional.of(first), now.plus(java.time.Duration.ofDays(60)));
+        assertThat(PlatformSecrets.value(renewed, "tls.crt")).isNotEqualTo(PlatformSecrets.value(first, "tls.crt"));
+        assertThat(PlatformSecrets.value(renewed, "tls.key")).isNotEqualTo(PlatformSecrets.value(first, "tls.key"));
+        assertThat(GrpcCertificates.leafStillGood(
+                        new GrpcCertificates.Issued(
+                                PlatformSecrets.value(renewed, "tls.crt").orElseThrow(),
+                                PlatformSecrets.value(renewed, "tls.key").orElseThrow()),
+                        ca,
+                        settings.grpcDnsNames(),
+                        now.plus(java.time.Duration.ofDays(60))))
+                .isTrue();
+    }
+
+    @Test
+    void aCertManagerCertificateFillsTheSameSecretForTheSameNames() {
+        WebhookPlatform platform = platform();
+        WebhookPlatformSpec.TlsSpec tls = new WebhookPlatformSpec.TlsSpec();
+        WebhookPlatformSpec.IssuerRef issuer = new WebhookPlatformSpec.IssuerRef();
+        issuer.setName("internal-ca");
+        issuer.setKind("ClusterIssuer");
+        tls.setIssuerRef(issuer);
+        platform.getSpec().setTls(tls);
+        PlatformSettings settings = PlatformSettings.of(platform);
+        var certificate =
+                GrpcTls.certificate(platform, settings, settings.tlsIssuer().orElseThrow());
+        assertThat(certificate.getApiVersion()).isEqualTo("cert-manager.io/v1");
+        assertThat(certificate.getKind()).isEqualTo("Certificate");
+        assertThat(certificate.getMetadata().getName()).isEqualTo("acme-grpc-tls");
+        assertThat(certificate.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(ref -> assertThat(ref.getUid()).isEqualTo("uid-acme"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) certificate.get("spec");
+        assertThat(spec)
+                .containsEntry("secretName", "acme-grpc-tls")
+                .containsEntry(
+                        "dnsNames",
+                        java.util.List.of(
+                                "acme-delivery",
+                                "acme-delivery.shop",
+                                "acme-delivery.shop.svc",
+                                "acme-delivery.shop.svc.cluster.local",
+                                "localhost"))
+                .containsEntry("duration", "2160h")
+                .containsEntry("renewBefore", "720h")
+                .containsEntry("usages", java.util.List.of("digital signature", "server auth", "client auth"))
+                .containsEntry(
+                        "issuerRef",
+                        Map.of("name", "internal-ca", "kind", "ClusterIssuer", "group", "cert-manager.io"));
+        assertThat(spec.get("privateKey"))
+                .isEqualTo(Map.of("algorithm", "ECDSA", "size", 256, "encoding", "PKCS8", "rotationPolicy", "Always"));
+    }
 }

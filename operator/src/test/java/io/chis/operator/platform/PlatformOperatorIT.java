@@ -179,7 +179,8 @@ class PlatformOperatorIT {
         children.addAll(k8s.deployments(NS));
         children.addAll(k8s.jobs(NS));
         children.add(workerBudget);
-        assertThat(children).hasSize(3 + 4 + 1 + 5 + 1 + 1);
+        // Secrets: runtime, postgres, redis, grpc-ca, grpc-tls
+        assertThat(children).hasSize(5 + 4 + 1 + 5 + 1 + 1);
         for (HasMetadata child : children) {
             assertThat(child.getMetadata().getOwnerReferences())
                     .as(child.getKind() + " " + child.getMetadata().getName())

@@ -71,7 +71,9 @@ class PlatformStatusBuilderTest {
                         .withNewMetadata()
                         .withName("acme-api")
                         .endMetadata()
-                        .build()));
+                        .build()),
+                false,
+                Optional.empty());
     }
 
     @Test
@@ -148,7 +150,9 @@ class PlatformStatusBuilderTest {
                         .endIngress()
                         .endLoadBalancer()
                         .endStatus()
-                        .build()));
+                        .build()),
+                false,
+                Optional.empty());
         assertThat(PlatformStatusBuilder.apiUrl(settings, withIngress)).isEqualTo("http://203.0.113.7:8080");
     }
 }

@@ -38,6 +38,14 @@ public final class Platforms {
         return platform;
     }
 
+    /** Without gRPC TLS: for tests whose delivery role is a local runtime serving gRPC in plaintext. */
+    public static WebhookPlatform plaintextGrpc(WebhookPlatform platform) {
+        WebhookPlatformSpec.TlsSpec tls = new WebhookPlatformSpec.TlsSpec();
+        tls.setEnabled(false);
+        platform.getSpec().setTls(tls);
+        return platform;
+    }
+
     /** As the API server would return it: with a uid and a generation. */
     public static WebhookPlatform stored(WebhookPlatform platform) {
         platform.getMetadata().setUid("uid-" + platform.getMetadata().getName());

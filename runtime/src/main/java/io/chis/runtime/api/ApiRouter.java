@@ -6,6 +6,8 @@ import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.health.HealthCheck;
 import io.chis.runtime.signing.SigningSecretHandler;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -20,9 +22,12 @@ public class ApiRouter {
             SigningSecretHandler signing,
             EndpointHandler endpoints,
             MessageHandler messages,
+            OpenApiDocument openApi,
             HealthCheck health) {
         return RouterFunctions.route()
+                .GET("/", IndexHandler::index)
                 .GET("/health", request -> health.response())
+                .GET("/openapi.json", openApi::get)
                 .POST("/auth/register", auth::register)
                 .POST("/auth/login", auth::login)
                 .POST("/api/api-key/create", apiKeys::create)
@@ -37,9 +42,11 @@ public class ApiRouter {
                 .DELETE("/api/endpoints/{id}", endpoints::delete)
                 .POST("/api/endpoints/{id}/rotate-secret", endpoints::rotateSecret)
                 .POST("/webhook/send", messages::send)
+                .route(RequestPredicates.path("/webhook/send"), r -> IndexHandler.methodNotAllowed(r, HttpMethod.POST))
                 .GET("/webhook/messages", messages::list)
                 .GET("/webhook/messages/{id}", messages::get)
                 .POST("/webhook/messages/{id}/retry", messages::retry)
+                .GET("/webhook/stats", messages::stats)
                 .build();
     }
 }

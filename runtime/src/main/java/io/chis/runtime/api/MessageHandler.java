@@ -6,6 +6,8 @@ import io.chis.proto.v1.GetMessageRequest;
 import io.chis.proto.v1.ListMessagesRequest;
 import io.chis.proto.v1.ListMessagesResponse;
 import io.chis.proto.v1.Message;
+import io.chis.proto.v1.MessageStats;
+import io.chis.proto.v1.MessageStatsRequest;
 import io.chis.proto.v1.RetryMessageRequest;
 import io.chis.proto.v1.RetryMessageResponse;
 import io.chis.proto.v1.SubmitMessageRequest;
@@ -30,7 +32,8 @@ public class MessageHandler {
     static final int MAX_IDEMPOTENCY_KEY = 255;
     // Room for the url, eventType and JSON around the payload; the payload itself is checked exactly.
     static final int ENVELOPE_BYTES = 16 * 1024;
-    private static final Duration DEADLINE = Duration.ofSeconds(10);
+    // An outage is answered (503) within this: the delivery role drops a submission not committed by then.
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
 
     private final Authenticator auth;
     private final DeliveryServiceStub delivery;
@@ -84,6 +87,7 @@ public class MessageHandler {
                                         ListMessagesRequest.newBuilder()
                                                 .setAccountId(account.toString())
                                                 .setStatus(query.status())
+                                                .setEventType(query.eventType())
                                                 .setLimit(query.limit())
                                                 .setCursor(query.cursor())
                                                 .build(),
@@ -103,6 +107,16 @@ public class MessageHandler {
                         ? Mono.error(ApiException.conflict("message has no dead-lettered deliveries to retry"))
                         : ServerResponse.accepted()
                                 .bodyValue(new MessageRetried(retried.getId(), retried.getRequeued())));
+    }
+
+    public Mono<ServerResponse> stats(ServerRequest request) {
+        return auth.apiKeyOrBearer(request)
+                .flatMap(account -> Grpc.<MessageStats>call(observer -> stub().getMessageStats(
+                                MessageStatsRequest.newBuilder()
+                                        .setAccountId(account.toString())
+                                        .build(),
+                                observer)))
+                .flatMap(stats -> ServerResponse.ok().bodyValue(MessageStatsView.of(stats)));
     }
 
     private DeliveryServiceStub stub() {

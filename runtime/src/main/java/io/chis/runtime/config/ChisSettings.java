@@ -62,9 +62,9 @@ public record ChisSettings(
     }
 
     public static ChisSettings fromEnv(Map<String, String> env) {
-        Set<Role> roles = Role.parse(env.get("CHIS_ROLES"));
-        String databaseUrl = blankToNull(env.get("DATABASE_URL"));
-        String redisUrl = blankToNull(env.get("REDIS_URL"));
+        Set<Role> roles = Role.parse(Setting.CHIS_ROLES.value(env));
+        String databaseUrl = Setting.DATABASE_URL.raw(env);
+        String redisUrl = Setting.REDIS_URL.raw(env);
         if (databaseUrl != null) DatabaseUrl.parse(databaseUrl);
         // Lettuce's RedisURI: rediss:// is TLS, redis-sentinel://[user:pass@]host:port[,host:port][/db]#master asks
         // the sentinels for the master and again after a failover
@@ -74,7 +74,7 @@ public record ChisSettings(
                 && !redisUrl.startsWith("redis-sentinel://")) {
             throw new IllegalArgumentException("REDIS_URL must start with redis://, rediss:// or redis-sentinel://");
         }
-        String jwtSecret = blankToNull(env.get("JWT_SECRET"));
+        String jwtSecret = Setting.JWT_SECRET.raw(env);
         if (jwtSecret != null
                 && jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
             throw new IllegalArgumentException("JWT_SECRET must be at least " + MIN_JWT_SECRET_BYTES
@@ -82,24 +82,22 @@ public record ChisSettings(
         }
         boolean allRoles = roles.size() == Role.values().length;
         boolean embedded = databaseUrl == null && redisUrl == null;
-        String allowPrivate = blankToNull(env.get("CHIS_ALLOW_PRIVATE_TARGETS"));
+        String allowPrivate = Setting.CHIS_ALLOW_PRIVATE_TARGETS.raw(env);
         return new ChisSettings(
                 roles,
                 databaseUrl,
                 redisUrl,
                 jwtSecret,
-                env.getOrDefault("GRPC_ADDRESS", "localhost:50051"),
-                port(env, "HTTP_PORT", 8080),
-                port(env, "GRPC_PORT", 50051),
-                port(env, "METRICS_PORT", 9090),
-                positiveInt(env, "CHIS_MAX_PAYLOAD_BYTES", 262144),
-                Path.of(env.getOrDefault("CHIS_DATA_DIR", "./.chis"))
-                        .toAbsolutePath()
-                        .normalize(),
+                Setting.GRPC_ADDRESS.value(env),
+                port(env, Setting.HTTP_PORT),
+                port(env, Setting.GRPC_PORT),
+                port(env, Setting.METRICS_PORT),
+                positiveInt(env, Setting.CHIS_MAX_PAYLOAD_BYTES),
+                Path.of(Setting.CHIS_DATA_DIR.value(env)).toAbsolutePath().normalize(),
                 allowPrivate == null ? allRoles && embedded : Boolean.parseBoolean(allowPrivate),
-                blankToNull(env.get("CHIS_ADMIN_TOKEN")),
+                Setting.CHIS_ADMIN_TOKEN.raw(env),
                 DeliverySettings.fromEnv(env),
-                bindAddress(blankToNull(env.get("CHIS_BIND_ADDRESS"))));
+                bindAddress(Setting.CHIS_BIND_ADDRESS.raw(env)));
     }
 
     public boolean runs(Role role) {
@@ -167,25 +165,20 @@ public record ChisSettings(
                 "CHIS_BIND_ADDRESS must be an IP address of this host (e.g. 10.0.0.5 or ::1), got '" + raw + "'");
     }
 
-    private static int port(Map<String, String> env, String name, int fallback) {
-        int value = positiveInt(env, name, fallback);
-        if (value > 65535) throw new IllegalArgumentException(name + " must be a port number (1-65535)");
+    private static int port(Map<String, String> env, Setting setting) {
+        int value = positiveInt(env, setting);
+        if (value > 65535) throw new IllegalArgumentException(setting + " must be a port number (1-65535)");
         return value;
     }
 
-    private static int positiveInt(Map<String, String> env, String name, int fallback) {
-        String raw = blankToNull(env.get(name));
-        if (raw == null) return fallback;
+    static int positiveInt(Map<String, String> env, Setting setting) {
+        String raw = setting.value(env);
         try {
-            int value = Integer.parseInt(raw.trim());
+            int value = Integer.parseInt(raw);
             if (value <= 0) throw new NumberFormatException();
             return value;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a positive integer, got '" + raw + "'");
+            throw new IllegalArgumentException(setting + " must be a positive integer, got '" + raw + "'");
         }
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
     }
 }

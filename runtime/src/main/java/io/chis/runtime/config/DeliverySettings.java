@@ -18,6 +18,8 @@ import java.util.Map;
  * @param sweepGrace       {@code CHIS_SWEEP_GRACE}: how long past its due time a delivery may wait before the sweep queues it again
  * @param defaultPolicy    {@code CHIS_DEFAULT_POLICY}: the DeliveryPolicy for deliveries whose endpoint names none; null
  *                         for the built-in schedule
+ * @param dbPoolSize       {@code CHIS_DB_POOL_SIZE}: PostgreSQL connections this process may open (all its roles)
+ * @param retention        {@code CHIS_RETENTION}: how long messages, deliveries and attempts are kept; zero keeps them
  */
 public record DeliverySettings(
         int concurrency,
@@ -27,17 +29,12 @@ public record DeliverySettings(
         Duration schedulerTick,
         Duration sweepInterval,
         Duration sweepGrace,
-        String defaultPolicy) {
+        String defaultPolicy,
+        int dbPoolSize,
+        Duration retention) {
 
-    public static final DeliverySettings DEFAULTS = new DeliverySettings(
-            64,
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(60),
-            Duration.ofSeconds(10),
-            Duration.ofMillis(200),
-            Duration.ofSeconds(15),
-            Duration.ofSeconds(60),
-            null);
+    /** The defaults of {@link Setting}'s table. */
+    public static final DeliverySettings DEFAULTS = fromEnv(Map.of());
 
     public DeliverySettings {
         if (claimTimeout.compareTo(timeout) <= 0) {
@@ -48,17 +45,19 @@ public record DeliverySettings(
     }
 
     public static DeliverySettings fromEnv(Map<String, String> env) {
-        Duration timeout = duration(env, "CHIS_DELIVERY_TIMEOUT", DEFAULTS.timeout(), false);
-        String defaultPolicy = env.get("CHIS_DEFAULT_POLICY");
+        Duration timeout = duration(env, Setting.CHIS_DELIVERY_TIMEOUT, false);
+        String claim = Setting.CHIS_CLAIM_TIMEOUT.raw(env);
         return new DeliverySettings(
-                count(env, "CHIS_WORKER_CONCURRENCY", DEFAULTS.concurrency()),
+                ChisSettings.positiveInt(env, Setting.CHIS_WORKER_CONCURRENCY),
                 timeout,
-                duration(env, "CHIS_CLAIM_TIMEOUT", timeout.multipliedBy(2), false),
-                duration(env, "CHIS_WORKER_SHUTDOWN_GRACE", DEFAULTS.shutdownGrace(), true),
-                duration(env, "CHIS_SCHEDULER_TICK", DEFAULTS.schedulerTick(), false),
-                duration(env, "CHIS_SWEEP_INTERVAL", DEFAULTS.sweepInterval(), false),
-                duration(env, "CHIS_SWEEP_GRACE", DEFAULTS.sweepGrace(), true),
-                defaultPolicy == null || defaultPolicy.isBlank() ? null : defaultPolicy.trim());
+                claim == null ? timeout.multipliedBy(2) : duration(env, Setting.CHIS_CLAIM_TIMEOUT, false),
+                duration(env, Setting.CHIS_WORKER_SHUTDOWN_GRACE, true),
+                duration(env, Setting.CHIS_SCHEDULER_TICK, false),
+                duration(env, Setting.CHIS_SWEEP_INTERVAL, false),
+                duration(env, Setting.CHIS_SWEEP_GRACE, true),
+                Setting.CHIS_DEFAULT_POLICY.raw(env),
+                ChisSettings.positiveInt(env, Setting.CHIS_DB_POOL_SIZE),
+                duration(env, Setting.CHIS_RETENTION, true));
     }
 
     /**
@@ -69,28 +68,15 @@ public record DeliverySettings(
         return timeout.plus(claimTimeout.minus(timeout).dividedBy(2));
     }
 
-    private static int count(Map<String, String> env, String name, int fallback) {
-        String raw = env.get(name);
-        if (raw == null || raw.isBlank()) return fallback;
-        try {
-            int value = Integer.parseInt(raw.trim());
-            if (value > 0) return value;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " must be a positive integer, got '" + raw + "'");
-    }
-
     /** Any duration {@link Durations} reads ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m}, {@code 5d}, bare seconds). */
-    static Duration duration(Map<String, String> env, String name, Duration fallback, boolean zeroAllowed) {
-        String raw = env.get(name);
-        if (raw == null || raw.isBlank()) return fallback;
+    static Duration duration(Map<String, String> env, Setting setting, boolean zeroAllowed) {
+        String raw = setting.value(env);
         try {
-            Duration value = Durations.parse(raw.trim().toLowerCase(Locale.ROOT));
+            Duration value = Durations.parse(raw.toLowerCase(Locale.ROOT));
             if (value.isZero() && !zeroAllowed) throw new IllegalArgumentException();
             return value;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + " must be a " + (zeroAllowed ? "" : "positive ")
+            throw new IllegalArgumentException(setting + " must be a " + (zeroAllowed ? "" : "positive ")
                     + "duration such as 500ms, 30s, 2m or a number of seconds, got '" + raw + "'");
         }
     }

@@ -15,4 +15,13 @@ public final class Migrations {
                 .load()
                 .migrate();
     }
+
+    /** One line for the migrate command: what was applied, or that nothing needed to be. */
+    public static String describe(MigrateResult result) {
+        if (result.migrationsExecuted == 0) {
+            return "chis: schema up to date at version " + result.initialSchemaVersion;
+        }
+        return "chis: schema migrated to version " + result.targetSchemaVersion + " (" + result.migrationsExecuted
+                + " migration" + (result.migrationsExecuted == 1 ? "" : "s") + " applied)";
+    }
 }

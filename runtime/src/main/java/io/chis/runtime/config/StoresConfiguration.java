@@ -24,6 +24,12 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 @Configuration(proxyBeanMethods = false)
 public class StoresConfiguration {
 
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(4);
+    // longer than any statement Chis runs in normal operation (the sweep, a partition's DDL)
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
+
     @Bean(destroyMethod = "dispose")
     ConnectionPool connectionPool(ChisSettings settings) {
         DatabaseUrl url = DatabaseUrl.parse(settings.databaseUrl());
@@ -37,11 +43,22 @@ public class StoresConfiguration {
                         + String.join(
                                 "-", settings.roles().stream().map(Role::id).toList()));
         if (url.password() != null) config.password(url.password());
+        // An outage must fail a request within seconds (503), and a half-open connection after a failover must not
+        // hang for ever: bounded connect, acquire, statement and lock waits; keepalive; connections recycled.
+        config.connectTimeout(CONNECT_TIMEOUT)
+                .tcpKeepAlive(true)
+                .statementTimeout(STATEMENT_TIMEOUT)
+                .lockWaitTimeout(LOCK_TIMEOUT);
+        int size = settings.delivery().dbPoolSize();
         return new ConnectionPool(ConnectionPoolConfiguration.builder(new PostgresqlConnectionFactory(config.build()))
-                .initialSize(2)
-                .maxSize(Integer.getInteger("chis.db.pool", 20))
+                .initialSize(Math.min(2, size))
+                .maxSize(size)
                 .maxIdleTime(Duration.ofMinutes(10))
-                .maxAcquireTime(Duration.ofSeconds(10))
+                .maxLifeTime(Duration.ofMinutes(30))
+                .maxAcquireTime(ACQUIRE_TIMEOUT)
+                .maxCreateConnectionTime(CONNECT_TIMEOUT)
+                .maxValidationTime(Duration.ofSeconds(2))
+                .backgroundEvictionInterval(Duration.ofSeconds(30))
                 // a local check of each borrowed connection: a SELECT 1 would add a round trip to every statement
                 .validationDepth(ValidationDepth.LOCAL)
                 .name("chis")

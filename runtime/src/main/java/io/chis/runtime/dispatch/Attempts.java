@@ -18,4 +18,10 @@ public interface Attempts {
      * matters is recorded, so the queue entry may be acknowledged.
      */
     Mono<Void> attempt(UUID deliveryId, Claimed claimed);
+
+    /**
+     * Dead-letters a claimed delivery that cannot be processed (its attempt failed before an outcome could be
+     * recorded, time after time), with an attempt record giving {@code reason}.
+     */
+    Mono<Void> giveUp(Claimed claimed, String reason);
 }

@@ -2,6 +2,7 @@ package io.chis.runtime.dispatch;
 
 import static io.chis.runtime.auth.AccountRepository.instant;
 
+import io.chis.runtime.persist.MessageRepository;
 import io.chis.runtime.persist.MessageStatus;
 import io.chis.runtime.signing.WebhookSignature;
 import io.chis.runtime.support.GroupCommit;
@@ -22,7 +23,8 @@ public class DeliveryRepository {
 
     /**
      * A delivery a worker holds until {@code lock} is released or its lease runs out, with what it needs to send it:
-     * also the account's signing secrets (current first, then the previous one while valid) for URL sends.
+     * also the account's signing secrets (current first, then the previous one while valid) for URL sends, and its
+     * created_at (its message's), which names its partitions.
      */
     public record Claimed(
             UUID id,
@@ -33,7 +35,8 @@ public class DeliveryRepository {
             int retryBase,
             byte[] payload,
             UUID lock,
-            List<String> accountSecrets) {
+            List<String> accountSecrets,
+            Instant createdAt) {
 
         /** Failed attempts since the schedule last (re)started, counting the attempt about to be made. */
         public int attemptsSinceReplay() {
@@ -68,8 +71,8 @@ public class DeliveryRepository {
         // locked in id order, so concurrent batches never deadlock.
         return db.sql("""
                         with candidate as (
-                          select id from deliveries
-                          where id = any(:ids)
+                          select id, created_at from deliveries
+                          where id = any(:ids) and created_at between :from::timestamptz and :to::timestamptz
                             and ((status in ('pending', 'retrying') and (next_attempt_at is null or next_attempt_at <= now()))
                                  or (status = 'delivering' and locked_until < now()))
                           order by id
@@ -79,20 +82,22 @@ public class DeliveryRepository {
                           set status = 'delivering', locked_until = now() + make_interval(secs => :lease),
                               locked_by = :lock, updated_at = now()
                           from candidate c, messages m left join signing_secrets s on s.account_id = m.account_id
-                          where d.id = c.id and m.id = d.message_id
-                          returning d.id, d.message_id, d.url, d.endpoint_id, d.attempt_count, d.retry_base,
+                          where d.id = c.id and d.created_at = c.created_at and m.id = d.message_id and m.created_at = d.created_at
+                          returning d.id, d.message_id, d.created_at, d.url, d.endpoint_id, d.attempt_count, d.retry_base,
                                     m.payload, s.secret,
                                     case when s.previous_valid_until > now() then s.previous_secret end as previous_secret
                         ), rolling_up as (
-                          select id from messages
-                          where id in (select message_id from claimed) and status <> 'delivering'
+                          select id, created_at from messages
+                          where (id, created_at) in (select message_id, created_at from claimed) and status <> 'delivering'
                           order by id
                           for update
                         ), rolled_up as (
-                          update messages m set status = 'delivering' from rolling_up r where m.id = r.id
+                          update messages m set status = 'delivering' from rolling_up r
+                          where m.id = r.id and m.created_at = r.created_at
                         )
                         select * from claimed""")
                 .bind("ids", ids.toArray(UUID[]::new))
+                .bindValues(MessageRepository.span(ids))
                 .bind("lease", lease.toMillis() / 1000.0)
                 .bind("lock", lock)
                 .map(row -> new Claimed(
@@ -105,7 +110,8 @@ public class DeliveryRepository {
                         row.get("payload", byte[].class),
                         lock,
                         WebhookSignature.inUse(
-                                row.get("secret", String.class), row.get("previous_secret", String.class))))
+                                row.get("secret", String.class), row.get("previous_secret", String.class)),
+                        instant(row, "created_at")))
                 .all();
     }
 
@@ -113,8 +119,10 @@ public class DeliveryRepository {
     public Mono<Instant> dueLater(UUID id) {
         return db.sql("""
                         select next_attempt_at from deliveries
-                        where id = :id and status in ('pending', 'retrying') and next_attempt_at > now()""")
+                        where id = :id and created_at between :from::timestamptz and :to::timestamptz
+                          and status in ('pending', 'retrying') and next_attempt_at > now()""")
                 .bind("id", id)
+                .bindValues(MessageRepository.span(List.of(id)))
                 .map(row -> instant(row, "next_attempt_at"))
                 .one();
     }
@@ -130,13 +138,46 @@ public class DeliveryRepository {
 
     private record Recording(Claimed claimed, AttemptRecord attempt, String status, Duration delay) {}
 
-    // One statement for a batch of attempts: each delivery's new state, its attempt, and the roll-up status of their
+    // The endpoints' counters (endpoint_stats) for the attempts of `recorded` and `input`, one row per endpoint in id
+    // order (an upsert may touch a row once per statement; the order keeps concurrent batches from deadlocking).
+    // consecutive_failures restarts from the failures after the batch's last success, if it has one.
+    private static final String COUNT_ENDPOINT_STATS = """
+            insert into endpoint_stats as s (endpoint_id, delivered, failed, dead_lettered, last_attempt_at,
+                                             last_status_code, last_success_at, last_failure_at, consecutive_failures)
+            select o.endpoint_id,
+                   count(*) filter (where o.status = 'delivered'), count(*) filter (where not o.ok),
+                   count(*) filter (where o.status = 'dead'), max(o.at), (array_agg(o.code order by o.at desc))[1],
+                   max(o.at) filter (where o.ok), max(o.at) filter (where not o.ok),
+                   count(*) filter (where not o.ok and (o.ok_at is null or o.at > o.ok_at))
+            from (select r.endpoint_id, i.status, i.at::timestamptz as at, nullif(i.status_code, 0) as code,
+                         i.status_code between 200 and 299 as ok,
+                         max(i.at::timestamptz) filter (where i.status_code between 200 and 299)
+                           over (partition by r.endpoint_id) as ok_at
+                  from recorded r join input i on i.id = r.id
+                  where r.endpoint_id is not null) o
+            group by o.endpoint_id
+            order by o.endpoint_id
+            on conflict (endpoint_id) do update set
+              delivered = s.delivered + excluded.delivered,
+              failed = s.failed + excluded.failed,
+              dead_lettered = s.dead_lettered + excluded.dead_lettered,
+              last_attempt_at = greatest(s.last_attempt_at, excluded.last_attempt_at),
+              last_status_code = case when s.last_attempt_at > excluded.last_attempt_at then s.last_status_code
+                                      else excluded.last_status_code end,
+              last_success_at = greatest(s.last_success_at, excluded.last_success_at),
+              last_failure_at = greatest(s.last_failure_at, excluded.last_failure_at),
+              consecutive_failures = case when excluded.last_success_at is not null then excluded.consecutive_failures
+                                          else s.consecutive_failures + excluded.consecutive_failures end""";
+
+    // One statement for a batch of attempts: each delivery's new state, its attempt, its endpoint's counters, and the
+    // roll-up status of their
     // messages (as MessageRepository.refreshStatus computes it, with the deliveries' new statuses, which the other
     // parts of the statement cannot see yet). Message rows are locked in id order, like the claim's.
     private Mono<List<Instant>> recordAll(List<Recording> batch) {
         int n = batch.size();
         UUID[] ids = new UUID[n], locks = new UUID[n];
         String[] statuses = new String[n], ats = new String[n], errors = new String[n], bodies = new String[n];
+        String[] createdAts = new String[n];
         Double[] delays = new Double[n];
         Integer[] codes = new Integer[n], hasBodies = new Integer[n];
         Long[] durations = new Long[n];
@@ -144,6 +185,7 @@ public class DeliveryRepository {
             Recording r = batch.get(i);
             ids[i] = r.claimed().id();
             locks[i] = r.claimed().lock();
+            createdAts[i] = r.claimed().createdAt().toString();
             statuses[i] = r.status();
             delays[i] = r.delay() == null ? 0.0 : r.delay().toMillis() / 1000.0;
             ats[i] = r.attempt().at().toString();
@@ -156,34 +198,39 @@ public class DeliveryRepository {
         return db.sql("""
                         with input as (
                           select * from unnest(:ids::uuid[], :locks::uuid[], :statuses::text[], :delays::float8[], :ats::text[],
-                                               :codes::int[], :durations::int8[], :errors::text[], :bodies::text[], :hasBodies::int[])
-                                 as t(id, lock, status, delay, at, status_code, duration_ms, error, body, has_body)
+                                               :codes::int[], :durations::int8[], :errors::text[], :bodies::text[], :hasBodies::int[],
+                                               :createdAts::timestamptz[])
+                                 as t(id, lock, status, delay, at, status_code, duration_ms, error, body, has_body, created_at)
                         ), recorded as (
                           update deliveries d
                           set status = i.status, attempt_count = d.attempt_count + 1,
                               next_attempt_at = case when i.status = 'retrying' then now() + make_interval(secs => i.delay) end,
                               locked_until = null, locked_by = null, updated_at = now()
                           from input i
-                          where d.id = i.id and d.status = 'delivering' and d.locked_by = i.lock
-                          returning d.id, d.message_id, d.attempt_count, d.next_attempt_at, i.status
+                          where d.id = i.id and d.created_at = i.created_at and d.status = 'delivering' and d.locked_by = i.lock
+                            and d.created_at between :from::timestamptz and :to::timestamptz
+                          returning d.id, d.message_id, d.created_at, d.endpoint_id, d.attempt_count, d.next_attempt_at, i.status
                         ), attempt as (
-                          insert into delivery_attempts (delivery_id, attempt, at, status_code, duration_ms, error, response_body)
+                          insert into delivery_attempts (delivery_id, attempt, at, status_code, duration_ms, error, response_body,
+                                                         created_at)
                           select r.id, r.attempt_count, i.at::timestamptz, nullif(i.status_code, 0), i.duration_ms,
-                                 nullif(i.error, ''), case when i.has_body = 1 then i.body end
+                                 nullif(i.error, ''), case when i.has_body = 1 then i.body end, r.created_at
                           from recorded r join input i on i.id = r.id
+                        ), counted as (%s
                         ), rolling_up as (
-                          select id from messages where id in (select message_id from recorded) order by id for update
+                          select id, created_at from messages
+                          where (id, created_at) in (select message_id, created_at from recorded) order by id for update
                         ), rolled_up as (
                           update messages m set status = s.status from (
-                            select x.message_id, %s as status
-                            from (select d.message_id, coalesce(r.status, d.status) as status
+                            select x.message_id, x.created_at, %s as status
+                            from (select d.message_id, d.created_at, coalesce(r.status, d.status) as status
                                   from deliveries d left join recorded r on r.id = d.id
-                                  where d.message_id in (select id from rolling_up)) x
-                            group by x.message_id
+                                  where (d.message_id, d.created_at) in (select id, created_at from rolling_up)) x
+                            group by x.message_id, x.created_at
                           ) s
-                          where m.id = s.message_id and m.status <> s.status
+                          where m.id = s.message_id and m.created_at = s.created_at and m.status <> s.status
                         )
-                        select id, next_attempt_at from recorded""".formatted(MessageStatus.rollUp("x.status")))
+                        select id, next_attempt_at from recorded""".formatted(COUNT_ENDPOINT_STATS, MessageStatus.rollUp("x.status")))
                 .bind("ids", ids)
                 .bind("locks", locks)
                 .bind("statuses", statuses)
@@ -194,6 +241,8 @@ public class DeliveryRepository {
                 .bind("errors", errors)
                 .bind("bodies", bodies)
                 .bind("hasBodies", hasBodies)
+                .bind("createdAts", createdAts)
+                .bindValues(MessageRepository.span(Arrays.asList(ids)))
                 .map(row -> {
                     Instant next = instant(row, "next_attempt_at");
                     return Map.entry(row.get("id", UUID.class), next == null ? Instant.EPOCH : next);
@@ -213,8 +262,9 @@ public class DeliveryRepository {
                         set status = case when attempt_count = retry_base then 'pending' else 'retrying' end,
                             next_attempt_at = now() + make_interval(secs => :delay),
                             locked_until = null, locked_by = null, updated_at = now()
-                        where id = :id and status = 'delivering' and locked_by = :lock
+                        where id = :id and created_at = :createdAt and status = 'delivering' and locked_by = :lock
                         returning next_attempt_at""")
+                .bind("createdAt", java.time.OffsetDateTime.ofInstant(claimed.createdAt(), java.time.ZoneOffset.UTC))
                 .bind("delay", delay.toMillis() / 1000.0)
                 .bind("id", claimed.id())
                 .bind("lock", claimed.lock())

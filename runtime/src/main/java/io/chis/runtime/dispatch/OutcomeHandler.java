@@ -4,6 +4,7 @@ import io.chis.runtime.dispatch.DeliveryRepository.Claimed;
 import io.chis.runtime.endpoint.EndpointRepository;
 import io.chis.runtime.persist.MessageStatus;
 import io.chis.runtime.queue.WorkQueue;
+import io.chis.runtime.support.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,8 @@ import reactor.core.publisher.Mono;
 public class OutcomeHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OutcomeHandler.class);
+    // about a lease at the default timeouts; past it another worker may have taken the delivery over
+    private static final Duration RECORD_RETRY_WITHIN = Duration.ofSeconds(45);
 
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
@@ -113,10 +116,27 @@ public class OutcomeHandler {
                 .then();
     }
 
+    /** Dead-letters a delivery no attempt could be made for, recording an attempt that gives the reason. */
+    Mono<Void> giveUp(Claimed delivery, String reason) {
+        var attempt = new DeliveryRepository.AttemptRecord(Instant.now(), null, 0, reason, null);
+        return deliveries
+                .record(delivery, attempt, MessageStatus.DEAD, null)
+                .retryWhen(Backoff.whileUnavailable(RECORD_RETRY_WITHIN))
+                .doOnNext(next -> {
+                    died.increment();
+                    log.warn(
+                            "Delivery {} of message {} dead-lettered: {}", delivery.id(), delivery.messageId(), reason);
+                })
+                .then();
+    }
+
     /** Records the attempt; the next attempt's due time, or empty when another worker took the delivery over. */
     private Mono<Instant> record(Attempted attempt, String status, Duration delay) {
+        // The attempt was made: while PostgreSQL is down its record waits here (the entry stays leased) rather than
+        // the delivery being sent again after a takeover, and goes in within seconds of PostgreSQL's return.
         return deliveries
                 .record(attempt.delivery(), attempt.record(), status, delay)
+                .retryWhen(Backoff.whileUnavailable(RECORD_RETRY_WITHIN))
                 .switchIfEmpty(Mono.fromRunnable(() -> log.warn(
                         "Delivery {} was taken over by another worker while this one waited for {}; "
                                 + "this attempt is not recorded",

@@ -54,6 +54,11 @@ public class WebhookSender implements Attempts {
                         }));
     }
 
+    @Override
+    public Mono<Void> giveUp(Claimed claimed, String reason) {
+        return outcomes.giveUp(claimed, reason);
+    }
+
     private Mono<Void> send(Claimed delivery, Target target) {
         return exchange.exchange(Prepared.of(delivery, target, Instant.now())).flatMap(outcomes::handle);
     }

@@ -4,6 +4,8 @@ import io.chis.runtime.config.DeliverySettings;
 import io.chis.runtime.dispatch.DeliveryRepository.Claimed;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.queue.WorkQueue.Entry;
+import io.chis.runtime.support.Backoff;
+import io.chis.runtime.support.StoreOutage;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -32,6 +34,11 @@ public class Worker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration READ_WAIT = Duration.ofSeconds(1);
     private static final int BATCH_GATHER = 16;
+    /**
+     * A delivery whose processing failed (between its claim and its record) on this many leases of its queue entry
+     * is dead-lettered with the failure as the reason, rather than taken over for ever.
+     */
+    static final int POISON_AFTER = 5;
 
     private final WorkQueue queue;
     private final Attempts attempts;
@@ -45,6 +52,7 @@ public class Worker implements SmartLifecycle {
     private Thread reader;
     private WorkQueue.Consumer consumer;
     private boolean queueFailing;
+    private final Backoff readBackoff = new Backoff();
 
     public Worker(WorkQueue queue, Attempts attempts, DeliverySettings settings, MeterRegistry registry) {
         this.queue = queue;
@@ -131,7 +139,11 @@ public class Worker implements SmartLifecycle {
     private void dispatch(List<Entry> batch) {
         if (batch.isEmpty()) return;
         List<UUID> ids = batch.stream().map(Entry::deliveryId).distinct().toList();
-        Mono<Map<UUID, Claimed>> claims = attempts.claim(ids).cache();
+        // While PostgreSQL is down the claim is tried again with backoff, holding the batch's slots (so nothing more is
+        // read meanwhile), and succeeds within seconds of its return instead of waiting for the claim timeout.
+        Mono<Map<UUID, Claimed>> claims = attempts.claim(ids)
+                .retryWhen(Backoff.whileUnavailable(settings.claimTimeout().dividedBy(2)))
+                .cache();
         Set<UUID> taken = new HashSet<>();
         for (Entry entry : batch) {
             // a second entry for the same delivery in this batch must not attempt it again
@@ -142,10 +154,12 @@ public class Worker implements SmartLifecycle {
     private void dispatch(Entry entry, Mono<Map<UUID, Claimed>> claims) {
         UUID deliveryId = entry.deliveryId();
         inFlight.incrementAndGet();
-        claims.flatMap(claimed -> attempts.attempt(deliveryId, claimed.get(deliveryId)))
+        claims.flatMap(claimed -> attempt(entry, claimed.get(deliveryId)))
                 .then(Mono.defer(() -> acknowledge(entry)))
                 .onErrorResume(e -> {
-                    // Not acknowledged: the entry stays leased and is taken over after the claim timeout.
+                    // Not acknowledged: the entry stays leased and is taken over after the claim timeout. A store
+                    // outage is logged once by StoreWatch, not once per delivery.
+                    if (StoreOutage.is(e)) return Mono.empty();
                     log.warn(
                             "Delivery {} could not be processed ({}); it is retried after {}",
                             deliveryId,
@@ -161,6 +175,16 @@ public class Worker implements SmartLifecycle {
                 .subscribe();
     }
 
+    private Mono<Void> attempt(Entry entry, Claimed claimed) {
+        Mono<Void> attempt = attempts.attempt(entry.deliveryId(), claimed);
+        if (claimed == null || entry.deliveries() < POISON_AFTER) return attempt;
+        return attempt.onErrorResume(
+                e -> !StoreOutage.is(e),
+                e -> attempts.giveUp(
+                        claimed,
+                        "cannot be processed (failed on " + entry.deliveries() + " tries of its queue entry): " + e));
+    }
+
     private Mono<Void> acknowledge(Entry entry) {
         return consumer.ack(entry).onErrorResume(e -> {
             log.debug(
@@ -170,11 +194,11 @@ public class Worker implements SmartLifecycle {
     }
 
     private void queueFailed(RuntimeException e) {
-        if (!queueFailing) log.warn("Worker cannot read the delivery queue ({}); retrying every second", e.toString());
+        if (!queueFailing) log.warn("Worker cannot read the delivery queue ({}); retrying with backoff", e.toString());
         else log.debug("Worker still cannot read the delivery queue: {}", e.toString());
         queueFailing = true;
         try {
-            Thread.sleep(1000);
+            Thread.sleep(readBackoff.failed().toMillis());
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             running = false;
@@ -182,6 +206,7 @@ public class Worker implements SmartLifecycle {
     }
 
     private void queueRecovered() {
+        readBackoff.succeeded();
         if (queueFailing) log.info("Worker reads the delivery queue again");
         queueFailing = false;
     }

@@ -29,9 +29,19 @@ public class EndpointRepository {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
 
-    /** An endpoint's delivery record, for its resource's status. */
+    /**
+     * An endpoint's delivery record, for its resource's status: deliveries delivered and dead-lettered, attempts
+     * failed, and the failures since the last success.
+     */
     public record Stats(
-            long delivered, long failed, long deadLettered, Instant lastAttemptAt, Integer lastStatusCode) {}
+            long delivered,
+            long failed,
+            long deadLettered,
+            Instant lastAttemptAt,
+            Integer lastStatusCode,
+            Instant lastSuccessAt,
+            Instant lastFailureAt,
+            long consecutiveFailures) {}
 
     private final DatabaseClient db;
 
@@ -130,25 +140,24 @@ public class EndpointRepository {
                 .then();
     }
 
+    /** The endpoint's counters, kept by each attempt's record (zero before its first attempt). */
     public Mono<Stats> stats(UUID id) {
         return db.sql("""
-                        select (select count(*) from deliveries where endpoint_id = :id and status = 'delivered') as delivered,
-                               (select count(*) from deliveries where endpoint_id = :id and status = 'dead') as dead,
-                               (select count(*) from delivery_attempts a join deliveries d on d.id = a.delivery_id
-                                 where d.endpoint_id = :id and (a.status_code is null or a.status_code not between 200 and 299)) as failed,
-                               last.at as last_at, last.status_code as last_status
-                        from (select 1) one
-                        left join lateral (select a.at, a.status_code from delivery_attempts a
-                                           join deliveries d on d.id = a.delivery_id
-                                           where d.endpoint_id = :id order by a.at desc limit 1) last on true""")
+                        select delivered, failed, dead_lettered, last_attempt_at, last_status_code, last_success_at,
+                               last_failure_at, consecutive_failures
+                        from endpoint_stats where endpoint_id = :id""")
                 .bind("id", id)
                 .map(row -> new Stats(
                         row.get("delivered", Long.class),
                         row.get("failed", Long.class),
-                        row.get("dead", Long.class),
-                        instant(row, "last_at"),
-                        row.get("last_status", Integer.class)))
-                .one();
+                        row.get("dead_lettered", Long.class),
+                        instant(row, "last_attempt_at"),
+                        row.get("last_status_code", Integer.class),
+                        instant(row, "last_success_at"),
+                        instant(row, "last_failure_at"),
+                        row.get("consecutive_failures", Long.class)))
+                .one()
+                .defaultIfEmpty(new Stats(0, 0, 0, null, null, null, null, 0));
     }
 
     /** The columns a draft sets, for both insert and update. */

@@ -1,6 +1,8 @@
 package io.chis.runtime.grpc;
 
 import io.chis.runtime.support.ApiException;
+import io.chis.runtime.support.StoreOutage;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -8,6 +10,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /** Bridges between gRPC's StreamObserver and Reactor on both sides of the api → delivery call. */
@@ -19,7 +22,10 @@ public final class Grpc {
 
     /** Server side: completes the observer with the Mono's value, or with a gRPC status for its error. */
     public static <T> void respond(Mono<T> result, StreamObserver<T> observer) {
-        result.subscribe(
+        // The caller's deadline passing (or its cancelling) cancels the work: a message still waiting for its group
+        // commit is then never written, so a client told 503 has not had its message stored after all.
+        Context call = Context.current();
+        Disposable work = result.subscribe(
                 value -> {
                     observer.onNext(value);
                     observer.onCompleted();
@@ -27,6 +33,11 @@ public final class Grpc {
                 error -> {
                     if (error instanceof StatusRuntimeException status) {
                         observer.onError(status);
+                    } else if (StoreOutage.is(error)) {
+                        // the api answers 503 + Retry-After; StoreWatch logs the outage once, not per call
+                        observer.onError(Status.UNAVAILABLE
+                                .withDescription("a store of the delivery service is unavailable")
+                                .asRuntimeException());
                     } else {
                         log.error("gRPC call failed", error);
                         observer.onError(Status.INTERNAL
@@ -34,6 +45,7 @@ public final class Grpc {
                                 .asRuntimeException());
                     }
                 });
+        call.addListener(cancelled -> work.dispose(), Runnable::run);
     }
 
     /** Client side: a unary call as a Mono; gRPC statuses become the REST API's errors. */
@@ -63,7 +75,8 @@ public final class Grpc {
             case NOT_FOUND -> ApiException.notFound(detail);
             case INVALID_ARGUMENT -> ApiException.badRequest(detail);
             case FAILED_PRECONDITION, ALREADY_EXISTS -> ApiException.conflict(detail);
-            case UNAVAILABLE, DEADLINE_EXCEEDED ->
+            // RESOURCE_EXHAUSTED: its group-commit queue is full
+            case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED ->
                 new ApiException(
                         HttpStatus.SERVICE_UNAVAILABLE,
                         "the delivery service is unavailable; nothing was accepted, try again");

@@ -15,9 +15,12 @@ import reactor.core.publisher.Mono;
 @Component
 public class HealthCheck {
 
+    public static final String POSTGRES = "postgres";
+    public static final String REDIS = "redis";
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    public record Report(boolean up, Map<String, Object> body) {}
+    /** @param checks each store's answer: {@code UP}, or {@code DOWN: <why>} */
+    public record Report(boolean up, Map<String, String> checks, Map<String, Object> body) {}
 
     private final DatabaseClient db;
     private final StatefulRedisConnection<String, String> redis;
@@ -31,15 +34,22 @@ public class HealthCheck {
 
     public Mono<Report> check() {
         Mono<String> postgres = db.sql("select 1").fetch().first().map(row -> "UP");
-        Mono<String> queue = redis.reactive().ping().map(pong -> "UP");
+        Mono<String> queue = Mono.defer(() -> redis.reactive().ping()).map(pong -> "UP");
         return Mono.zip(probe(postgres), probe(queue)).map(results -> {
             boolean up = results.getT1().equals("UP") && results.getT2().equals("UP");
+            Map<String, String> checks = new LinkedHashMap<>();
+            checks.put(POSTGRES, results.getT1());
+            checks.put(REDIS, results.getT2());
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", up ? "UP" : "DOWN");
-            body.put("roles", settings.roles().stream().map(r -> r.id()).toList());
-            body.put("checks", Map.of("postgres", results.getT1(), "redis", results.getT2()));
-            return new Report(up, body);
+            body.put("roles", roles());
+            body.put("checks", checks);
+            return new Report(up, checks, body);
         });
+    }
+
+    public java.util.List<String> roles() {
+        return settings.roles().stream().map(r -> r.id()).toList();
     }
 
     public Mono<ServerResponse> response() {

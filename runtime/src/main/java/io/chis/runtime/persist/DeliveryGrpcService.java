@@ -7,6 +7,9 @@ import io.chis.proto.v1.GetMessageRequest;
 import io.chis.proto.v1.ListMessagesRequest;
 import io.chis.proto.v1.ListMessagesResponse;
 import io.chis.proto.v1.Message;
+import io.chis.proto.v1.MessageStats;
+import io.chis.proto.v1.MessageStatsRequest;
+import io.chis.proto.v1.MinuteCount;
 import io.chis.proto.v1.RetryMessageRequest;
 import io.chis.proto.v1.RetryMessageResponse;
 import io.chis.proto.v1.SubmitMessageRequest;
@@ -96,7 +99,12 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
                     } catch (IllegalArgumentException e) {
                         return Mono.error(invalid("cursor is not one this server issued"));
                     }
-                    return messages.page(uuid(request.getAccountId(), "account_id"), status, after, limit + 1)
+                    return messages.page(
+                                    uuid(request.getAccountId(), "account_id"),
+                                    status,
+                                    emptyToNull(request.getEventType()),
+                                    after,
+                                    limit + 1)
                             .map(page -> {
                                 var response = ListMessagesResponse.newBuilder();
                                 page.stream().limit(limit).forEach(m -> response.addMessages(toProto(m)));
@@ -121,6 +129,22 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
                 observer);
     }
 
+    @Override
+    public void getMessageStats(MessageStatsRequest request, StreamObserver<MessageStats> observer) {
+        Grpc.respond(
+                Mono.defer(() -> messages.stats(uuid(request.getAccountId(), "account_id")))
+                        .map(stats -> {
+                            var answer = MessageStats.newBuilder().putAllMessages(stats.messages());
+                            stats.minutes()
+                                    .forEach(m -> answer.addMinutes(MinuteCount.newBuilder()
+                                            .setMinute(time(m.minute()))
+                                            .setDelivered(m.delivered())
+                                            .setFailed(m.failed())));
+                            return answer.build();
+                        }),
+                observer);
+    }
+
     static Message toProto(MessageRecord m) {
         var message = Message.newBuilder()
                 .setId(m.id().toString())
@@ -141,7 +165,8 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
                         .setAt(time(a.at()))
                         .setStatusCode(a.statusCode() == null ? 0 : a.statusCode())
                         .setDurationMs(a.durationMs())
-                        .setError(nullToEmpty(a.error())));
+                        .setError(nullToEmpty(a.error()))
+                        .setResponseBody(nullToEmpty(a.responseBody())));
             }
             message.addDeliveries(delivery);
         }

@@ -4,6 +4,9 @@ import static io.chis.runtime.auth.AccountRepository.instant;
 
 import io.chis.runtime.persist.MessageRecord.AttemptRecord;
 import io.chis.runtime.persist.MessageRecord.DeliveryRecord;
+import io.chis.runtime.persist.MessageRecord.MinuteCount;
+import io.chis.runtime.persist.MessageRecord.Stats;
+import io.chis.runtime.support.TimeOrderedId;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -52,18 +56,30 @@ public class MessageRepository {
 
     private final DatabaseClient db;
 
+    /** How much of an attempt's response body a message read shows. */
+    public static final int RESPONSE_PREVIEW = 512;
+
     public MessageRepository(DatabaseClient db) {
         this.db = db;
+    }
+
+    /** The :from and :to of a {@link TimeOrderedId.Span}, which keeps a lookup by id to its partitions. */
+    public static Map<String, Object> span(Collection<UUID> ids) {
+        TimeOrderedId.Span span = TimeOrderedId.Span.of(ids);
+        return Map.of("from", span.from(), "to", span.to());
     }
 
     /** Frees an idempotency key whose 24 hours have passed, so it can name a new message. */
     public Mono<Void> expireIdempotencyKey(UUID accountId, String key) {
         return db.sql("""
-                        update messages set idempotency_key = null
-                        where account_id = :account and idempotency_key = :key and created_at < now() - interval '24 hours'""").bind("account", accountId).bind("key", key).then();
+                        delete from idempotency_keys
+                        where account_id = :account and key = :key and created_at < now() - interval '24 hours'""").bind("account", accountId).bind("key", key).then();
     }
 
-    /** A message to store with its deliveries (one per url, with its endpoint or null). */
+    /**
+     * A message to store with its deliveries (one per url, with its endpoint or null); its id and its deliveries'
+     * carry {@code createdAt} ({@link TimeOrderedId}), which also places their rows in its day's partitions.
+     */
     public record NewMessage(
             UUID id,
             UUID accountId,
@@ -71,7 +87,8 @@ public class MessageRepository {
             byte[] payload,
             List<UUID> deliveryIds,
             List<String> urls,
-            List<UUID> endpointIds) {
+            List<UUID> endpointIds,
+            Instant createdAt) {
 
         /** A message without deliveries has nothing left to do. */
         public String status() {
@@ -86,23 +103,29 @@ public class MessageRepository {
     }
 
     /**
-     * Inserts the message and its deliveries in one statement (one round trip, atomic on its own); empty when the
-     * idempotency key already names a message.
+     * Inserts the idempotency key, the message and its deliveries in one statement (one round trip, atomic on its
+     * own); empty when the idempotency key already names a message.
      */
     public Mono<UUID> insert(NewMessage message, String idempotencyKey) {
         var spec = db.sql("""
-                        with message as (
-                          insert into messages (id, account_id, event_type, payload, idempotency_key, status)
-                          values (:id, :account, :eventType, :payload, :key, :status)
-                          on conflict (account_id, idempotency_key) do nothing
+                        with key as (
+                          insert into idempotency_keys (account_id, key, message_id, message_created_at)
+                          values (:account, :key, :id, :createdAt)
+                          on conflict (account_id, key) do nothing
+                          returning message_id
+                        ), message as (
+                          insert into messages (id, account_id, event_type, payload, status, created_at)
+                          select :id, :account, :eventType, :payload, :status, :createdAt from key
                           returning id
                         ), delivery as (
-                          insert into deliveries (id, message_id, account_id, url, endpoint_id, next_attempt_at)
-                          select t.id, message.id, :account, t.url, nullif(t.endpoint, '')::uuid, now()
+                          insert into deliveries (id, message_id, account_id, url, endpoint_id, next_attempt_at, created_at)
+                          select t.id, message.id, :account, t.url, nullif(t.endpoint, '')::uuid, now(), :createdAt
                           from message, unnest(:deliveryIds::uuid[], :urls::text[], :endpoints::text[]) as t(id, url, endpoint)
                         )
                         select id from message""")
                 .bind("id", message.id())
+                .bind("createdAt", OffsetDateTime.ofInstant(message.createdAt(), ZoneOffset.UTC))
+                .bind("key", idempotencyKey)
                 .bind("account", message.accountId())
                 .bind("payload", message.payload())
                 .bind("status", message.status())
@@ -116,7 +139,6 @@ public class MessageRepository {
         spec = message.eventType() == null
                 ? spec.bindNull("eventType", String.class)
                 : spec.bind("eventType", message.eventType());
-        spec = idempotencyKey == null ? spec.bindNull("key", String.class) : spec.bind("key", idempotencyKey);
         return spec.map(row -> row.get("id", UUID.class)).one();
     }
 
@@ -128,7 +150,7 @@ public class MessageRepository {
         List<UUID> deliveryIds = new ArrayList<>(),
                 deliveryMessages = new ArrayList<>(),
                 deliveryAccounts = new ArrayList<>();
-        List<String> urls = new ArrayList<>(), endpoints = new ArrayList<>();
+        List<String> urls = new ArrayList<>(), endpoints = new ArrayList<>(), deliveryCreatedAts = new ArrayList<>();
         for (NewMessage m : batch) {
             for (int i = 0; i < m.deliveryIds().size(); i++) {
                 deliveryIds.add(m.deliveryIds().get(i));
@@ -136,20 +158,24 @@ public class MessageRepository {
                 deliveryAccounts.add(m.accountId());
                 urls.add(m.urls().get(i));
                 endpoints.add(m.endpointText(i));
+                deliveryCreatedAts.add(m.createdAt().toString());
             }
         }
         java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
         return db.sql("""
                         with message as (
-                          insert into messages (id, account_id, event_type, payload, status)
-                          select t.id, t.account, nullif(t.event_type, ''), decode(t.payload, 'base64'), t.status
-                          from unnest(:ids::uuid[], :accounts::uuid[], :eventTypes::text[], :payloads::text[], :statuses::text[])
-                               as t(id, account, event_type, payload, status)
+                          insert into messages (id, account_id, event_type, payload, status, created_at)
+                          select t.id, t.account, nullif(t.event_type, ''), decode(t.payload, 'base64'), t.status,
+                                 t.created_at::timestamptz
+                          from unnest(:ids::uuid[], :accounts::uuid[], :eventTypes::text[], :payloads::text[], :statuses::text[],
+                                      :createdAts::text[])
+                               as t(id, account, event_type, payload, status, created_at)
                         ), delivery as (
-                          insert into deliveries (id, message_id, account_id, url, endpoint_id, next_attempt_at)
-                          select t.id, t.message, t.account, t.url, nullif(t.endpoint, '')::uuid, now()
+                          insert into deliveries (id, message_id, account_id, url, endpoint_id, next_attempt_at, created_at)
+                          select t.id, t.message, t.account, t.url, nullif(t.endpoint, '')::uuid, now(), t.created_at::timestamptz
                           from unnest(:deliveryIds::uuid[], :deliveryMessages::uuid[], :deliveryAccounts::uuid[], :urls::text[],
-                                      :endpoints::text[]) as t(id, message, account, url, endpoint)
+                                      :endpoints::text[], :deliveryCreatedAts::text[])
+                               as t(id, message, account, url, endpoint, created_at)
                         )
                         select 1""")
                 .bind("ids", batch.stream().map(NewMessage::id).toArray(UUID[]::new))
@@ -165,6 +191,10 @@ public class MessageRepository {
                                 .map(m -> base64.encodeToString(m.payload()))
                                 .toArray(String[]::new))
                 .bind("statuses", batch.stream().map(NewMessage::status).toArray(String[]::new))
+                .bind(
+                        "createdAts",
+                        batch.stream().map(m -> m.createdAt().toString()).toArray(String[]::new))
+                .bind("deliveryCreatedAts", deliveryCreatedAts.toArray(String[]::new))
                 .bind("deliveryIds", deliveryIds.toArray(UUID[]::new))
                 .bind("deliveryMessages", deliveryMessages.toArray(UUID[]::new))
                 .bind("deliveryAccounts", deliveryAccounts.toArray(UUID[]::new))
@@ -176,8 +206,11 @@ public class MessageRepository {
     /** The message an idempotency key already names, as its first submission answered. */
     public Mono<Submitted> findByIdempotencyKey(UUID accountId, String key) {
         return db.sql("""
-                        select id, status, (select count(*) from deliveries d where d.message_id = m.id) as deliveries
-                        from messages m where account_id = :account and idempotency_key = :key""")
+                        select m.id, m.status,
+                               (select count(*) from deliveries d
+                                where d.message_id = m.id and d.created_at = m.created_at) as deliveries
+                        from idempotency_keys k join messages m on m.id = k.message_id and m.created_at = k.message_created_at
+                        where k.account_id = :account and k.key = :key""")
                 .bind("account", accountId)
                 .bind("key", key)
                 .map(row -> new Submitted(
@@ -190,8 +223,10 @@ public class MessageRepository {
 
     public Mono<MessageRecord> find(UUID accountId, UUID id) {
         Mono<MessageRecord> message = db.sql("""
-                        select id, event_type, status, created_at from messages where id = :id and account_id = :account""")
+                        select id, event_type, status, created_at from messages
+                        where id = :id and account_id = :account and created_at between :from::timestamptz and :to::timestamptz""")
                 .bind("id", id)
+                .bindValues(span(List.of(id)))
                 .bind("account", accountId)
                 .map(row -> new MessageRecord(
                         row.get("id", UUID.class),
@@ -206,14 +241,16 @@ public class MessageRepository {
     }
 
     /** A page of the account's messages, newest first, each with its deliveries (without attempts). */
-    public Mono<List<MessageRecord>> page(UUID accountId, String status, Cursor after, int limit) {
+    public Mono<List<MessageRecord>> page(UUID accountId, String status, String eventType, Cursor after, int limit) {
         StringBuilder sql = new StringBuilder(
                 "select id, event_type, status, created_at from messages where account_id = :account");
         if (status != null) sql.append(" and status = :status");
+        if (eventType != null) sql.append(" and event_type = :eventType");
         if (after != null) sql.append(" and (created_at, id) < (:afterAt, :afterId)");
         sql.append(" order by created_at desc, id desc limit :limit");
         var spec = db.sql(sql.toString()).bind("account", accountId).bind("limit", limit);
         if (status != null) spec = spec.bind("status", status);
+        if (eventType != null) spec = spec.bind("eventType", eventType);
         if (after != null) {
             spec = spec.bind("afterAt", OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC))
                     .bind("afterId", after.id());
@@ -244,8 +281,11 @@ public class MessageRepository {
         UUID[] ids = messageIds.toArray(UUID[]::new);
         Flux<DeliveryRecord> deliveries = db.sql("""
                         select id, message_id, url, endpoint_id, status, attempt_count, next_attempt_at
-                        from deliveries where message_id = any(:ids) order by created_at, id""")
+                        from deliveries
+                        where message_id = any(:ids) and created_at between :from::timestamptz and :to::timestamptz
+                        order by created_at, id""")
                 .bind("ids", ids)
+                .bindValues(span(messageIds))
                 .map(row -> new DeliveryRecord(
                         row.get("id", UUID.class),
                         row.get("message_id", UUID.class),
@@ -278,9 +318,14 @@ public class MessageRepository {
     private Mono<Map<UUID, List<AttemptRecord>>> attempts(List<UUID> deliveryIds) {
         if (deliveryIds.isEmpty()) return Mono.just(Map.of());
         return db.sql("""
-                        select delivery_id, attempt, at, status_code, duration_ms, error
-                        from delivery_attempts where delivery_id = any(:ids) order by delivery_id, attempt""")
+                        select delivery_id, attempt, at, status_code, duration_ms, error,
+                               left(response_body, :preview) as response_body
+                        from delivery_attempts
+                        where delivery_id = any(:ids) and created_at between :from::timestamptz and :to::timestamptz
+                        order by delivery_id, attempt""")
                 .bind("ids", deliveryIds.toArray(UUID[]::new))
+                .bindValues(span(deliveryIds))
+                .bind("preview", RESPONSE_PREVIEW)
                 .map(row -> Map.entry(
                         row.get("delivery_id", UUID.class),
                         new AttemptRecord(
@@ -288,10 +333,45 @@ public class MessageRepository {
                                 instant(row, "at"),
                                 row.get("status_code", Integer.class),
                                 row.get("duration_ms", Long.class),
-                                row.get("error", String.class))))
+                                row.get("error", String.class),
+                                row.get("response_body", String.class))))
                 .all()
                 .collect(Collectors.groupingBy(
                         Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+    }
+
+    /** The account's messages by status (every status, zero included) and its attempts per minute over the last hour. */
+    public Mono<Stats> stats(UUID accountId) {
+        Mono<Map<String, Long>> byStatus = db.sql(
+                        "select status, count(*) as n from messages where account_id = :account group by status")
+                .bind("account", accountId)
+                .map(row -> Map.entry(row.get("status", String.class), row.get("n", Long.class)))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .map(found -> {
+                    Map<String, Long> all = new TreeMap<>();
+                    MessageStatus.ALL.forEach(s -> all.put(s, found.getOrDefault(s, 0L)));
+                    return all;
+                });
+        // generate_series gives every minute a row, so quiet minutes count zero
+        Mono<List<MinuteCount>> minutes = db.sql("""
+                        with recent as (
+                          select date_trunc('minute', a.at) as minute, a.status_code
+                          from delivery_attempts a join deliveries d on d.id = a.delivery_id
+                          where d.account_id = :account and a.at >= date_trunc('minute', now()) - interval '59 minutes')
+                        select m.minute,
+                               count(r.minute) filter (where r.status_code between 200 and 299) as delivered,
+                               count(r.minute) filter (where r.status_code is null or r.status_code not between 200 and 299) as failed
+                        from generate_series(date_trunc('minute', now()) - interval '59 minutes',
+                                             date_trunc('minute', now()), interval '1 minute') as m(minute)
+                        left join recent r on r.minute = m.minute
+                        group by m.minute order by m.minute""")
+                .bind("account", accountId)
+                .map(row -> new MinuteCount(
+                        instant(row, "minute"), row.get("delivered", Long.class), row.get("failed", Long.class)))
+                .all()
+                .collectList();
+        return Mono.zip(byStatus, minutes, Stats::new);
     }
 
     /** Puts the message's dead deliveries back to pending, restarting their retry schedule. */
@@ -300,11 +380,33 @@ public class MessageRepository {
                         update deliveries set status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
                                               locked_until = null, updated_at = now()
                         where message_id = :message and account_id = :account and status = 'dead'
+                          and created_at between :from::timestamptz and :to::timestamptz
                         returning id""")
                 .bind("message", messageId)
+                .bindValues(span(List.of(messageId)))
                 .bind("account", accountId)
                 .map(row -> row.get("id", UUID.class))
                 .all();
+    }
+
+    /** Recomputes the messages' statuses from their deliveries, in one statement (rows locked in id order). */
+    public Mono<Void> refreshStatuses(Collection<UUID> messageIds) {
+        if (messageIds.isEmpty()) return Mono.empty();
+        return db.sql("""
+                        with rolling_up as (
+                          select id, created_at from messages
+                          where id = any(:messages) and created_at between :from::timestamptz and :to::timestamptz
+                          order by id for update
+                        )
+                        update messages m set status = s.status from (
+                          select d.message_id, d.created_at, %s as status
+                          from deliveries d where (d.message_id, d.created_at) in (select id, created_at from rolling_up)
+                          group by d.message_id, d.created_at
+                        ) s
+                        where m.id = s.message_id and m.created_at = s.created_at and m.status <> s.status""".formatted(MessageStatus.rollUp("d.status")))
+                .bind("messages", messageIds.toArray(UUID[]::new))
+                .bindValues(span(messageIds))
+                .then();
     }
 
     /** Recomputes a message's status from its deliveries ({@link MessageStatus#rollUp}). */
@@ -312,10 +414,13 @@ public class MessageRepository {
         return db.sql("""
                         update messages m set status = s.status from (
                           select %s as status
-                          from deliveries d where d.message_id = :message
+                          from deliveries d
+                          where d.message_id = :message and d.created_at between :from::timestamptz and :to::timestamptz
                         ) s
-                        where m.id = :message and s.status is not null and m.status <> s.status""".formatted(MessageStatus.rollUp("d.status")))
+                        where m.id = :message and m.created_at between :from::timestamptz and :to::timestamptz
+                          and s.status is not null and m.status <> s.status""".formatted(MessageStatus.rollUp("d.status")))
                 .bind("message", messageId)
+                .bindValues(span(List.of(messageId)))
                 .then();
     }
 }

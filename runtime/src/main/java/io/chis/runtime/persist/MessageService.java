@@ -4,7 +4,9 @@ import io.chis.runtime.persist.MessageRepository.Cursor;
 import io.chis.runtime.persist.MessageRepository.Submitted;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.support.GroupCommit;
+import io.chis.runtime.support.TimeOrderedId;
 import io.grpc.Status;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -23,6 +25,8 @@ public class MessageService {
     // Past this the api answers anyway: the message is committed and the sweep will queue it.
     private static final java.time.Duration ENQUEUE_TIMEOUT = java.time.Duration.ofSeconds(2);
 
+    static final int QUEUED_SUBMISSIONS = 512;
+
     /** One destination of a new message. */
     public record Target(String url, UUID endpointId) {}
 
@@ -36,24 +40,35 @@ public class MessageService {
         this.messages = messages;
         this.queue = queue;
         this.tx = tx;
-        // at most 4 inserts at once, leaving the pool's other connections to the workers
-        this.inserts = new GroupCommit<>(batch -> messages.insertAll(batch).thenReturn(List.<Boolean>of()), 256, 4);
+        // at most 4 inserts at once, leaving the pool's other connections to the workers; at most 512 payloads
+        // (128 MiB at the largest size) wait in memory while PostgreSQL stalls, the rest are refused at once
+        this.inserts = new GroupCommit<>(
+                batch -> messages.insertAll(batch).thenReturn(List.<Boolean>of()), 256, 4, QUEUED_SUBMISSIONS);
     }
 
     public Mono<Submitted> submit(
             UUID accountId, String eventType, byte[] payload, String idempotencyKey, List<Target> targets) {
+        Instant now = TimeOrderedId.truncated(Instant.now());
         var message = new MessageRepository.NewMessage(
-                UUID.randomUUID(),
+                TimeOrderedId.at(now),
                 accountId,
                 eventType,
                 payload,
-                targets.stream().map(t -> UUID.randomUUID()).toList(),
+                targets.stream().map(t -> TimeOrderedId.at(now)).toList(),
                 targets.stream().map(Target::url).toList(),
-                targets.stream().map(Target::endpointId).toList());
+                targets.stream().map(Target::endpointId).toList(),
+                now);
         Submitted accepted = new Submitted(message.id(), message.status(), targets.size(), false);
         // Without an idempotency key the message joins the next group commit; with one, an expired key is freed first.
         Mono<Submitted> stored = idempotencyKey == null
-                ? inserts.submit(message).thenReturn(accepted)
+                ? inserts.submit(message)
+                        .onErrorMap(
+                                GroupCommit.Full.class,
+                                full -> Status.RESOURCE_EXHAUSTED
+                                        .withDescription(
+                                                "too many messages are waiting to be stored; nothing was accepted")
+                                        .asRuntimeException())
+                        .thenReturn(accepted)
                 : messages.expireIdempotencyKey(accountId, idempotencyKey)
                         .then(messages.insert(message, idempotencyKey))
                         .map(id -> accepted)
@@ -71,8 +86,12 @@ public class MessageService {
                         .asRuntimeException()));
     }
 
-    public Mono<List<MessageRecord>> page(UUID accountId, String status, Cursor after, int limit) {
-        return messages.page(accountId, status, after, limit);
+    public Mono<List<MessageRecord>> page(UUID accountId, String status, String eventType, Cursor after, int limit) {
+        return messages.page(accountId, status, eventType, after, limit);
+    }
+
+    public Mono<MessageRecord.Stats> stats(UUID accountId) {
+        return messages.stats(accountId);
     }
 
     /** Re-queues the message's dead-lettered deliveries; the count may be 0 when none is dead. */

@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +53,7 @@ public final class InMemoryWorkQueue implements WorkQueue {
     }
 
     private void append(UUID deliveryId) {
-        ready.add(new Entry(String.valueOf(sequence.incrementAndGet()), deliveryId));
+        ready.add(new Entry(String.valueOf(sequence.incrementAndGet()), deliveryId, 1));
     }
 
     @Override
@@ -79,6 +81,19 @@ public final class InMemoryWorkQueue implements WorkQueue {
                 });
                 notifyAll();
                 return (long) due.size();
+            }
+        });
+    }
+
+    @Override
+    public Mono<Set<UUID>> queued(Collection<UUID> deliveryIds) {
+        return Mono.fromSupplier(() -> {
+            synchronized (this) {
+                Set<UUID> queued = new HashSet<>();
+                ready.forEach(e -> queued.add(e.deliveryId()));
+                leased.values().forEach(l -> queued.add(l.entry().deliveryId()));
+                queued.retainAll(Set.copyOf(deliveryIds));
+                return queued;
             }
         });
     }
@@ -153,14 +168,16 @@ public final class InMemoryWorkQueue implements WorkQueue {
             }
         }
 
-        // Like XAUTOCLAIM: leases idle past the claim timeout, whoever holds them, pass to this consumer.
+        // Like XAUTOCLAIM: leases idle past the claim timeout, whoever holds them, pass to this consumer, their
+        // delivery count one higher.
         private List<Entry> takeOverStalled(int max) {
             Instant before = clock.instant().minus(claimTimeout);
             return new ArrayList<>(leased.values().stream()
                     .filter(l -> !l.at().isAfter(before))
                     .sorted(Comparator.comparing(Lease::at))
                     .limit(max)
-                    .map(Lease::entry)
+                    .map(l -> new Entry(
+                            l.entry().id(), l.entry().deliveryId(), l.entry().deliveries() + 1))
                     .toList());
         }
 

@@ -1,6 +1,8 @@
 package io.chis.runtime.queue;
 
 import io.chis.runtime.support.GroupCommit;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -13,6 +15,7 @@ import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,11 +23,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -40,34 +44,88 @@ public class RedisWorkQueue implements WorkQueue {
     public static final String GROUP = "chis-workers";
     public static final String FIELD = "d";
     public static final String RETRIES = "chis:retries";
+    /** Each queued delivery's latest stream entry id, so the sweep can tell which deliveries are still queued. */
+    public static final String QUEUED = "chis:queued";
 
     private static final Logger log = LoggerFactory.getLogger(RedisWorkQueue.class);
     private static final String SCAN_DONE = "0-0";
+
+    // Each entry added to the stream is noted in the QUEUED hash in the same script.
+    private static final String ENQUEUE = """
+            for i = 2, #ARGV do
+              redis.call('HSET', KEYS[2], ARGV[i], redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[i]))
+            end
+            return #ARGV - 1""";
 
     // Atomic: an id leaves the set exactly when it enters the stream, whichever scheduler runs it.
     private static final String MOVE_DUE = """
             local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
             for _, id in ipairs(due) do
-              redis.call('XADD', KEYS[2], '*', ARGV[3], id)
+              redis.call('HSET', KEYS[3], id, redis.call('XADD', KEYS[2], '*', ARGV[3], id))
               redis.call('ZREM', KEYS[1], id)
             end
             return #due""";
 
+    // ARGV: the group, then entry id and delivery id pairs. A delivery leaves QUEUED only with its latest entry.
+    private static final String ACKNOWLEDGE = """
+            for i = 2, #ARGV, 2 do
+              redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
+              redis.call('XDEL', KEYS[1], ARGV[i])
+              if ARGV[i + 1] ~= '' and redis.call('HGET', KEYS[2], ARGV[i + 1]) == ARGV[i] then
+                redis.call('HDEL', KEYS[2], ARGV[i + 1])
+              end
+            end
+            return 1""";
+
+    // A delivery is queued while its latest entry is still in the stream (a lost stream leaves stale hash fields).
+    private static final String QUEUED_OF = """
+            local queued = {}
+            for _, id in ipairs(ARGV) do
+              local entry = redis.call('HGET', KEYS[2], id)
+              if entry then
+                if #redis.call('XRANGE', KEYS[1], entry, entry) > 0 then
+                  table.insert(queued, id)
+                else
+                  redis.call('HDEL', KEYS[2], id)
+                end
+              end
+            end
+            return queued""";
+
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> redis;
-    private final GroupCommit<String, Boolean> acknowledgements = new GroupCommit<>(this::acknowledgeAll, 256, 2);
+    private final GroupCommit<Entry, Boolean> acknowledgements = new GroupCommit<>(this::acknowledgeAll, 256, 2);
 
     public RedisWorkQueue(RedisClient client, StatefulRedisConnection<String, String> redis) {
         this.client = client;
         this.redis = redis;
     }
 
-    /** Appends the ids to the stream; Lettuce pipelines the XADDs on the shared connection. */
+    /** Appends the ids to the stream in one script, noting each one's entry in {@value #QUEUED}. */
     @Override
     public Mono<Void> enqueue(Collection<UUID> deliveryIds) {
-        return Flux.fromIterable(deliveryIds)
-                .flatMap(id -> redis.reactive().xadd(STREAM, Map.of(FIELD, id.toString())))
+        if (deliveryIds.isEmpty()) return Mono.empty();
+        List<String> args = new ArrayList<>(deliveryIds.size() + 1);
+        args.add(FIELD);
+        deliveryIds.forEach(id -> args.add(id.toString()));
+        return redis.reactive()
+                .<Long>eval(
+                        ENQUEUE, ScriptOutputType.INTEGER, new String[] {STREAM, QUEUED}, args.toArray(String[]::new))
                 .then();
+    }
+
+    @Override
+    public Mono<Set<UUID>> queued(Collection<UUID> deliveryIds) {
+        if (deliveryIds.isEmpty()) return Mono.just(Set.of());
+        return redis.reactive()
+                .<List<String>>eval(
+                        QUEUED_OF,
+                        ScriptOutputType.MULTI,
+                        new String[] {STREAM, QUEUED},
+                        deliveryIds.stream().map(UUID::toString).toArray(String[]::new))
+                .flatMapIterable(ids -> ids)
+                .map(UUID::fromString)
+                .collect(Collectors.toSet());
     }
 
     @Override
@@ -83,7 +141,7 @@ public class RedisWorkQueue implements WorkQueue {
                 .<Long>eval(
                         MOVE_DUE,
                         ScriptOutputType.INTEGER,
-                        new String[] {RETRIES, STREAM},
+                        new String[] {RETRIES, STREAM, QUEUED},
                         String.valueOf(now.toEpochMilli()),
                         String.valueOf(limit),
                         FIELD)
@@ -139,12 +197,21 @@ public class RedisWorkQueue implements WorkQueue {
         return new Consumer(name, claimTimeout);
     }
 
-    // Entries finished together are acknowledged together: one XACK and one XDEL, pipelined, for the lot.
-    private Mono<List<Boolean>> acknowledgeAll(List<String> entryIds) {
-        String[] ids = entryIds.toArray(String[]::new);
-        return Mono.when(
-                        redis.reactive().xack(STREAM, GROUP, ids),
-                        redis.reactive().xdel(STREAM, ids))
+    // Entries finished together are acknowledged together, in one script for the lot.
+    private Mono<List<Boolean>> acknowledgeAll(List<Entry> entries) {
+        List<String> args = new ArrayList<>(entries.size() * 2 + 1);
+        args.add(GROUP);
+        for (Entry entry : entries) {
+            args.add(entry.id());
+            args.add(entry.deliveryId() == null ? "" : entry.deliveryId().toString());
+        }
+        return redis.reactive()
+                .<Long>eval(
+                        ACKNOWLEDGE,
+                        ScriptOutputType.INTEGER,
+                        new String[] {STREAM, QUEUED},
+                        args.toArray(String[]::new))
+                .then()
                 .thenReturn(List.of());
     }
 
@@ -179,6 +246,7 @@ public class RedisWorkQueue implements WorkQueue {
             try {
                 RedisCommands<String, String> commands = connection();
                 List<StreamMessage<String, String>> batch = new ArrayList<>();
+                Map<String, Long> deliveries = Map.of();
                 if (System.nanoTime() - nextClaim >= 0) {
                     ClaimedMessages<String, String> claimed = commands.xautoclaim(
                             STREAM,
@@ -188,7 +256,10 @@ public class RedisWorkQueue implements WorkQueue {
                     for (StreamMessage<String, String> entry : claimed.getMessages()) {
                         if (entry != null) batch.add(entry);
                     }
-                    if (!batch.isEmpty()) log.info("Worker {} took over {} stalled deliveries", name(), batch.size());
+                    if (!batch.isEmpty()) {
+                        log.info("Worker {} took over {} stalled deliveries", name(), batch.size());
+                        deliveries = deliveryCounts(commands, batch);
+                    }
                     if (SCAN_DONE.equals(claimCursor)) nextClaim = System.nanoTime() + claimEvery.toNanos();
                 }
                 if (batch.isEmpty()) {
@@ -196,7 +267,7 @@ public class RedisWorkQueue implements WorkQueue {
                             consumer, XReadArgs.Builder.block(wait).count(max), StreamOffset.lastConsumed(STREAM));
                     if (read != null) batch.addAll(read);
                 }
-                return entries(batch);
+                return entries(batch, deliveries);
             } catch (RedisCommandExecutionException e) {
                 if (!String.valueOf(e.getMessage()).startsWith("NOGROUP")) throw e;
                 createGroup();
@@ -204,16 +275,30 @@ public class RedisWorkQueue implements WorkQueue {
             }
         }
 
-        private List<Entry> entries(List<StreamMessage<String, String>> batch) {
+        // XAUTOCLAIM does not answer the delivery counts it raised; XPENDING over the taken-over range does.
+        private Map<String, Long> deliveryCounts(
+                RedisCommands<String, String> commands, List<StreamMessage<String, String>> taken) {
+            Map<String, Long> counts = new HashMap<>();
+            for (StreamMessage<String, String> entry : taken) {
+                for (PendingMessage pending : commands.xpending(
+                        STREAM, consumer, Range.create(entry.getId(), entry.getId()), Limit.from(1))) {
+                    counts.put(pending.getId(), pending.getRedeliveryCount());
+                }
+            }
+            return counts;
+        }
+
+        private List<Entry> entries(List<StreamMessage<String, String>> batch, Map<String, Long> deliveries) {
             List<Entry> entries = new ArrayList<>(batch.size());
             for (StreamMessage<String, String> message : batch) {
                 String raw =
                         message.getBody() == null ? null : message.getBody().get(FIELD);
                 try {
-                    entries.add(new Entry(message.getId(), UUID.fromString(raw)));
+                    entries.add(new Entry(
+                            message.getId(), UUID.fromString(raw), deliveries.getOrDefault(message.getId(), 1L)));
                 } catch (IllegalArgumentException | NullPointerException malformed) {
                     log.warn("Dropping stream entry {} with a malformed delivery id '{}'", message.getId(), raw);
-                    ack(new Entry(message.getId(), null))
+                    ack(new Entry(message.getId(), null, 1))
                             .onErrorResume(e -> Mono.empty())
                             .subscribe();
                 }
@@ -223,7 +308,7 @@ public class RedisWorkQueue implements WorkQueue {
 
         @Override
         public Mono<Void> ack(Entry entry) {
-            return acknowledgements.submit(entry.id()).then();
+            return acknowledgements.submit(entry).then();
         }
 
         private RedisCommands<String, String> connection() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import reactor.core.publisher.Mono;
 
@@ -24,6 +25,12 @@ public interface WorkQueue {
 
     /** Queues up to {@code limit} deliveries scheduled by {@code now} for an attempt; returns how many moved. */
     Mono<Long> moveDue(Instant now, int limit);
+
+    /**
+     * Which of these deliveries have an entry in the queue, waiting or leased (the sweep leaves those alone: their
+     * entry comes to a worker, or is taken over, without another).
+     */
+    Mono<Set<UUID>> queued(Collection<UUID> deliveryIds);
 
     /** How many entries the queue holds, for the gauges. */
     Mono<Stats> stats();
@@ -58,8 +65,12 @@ public interface WorkQueue {
         void close();
     }
 
-    /** A leased queue entry: the backend's {@code id} for acknowledging it, and the delivery it stands for. */
-    record Entry(String id, UUID deliveryId) {}
+    /**
+     * A leased queue entry: the backend's {@code id} for acknowledging it, the delivery it stands for, and how many
+     * times it has been leased (1 the first time; each takeover adds one), which bounds a delivery that fails
+     * between its claim and its record.
+     */
+    record Entry(String id, UUID deliveryId, long deliveries) {}
 
     /**
      * @param queued    entries waiting for a worker or leased by one

@@ -4,12 +4,14 @@ import io.chis.common.Role;
 import io.chis.proto.v1.DeliveryServiceGrpc;
 import io.chis.runtime.api.ApiRouter;
 import io.chis.runtime.api.MessageHandler;
+import io.chis.runtime.api.OpenApiDocument;
 import io.chis.runtime.apikey.ApiKeyHandler;
 import io.chis.runtime.apikey.ApiKeyRepository;
 import io.chis.runtime.auth.AuthHandler;
 import io.chis.runtime.auth.Authenticator;
 import io.chis.runtime.auth.TokenService;
 import io.chis.runtime.config.ChisSettings;
+import io.chis.runtime.console.ConsoleRoutes;
 import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.metrics.HttpMetricsFilter;
 import io.chis.runtime.persist.GrpcServer;
@@ -30,6 +32,8 @@ import org.springframework.context.annotation.Import;
 @Configuration(proxyBeanMethods = false)
 @Import({
     ApiRouter.class,
+    OpenApiDocument.class,
+    ConsoleRoutes.class,
     MessageHandler.class,
     AuthHandler.class,
     Authenticator.class,

@@ -2,6 +2,7 @@ package io.chis.runtime.roles;
 
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.dispatch.DeliveryRepository;
+import io.chis.runtime.persist.HistoryPartitions;
 import io.chis.runtime.persist.MessageRepository;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.schedule.Scheduler;
@@ -19,7 +20,8 @@ public class SchedulerRole {
             DeliveryRepository deliveries,
             MessageRepository messages,
             ChisSettings settings,
+            HistoryPartitions history,
             MeterRegistry registry) {
-        return new Scheduler(queue, deliveries, messages, settings.delivery(), registry);
+        return new Scheduler(queue, deliveries, messages, settings.delivery(), history, registry);
     }
 }

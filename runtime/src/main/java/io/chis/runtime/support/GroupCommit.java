@@ -16,31 +16,63 @@ import reactor.core.publisher.MonoSink;
  * nothing (one statement): when a batch fails, its items are written again one by one, so one bad item (say, a
  * delivery to an endpoint deleted meanwhile) fails alone instead of taking its neighbours with it.
  *
+ * <p>The queue is bounded: a submission finding {@code capacity} items waiting fails at once with {@link Full}
+ * rather than piling payloads up in memory while the store stalls. A submission whose caller has gone (its Mono
+ * cancelled: a gRPC deadline passed, a client hung up) leaves the queue and is never written, so nobody is told
+ * "nothing was accepted" about an item committed later.
+ *
  * @param <T> what is written
  * @param <R> the result for one item
  */
 public final class GroupCommit<T, R> {
+
+    /** The queue is full: the store is not keeping up; the caller should answer "try again later". */
+    public static final class Full extends RuntimeException {
+        Full(int capacity) {
+            super(capacity + " items are already waiting to be written", null, false, false);
+        }
+    }
+
+    private static final int DEFAULT_CAPACITY = 4096;
 
     private record Waiting<T, R>(T item, MonoSink<R> sink, boolean alone) {}
 
     private final Function<List<T>, Mono<List<R>>> write;
     private final int maxBatch;
     private final int maxInFlight;
+    private final int capacity;
     private final ArrayDeque<Waiting<T, R>> queue = new ArrayDeque<>();
     private int inFlight;
 
     /** @param write writes a batch in one statement and returns one result per item, in order (null for none) */
     public GroupCommit(Function<List<T>, Mono<List<R>>> write, int maxBatch, int maxInFlight) {
+        this(write, maxBatch, maxInFlight, DEFAULT_CAPACITY);
+    }
+
+    /** @param capacity how many items may wait for a writer; more fail at once with {@link Full} */
+    public GroupCommit(Function<List<T>, Mono<List<R>>> write, int maxBatch, int maxInFlight, int capacity) {
         this.write = write;
         this.maxBatch = maxBatch;
         this.maxInFlight = maxInFlight;
+        this.capacity = capacity;
     }
 
     public Mono<R> submit(T item) {
         return Mono.create(sink -> {
+            Waiting<T, R> waiting = new Waiting<>(item, sink, false);
             synchronized (this) {
-                queue.add(new Waiting<>(item, sink, false));
+                if (queue.size() >= capacity) {
+                    sink.error(new Full(capacity));
+                    return;
+                }
+                queue.add(waiting);
             }
+            // a caller that has gone before its batch starts is not written at all
+            sink.onCancel(() -> {
+                synchronized (this) {
+                    queue.removeIf(w -> w.sink() == sink); // also its "alone" copy after a failed batch
+                }
+            });
             flush();
         });
     }

@@ -38,6 +38,12 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
                 status = e.status();
                 detail = e.getMessage();
             }
+            case Throwable e
+            when StoreOutage.is(e) -> {
+                // no log line per request: StoreWatch logs the outage once when it begins and once when it ends
+                status = HttpStatus.SERVICE_UNAVAILABLE;
+                detail = "a store this request needs is unavailable; nothing was changed, try again";
+            }
             case DataBufferLimitException e -> {
                 status = HttpStatus.CONTENT_TOO_LARGE;
                 detail = "request body is larger than this server accepts";
@@ -76,6 +82,9 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (status.value() == 401) response.getHeaders().set("WWW-Authenticate", "Bearer");
+        if (status.value() == 503) {
+            response.getHeaders().set("Retry-After", String.valueOf(StoreOutage.RETRY_AFTER_SECONDS));
+        }
         byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }

@@ -143,7 +143,9 @@ class ApiIT {
             String second = sendWithKey(body, key);
 
             assertThat(second).isEqualTo(first);
-            assertThat(db.count("select count(*) from messages where idempotency_key = ?", key))
+            assertThat(db.count(
+                            "select count(*) from messages m join idempotency_keys k on k.message_id = m.id where k.key = ?",
+                            key))
                     .isEqualTo(1);
             assertThat(queued()).hasSize(queuedAfterFirst);
             assertThat(sendWithKey(body, key + "-other")).isNotEqualTo(first);

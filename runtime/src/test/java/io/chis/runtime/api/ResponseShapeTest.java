@@ -53,7 +53,7 @@ class ResponseShapeTest {
                         + "\"url\":\"https://example.com/hook\",\"endpointId\":null,\"status\":\"retrying\","
                         + "\"attemptCount\":1,\"nextAttemptAt\":\"2026-01-02T03:05:05Z\",\"attempts\":[{\"attempt\":1,"
                         + "\"at\":\"2026-01-02T03:04:06Z\",\"statusCode\":null,\"durationMs\":12,"
-                        + "\"error\":\"connection refused\"}]}]}");
+                        + "\"error\":\"connection refused\",\"responseBody\":null}]}]}");
     }
 
     @Test

@@ -167,6 +167,97 @@ class EndpointDeliveryIT {
         }
     }
 
+    @Test
+    void endpointStatsCountEachAttemptAsItIsRecorded() {
+        admin.stub.applyPolicy(Policy.newBuilder()
+                .setName("twice")
+                .setMaxRetries(2)
+                .setInitialDelayMs(100)
+                .setMultiplier(1)
+                .setMaxDelayMs(100)
+                .setTimeoutMs(2000)
+                .build());
+        // 500, 500, 200 delivers the first message; the second meets 503 three times and is dead-lettered
+        try (Receiver receiver = Receiver.start(
+                n -> n < 2 ? Receiver.Reply.status(500) : n == 2 ? Receiver.Reply.ok() : Receiver.Reply.status(503))) {
+            String email = "stats-" + java.util.UUID.randomUUID() + "@example.com";
+            api.http
+                    .post()
+                    .uri("/auth/register")
+                    .bodyValue(Map.of("email", email, "password", "long-enough"))
+                    .exchange()
+                    .expectStatus()
+                    .isCreated();
+            String key = api.newApiKey(api.login(email, "long-enough"));
+            String ref = "default/stats";
+            admin.stub.applyEndpoint(io.chis.proto.v1.EndpointSpec.newBuilder()
+                    .setRef(ref)
+                    .setOwnerEmail(email)
+                    .setName("stats")
+                    .setUrl(receiver.url("/s"))
+                    .addEventTypes("stats.*")
+                    .setPolicy("twice")
+                    .build());
+            var request = io.chis.proto.v1.EndpointStatsRequest.newBuilder()
+                    .setRef(ref)
+                    .build();
+            assertThat(admin.stub.getEndpointStats(request).getLastAttemptAt())
+                    .as("never attempted")
+                    .isEmpty();
+
+            String first = api.fanOut(key, "stats.one");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "delivered".equals(api.message(key, first).get("status")));
+            var delivered = admin.stub.getEndpointStats(request);
+            assertThat(delivered.getDelivered()).isEqualTo(1);
+            assertThat(delivered.getFailed()).isEqualTo(2);
+            assertThat(delivered.getLastStatusCode()).isEqualTo(200);
+            assertThat(db.count(
+                            "select consecutive_failures from endpoint_stats where endpoint_id = ?::uuid",
+                            delivered.getId()))
+                    .isZero();
+
+            String second = api.fanOut(key, "stats.two");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "dead".equals(api.message(key, second).get("status")));
+            var dead = admin.stub.getEndpointStats(request);
+            assertThat(dead.getDelivered()).isEqualTo(1);
+            assertThat(dead.getFailed()).isEqualTo(5);
+            assertThat(dead.getDeadLettered()).isEqualTo(1);
+            assertThat(dead.getLastStatusCode()).isEqualTo(503);
+            assertThat(Instant.parse(dead.getLastAttemptAt())).isAfter(Instant.parse(delivered.getLastAttemptAt()));
+            assertThat(db.query(
+                            "select consecutive_failures, last_success_at < last_failure_at as failing"
+                                    + " from endpoint_stats where endpoint_id = ?::uuid",
+                            dead.getId()))
+                    .containsExactly(Map.of("consecutive_failures", 3L, "failing", true));
+        }
+    }
+
+    @Test
+    void aDeliveryThatCannotBeProcessedIsDeadLetteredWithTheReasonAfterTheThreshold() {
+        try (Receiver receiver = Receiver.start(n -> Receiver.Reply.ok())) {
+            String token = api.newAccountToken();
+            String key = api.newApiKey(token);
+            Map<?, ?> endpoint = api.newEndpoint(
+                    token, Map.of("name", "p", "url", receiver.url("/p"), "eventTypes", List.of("poison.*")));
+            // A stored secret that no longer decodes: every attempt fails before a request can be made.
+            db.query("update endpoints set secret = 'whsec_not*base64' where id = ?::uuid", endpoint.get("id"));
+
+            String id = api.fanOut(key, "poison.pill");
+            // one lease of the queue entry per claim timeout (4 s), POISON_AFTER of them
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> "dead".equals(api.message(key, id).get("status")));
+            Map<?, ?> delivery = (Map<?, ?>) ((List<?>) api.message(key, id).get("deliveries")).get(0);
+            List<?> attempts = (List<?>) delivery.get("attempts");
+            assertThat(attempts).as("only the dead letter is recorded").hasSize(1);
+            assertThat((String) ((Map<?, ?>) attempts.get(0)).get("error"))
+                    .contains("failed on " + Worker.POISON_AFTER + " tries")
+                    .contains("Illegal base64 character");
+            assertThat(receiver.requests()).isEmpty();
+        }
+    }
+
     static boolean verify(String secret, Receiver.Request request) {
         return StandardWebhooksVerifier.verify(
                 secret,

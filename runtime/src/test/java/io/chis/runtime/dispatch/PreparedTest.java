@@ -29,7 +29,8 @@ class PreparedTest {
                 0,
                 "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
                 UUID.randomUUID(),
-                List.of(SECRET));
+                List.of(SECRET),
+                java.time.Instant.EPOCH);
     }
 
     @Test

@@ -56,10 +56,17 @@ class WorkerTest {
             attempted.add(deliveryId);
             return Mono.defer(() -> answer.apply(deliveryId));
         }
+
+        final Map<UUID, String> gaveUp = new ConcurrentHashMap<>();
+
+        @Override
+        public Mono<Void> giveUp(Claimed claimed, String reason) {
+            return Mono.fromRunnable(() -> gaveUp.put(claimed.id(), reason));
+        }
     }
 
     static Claimed claimed(UUID id) {
-        return new Claimed(id, UUID.randomUUID(), "http://x", null, 0, 0, new byte[0], null, List.of());
+        return new Claimed(id, UUID.randomUUID(), "http://x", null, 0, 0, new byte[0], null, List.of(), Instant.EPOCH);
     }
 
     private void start(int concurrency) {
@@ -71,7 +78,9 @@ class WorkerTest {
                 Duration.ofMillis(200),
                 Duration.ofSeconds(15),
                 Duration.ofSeconds(60),
-                null);
+                null,
+                DeliverySettings.DEFAULTS.dbPoolSize(),
+                DeliverySettings.DEFAULTS.retention());
         worker = new Worker(queue, attempts, settings, new SimpleMeterRegistry());
         worker.start();
     }
@@ -114,6 +123,26 @@ class WorkerTest {
         clock.advance(Duration.ofSeconds(2));
         await().atMost(WAIT).until(() -> stats().queued() == 0);
         assertThat(attempts.attempted).containsExactly(id, id);
+    }
+
+    @Test
+    void aDeliveryThatFailsOnEveryTakeOverIsGivenUpWithTheReasonAfterTheThreshold() {
+        start(4);
+        UUID id = UUID.randomUUID();
+        attempts.answer = always -> Mono.error(new IllegalArgumentException("Illegal base64 character"));
+        queue.enqueue(List.of(id)).block();
+        for (int tries = 1; tries < Worker.POISON_AFTER; tries++) {
+            int seen = tries;
+            await().atMost(WAIT).until(() -> attempts.attempted.size() == seen);
+            assertThat(attempts.gaveUp).isEmpty();
+            assertThat(stats().leased()).as("left for a takeover").isEqualTo(1);
+            clock.advance(CLAIM_TIMEOUT.plusSeconds(1));
+        }
+        await().atMost(WAIT).until(() -> stats().queued() == 0);
+        assertThat(attempts.attempted).hasSize(Worker.POISON_AFTER);
+        assertThat(attempts.gaveUp.get(id))
+                .contains("failed on " + Worker.POISON_AFTER + " tries")
+                .contains("Illegal base64 character");
     }
 
     @Test

@@ -128,6 +128,71 @@ class SchedulerIT {
         assertThat(swept).hasSize(60);
     }
 
+    /** Inserts {@code n} deliveries of one message, due ten minutes ago; returns their ids. */
+    private List<UUID> overdueDeliveries(int n) {
+        Db db = new Db(shared.get("DATABASE_URL"));
+        UUID account = UUID.randomUUID(), message = UUID.randomUUID();
+        db.query(
+                "insert into accounts (id, email, password_hash) values (?, ?, 'x')",
+                account,
+                account + "@example.com");
+        db.query("insert into messages (id, account_id, payload) values (?, ?, '\\x7b7d'::bytea)", message, account);
+        return db.query("""
+                        insert into deliveries (id, message_id, account_id, url, next_attempt_at)
+                        select gen_random_uuid(), ?, ?, 'http://127.0.0.1:9/', now() - interval '10 minutes'
+                        from generate_series(1, ?) returning id""", message, account, n).stream()
+                .map(row -> (UUID) row.get("id"))
+                .toList();
+    }
+
+    private List<String> streamedDeliveries() {
+        return redis.sync().xrange(RedisWorkQueue.STREAM, Range.create("-", "+")).stream()
+                .map(e -> e.getBody().get(RedisWorkQueue.FIELD))
+                .toList();
+    }
+
+    @Test
+    void aLostBacklogLargerThanABatchComesBackInOneSweep() {
+        Scheduler scheduler = start("scheduler", "1s").context().getBean(Scheduler.class);
+        int backlog = Scheduler.SWEEP_BATCH * 5 + 17;
+        List<UUID> lost = overdueDeliveries(backlog);
+
+        assertThat(scheduler.sweep().block()).isEqualTo(backlog);
+        assertThat(streamedDeliveries())
+                .hasSize(backlog)
+                .containsExactlyInAnyOrderElementsOf(
+                        lost.stream().map(UUID::toString).toList());
+        assertThat(scheduler.sweep().block()).as("nothing overdue any more").isZero();
+    }
+
+    @Test
+    void theSweepLeavesDeliveriesWhoseEntryIsStillInTheStreamAlone() {
+        ChisRuntime runtime = start("scheduler", "1s");
+        Scheduler scheduler = runtime.context().getBean(Scheduler.class);
+        List<UUID> waiting = overdueDeliveries(10);
+        runtime.context().getBean(WorkQueue.class).enqueue(waiting).block();
+
+        assertThat(scheduler.sweep().block())
+                .as("a healthy backlog is not queued twice")
+                .isZero();
+        assertThat(streamedDeliveries()).hasSize(10);
+
+        // Four entries lost (as after a Redis failover): only those come back.
+        List<StreamMessage<String, String>> entries =
+                redis.sync().xrange(RedisWorkQueue.STREAM, Range.create("-", "+"));
+        redis.sync()
+                .xdel(
+                        RedisWorkQueue.STREAM,
+                        entries.subList(0, 4).stream().map(StreamMessage::getId).toArray(String[]::new));
+        new Db(shared.get("DATABASE_URL"))
+                .query("update deliveries set next_attempt_at = now() - interval '10 minutes'");
+        assertThat(scheduler.sweep().block()).isEqualTo(4);
+        assertThat(streamedDeliveries())
+                .hasSize(10)
+                .containsExactlyInAnyOrderElementsOf(
+                        waiting.stream().map(UUID::toString).toList());
+    }
+
     @Test
     void departedWorkersArePrunedFromTheConsumerGroupButNotOnesWithEntriesPending() throws InterruptedException {
         WorkQueue queue = start("scheduler", "1s").context().getBean(WorkQueue.class);

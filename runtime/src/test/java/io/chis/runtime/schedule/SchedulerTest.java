@@ -15,7 +15,7 @@ class SchedulerTest {
 
     private final InMemoryWorkQueue queue = new InMemoryWorkQueue();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final Scheduler scheduler = new Scheduler(queue, null, null, DeliverySettings.DEFAULTS, registry);
+    private final Scheduler scheduler = new Scheduler(queue, null, null, DeliverySettings.DEFAULTS, null, registry);
 
     @Test
     void dueRetriesAreMovedInBatchesUntilNoneIsDueAndLaterOnesWait() {

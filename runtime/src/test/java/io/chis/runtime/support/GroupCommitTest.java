@@ -89,4 +89,30 @@ class GroupCommitTest {
         assertThat(results).containsExactly("r1", "r2", "r4");
         assertThat(errors).containsExactly("bad 3");
     }
+
+    @Test
+    void aFullQueueRefusesAtOnceAndACallerThatHasGoneIsNeverWritten() {
+        List<List<Integer>> writes = new ArrayList<>();
+        Sinks.One<Void> firstDone = Sinks.one();
+        GroupCommit<Integer, Integer> commits = new GroupCommit<>(
+                batch -> {
+                    writes.add(batch);
+                    return (writes.size() == 1 ? firstDone.asMono() : Mono.<Void>empty()).thenReturn(batch);
+                },
+                10,
+                1,
+                2);
+        List<Integer> results = new ArrayList<>();
+        commits.submit(1).subscribe(results::add); // being written
+        var gone = commits.submit(2).subscribe(results::add); // waits
+        commits.submit(3).subscribe(results::add); // waits: the queue is now full
+        StepVerifier.create(commits.submit(4))
+                .expectError(GroupCommit.Full.class)
+                .verify();
+
+        gone.dispose(); // its caller's deadline passed
+        firstDone.tryEmitEmpty();
+        assertThat(writes).containsExactly(List.of(1), List.of(3));
+        assertThat(results).containsExactly(1, 3);
+    }
 }

@@ -14,11 +14,14 @@ SOURCES := $(shell find proto/src common/src/main runtime/src/main stores/src/ma
 DOTENV := if [ -f .env ]; then while IFS='=' read -r k v; do \
 	[[ $$k =~ ^[A-Z_][A-Z0-9_]*$$ && -z "$${!k+x}" ]] && export "$$k=$$v"; done < .env; fi;
 
-# Runs $(1) in a session of its own, so that Ctrl-C reaches only the JVM (which stops the roles, then the stores) and
-# not the embedded stores it started; stopped by Ctrl-C or SIGTERM, the target succeeds.
-# (SIGTERM is what reaches it: a background job of a script starts with SIGINT ignored, and the JVM keeps it so.)
-FOREGROUND = trap 'kill -TERM $$pid 2>/dev/null' INT TERM; \
-	setsid $(1) & pid=$$!; wait $$pid; rc=$$?; [ $$rc -ge 128 ] && { wait $$pid; rc=$$?; }; \
+# Runs $(1) so that Ctrl-C reaches only the JVM (which stops the roles, then the stores it started in sessions of their
+# own); stopped by Ctrl-C or SIGTERM, the target succeeds. On a terminal the JVM is made the terminal's foreground
+# process group (set -m), so make itself never sees the SIGINT (GNU make re-raises one it gets: status 130).
+# Without a terminal the JVM runs in a session of its own and a SIGINT or SIGTERM to the recipe is passed on as
+# SIGTERM (a background job of a script starts with SIGINT ignored, and the JVM keeps it so).
+FOREGROUND = if [ -t 0 ]; then set -m; $(1); rc=$$?; else \
+	trap 'kill -TERM $$pid 2>/dev/null' INT TERM; \
+	setsid $(1) & pid=$$!; wait $$pid; rc=$$?; [ $$rc -ge 128 ] && { wait $$pid; rc=$$?; }; fi; \
 	case $$rc in 130|143) exit 0;; *) exit $$rc;; esac
 
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chis.dev.ChisDev.Dev;
 import io.chis.runtime.config.ChisSettings;
-import io.chis.runtime.config.JwtSecrets;
+import io.chis.runtime.config.LocalSecrets;
 import io.chis.runtime.testing.ApiClient;
 import io.chis.runtime.testing.Db;
 import io.chis.runtime.testing.TestRuntime;
@@ -68,7 +68,7 @@ class EmbeddedStoresIT {
                     .isEqualTo("UP");
         }
         assertThat(Files.exists(dataDir.resolve("jwt-secret"))).isTrue();
-        assertThat(JwtSecrets.loadOrCreate(dataDir)).isEqualTo(JwtSecrets.loadOrCreate(dataDir));
+        assertThat(LocalSecrets.jwtSecret(dataDir)).isEqualTo(LocalSecrets.jwtSecret(dataDir));
 
         try (Dev restarted = ChisDev.start(ChisSettings.fromEnv(env()))) {
             ApiClient api = new ApiClient(restarted.runtime().settings().httpPort());

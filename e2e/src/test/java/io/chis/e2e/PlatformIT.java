@@ -107,6 +107,9 @@ class PlatformIT {
                   image: ghcr.io/chis-io/chis-runtime:0.1.0
                   database: {managed: {storage: 1Gi}}
                   redis: {managed: {}}
+                  # the receivers are on loopback, and the scenarios sign their accounts up over REST
+                  allowPrivateTargets: true
+                  api: {registration: open}
                 """);
         var c = cluster.client;
         await(
@@ -330,6 +333,9 @@ class PlatformIT {
     @Tag(FULL)
     void scenario3_endpointAndPolicyAsYamlReceiveFanOutSignedWithTheirOwnSecret() throws Exception {
         long t0 = System.nanoTime();
+        // ada lets this namespace's WebhookEndpoints act for her account
+        ChisApi.Reply granted = api.call("POST", "/api/namespace-grants", account[0], Map.of("namespace", NS));
+        assertThat(granted.status()).as(granted.toString()).isEqualTo(201);
         cluster.apply(NS, """
                 apiVersion: chis.io/v1alpha1
                 kind: DeliveryPolicy

@@ -1,11 +1,13 @@
 package io.chis.runtime;
 
+import io.chis.runtime.auth.AccountCommand;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
 import io.chis.runtime.config.Migrations;
 import io.chis.runtime.config.Preflight;
 import io.chis.runtime.config.Setting;
 import io.chis.runtime.config.StartupFailure;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -14,7 +16,8 @@ import org.springframework.context.annotation.FilterType;
 
 /**
  * Entry point of {@code chis-runtime.jar}: {@code serve} (the default) runs the roles named by {@code CHIS_ROLES},
- * {@code migrate} applies the database migrations and exits. The embedded stores of {@code make run} live in the
+ * {@code migrate} applies the database migrations and exits, {@code account create} creates an account (for platforms
+ * whose registration is closed). The embedded stores of {@code make run} live in the
  * dev jar ({@code dev/target/chis-dev.jar}), never in this one.
  */
 @SpringBootConfiguration
@@ -28,6 +31,8 @@ public class ChisApplication {
     public static final String COMMANDS = """
               serve     run the roles named by CHIS_ROLES (the default)
               migrate   apply the database migrations to DATABASE_URL and exit
+              account create --email <email> --password-stdin [--first-name ..] [--last-name ..]
+                        create an account in DATABASE_URL (for CHIS_REGISTRATION=closed)
               --help    this text
             """;
 
@@ -46,6 +51,9 @@ public class ChisApplication {
                 new CountDownLatch(1).await();
             }
             case "migrate" -> migrate(settings);
+            case "account" ->
+                System.exit(AccountCommand.run(
+                        List.of(args).subList(1, args.length), settings, System.in, System.out, System.err));
             default -> {
                 System.err.println(
                         "chis: unknown command '" + command + "'; java -jar chis-runtime.jar --help lists them");

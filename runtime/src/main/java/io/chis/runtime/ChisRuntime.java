@@ -3,9 +3,10 @@ package io.chis.runtime;
 import io.chis.common.Role;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.config.DatabaseUrl;
-import io.chis.runtime.config.JwtSecrets;
+import io.chis.runtime.config.LocalSecrets;
 import io.chis.runtime.config.Migrations;
 import io.chis.runtime.config.Preflight;
+import io.chis.runtime.config.SecuritySettings;
 import io.chis.runtime.config.StartupFailure;
 import io.chis.runtime.roles.ApiRole;
 import io.chis.runtime.roles.DeliveryRole;
@@ -56,7 +57,11 @@ public final class ChisRuntime implements AutoCloseable {
                     + " (openssl rand -base64 48)");
         }
         if (settings.jwtSecret() == null && settings.runs(Role.API)) {
-            settings = settings.withJwtSecret(JwtSecrets.loadOrCreate(settings.dataDir()));
+            settings = settings.withJwtSecret(LocalSecrets.jwtSecret(settings.dataDir()));
+        }
+        if (settings.security().internalToken() == null && (settings.runs(Role.API) || settings.runs(Role.DELIVERY))) {
+            // shared through the data dir by every role started on it (make run-api, run-grpc...)
+            settings = settings.withInternalToken(LocalSecrets.internalToken(settings.dataDir()));
         }
         if (settings.runsAll()) {
             // Migrating needs the database now; a single role starts without it, answers 503 and resumes when it is
@@ -93,6 +98,17 @@ public final class ChisRuntime implements AutoCloseable {
     private static SpringApplicationBuilder application(ChisSettings settings) {
         List<String> properties = new ArrayList<>(List.of(
                 "server.port=" + settings.httpPort(), "spring.main.banner-mode=off", "spring.application.name=chis"));
+        SecuritySettings.TlsFiles tls = settings.security().restTls();
+        if (tls != null) {
+            // HTTPS from PEM files, re-read when they change (a renewed certificate needs no restart)
+            properties.addAll(List.of(
+                    "spring.ssl.bundle.pem.rest.keystore.certificate="
+                            + tls.cert().toUri(),
+                    "spring.ssl.bundle.pem.rest.keystore.private-key="
+                            + tls.key().toUri(),
+                    "spring.ssl.bundle.pem.rest.reload-on-update=true",
+                    "server.ssl.bundle=rest"));
+        }
         if (settings.bindAddress() != null) {
             properties.add("server.address=" + settings.bindAddress());
         }

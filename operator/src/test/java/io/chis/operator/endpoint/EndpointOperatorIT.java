@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chis.operator.OperatorHarness;
+import io.chis.operator.admin.SyncProblem;
 import io.chis.operator.api.Condition;
 import io.chis.operator.api.DeliveryPolicy;
 import io.chis.operator.api.WebhookEndpoint;
@@ -69,7 +70,7 @@ class EndpointOperatorIT {
 
     @Test
     void anEndpointIsSyncedDeliveredToWithItsGeneratedSecretAndReportsItsStats() throws Exception {
-        String apiKey = runtime.signUp("ada@example.com");
+        String apiKey = runtime.signUp("ada@example.com", NS);
         k8s.create(policy(NS, "standard", 5, "1s"));
         k8s.create(endpoint(NS, "orders", "ada@example.com", receiver.url("/orders"), "standard", "order.*"));
 
@@ -122,7 +123,7 @@ class EndpointOperatorIT {
 
     @Test
     void aPolicyChangeReachesTheEndpointsThatFollowIt() throws Exception {
-        String apiKey = runtime.signUp("grace@example.com");
+        String apiKey = runtime.signUp("grace@example.com", NS);
         receiver.answer.set(500); // only /billing is sent to while this test runs
         try {
             k8s.create(policy(NS, "fragile", 0, "1s"));
@@ -183,7 +184,7 @@ class EndpointOperatorIT {
 
     @Test
     void deletingCleansUpTheRuntime() throws Exception {
-        runtime.signUp("lin@example.com");
+        runtime.signUp("lin@example.com", NS);
         k8s.create(policy(NS, "short-lived", 1, "1s"));
         k8s.create(endpoint(NS, "temp", "lin@example.com", receiver.url("/temp"), "short-lived", "*"));
         awaitReady(NS, "temp", EndpointStatusBuilder.SYNCED);
@@ -214,7 +215,7 @@ class EndpointOperatorIT {
 
     @Test
     void aMissingPolicyOrOwnerIsReportedAndRecoversWhenItAppears() throws Exception {
-        runtime.signUp("kay@example.com");
+        runtime.signUp("kay@example.com", NS);
         k8s.create(endpoint(NS, "later", "kay@example.com", receiver.url("/later"), "not-yet", "user.*"));
         Condition missingPolicy = ready(awaitReady(NS, "later", EndpointStatusBuilder.POLICY_NOT_FOUND));
         assertThat(missingPolicy.getStatus()).isEqualTo(Condition.FALSE);
@@ -225,7 +226,11 @@ class EndpointOperatorIT {
         k8s.create(endpoint(NS, "orphan", "nobody@example.com", receiver.url("/orphan"), null, "*"));
         Condition noOwner = ready(awaitReady(NS, "orphan", "OwnerNotFound"));
         assertThat(noOwner.getMessage()).contains("nobody@example.com");
+        // the account exists now, but has not let this namespace's resources act for it
         runtime.signUp("nobody@example.com");
+        Condition noConsent = ready(awaitReady(NS, "orphan", SyncProblem.OWNER_CONSENT_MISSING));
+        assertThat(noConsent.getMessage()).contains("POST /api/namespace-grants", "\"namespace\": \"" + NS + "\"");
+        runtime.grant("nobody@example.com", NS);
         assertThat(awaitReady(NS, "orphan", EndpointStatusBuilder.SYNCED)
                         .getStatus()
                         .getEndpointId())
@@ -234,7 +239,7 @@ class EndpointOperatorIT {
 
     @Test
     void aSecretRefIsUsedOnlyOnceTheSecretIsLabelledAsASigningSecret() throws Exception {
-        runtime.signUp("sam@example.com");
+        runtime.signUp("sam@example.com", NS);
         Secret secret = new io.fabric8.kubernetes.api.model.SecretBuilder()
                 .withNewMetadata()
                 .withNamespace(NS)
@@ -273,7 +278,7 @@ class EndpointOperatorIT {
 
     @Test
     void anEndpointWithoutPlatformWaitsForOneAndSyncsWhenItCanReachIt() throws Exception {
-        runtime.signUp("max@example.com");
+        runtime.signUp("max@example.com", "billing");
         k8s.create(endpoint("billing", "ledger", "max@example.com", receiver.url("/ledger"), null, "*"));
         assertThat(ready(awaitReady("billing", "ledger", "PlatformNotFound")).getMessage())
                 .contains("no WebhookPlatform in namespace billing");
@@ -297,7 +302,7 @@ class EndpointOperatorIT {
 
     @Test
     void anEndpointTheReceiverRetiredWith410IsReportedUntilTheResourceTurnsItBackOn() throws Exception {
-        String apiKey = runtime.signUp("eve@example.com");
+        String apiKey = runtime.signUp("eve@example.com", NS);
         receiver.answers.put("/retired", 410);
         k8s.create(endpoint(NS, "retired", "eve@example.com", receiver.url("/retired"), null, "shipment.*"));
         awaitReady(NS, "retired", EndpointStatusBuilder.SYNCED);

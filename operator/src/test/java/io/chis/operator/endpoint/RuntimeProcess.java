@@ -122,18 +122,40 @@ final class RuntimeProcess implements AutoCloseable {
         throw new IllegalStateException("the runtime did not answer /health within " + timeout + ":\n" + tail());
     }
 
-    /** Registers an account, logs in and creates an API key: what an application needs to send. */
-    String signUp(String email) throws Exception {
+    /**
+     * Registers an account, lets WebhookEndpoints in the given namespaces act for it (as its owner would, with {@code
+     * POST /api/namespace-grants}), and creates an API key: what an application needs to send.
+     */
+    String signUp(String email, String... grantedNamespaces) throws Exception {
         post(
                 "/auth/register",
                 Map.of("email", email, "password", "correct-horse", "firstName", "Test", "lastName", "User"),
                 Map.of(),
                 201);
-        String token = post("/auth/login", Map.of("email", email, "password", "correct-horse"), Map.of(), 200)
-                .get("token")
-                .asText();
-        return post("/api/api-key/create", Map.of("name", "tests"), Map.of("Authorization", "Bearer " + token), 201)
+        for (String namespace : grantedNamespaces) {
+            grant(email, namespace);
+        }
+        return post(
+                        "/api/api-key/create",
+                        Map.of("name", "tests"),
+                        Map.of("Authorization", "Bearer " + login(email)),
+                        201)
                 .get("apiKey")
+                .asText();
+    }
+
+    /** The account's consent that WebhookEndpoints in the namespace may name it as owner. */
+    void grant(String email, String namespace) throws Exception {
+        post(
+                "/api/namespace-grants",
+                Map.of("namespace", namespace),
+                Map.of("Authorization", "Bearer " + login(email)),
+                201);
+    }
+
+    private String login(String email) throws Exception {
+        return post("/auth/login", Map.of("email", email, "password", "correct-horse"), Map.of(), 200)
+                .get("token")
                 .asText();
     }
 

@@ -4,6 +4,8 @@ import io.chis.common.RetrySchedule;
 import io.chis.proto.v1.AdminServiceGrpc;
 import io.chis.proto.v1.ApplyEndpointResponse;
 import io.chis.proto.v1.ApplyPolicyResponse;
+import io.chis.proto.v1.CreateAccountRequest;
+import io.chis.proto.v1.CreateAccountResponse;
 import io.chis.proto.v1.DeleteEndpointRequest;
 import io.chis.proto.v1.DeleteEndpointResponse;
 import io.chis.proto.v1.DeletePolicyRequest;
@@ -12,21 +14,25 @@ import io.chis.proto.v1.EndpointSpec;
 import io.chis.proto.v1.EndpointStats;
 import io.chis.proto.v1.EndpointStatsRequest;
 import io.chis.proto.v1.Policy;
+import io.chis.runtime.auth.AccountService;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.endpoint.EndpointDraft;
 import io.chis.runtime.endpoint.EndpointRepository;
 import io.chis.runtime.endpoint.EndpointService;
+import io.chis.runtime.grpc.BearerToken;
 import io.chis.runtime.grpc.Grpc;
 import io.chis.runtime.policy.DeliveryPolicy;
 import io.chis.runtime.policy.PolicyRepository;
 import io.chis.runtime.support.ApiException;
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
 
 /**
@@ -38,17 +44,21 @@ public class AdminGrpcService implements AdminServiceGrpc.AsyncService, Bindable
     private final EndpointService endpoints;
     private final EndpointRepository endpointRecords;
     private final PolicyRepository policies;
-    private final AdminTokenInterceptor auth;
+    private final AccountService accounts;
+    private final ServerInterceptor auth;
 
     public AdminGrpcService(
             EndpointService endpoints,
             EndpointRepository endpointRecords,
             PolicyRepository policies,
+            AccountService accounts,
             ChisSettings settings) {
+        this.accounts = accounts;
         this.endpoints = endpoints;
         this.endpointRecords = endpointRecords;
         this.policies = policies;
-        this.auth = new AdminTokenInterceptor(settings.adminToken());
+        this.auth = BearerToken.required(
+                settings.adminToken(), "AdminService", "the admin API is off: CHIS_ADMIN_TOKEN is not set");
     }
 
     @Override
@@ -101,6 +111,11 @@ public class AdminGrpcService implements AdminServiceGrpc.AsyncService, Bindable
                         })
                         .onErrorMap(ApiException.class, e -> invalid(e.getMessage()))
                         .onErrorMap(
+                                EndpointService.OwnerConsentMissingException.class,
+                                e -> Status.PERMISSION_DENIED
+                                        .withDescription(e.getMessage())
+                                        .asRuntimeException())
+                        .onErrorMap(
                                 EndpointService.OwnerNotFoundException.class,
                                 e -> Status.FAILED_PRECONDITION
                                         .withDescription(e.getMessage())
@@ -141,6 +156,27 @@ public class AdminGrpcService implements AdminServiceGrpc.AsyncService, Bindable
                             if (s.lastStatusCode() != null) stats.setLastStatusCode(s.lastStatusCode());
                             return stats.build();
                         })),
+                observer);
+    }
+
+    @Override
+    public void createAccount(CreateAccountRequest request, StreamObserver<CreateAccountResponse> observer) {
+        Grpc.respond(
+                accounts.create(
+                                request.getEmail(),
+                                request.getPassword(),
+                                request.getFirstName(),
+                                request.getLastName())
+                        .map(a -> CreateAccountResponse.newBuilder()
+                                .setId(a.id().toString())
+                                .build())
+                        .onErrorMap(
+                                ApiException.class,
+                                e -> (e.status() == HttpStatus.CONFLICT
+                                                ? Status.ALREADY_EXISTS
+                                                : Status.INVALID_ARGUMENT)
+                                        .withDescription(e.getMessage())
+                                        .asRuntimeException()),
                 observer);
     }
 

@@ -3,6 +3,7 @@ package io.chis.runtime.api;
 import io.chis.runtime.apikey.ApiKeyHandler;
 import io.chis.runtime.auth.AuthHandler;
 import io.chis.runtime.endpoint.EndpointHandler;
+import io.chis.runtime.endpoint.NamespaceGrantHandler;
 import io.chis.runtime.health.HealthCheck;
 import io.chis.runtime.signing.SigningSecretHandler;
 import org.springframework.context.annotation.Bean;
@@ -21,6 +22,7 @@ public class ApiRouter {
             ApiKeyHandler apiKeys,
             SigningSecretHandler signing,
             EndpointHandler endpoints,
+            NamespaceGrantHandler grants,
             MessageHandler messages,
             OpenApiDocument openApi,
             HealthCheck health) {
@@ -30,6 +32,8 @@ public class ApiRouter {
                 .GET("/openapi.json", openApi::get)
                 .POST("/auth/register", auth::register)
                 .POST("/auth/login", auth::login)
+                .POST("/auth/logout", auth::logout)
+                .POST("/auth/password", auth::changePassword)
                 .POST("/api/api-key/create", apiKeys::create)
                 .GET("/api/api-keys", apiKeys::list)
                 .DELETE("/api/api-keys/{id}", apiKeys::revoke)
@@ -41,6 +45,9 @@ public class ApiRouter {
                 .PUT("/api/endpoints/{id}", endpoints::replace)
                 .DELETE("/api/endpoints/{id}", endpoints::delete)
                 .POST("/api/endpoints/{id}/rotate-secret", endpoints::rotateSecret)
+                .POST("/api/namespace-grants", grants::create)
+                .GET("/api/namespace-grants", grants::list)
+                .DELETE("/api/namespace-grants/{namespace}", grants::delete)
                 .POST("/webhook/send", messages::send)
                 .route(RequestPredicates.path("/webhook/send"), r -> IndexHandler.methodNotAllowed(r, HttpMethod.POST))
                 .GET("/webhook/messages", messages::list)

@@ -16,7 +16,10 @@ import io.chis.runtime.auth.Authenticator;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.grpc.Grpc;
 import io.chis.runtime.support.ApiException;
+import io.chis.runtime.throttle.Rate;
+import io.chis.runtime.throttle.RateLimiter;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
@@ -38,11 +41,16 @@ public class MessageHandler {
     private final Authenticator auth;
     private final DeliveryServiceStub delivery;
     private final int maxPayloadBytes;
+    private final RateLimiter limiter;
+    private final Rate sendRate;
 
-    public MessageHandler(Authenticator auth, DeliveryServiceStub delivery, ChisSettings settings) {
+    public MessageHandler(
+            Authenticator auth, DeliveryServiceStub delivery, ChisSettings settings, RateLimiter limiter) {
         this.auth = auth;
         this.delivery = delivery;
         this.maxPayloadBytes = settings.maxPayloadBytes();
+        this.limiter = limiter;
+        this.sendRate = settings.security().accountSendRate();
     }
 
     public Mono<ServerResponse> send(ServerRequest request) {
@@ -52,6 +60,7 @@ public class MessageHandler {
                     ApiException.badRequest(IDEMPOTENCY_KEY + " must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
         }
         return auth.apiKey(request)
+                .flatMap(account -> withinSendRate(account).thenReturn(account))
                 .flatMap(account -> body(request)
                         .map(bytes -> SendRequest.parse(bytes, maxPayloadBytes))
                         .flatMap(send -> Grpc.<SubmitMessageResponse>call(observer -> stub().submitMessage(
@@ -117,6 +126,17 @@ public class MessageHandler {
                                         .build(),
                                 observer)))
                 .flatMap(stats -> ServerResponse.ok().bodyValue(MessageStatsView.of(stats)));
+    }
+
+    /** {@code CHIS_ACCOUNT_SEND_RATE}, across replicas: 429 with Retry-After when the account is over it. */
+    private Mono<Void> withinSendRate(UUID account) {
+        if (sendRate == null) return Mono.empty();
+        return limiter.consume("send:" + account, sendRate)
+                .flatMap(d -> d.allowed()
+                        ? Mono.<Void>empty()
+                        : Mono.error(ApiException.tooManyRequests(
+                                "this account sends more than " + sendRate + " (CHIS_ACCOUNT_SEND_RATE)",
+                                d.retryAfter())));
     }
 
     private DeliveryServiceStub stub() {

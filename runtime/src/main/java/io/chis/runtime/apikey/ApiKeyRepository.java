@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -17,7 +18,8 @@ import reactor.core.publisher.Mono;
 public class ApiKeyRepository {
 
     // Every send authenticates: a verified key is remembered briefly instead of read again. Revoking through this
-    // process forgets it at once; another api replica's revocation takes effect within VERIFIED_FOR.
+    // process forgets it at once (also a lookup racing the revocation); another api replica's revocation takes
+    // effect within VERIFIED_FOR.
     static final Duration VERIFIED_FOR = Duration.ofSeconds(5);
     private static final int MAX_VERIFIED = 10_000;
 
@@ -27,6 +29,8 @@ public class ApiKeyRepository {
 
     private final DatabaseClient db;
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+    // bumped after each revocation commits: a lookup that started before it must not cache what it read
+    private final AtomicLong revocations = new AtomicLong();
 
     public ApiKeyRepository(DatabaseClient db) {
         this.db = db;
@@ -64,7 +68,10 @@ public class ApiKeyRepository {
                 .fetch()
                 .rowsUpdated()
                 .map(count -> count > 0)
-                .doOnNext(revoked -> verified.values().removeIf(v -> v.keyId().equals(keyId)));
+                .doOnNext(revoked -> {
+                    revocations.incrementAndGet();
+                    verified.values().removeIf(v -> v.keyId().equals(keyId));
+                });
     }
 
     /** The account owning an active key; empty for unknown or revoked keys. */
@@ -73,6 +80,7 @@ public class ApiKeyRepository {
         String cacheKey = Base64.getEncoder().encodeToString(hash);
         Verified known = verified.get(cacheKey);
         if (known != null && known.untilNanos() - System.nanoTime() > 0) return Mono.just(known.accountId());
+        long revocationsSeen = revocations.get();
         return db.sql("select id, account_id, last_used_at from api_keys where key_hash = :hash and revoked_at is null")
                 .bind("hash", hash)
                 .map(row -> new ActiveKey(
@@ -86,6 +94,8 @@ public class ApiKeyRepository {
                     verified.put(
                             cacheKey,
                             new Verified(found.keyId(), found.accountId(), System.nanoTime() + VERIFIED_FOR.toNanos()));
+                    // a revocation committed meanwhile may have read the cache before this entry: drop it again
+                    if (revocations.get() != revocationsSeen) verified.remove(cacheKey);
                     return found.accountId();
                 });
     }

@@ -1,107 +1,90 @@
 package io.chis.runtime.auth;
 
-import io.chis.runtime.signing.SigningSecretRepository;
+import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.support.ApiException;
 import io.chis.runtime.support.Json;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /** {@code POST /auth/register} and {@code POST /auth/login}. */
 public class AuthHandler {
-
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
-    private static final int MIN_PASSWORD = 8;
-    private static final int MAX_PASSWORD_BYTES = 72; // bcrypt ignores anything longer
 
     record RegisterRequest(String email, String password, String firstName, String lastName) {}
 
     record LoginRequest(String email, String password) {}
 
-    private final AccountRepository accounts;
-    private final SigningSecretRepository signingSecrets;
+    record PasswordChange(String currentPassword, String newPassword) {}
+
+    private final AccountService accounts;
     private final TokenService tokens;
-    private final TransactionalOperator tx;
-    private final BCryptPasswordEncoder passwords = new BCryptPasswordEncoder();
-    // Compared against when the email is unknown, so both failures cost the same time.
-    private final String unknownUserHash = passwords.encode("chis-unknown-user-password");
+    private final AuthThrottle throttle;
+    private final Authenticator auth;
+    private final boolean registrationOpen;
 
     public AuthHandler(
-            AccountRepository accounts,
-            SigningSecretRepository signingSecrets,
+            AccountService accounts,
             TokenService tokens,
-            TransactionalOperator tx) {
+            AuthThrottle throttle,
+            Authenticator auth,
+            ChisSettings settings) {
         this.accounts = accounts;
-        this.signingSecrets = signingSecrets;
+        this.auth = auth;
         this.tokens = tokens;
-        this.tx = tx;
+        this.throttle = throttle;
+        this.registrationOpen = settings.security().registrationOpen();
     }
 
     public Mono<ServerResponse> register(ServerRequest request) {
-        return Json.body(request, RegisterRequest.class)
-                .map(AuthHandler::validated)
-                .flatMap(body -> Mono.fromCallable(() -> passwords.encode(body.password()))
-                        .subscribeOn(Schedulers.boundedElastic())
-                        .map(hash -> new Account(
-                                UUID.randomUUID(),
-                                body.email(),
-                                hash,
-                                orEmpty(body.firstName()),
-                                orEmpty(body.lastName()),
-                                null)))
-                .flatMap(account -> accounts.insert(account)
-                        .flatMap(saved -> signingSecrets.create(saved.id()).thenReturn(saved))
-                        .as(tx::transactional)
-                        .switchIfEmpty(
-                                Mono.error(() -> ApiException.conflict("an account with this email already exists"))))
+        if (!registrationOpen) {
+            return Mono.error(
+                    ApiException.forbidden("registration is closed on this platform (CHIS_REGISTRATION=closed):"
+                            + " ask its operator for an account"));
+        }
+        return throttle.admitAddress(request)
+                .then(Json.body(request, RegisterRequest.class))
+                .flatMap(body -> {
+                    AccountService.checkEmail(body.email());
+                    return throttle.admitEmail(body.email())
+                            .then(throttle.failed(body.email())) // each attempt on one e-mail counts
+                            .then(accounts.create(body.email(), body.password(), body.firstName(), body.lastName()));
+                })
                 .flatMap(saved -> ServerResponse.status(HttpStatus.CREATED).bodyValue(AccountView.of(saved)));
     }
 
     public Mono<ServerResponse> login(ServerRequest request) {
-        return Json.body(request, LoginRequest.class)
+        return throttle.admitAddress(request)
+                .then(Json.body(request, LoginRequest.class))
                 .flatMap(body -> {
                     String email = Json.required(body.email(), "email");
                     String password = Json.required(body.password(), "password");
-                    return accounts.findByEmail(email)
-                            .map(java.util.Optional::of)
-                            .defaultIfEmpty(java.util.Optional.empty())
-                            .publishOn(Schedulers.boundedElastic())
-                            .map(found -> {
-                                boolean ok = passwords.matches(
-                                        password,
-                                        found.map(Account::passwordHash).orElse(unknownUserHash));
-                                if (!ok || found.isEmpty()) {
-                                    throw ApiException.unauthorized("invalid email or password");
-                                }
-                                return found.get();
-                            });
+                    if (email.length() > AccountService.MAX_EMAIL
+                            || password.getBytes(StandardCharsets.UTF_8).length > AccountService.MAX_PASSWORD_BYTES) {
+                        return Mono.error(ApiException.unauthorized("invalid email or password"));
+                    }
+                    return throttle.admitEmail(email)
+                            .then(accounts.verify(email, password))
+                            .switchIfEmpty(throttle.failed(email)
+                                    .then(Mono.error(() -> ApiException.unauthorized("invalid email or password"))));
                 })
                 .flatMap(account -> ServerResponse.ok().bodyValue(TokenResponse.bearer(tokens.issue(account))));
     }
 
-    private static RegisterRequest validated(RegisterRequest body) {
-        String email = Json.required(body.email(), "email");
-        if (!EMAIL.matcher(email).matches() || email.length() > 254) {
-            throw ApiException.badRequest("email is not a valid email address");
-        }
-        String password = body.password();
-        if (password == null || password.length() < MIN_PASSWORD) {
-            throw ApiException.badRequest("password must be at least " + MIN_PASSWORD + " characters");
-        }
-        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
-            throw ApiException.badRequest("password must be at most " + MAX_PASSWORD_BYTES + " bytes");
-        }
-        return new RegisterRequest(email, password, body.firstName(), body.lastName());
+    /** {@code POST /auth/logout}: every JWT of the account issued so far stops working. */
+    public Mono<ServerResponse> logout(ServerRequest request) {
+        return auth.bearer(request)
+                .flatMap(accounts::revokeTokens)
+                .then(ServerResponse.noContent().build());
     }
 
-    private static String orEmpty(String s) {
-        return s == null ? "" : s.trim();
+    /** {@code POST /auth/password}: a new password; older JWTs stop working, the answer carries a fresh one. */
+    public Mono<ServerResponse> changePassword(ServerRequest request) {
+        return auth.bearer(request)
+                .flatMap(account -> Json.body(request, PasswordChange.class)
+                        .flatMap(body -> accounts.changePassword(
+                                account, Json.required(body.currentPassword(), "currentPassword"), body.newPassword())))
+                .flatMap(account -> ServerResponse.ok().bodyValue(TokenResponse.bearer(tokens.issue(account))));
     }
 }

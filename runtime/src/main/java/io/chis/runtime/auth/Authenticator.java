@@ -14,10 +14,12 @@ public class Authenticator {
 
     private final TokenService tokens;
     private final ApiKeyRepository apiKeys;
+    private final AccountRepository accounts;
 
-    public Authenticator(TokenService tokens, ApiKeyRepository apiKeys) {
+    public Authenticator(TokenService tokens, ApiKeyRepository apiKeys, AccountRepository accounts) {
         this.tokens = tokens;
         this.apiKeys = apiKeys;
+        this.accounts = accounts;
     }
 
     public Mono<UUID> bearer(ServerRequest request) {
@@ -25,7 +27,13 @@ public class Authenticator {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Mono.error(ApiException.unauthorized("missing Authorization: Bearer <token> header"));
         }
-        return Mono.fromCallable(() -> tokens.verify(header.substring(7).trim()));
+        // a JWT issued before the account's last logout or password change no longer counts
+        return Mono.fromCallable(() -> tokens.verify(header.substring(7).trim()))
+                .flatMap(subject -> accounts.tokenVersion(subject.accountId())
+                        .filter(version -> version == subject.tokenVersion())
+                        .map(version -> subject.accountId()))
+                .switchIfEmpty(Mono.error(() ->
+                        ApiException.unauthorized("token revoked (signed out or password changed); log in again")));
     }
 
     public Mono<UUID> apiKey(ServerRequest request) {

@@ -18,6 +18,10 @@ public class TokenService {
 
     public static final Duration LIFETIME = Duration.ofHours(24);
     private static final String ISSUER = "chis";
+    private static final String VERSION_CLAIM = "ver";
+
+    /** Whose token it is, and the account's token version when it was issued. */
+    public record Subject(UUID accountId, int tokenVersion) {}
 
     private final SecretKey key;
     private final Clock clock;
@@ -38,24 +42,25 @@ public class TokenService {
                 .issuer(ISSUER)
                 .subject(account.id().toString())
                 .claim("email", account.email())
+                .claim(VERSION_CLAIM, account.tokenVersion())
                 .issuedAt(Date.from(now))
                 .expiration(Date.from(now.plus(LIFETIME)))
                 .signWith(key, Jwts.SIG.HS256)
                 .compact();
     }
 
-    /** The account id in a valid token; 401 for anything expired, forged or malformed. */
-    public UUID verify(String token) {
+    /** The subject of a valid token; 401 for anything expired, forged or malformed. */
+    public Subject verify(String token) {
         try {
-            String subject = Jwts.parser()
+            var claims = Jwts.parser()
                     .verifyWith(key)
                     .requireIssuer(ISSUER)
                     .clock(() -> Date.from(clock.instant()))
                     .build()
                     .parseSignedClaims(token)
-                    .getPayload()
-                    .getSubject();
-            return UUID.fromString(subject);
+                    .getPayload();
+            Integer version = claims.get(VERSION_CLAIM, Integer.class);
+            return new Subject(UUID.fromString(claims.getSubject()), version == null ? 0 : version);
         } catch (JwtException | IllegalArgumentException e) {
             throw ApiException.unauthorized("invalid or expired token");
         }

@@ -26,6 +26,7 @@ public record ChisSettings(
         boolean allowPrivateTargets,
         String adminToken,
         DeliverySettings delivery,
+        SecuritySettings security,
         String bindAddress) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
@@ -58,6 +59,7 @@ public record ChisSettings(
                 allowPrivateTargets,
                 adminToken,
                 DeliverySettings.DEFAULTS,
+                SecuritySettings.DEFAULTS,
                 null);
     }
 
@@ -97,6 +99,7 @@ public record ChisSettings(
                 allowPrivate == null ? allRoles && embedded : Boolean.parseBoolean(allowPrivate),
                 Setting.CHIS_ADMIN_TOKEN.raw(env),
                 DeliverySettings.fromEnv(env),
+                SecuritySettings.fromEnv(env),
                 bindAddress(Setting.CHIS_BIND_ADDRESS.raw(env)));
     }
 
@@ -123,6 +126,7 @@ public record ChisSettings(
                 allowPrivateTargets,
                 adminToken,
                 delivery,
+                security,
                 bindAddress);
     }
 
@@ -141,6 +145,26 @@ public record ChisSettings(
                 allowPrivateTargets,
                 adminToken,
                 delivery,
+                security,
+                bindAddress);
+    }
+
+    public ChisSettings withInternalToken(String token) {
+        return new ChisSettings(
+                roles,
+                databaseUrl,
+                redisUrl,
+                jwtSecret,
+                grpcAddress,
+                httpPort,
+                grpcPort,
+                metricsPort,
+                maxPayloadBytes,
+                dataDir,
+                allowPrivateTargets,
+                adminToken,
+                delivery,
+                security.withInternalToken(token),
                 bindAddress);
     }
 

@@ -40,7 +40,24 @@ public enum Setting {
     CHIS_DEFAULT_POLICY(null, "the built-in schedule", "the DeliveryPolicy for deliveries whose endpoint names none"),
     CHIS_DB_POOL_SIZE("10", "PostgreSQL connections this process may open (all its roles together)"),
     CHIS_RETENTION("30d", "how long messages, deliveries and attempts are kept; 0 keeps everything"),
-    CHIS_BIND_ADDRESS(null, "all interfaces", "the IP address every listener (REST, gRPC, metrics) binds");
+    CHIS_BIND_ADDRESS(null, "all interfaces", "the IP address every listener (REST, gRPC, metrics) binds"),
+    CHIS_INTERNAL_TOKEN(
+            null,
+            "read or generated at CHIS_DATA_DIR/internal-token",
+            "the roles' bearer token on the delivery role's DeliveryService"),
+    CHIS_GRPC_TLS_CERT(null, "unset: plaintext gRPC", "PEM certificate for gRPC mutual TLS (with _KEY and _CA)"),
+    CHIS_GRPC_TLS_KEY(null, "unset: plaintext gRPC", "PEM private key for gRPC mutual TLS"),
+    CHIS_GRPC_TLS_CA(null, "unset: plaintext gRPC", "PEM CA that signs every role's gRPC certificate"),
+    CHIS_TLS_CERT(null, "unset: HTTP", "PEM certificate: the REST port serves HTTPS (with CHIS_TLS_KEY)"),
+    CHIS_TLS_KEY(null, "unset: HTTP", "PEM private key of the REST port"),
+    CHIS_REGISTRATION("open", "open or closed: whether POST /auth/register creates accounts"),
+    CHIS_AUTH_RATE(
+            null,
+            "email:10/1m,address:300/1m",
+            "failed logins/registrations per e-mail, and /auth requests per client address"),
+    CHIS_ACCOUNT_SEND_RATE(null, "unlimited", "sends per account, e.g. 100/1s or 6000/1m"),
+    CHIS_MAX_ENDPOINTS_PER_ACCOUNT("100", "endpoints one account may have"),
+    CHIS_HTTP_IDLE_TIMEOUT("60s", "a REST connection that sends nothing is closed after this");
 
     private final String defaultValue;
     private final String defaultText;

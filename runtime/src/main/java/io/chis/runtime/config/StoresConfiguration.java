@@ -32,6 +32,11 @@ public class StoresConfiguration {
 
     @Bean(destroyMethod = "dispose")
     ConnectionPool connectionPool(ChisSettings settings) {
+        return pool(settings);
+    }
+
+    /** The R2DBC pool on {@code DATABASE_URL}; also for commands that run without the Spring context. */
+    public static ConnectionPool pool(ChisSettings settings) {
         DatabaseUrl url = DatabaseUrl.parse(settings.databaseUrl());
         var config = PostgresqlConnectionConfiguration.builder()
                 .host(url.host())

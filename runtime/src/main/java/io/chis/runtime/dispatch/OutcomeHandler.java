@@ -29,6 +29,7 @@ public class OutcomeHandler {
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
     private final WorkQueue queue;
+    private final DeliverySummary summary;
 
     private final Counter succeeded;
     private final Counter failed;
@@ -36,10 +37,15 @@ public class OutcomeHandler {
     private final DistributionSummary duration;
 
     public OutcomeHandler(
-            DeliveryRepository deliveries, EndpointRepository endpoints, WorkQueue queue, MeterRegistry registry) {
+            DeliveryRepository deliveries,
+            EndpointRepository endpoints,
+            WorkQueue queue,
+            DeliverySummary summary,
+            MeterRegistry registry) {
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.queue = queue;
+        this.summary = summary;
         this.succeeded = delivered(registry, "success");
         this.failed = delivered(registry, "failed");
         this.died = delivered(registry, "dead");
@@ -63,6 +69,19 @@ public class OutcomeHandler {
                 attempt.outcome(),
                 attempt.delivery().attemptsSinceReplay(),
                 ThreadLocalRandom.current().nextDouble());
+        if (log.isDebugEnabled()) {
+            Claimed delivery = attempt.delivery();
+            log.debug(
+                    "Delivery {} to {} attempt {}: {} in {} ms, next: {}",
+                    delivery.id(),
+                    DeliverySummary.destination(delivery.url(), attempt.target().endpointId()),
+                    delivery.attemptCount() + 1,
+                    attempt.outcome().error() == null
+                            ? "HTTP " + attempt.outcome().statusCode()
+                            : attempt.outcome().error(),
+                    attempt.durationMs(),
+                    step);
+        }
         return switch (step) {
             case NextStep.Deliver deliver -> delivered(attempt);
             case NextStep.RetryAfter retry -> retry(attempt, retry.delay());
@@ -72,7 +91,10 @@ public class OutcomeHandler {
 
     private Mono<Void> delivered(Attempted attempt) {
         return record(attempt, MessageStatus.DELIVERED, null)
-                .doOnNext(next -> count(succeeded, attempt))
+                .doOnNext(next -> {
+                    count(succeeded, attempt);
+                    summary.delivered();
+                })
                 .then();
     }
 
@@ -80,6 +102,15 @@ public class OutcomeHandler {
         Claimed delivery = attempt.delivery();
         return record(attempt, MessageStatus.RETRYING, delay).flatMap(next -> {
             count(failed, attempt);
+            summary.failed();
+            log.info(DeliverySummary.failedAttempt(
+                    delivery.id(),
+                    delivery.url(),
+                    attempt.target().endpointId(),
+                    delivery.attemptCount() + 1,
+                    attempt.outcome().error(),
+                    delay,
+                    next));
             // If this fails the retry is still in PostgreSQL, and the sweep queues it once it is overdue.
             return queue.schedule(delivery.id(), next).onErrorResume(e -> {
                 log.warn(
@@ -106,12 +137,14 @@ public class OutcomeHandler {
         }
         return recorded.doOnNext(next -> {
                     count(died, attempt);
-                    log.info(
-                            "Delivery {} of message {} dead-lettered after {} attempt(s): {}",
+                    summary.dead();
+                    log.info(DeliverySummary.deadLettered(
                             delivery.id(),
                             delivery.messageId(),
+                            delivery.url(),
+                            attempt.target().endpointId(),
                             delivery.attemptCount() + 1,
-                            attempt.outcome().error());
+                            attempt.outcome().error()));
                 })
                 .then();
     }

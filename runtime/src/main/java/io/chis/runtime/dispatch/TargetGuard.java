@@ -46,6 +46,8 @@ public final class TargetGuard {
             block("::/128", "unspecified"),
             block("::1/128", "loopback"),
             block("100::/64", "discard-only"),
+            // RFC 8215: a network's own NAT64 prefixes, any length inside it, so never a public destination
+            block("64:ff9b:1::/48", "NAT64 local-use"),
             block("2001:db8::/32", "documentation"),
             block("fc00::/7", "private (unique local)"),
             block("fe80::/10", "link-local"),
@@ -57,6 +59,7 @@ public final class TargetGuard {
     private static final Block COMPATIBLE = block("::/96", "IPv4-compatible");
     private static final Block NAT64 = block("64:ff9b::/96", "NAT64");
     private static final Block SIX_TO_FOUR = block("2002::/16", "6to4");
+    private static final Block TEREDO = block("2001::/32", "Teredo");
 
     private TargetGuard() {}
 
@@ -67,6 +70,14 @@ public final class TargetGuard {
             byte[] embedded = embeddedIpv4(bytes);
             if (embedded != null) {
                 return refusalOf(embedded).map(kind -> describe(address, kind + ", embedded in IPv6"));
+            }
+            if (TEREDO.contains(bytes)) {
+                // RFC 4380: the Teredo server's IPv4 address, then the client's with every bit inverted
+                byte[] client = Arrays.copyOfRange(bytes, 12, 16);
+                for (int i = 0; i < 4; i++) client[i] = (byte) ~client[i];
+                return refusalOf(Arrays.copyOfRange(bytes, 4, 8))
+                        .or(() -> refusalOf(client))
+                        .map(kind -> describe(address, kind + ", embedded in Teredo"));
             }
         }
         return refusalOf(bytes).map(kind -> describe(address, kind));

@@ -2,6 +2,7 @@ package io.chis.runtime.endpoint;
 
 import io.chis.common.SigningSecret;
 import io.chis.runtime.auth.AccountRepository;
+import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.support.ApiException;
 import java.util.List;
 import java.util.UUID;
@@ -19,15 +20,32 @@ public class EndpointService {
 
     private final EndpointRepository endpoints;
     private final AccountRepository accounts;
+    private final NamespaceGrants grants;
+    private final int maxPerAccount;
 
-    public EndpointService(EndpointRepository endpoints, AccountRepository accounts) {
+    public EndpointService(
+            EndpointRepository endpoints, AccountRepository accounts, NamespaceGrants grants, ChisSettings settings) {
         this.endpoints = endpoints;
         this.accounts = accounts;
+        this.grants = grants;
+        this.maxPerAccount = settings.security().maxEndpointsPerAccount();
     }
 
     public Mono<Endpoint> create(UUID accountId, EndpointDraft draft) {
         return Mono.fromCallable(draft::validated)
-                .flatMap(valid -> endpoints.insert(accountId, null, valid, SigningSecret.generate()));
+                .flatMap(valid ->
+                        belowCap(accountId).then(endpoints.insert(accountId, null, valid, SigningSecret.generate())));
+    }
+
+    /** {@code CHIS_MAX_ENDPOINTS_PER_ACCOUNT}: every send fans out to each endpoint, so their number is bounded. */
+    private Mono<Void> belowCap(UUID accountId) {
+        return endpoints
+                .list(accountId)
+                .count()
+                .flatMap(n -> n < maxPerAccount
+                        ? Mono.<Void>empty()
+                        : Mono.error(ApiException.conflict("this account has " + n + " endpoints, the most allowed"
+                                + " (CHIS_MAX_ENDPOINTS_PER_ACCOUNT=" + maxPerAccount + "); delete one first")));
     }
 
     public Mono<Endpoint> get(UUID accountId, UUID id) {
@@ -56,9 +74,14 @@ public class EndpointService {
         if (secret != null && !secret.isEmpty() && !secret.startsWith(SigningSecret.PREFIX)) {
             return Mono.error(ApiException.badRequest("secret must be a whsec_ secret"));
         }
+        int slash = ref.indexOf('/');
+        if (slash < 1) return Mono.error(ApiException.badRequest("ref must be namespace/name, got '" + ref + "'"));
+        String namespace = ref.substring(0, slash);
         return Mono.fromCallable(draft::validated)
                 .flatMap(valid -> accounts.findByEmail(ownerEmail)
                         .switchIfEmpty(Mono.error(() -> new OwnerNotFoundException(ownerEmail)))
+                        .filterWhen(owner -> grants.granted(owner.id(), namespace))
+                        .switchIfEmpty(Mono.error(() -> new OwnerConsentMissingException(ownerEmail, namespace)))
                         .flatMap(owner -> endpoints
                                 .findByRef(ref)
                                 .flatMap(existing -> {
@@ -72,11 +95,14 @@ public class EndpointService {
                                             ? updated
                                             : updated.then(endpoints.rotateSecret(existing.id(), secret));
                                 })
-                                .switchIfEmpty(Mono.defer(() -> endpoints.insert(
-                                        owner.id(),
-                                        ref,
-                                        valid,
-                                        secret == null || secret.isEmpty() ? SigningSecret.generate() : secret)))));
+                                .switchIfEmpty(Mono.defer(() -> belowCap(owner.id())
+                                        .then(endpoints.insert(
+                                                owner.id(),
+                                                ref,
+                                                valid,
+                                                secret == null || secret.isEmpty()
+                                                        ? SigningSecret.generate()
+                                                        : secret))))));
     }
 
     public Mono<Boolean> deleteDeclared(String ref) {
@@ -104,6 +130,19 @@ public class EndpointService {
 
     private static ApiException notFound(UUID id) {
         return ApiException.notFound("no endpoint with id " + id);
+    }
+
+    /** The owner account has not allowed the resource's namespace to act for it ({@code POST /api/namespace-grants}). */
+    public static final class OwnerConsentMissingException extends RuntimeException {
+        public OwnerConsentMissingException(String email, String namespace) {
+            super(
+                    "ApplyEndpoint refused: account " + email + " has no namespace grant for " + namespace
+                            + "; signed in as that account, POST /api/namespace-grants {\"namespace\": \"" + namespace
+                            + "\"}",
+                    null,
+                    false,
+                    false);
+        }
     }
 
     /** The account a resource names as owner does not exist (yet). */

@@ -74,7 +74,9 @@ public final class Grpc {
         return switch (e.getStatus().getCode()) {
             case NOT_FOUND -> ApiException.notFound(detail);
             case INVALID_ARGUMENT -> ApiException.badRequest(detail);
-            case FAILED_PRECONDITION, ALREADY_EXISTS -> ApiException.conflict(detail);
+            case FAILED_PRECONDITION -> ApiException.conflict(detail);
+            // the one use: an Idempotency-Key reused for a different request
+            case ALREADY_EXISTS -> new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, detail);
             // RESOURCE_EXHAUSTED: its group-commit queue is full
             case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED ->
                 new ApiException(

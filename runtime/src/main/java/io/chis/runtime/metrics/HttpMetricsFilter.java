@@ -3,6 +3,7 @@ package io.chis.runtime.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.server.ServerWebExchange;
@@ -17,6 +18,9 @@ import reactor.core.publisher.Mono;
  */
 public class HttpMetricsFilter implements WebFilter {
 
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
+
     private final MeterRegistry registry;
 
     public HttpMetricsFilter(MeterRegistry registry) {
@@ -29,13 +33,18 @@ public class HttpMetricsFilter implements WebFilter {
         return chain.filter(exchange).doFinally(signal -> record(exchange, start));
     }
 
+    /** Any method name a client invents would be a new series: the standard ones, else {@code OTHER}. */
+    static String methodTag(String method) {
+        return KNOWN_METHODS.contains(method) ? method : "OTHER";
+    }
+
     private void record(ServerWebExchange exchange, long start) {
         PathPattern pattern = exchange.getAttribute(RouterFunctions.MATCHING_PATTERN_ATTRIBUTE);
         String route = pattern != null ? pattern.getPatternString() : "unmatched";
         HttpStatusCode status = exchange.getResponse().getStatusCode();
         String[] tags = {
             "method",
-            exchange.getRequest().getMethod().name(),
+            methodTag(exchange.getRequest().getMethod().name()),
             "route",
             route,
             "status",

@@ -14,11 +14,17 @@ import io.chis.proto.v1.RetryMessageRequest;
 import io.chis.proto.v1.RetryMessageResponse;
 import io.chis.proto.v1.SubmitMessageRequest;
 import io.chis.proto.v1.SubmitMessageResponse;
+import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.endpoint.EndpointService;
+import io.chis.runtime.grpc.BearerToken;
 import io.chis.runtime.grpc.Grpc;
 import io.chis.runtime.persist.MessageRecord.AttemptRecord;
 import io.chis.runtime.persist.MessageRecord.DeliveryRecord;
 import io.chis.runtime.persist.MessageRepository.Cursor;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
@@ -27,16 +33,27 @@ import java.util.UUID;
 import reactor.core.publisher.Mono;
 
 /** The delivery role's side of {@code chis.v1.DeliveryService}: checks arguments, maps records to messages. */
-public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImplBase {
+public class DeliveryGrpcService implements DeliveryServiceGrpc.AsyncService, BindableService {
 
     static final int MAX_PAGE = 100;
 
     private final MessageService messages;
     private final EndpointService endpoints;
+    private final ServerInterceptor auth;
 
-    public DeliveryGrpcService(MessageService messages, EndpointService endpoints) {
+    public DeliveryGrpcService(MessageService messages, EndpointService endpoints, ChisSettings settings) {
         this.messages = messages;
         this.endpoints = endpoints;
+        // the account_id of every call is trusted: only the platform's own api role may make them
+        this.auth = BearerToken.required(
+                settings.security().internalToken(),
+                "DeliveryService (the platform's internal token, CHIS_INTERNAL_TOKEN)",
+                "DeliveryService is closed: no internal token is configured");
+    }
+
+    @Override
+    public ServerServiceDefinition bindService() {
+        return ServerInterceptors.intercept(DeliveryServiceGrpc.bindService(this), auth);
     }
 
     @Override

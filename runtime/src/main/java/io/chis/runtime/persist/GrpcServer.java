@@ -1,6 +1,7 @@
 package io.chis.runtime.persist;
 
 import io.chis.runtime.config.ChisSettings;
+import io.chis.runtime.grpc.GrpcTls;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -17,7 +18,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The delivery role's gRPC server on {@code GRPC_PORT}, plus an in-process twin that an api role in the same
- * process calls without a network hop. Health is served with the standard gRPC health service.
+ * process calls without a network hop. Health is served with the standard gRPC health service (no credentials, so
+ * probes need none); the services bring their own authentication. With TLS files set, the port speaks mutual TLS.
  */
 public class GrpcServer implements SmartLifecycle {
 
@@ -29,6 +31,7 @@ public class GrpcServer implements SmartLifecycle {
     private final HealthStatusManager health = new HealthStatusManager();
     private Server network;
     private Server inProcess;
+    private GrpcTls tls;
 
     public GrpcServer(ChisSettings settings, List<BindableService> services) {
         this.settings = settings;
@@ -37,7 +40,9 @@ public class GrpcServer implements SmartLifecycle {
 
     @Override
     public void start() {
-        NettyServerBuilder networkBuilder = NettyServerBuilder.forAddress(settings.listenAddress(settings.grpcPort()));
+        tls = new GrpcTls(settings.security().grpcTls());
+        NettyServerBuilder networkBuilder =
+                NettyServerBuilder.forAddress(settings.listenAddress(settings.grpcPort()), tls.server());
         InProcessServerBuilder inProcessBuilder =
                 InProcessServerBuilder.forName(IN_PROCESS_NAME).directExecutor();
         for (BindableService service : services) {
@@ -52,7 +57,10 @@ public class GrpcServer implements SmartLifecycle {
             throw new UncheckedIOException("gRPC server could not listen on port " + settings.grpcPort(), e);
         }
         health.setStatus("", ServingStatus.SERVING);
-        log.info("gRPC delivery service listening on port {}", settings.grpcPort());
+        log.info(
+                "gRPC delivery service listening on port {} ({})",
+                settings.grpcPort(),
+                tls.enabled() ? "mutual TLS" : "plaintext; set CHIS_GRPC_TLS_CERT, _KEY and _CA for TLS");
     }
 
     @Override
@@ -70,6 +78,7 @@ public class GrpcServer implements SmartLifecycle {
         }
         network = null;
         inProcess = null;
+        if (tls != null) tls.close();
     }
 
     @Override

@@ -41,12 +41,17 @@ public class MessageRepository {
         }
 
         /** @throws IllegalArgumentException when the text is not a cursor this server issued */
+        private static final long LATEST_MICROS =
+                Instant.parse("9999-12-31T23:59:59Z").getEpochSecond() * 1_000_000L;
+
         public static Cursor decode(String text) {
             String[] parts = new String(
                             java.util.Base64.getUrlDecoder().decode(text), java.nio.charset.StandardCharsets.UTF_8)
                     .split(":", 2);
             if (parts.length != 2) throw new IllegalArgumentException("malformed cursor");
             long micros = Long.parseLong(parts[0]);
+            // a time PostgreSQL cannot compare with would fail the query: only times this server could have issued
+            if (micros < 0 || micros > LATEST_MICROS) throw new IllegalArgumentException("cursor out of range");
             return new Cursor(
                     Instant.ofEpochSecond(
                             Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
@@ -203,21 +208,36 @@ public class MessageRepository {
                 .then();
     }
 
-    /** The message an idempotency key already names, as its first submission answered. */
-    public Mono<Submitted> findByIdempotencyKey(UUID accountId, String key) {
-        return db.sql("""
+    /** The message an idempotency key names, and whether it was submitted with the same request. */
+    public record Existing(Submitted submitted, boolean sameRequest) {}
+
+    /**
+     * The message an idempotency key already names, as its first submission answered; {@code sameRequest} compares
+     * payload and event type, and the URL of an ad-hoc send ({@code adHocUrl}, null for a fan-out).
+     */
+    public Mono<Existing> findByIdempotencyKey(UUID accountId, String key, NewMessage request, String adHocUrl) {
+        var spec = db.sql("""
                         select m.id, m.status,
                                (select count(*) from deliveries d
-                                where d.message_id = m.id and d.created_at = m.created_at) as deliveries
+                                where d.message_id = m.id and d.created_at = m.created_at) as deliveries,
+                               (m.payload = :payload and m.event_type is not distinct from :eventType
+                                and (:url::text is null
+                                     or exists (select 1 from deliveries d where d.message_id = m.id
+                                                and d.created_at = m.created_at and d.url = :url)))
+                               as same
                         from idempotency_keys k join messages m on m.id = k.message_id and m.created_at = k.message_created_at
-                        where k.account_id = :account and k.key = :key""")
-                .bind("account", accountId)
-                .bind("key", key)
-                .map(row -> new Submitted(
-                        row.get("id", UUID.class),
-                        row.get("status", String.class),
-                        row.get("deliveries", Long.class).intValue(),
-                        true))
+                        where k.account_id = :account and k.key = :key""").bind("account", accountId).bind("key", key).bind("payload", request.payload());
+        spec = request.eventType() == null
+                ? spec.bindNull("eventType", String.class)
+                : spec.bind("eventType", request.eventType());
+        spec = adHocUrl == null ? spec.bindNull("url", String.class) : spec.bind("url", adHocUrl);
+        return spec.map(row -> new Existing(
+                        new Submitted(
+                                row.get("id", UUID.class),
+                                row.get("status", String.class),
+                                row.get("deliveries", Long.class).intValue(),
+                                true),
+                        Boolean.TRUE.equals(row.get("same", Boolean.class))))
                 .one();
     }
 

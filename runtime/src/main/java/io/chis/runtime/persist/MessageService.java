@@ -72,11 +72,30 @@ public class MessageService {
                 : messages.expireIdempotencyKey(accountId, idempotencyKey)
                         .then(messages.insert(message, idempotencyKey))
                         .map(id -> accepted)
-                        .switchIfEmpty(Mono.defer(() -> messages.findByIdempotencyKey(accountId, idempotencyKey)))
+                        .switchIfEmpty(Mono.defer(() -> messages.findByIdempotencyKey(
+                                        accountId, idempotencyKey, message, adHocUrl(targets))
+                                .map(existing -> {
+                                    if (!existing.sameRequest()) {
+                                        // a key names one request: a different body under it is a client bug
+                                        throw Status.ALREADY_EXISTS
+                                                .withDescription("Idempotency-Key " + idempotencyKey
+                                                        + " was used within 24 hours for a different request"
+                                                        + " (message "
+                                                        + existing.submitted().id() + ")")
+                                                .asRuntimeException();
+                                    }
+                                    return existing.submitted();
+                                })))
                         .as(tx::transactional);
         return stored.flatMap(submitted -> submitted.duplicate()
                 ? Mono.just(submitted)
                 : enqueueAfterCommit(message.deliveryIds()).thenReturn(submitted));
+    }
+
+    private static String adHocUrl(List<Target> targets) {
+        return targets.size() == 1 && targets.getFirst().endpointId() == null
+                ? targets.getFirst().url()
+                : null;
     }
 
     public Mono<MessageRecord> get(UUID accountId, UUID id) {

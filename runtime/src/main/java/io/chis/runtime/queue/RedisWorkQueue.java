@@ -180,7 +180,11 @@ public class RedisWorkQueue implements WorkQueue {
                 .doOnNext(removed -> {
                     if (removed > 0) log.info("Removed {} departed worker(s) from consumer group {}", removed, GROUP);
                 })
-                .onErrorResume(e -> String.valueOf(e.getMessage()).startsWith("NOGROUP"), noGroupYet -> Mono.just(0L));
+                // no stream yet (Redis answers "ERR no such key") or no group yet: nobody to prune
+                .onErrorResume(
+                        e -> String.valueOf(e.getMessage()).startsWith("NOGROUP")
+                                || String.valueOf(e.getMessage()).contains("no such key"),
+                        nothingYet -> Mono.just(0L));
     }
 
     // XINFO CONSUMERS answers each consumer as a flat name/value list.

@@ -3,6 +3,7 @@ package io.chis.runtime.roles;
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.dispatch.Claims;
 import io.chis.runtime.dispatch.DeliveryRepository;
+import io.chis.runtime.dispatch.DeliverySummary;
 import io.chis.runtime.dispatch.EndpointRateLimiter;
 import io.chis.runtime.dispatch.OutcomeHandler;
 import io.chis.runtime.dispatch.Targets;
@@ -36,6 +37,12 @@ public class WorkerRole {
         return new Worker(queue, sender, settings.delivery(), registry);
     }
 
+    /** The delivery log's periodic summary line (DeliverySummary.PERIOD) while deliveries finish. */
+    @Bean
+    DeliverySummary deliverySummary(WorkQueue queue) {
+        return new DeliverySummary(queue);
+    }
+
     @Bean
     WebhookSender webhookSender(
             DeliveryRepository deliveries,
@@ -46,6 +53,7 @@ public class WorkerRole {
             WebhookClient client,
             TransactionalOperator tx,
             EndpointRateLimiter rateLimiter,
+            DeliverySummary summary,
             ChisSettings settings,
             MeterRegistry registry) {
         return new WebhookSender(
@@ -57,6 +65,6 @@ public class WorkerRole {
                         DeliveryPolicy.defaults(client.timeout())),
                 rateLimiter,
                 new WebhookExchange(client),
-                new OutcomeHandler(deliveries, endpoints, queue, registry));
+                new OutcomeHandler(deliveries, endpoints, queue, summary, registry));
     }
 }

@@ -1,19 +1,43 @@
 package io.chis.runtime.support;
 
+import java.time.Duration;
 import org.springframework.http.HttpStatus;
 
 /** A client-facing error: rendered as RFC 9457 problem+json with this status and detail. */
 public class ApiException extends RuntimeException {
 
     private final HttpStatus status;
+    private final Duration retryAfter;
 
     public ApiException(HttpStatus status, String detail) {
+        this(status, detail, null);
+    }
+
+    /** With {@code retryAfter}, the answer carries a {@code Retry-After} header. */
+    public ApiException(HttpStatus status, String detail, Duration retryAfter) {
         super(detail, null, false, false);
         this.status = status;
+        this.retryAfter = retryAfter;
     }
 
     public HttpStatus status() {
         return status;
+    }
+
+    /** Null when the answer says nothing about retrying. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** 429: the caller is over a rate; try again after the window ends. */
+    public static ApiException tooManyRequests(String detail, Duration retryAfter) {
+        // whole seconds, at least one: Retry-After has no fractions
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, detail, Duration.ofSeconds(seconds));
+    }
+
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, detail);
     }
 
     public static ApiException badRequest(String detail) {

@@ -82,7 +82,10 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (status.value() == 401) response.getHeaders().set("WWW-Authenticate", "Bearer");
-        if (status.value() == 503) {
+        if (error instanceof ApiException e && e.retryAfter() != null) {
+            response.getHeaders()
+                    .set("Retry-After", String.valueOf(e.retryAfter().toSeconds()));
+        } else if (status.value() == 503) {
             response.getHeaders().set("Retry-After", String.valueOf(StoreOutage.RETRY_AFTER_SECONDS));
         }
         byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);

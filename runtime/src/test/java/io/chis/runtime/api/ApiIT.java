@@ -6,7 +6,9 @@ import io.chis.runtime.ChisRuntime;
 import io.chis.runtime.queue.RedisWorkQueue;
 import io.chis.runtime.testing.ApiClient;
 import io.chis.runtime.testing.Db;
+import io.chis.runtime.testing.NettyLeakGuard;
 import io.chis.runtime.testing.PromTool;
+import io.chis.runtime.testing.TestHttp;
 import io.chis.runtime.testing.TestRuntime;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -31,6 +34,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * The REST API end to end on a real runtime (api + delivery roles, no worker so queued ids stay visible) over
  * real PostgreSQL and Redis: what the README's curl sequence does, and every bad input it must refuse.
  */
+@ExtendWith(NettyLeakGuard.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiIT {
 
@@ -597,9 +601,7 @@ class ApiIT {
     @Test
     void metricsUseTheContractNamesInValidPrometheusText() throws Exception {
         http.get().uri("/health").exchange().expectStatus().isOk();
-        String text = WebTestClient.bindToServer()
-                .baseUrl("http://localhost:" + runtime.settings().metricsPort())
-                .build()
+        String text = TestHttp.client(runtime.settings().metricsPort())
                 .get()
                 .uri("/metrics")
                 .exchange()

@@ -1,6 +1,7 @@
 package io.chis.runtime.api;
 
 import io.chis.runtime.ChisRuntime;
+import io.chis.runtime.testing.TestHttp;
 import io.chis.runtime.testing.TestRuntime;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -19,9 +20,7 @@ class FirstRequestsIT {
         Map<String, String> env = TestRuntime.environment();
         env.put("CHIS_ROLES", "api,delivery");
         runtime = TestRuntime.start(env);
-        http = WebTestClient.bindToServer()
-                .baseUrl("http://localhost:" + runtime.settings().httpPort())
-                .build();
+        http = TestHttp.client(runtime.settings().httpPort());
     }
 
     @AfterAll

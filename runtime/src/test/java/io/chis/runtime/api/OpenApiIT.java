@@ -99,6 +99,7 @@ class OpenApiIT {
     @Test
     void everyRealAnswerMatchesTheDocument() throws Exception {
         call("GET", "/health", "/health", null, null);
+        expect(200, call("GET", "/", "/", null, null));
         call("GET", "/openapi.json", "/openapi.json", null, null);
 
         String email = "contract-" + System.nanoTime() + "@example.com";
@@ -292,6 +293,29 @@ class OpenApiIT {
         expect(204, call("DELETE", "/api/endpoints/{id}", "/api/endpoints/" + endpointId, jwt, null));
         expect(404, call("DELETE", "/api/endpoints/{id}", "/api/endpoints/" + endpointId, jwt, null));
         expect(401, call("DELETE", "/api/endpoints/{id}", "/api/endpoints/" + endpointId, null, null));
+
+        String grants = "/api/namespace-grants";
+        expect(201, call("POST", grants, grants, jwt, "{\"namespace\":\"shop\"}"));
+        expect(400, call("POST", grants, grants, jwt, "{\"namespace\":\"Not_A_Namespace\"}"));
+        expect(401, call("POST", grants, grants, null, "{\"namespace\":\"shop\"}"));
+        expect(200, call("GET", grants, grants, jwt, null));
+        expect(401, call("GET", grants, grants, null, null));
+        expect(204, call("DELETE", grants + "/{namespace}", grants + "/shop", jwt, null));
+        expect(404, call("DELETE", grants + "/{namespace}", grants + "/shop", jwt, null));
+        expect(400, call("DELETE", grants + "/{namespace}", grants + "/UPPER", jwt, null));
+        expect(401, call("DELETE", grants + "/{namespace}", grants + "/shop", null, null));
+
+        String change = "{\"currentPassword\":\"correct-horse-battery\",\"newPassword\":\"another-horse-battery\"}";
+        expect(403, call("POST", "/auth/password", "/auth/password", jwt, change.replace("correct-", "wrong-")));
+        expect(
+                400,
+                call("POST", "/auth/password", "/auth/password", jwt, change.replace("another-horse-battery", "x")));
+        expect(401, call("POST", "/auth/password", "/auth/password", null, change));
+        JsonNode fresh = body(expect(200, call("POST", "/auth/password", "/auth/password", jwt, change)));
+        Map<String, String> freshJwt =
+                Map.of("Authorization", "Bearer " + fresh.get("token").asString());
+        expect(401, call("POST", "/auth/logout", "/auth/logout", jwt, null));
+        expect(204, call("POST", "/auth/logout", "/auth/logout", freshJwt, null));
 
         assertThat(contract.covered()).isEqualTo(contract.operations());
     }

@@ -34,6 +34,10 @@ class TargetGuardTest {
         "ff02::1, multicast",
         "64:ff9b::a9fe:a9fe, cloud metadata",
         "2002:7f00:1::1, loopback",
+        "64:ff9b:1::a00:1, NAT64 local-use",
+        "64:ff9b:1:ffff::808:808, NAT64 local-use",
+        "2001:0:4136:e378:8000:63bf:80ff:fffe, loopback",
+        "2001:0:a00:1::f5f5:f5f5, private",
     })
     void refusesInternalAddresses(String address, String kind) throws UnknownHostException {
         assertThat(TargetGuard.refusal(InetAddress.getByName(address)))
@@ -54,7 +58,8 @@ class TargetGuardTest {
                 "169.253.255.255",
                 "11.0.0.1",
                 "2606:4700:4700::1111",
-                "2a00:1450:4001:80b::200e"
+                "2a00:1450:4001:80b::200e",
+                "2001:0:4136:e378:8000:63bf:f7f7:f7f7"
             })
     void allowsPublicAddresses(String address) throws UnknownHostException {
         assertThat(TargetGuard.refusal(InetAddress.getByName(address))).isEmpty();

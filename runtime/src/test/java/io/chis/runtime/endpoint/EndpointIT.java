@@ -291,6 +291,24 @@ class EndpointIT {
                 .exchange()
                 .expectStatus()
                 .isCreated();
+        // the owner exists but has not let namespace shop's resources act for it
+        assertThatThrownBy(() -> admin.applyEndpoint(spec)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(e.getStatus().getDescription())
+                    .contains("ApplyEndpoint", email, "POST /api/namespace-grants", "shop");
+        });
+        String ownerToken = api.login(email, "long-enough");
+        http.post()
+                .uri("/api/namespace-grants")
+                .header("Authorization", "Bearer " + ownerToken)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("namespace", "shop"))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody()
+                .jsonPath("$.namespace")
+                .isEqualTo("shop");
         String id = admin.applyEndpoint(spec).getId();
         assertThat(admin.applyEndpoint(spec).getId())
                 .as("applying again changes nothing")
@@ -356,6 +374,16 @@ class EndpointIT {
         var stats = admin.getEndpointStats(
                 EndpointStatsRequest.newBuilder().setRef(ref).build());
         assertThat(stats.getId()).isEqualTo(id);
+        assertThat(http.get()
+                        .uri("/api/namespace-grants")
+                        .header("Authorization", "Bearer " + token)
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(List.class)
+                        .returnResult()
+                        .getResponseBody())
+                .hasSize(1);
         assertThat(stats.getDelivered()).isZero();
         assertThat(admin.deleteEndpoint(
                                 DeleteEndpointRequest.newBuilder().setRef(ref).build())
@@ -367,6 +395,31 @@ class EndpointIT {
                 .isFalse();
         http.get()
                 .uri("/api/endpoints/{id}", id)
+                .header("Authorization", "Bearer " + token)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+
+        // withdrawing the consent removes what the namespace declared, and refuses it from then on
+        String declared = admin.applyEndpoint(spec).getId();
+        http.delete()
+                .uri("/api/namespace-grants/shop")
+                .header("Authorization", "Bearer " + token)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+        http.get()
+                .uri("/api/endpoints/{id}", declared)
+                .header("Authorization", "Bearer " + token)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        assertThatThrownBy(() -> admin.applyEndpoint(spec))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+        http.delete()
+                .uri("/api/namespace-grants/shop")
                 .header("Authorization", "Bearer " + token)
                 .exchange()
                 .expectStatus()

@@ -6,6 +6,7 @@ import io.chis.runtime.ChisRuntime;
 import io.chis.runtime.auth.Account;
 import io.chis.runtime.auth.TokenService;
 import io.chis.runtime.config.ChisSettings;
+import io.chis.runtime.testing.TestHttp;
 import io.chis.runtime.testing.TestRuntime;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,10 +26,7 @@ class OutageAnswersIT {
         env.put("DATABASE_URL", "postgres://chis:chis@127.0.0.1:" + TestRuntime.freePort() + "/chis");
         ChisSettings settings = ChisSettings.fromEnv(env);
         try (ChisRuntime runtime = ChisRuntime.start(settings)) {
-            WebTestClient http = WebTestClient.bindToServer()
-                    .baseUrl("http://localhost:" + settings.httpPort())
-                    .responseTimeout(Duration.ofSeconds(10))
-                    .build();
+            WebTestClient http = TestHttp.client(settings.httpPort(), Duration.ofSeconds(10));
             String token = new TokenService(settings)
                     .issue(new Account(UUID.randomUUID(), "a@example.com", "", "", "", Instant.now()));
 

@@ -9,6 +9,7 @@ import io.chis.runtime.dispatch.Receiver.Reply;
 import io.chis.runtime.dispatch.Sender;
 import io.chis.runtime.queue.RedisWorkQueue;
 import io.chis.runtime.testing.Db;
+import io.chis.runtime.testing.NettyLeakGuard;
 import io.chis.runtime.testing.TestRuntime;
 import io.chis.runtime.testing.TestStores;
 import io.lettuce.core.RedisClient;
@@ -22,12 +23,14 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * At-least-once under faults (README "Nothing lost, nothing stuck"): a worker stopped mid-attempt, a flushed Redis, an enqueue that never
  * reached Redis, and several workers and schedulers side by side. Each test runs its own runtimes on a fresh
  * database and Redis index, with short timeouts so that take-overs happen in seconds.
  */
+@ExtendWith(NettyLeakGuard.class)
 class FaultToleranceIT {
 
     private final List<AutoCloseable> running = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.chis.runtime.dispatch.Sender;
 import io.chis.runtime.queue.RedisWorkQueue;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.testing.Db;
+import io.chis.runtime.testing.NettyLeakGuard;
 import io.chis.runtime.testing.TestRuntime;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Range;
@@ -31,9 +32,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
 /** Schedulers side by side on one Redis and one PostgreSQL: nothing is moved or swept twice. */
+@ExtendWith(NettyLeakGuard.class)
 class SchedulerIT {
 
     private final Map<String, String> shared = TestRuntime.environment();
@@ -197,6 +200,9 @@ class SchedulerIT {
     void departedWorkersArePrunedFromTheConsumerGroupButNotOnesWithEntriesPending() throws InterruptedException {
         WorkQueue queue = start("scheduler", "1s").context().getBean(WorkQueue.class);
         var sync = redis.sync();
+        assertThat(queue.pruneDeparted(Duration.ofMillis(200)).block())
+                .as("before any stream exists there is nobody to prune, and no error")
+                .isZero();
         sync.xgroupCreate(
                 StreamOffset.from(RedisWorkQueue.STREAM, "0"),
                 RedisWorkQueue.GROUP,

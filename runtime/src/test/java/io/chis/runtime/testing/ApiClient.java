@@ -1,6 +1,5 @@
 package io.chis.runtime.testing;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.MediaType;
@@ -12,10 +11,7 @@ public final class ApiClient {
     public final WebTestClient http;
 
     public ApiClient(int port) {
-        this.http = WebTestClient.bindToServer()
-                .baseUrl("http://localhost:" + port)
-                .responseTimeout(Duration.ofSeconds(30))
-                .build();
+        this.http = TestHttp.client(port);
     }
 
     /** A new account; returns its JWT. */

@@ -89,22 +89,34 @@ WebhookPlatform (and an endpoint's signing Secret); reads the Secrets a spec nam
 - apiGroups: ["networking.k8s.io"]
   resources: ["ingresses", "networkpolicies"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# KEDA's ScaledObject and TriggerAuthentication on the worker (spec.worker.autoscaling)
+- apiGroups: ["keda.sh"]
+  resources: ["scaledobjects", "triggerauthentications"]
+  verbs: ["get", "list", "create", "update", "patch", "delete"]
+# CloudNativePG's Cluster (spec.database.cnpg)
+- apiGroups: ["postgresql.cnpg.io"]
+  resources: ["clusters"]
+  verbs: ["get", "list", "create", "update", "patch", "delete"]
+- apiGroups: ["autoscaling"]
+  resources: ["horizontalpodautoscalers"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["get", "create", "patch"]
-# the Certificate of a platform whose spec.tls.issuerRef names a cert-manager issuer
+# the Certificate of a platform whose spec.tls.issuerRef names a cert-manager issuer (server-side apply patches)
 - apiGroups: ["cert-manager.io"]
   resources: ["certificates"]
-  verbs: ["get", "create", "update", "delete"]
+  verbs: ["get", "create", "update", "patch", "delete"]
 {{- end }}
 
 {{/*
-Cluster-wide, also when watching listed namespaces: whether cert-manager is installed (its Certificate CRD, by name).
+Cluster-wide, also when watching listed namespaces: whether KEDA (spec.worker.autoscaling), CloudNativePG
+(spec.database.cnpg) and cert-manager (spec.tls.issuerRef) are installed, read by CRD name.
 */}}
 {{- define "chis-operator.clusterRules" -}}
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
-  resourceNames: ["certificates.cert-manager.io"]
+  resourceNames: ["scaledobjects.keda.sh", "clusters.postgresql.cnpg.io", "certificates.cert-manager.io"]
   verbs: ["get"]
 {{- end }}
 

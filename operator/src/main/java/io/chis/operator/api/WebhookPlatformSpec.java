@@ -228,12 +228,91 @@ public class WebhookPlatformSpec {
         @JsonPropertyDescription("Deliveries in flight per worker pod (CHIS_WORKER_CONCURRENCY). Default 64.")
         private Integer concurrency;
 
+        @JsonPropertyDescription("Scale the worker on its backlog (KEDA when installed, else an HPA on CPU); "
+                + "replicas is then ignored.")
+        private AutoscalingSpec autoscaling;
+
         public Integer getConcurrency() {
             return concurrency;
         }
 
         public void setConcurrency(Integer concurrency) {
             this.concurrency = concurrency;
+        }
+
+        public AutoscalingSpec getAutoscaling() {
+            return autoscaling;
+        }
+
+        public void setAutoscaling(AutoscalingSpec autoscaling) {
+            this.autoscaling = autoscaling;
+        }
+    }
+
+    @ValidationRule(
+            value = "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas",
+            message = "autoscaling.minReplicas must not exceed maxReplicas")
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class AutoscalingSpec {
+        @Min(1)
+        @JsonPropertyDescription("Fewest pods. Default 1.")
+        private Integer minReplicas;
+
+        @Min(1)
+        @JsonPropertyDescription("Most pods; the roles' database pools are sized for this many. Default 10.")
+        private Integer maxReplicas;
+
+        @Min(1)
+        @JsonPropertyDescription("Worker with KEDA: pending plus waiting deliveries in the chis-workers group per pod "
+                + "(the redis-streams trigger's pendingEntriesCount and lagCount). Default 1000.")
+        private Integer targetBacklogPerReplica;
+
+        @Min(1)
+        @JsonPropertyDescription("HPA: average CPU use in percent of the pods' CPU request. Default 70.")
+        private Integer targetCPUUtilizationPercentage;
+
+        @JsonPropertyDescription("Namespace KEDA runs in: its NetworkPolicy peer for Redis. Default keda.")
+        private String kedaNamespace;
+
+        public Integer getMinReplicas() {
+            return minReplicas;
+        }
+
+        public void setMinReplicas(Integer minReplicas) {
+            this.minReplicas = minReplicas;
+        }
+
+        public Integer getMaxReplicas() {
+            return maxReplicas;
+        }
+
+        public void setMaxReplicas(Integer maxReplicas) {
+            this.maxReplicas = maxReplicas;
+        }
+
+        public Integer getTargetBacklogPerReplica() {
+            return targetBacklogPerReplica;
+        }
+
+        public void setTargetBacklogPerReplica(Integer targetBacklogPerReplica) {
+            this.targetBacklogPerReplica = targetBacklogPerReplica;
+        }
+
+        public Integer getTargetCPUUtilizationPercentage() {
+            return targetCPUUtilizationPercentage;
+        }
+
+        public void setTargetCPUUtilizationPercentage(Integer targetCPUUtilizationPercentage) {
+            this.targetCPUUtilizationPercentage = targetCPUUtilizationPercentage;
+        }
+
+        public String getKedaNamespace() {
+            return kedaNamespace;
+        }
+
+        public void setKedaNamespace(String kedaNamespace) {
+            this.kedaNamespace = kedaNamespace;
         }
     }
 
@@ -253,6 +332,17 @@ public class WebhookPlatformSpec {
 
         @JsonPropertyDescription("Who may reach the REST port (8080) through the NetworkPolicy. Default: anyone.")
         private List<NetworkPolicyPeer> allowedFrom;
+
+        @JsonPropertyDescription("An HPA on CPU for the api; replicas is then ignored.")
+        private AutoscalingSpec autoscaling;
+
+        public AutoscalingSpec getAutoscaling() {
+            return autoscaling;
+        }
+
+        public void setAutoscaling(AutoscalingSpec autoscaling) {
+            this.autoscaling = autoscaling;
+        }
 
         public ServiceSpec getService() {
             return service;
@@ -453,8 +543,8 @@ public class WebhookPlatformSpec {
     }
 
     @ValidationRule(
-            value = "has(self.managed) != has(self.external)",
-            message = "set exactly one of database.managed or database.external")
+            value = "(has(self.managed) ? 1 : 0) + (has(self.external) ? 1 : 0) + (has(self.cnpg) ? 1 : 0) == 1",
+            message = "set exactly one of database.managed, database.external or database.cnpg")
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class DatabaseSpec {
@@ -463,6 +553,17 @@ public class WebhookPlatformSpec {
 
         @JsonPropertyDescription("An existing PostgreSQL; its URL comes from a Secret.")
         private ExternalDatabase external;
+
+        @JsonPropertyDescription("A CloudNativePG Cluster (needs the CloudNativePG operator): HA PostgreSQL.")
+        private CnpgDatabase cnpg;
+
+        public CnpgDatabase getCnpg() {
+            return cnpg;
+        }
+
+        public void setCnpg(CnpgDatabase cnpg) {
+            this.cnpg = cnpg;
+        }
 
         public ManagedDatabase getManaged() {
             return managed;
@@ -478,6 +579,69 @@ public class WebhookPlatformSpec {
 
         public void setExternal(ExternalDatabase external) {
             this.external = external;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class CnpgDatabase {
+        @Min(1)
+        @JsonPropertyDescription("PostgreSQL instances: one primary, the rest streaming replicas. Default 2 (HA).")
+        private Integer instances;
+
+        @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$")
+        @JsonPropertyDescription("Volume size per instance. Default 20Gi.")
+        private String storage;
+
+        @JsonPropertyDescription("StorageClass of the volumes. Default: the cluster's default class.")
+        private String storageClassName;
+
+        @JsonPropertyDescription("Resources of each instance.")
+        private ResourceRequirements resources;
+
+        @Min(20)
+        @JsonPropertyDescription(
+                "PostgreSQL max_connections; the roles' pools are sized to stay under it. Default 100.")
+        private Integer maxConnections;
+
+        public Integer getInstances() {
+            return instances;
+        }
+
+        public void setInstances(Integer instances) {
+            this.instances = instances;
+        }
+
+        public String getStorage() {
+            return storage;
+        }
+
+        public void setStorage(String storage) {
+            this.storage = storage;
+        }
+
+        public String getStorageClassName() {
+            return storageClassName;
+        }
+
+        public void setStorageClassName(String storageClassName) {
+            this.storageClassName = storageClassName;
+        }
+
+        public ResourceRequirements getResources() {
+            return resources;
+        }
+
+        public void setResources(ResourceRequirements resources) {
+            this.resources = resources;
+        }
+
+        public Integer getMaxConnections() {
+            return maxConnections;
+        }
+
+        public void setMaxConnections(Integer maxConnections) {
+            this.maxConnections = maxConnections;
         }
     }
 

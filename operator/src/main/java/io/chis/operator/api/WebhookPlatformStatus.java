@@ -24,6 +24,28 @@ public class WebhookPlatformStatus extends StatusWithConditions {
     @JsonPropertyDescription("Name of the migration Job for the current image and database.")
     private String migrationJob;
 
+    @JsonPropertyDescription("Who sets the worker's replicas: keda, hpa or none (spec.worker.replicas).")
+    private String workerAutoscaler;
+
+    @JsonPropertyDescription("Who sets the api's replicas: hpa or none (spec.api.replicas).")
+    private String apiAutoscaler;
+
+    public String getWorkerAutoscaler() {
+        return workerAutoscaler;
+    }
+
+    public void setWorkerAutoscaler(String workerAutoscaler) {
+        this.workerAutoscaler = workerAutoscaler;
+    }
+
+    public String getApiAutoscaler() {
+        return apiAutoscaler;
+    }
+
+    public void setApiAutoscaler(String apiAutoscaler) {
+        this.apiAutoscaler = apiAutoscaler;
+    }
+
     public String getApiUrl() {
         return apiUrl;
     }

@@ -13,6 +13,7 @@ public record ConnectionRefs(
     public static ConnectionRefs of(PlatformSettings settings) {
         return new ConnectionRefs(
                 settings.externalDatabase()
+                        .or(() -> settings.scaling().cnpg().map(c -> CnpgCluster.appUrl(settings)))
                         .orElseGet(() -> new SecretKeyRef(settings.postgresName(), PlatformSecrets.URL)),
                 settings.externalRedis().orElseGet(() -> new SecretKeyRef(settings.redisName(), PlatformSecrets.URL)),
                 settings.jwtSecretRef()

@@ -33,7 +33,6 @@ public final class GrpcTls {
     /** cert-manager writes this annotation on the Secrets it fills. */
     public static final String CERT_MANAGER_ANNOTATION = "cert-manager.io/certificate-name";
 
-    public static final String CERT_MANAGER_CRD = "certificates.cert-manager.io";
     public static final ResourceDefinitionContext CERTIFICATES = new ResourceDefinitionContext.Builder()
             .withGroup("cert-manager.io")
             .withVersion("v1")

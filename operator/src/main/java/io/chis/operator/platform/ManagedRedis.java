@@ -3,9 +3,13 @@ package io.chis.operator.platform;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.support.Labels;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The managed Redis 7.2: a single-pod Deployment without persistence and a ClusterIP Service. PostgreSQL is the
@@ -45,7 +49,7 @@ public final class ManagedRedis {
                 .addNewContainer()
                 .withName(COMPONENT)
                 .withImage(redis.image())
-                .withArgs("redis-server", "--requirepass", "$(REDIS_PASSWORD)", "--save", "", "--appendonly", "no")
+                .withArgs(args(redis))
                 .withEnv(ManagedPostgres.fromSecret("REDIS_PASSWORD", name, PlatformSecrets.PASSWORD))
                 .addNewPort()
                 .withName(COMPONENT)
@@ -87,6 +91,24 @@ public final class ManagedRedis {
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * No persistence; memory capped below the container's limit with {@code noeviction}, so a full Redis refuses
+     * writes (the runtime then relies on PostgreSQL's sweep) instead of silently dropping stream or retry keys.
+     */
+    static List<String> args(PlatformSettings.ManagedRedis redis) {
+        List<String> args = new ArrayList<>(
+                List.of("redis-server", "--requirepass", "$(REDIS_PASSWORD)", "--save", "", "--appendonly", "no"));
+        Optional.ofNullable(redis.resources().getLimits())
+                .map(limits -> limits.get("memory"))
+                .ifPresent(limit -> {
+                    // three quarters: room for the replication and client buffers Redis does not count
+                    long bytes = Quantity.getAmountInBytes(limit).longValue() * 3 / 4;
+                    args.addAll(List.of("--maxmemory", String.valueOf(bytes)));
+                });
+        args.addAll(List.of("--maxmemory-policy", "noeviction"));
+        return args;
     }
 
     public static Service service(WebhookPlatform platform, PlatformSettings settings) {

@@ -37,6 +37,15 @@ public final class PlatformNetworkPolicies {
      */
     public static List<NetworkPolicy> desired(
             WebhookPlatform platform, PlatformSettings settings, Optional<String> operatorNamespace) {
+        return desired(platform, settings, operatorNamespace, Optional.empty());
+    }
+
+    /** @param kedaNamespace where KEDA's operator runs when it scales the worker: its scaler reads Redis */
+    public static List<NetworkPolicy> desired(
+            WebhookPlatform platform,
+            PlatformSettings settings,
+            Optional<String> operatorNamespace,
+            Optional<String> kedaNamespace) {
         List<NetworkPolicy> policies = new ArrayList<>();
         NetworkPolicyIngressRule metrics = rule(PlatformSettings.METRICS_PORT, List.of(scrapers(settings)));
         for (Role role : Role.values()) {
@@ -65,7 +74,11 @@ public final class PlatformNetworkPolicies {
                     platform,
                     settings.redisName(),
                     ManagedRedis.COMPONENT,
-                    List.of(rule(PlatformSettings.REDIS_PORT, List.of(platformPods)))));
+                    List.of(rule(
+                            PlatformSettings.REDIS_PORT,
+                            kedaNamespace
+                                    .map(ns -> List.of(platformPods, namespace(ns)))
+                                    .orElseGet(() -> List.of(platformPods))))));
         }
         return policies;
     }
@@ -107,6 +120,14 @@ public final class PlatformNetworkPolicies {
         return new NetworkPolicyPeerBuilder()
                 .withPodSelector(
                         new LabelSelectorBuilder().withMatchLabels(labels).build())
+                .build();
+    }
+
+    private static NetworkPolicyPeer namespace(String name) {
+        return new NetworkPolicyPeerBuilder()
+                .withNamespaceSelector(new LabelSelectorBuilder()
+                        .addToMatchLabels(NAMESPACE_NAME, name)
+                        .build())
                 .build();
     }
 

@@ -1,6 +1,7 @@
 package io.chis.operator.platform;
 
 import io.chis.common.Role;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -12,6 +13,7 @@ import java.util.Optional;
  * The children as the API server returned them in this reconcile: what status is computed from.
  *
  * @param grpcTlsPending the pods wait for a gRPC certificate cert-manager has not issued yet
+ * @param cnpgCluster the CloudNativePG Cluster, where the database is one
  */
 public record PlatformObservation(
         Optional<StatefulSet> postgres,
@@ -20,4 +22,5 @@ public record PlatformObservation(
         Optional<Job> migration,
         Map<Role, Deployment> roles,
         Optional<Service> apiService,
-        boolean grpcTlsPending) {}
+        boolean grpcTlsPending,
+        Optional<GenericKubernetesResource> cnpgCluster) {}

@@ -8,11 +8,13 @@ import io.chis.operator.support.ChildConflictException;
 import io.chis.operator.support.ChildInformers;
 import io.chis.operator.support.Conditions;
 import io.chis.operator.support.EventRecorder;
+import io.chis.operator.support.InstalledCrds;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -35,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +58,8 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
             Job.class,
             PodDisruptionBudget.class,
             Ingress.class,
-            NetworkPolicy.class);
+            NetworkPolicy.class,
+            HorizontalPodAutoscaler.class);
 
     private static final Logger log = LoggerFactory.getLogger(PlatformReconciler.class);
 
@@ -65,6 +69,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     private final Duration secretRecheck;
     private final Clock clock;
     private final Optional<String> operatorNamespace;
+    private final InstalledCrds crds;
 
     /** @param operatorNamespace where the operator's pods run, for the NetworkPolicy that lets them call delivery */
     public PlatformReconciler(
@@ -85,6 +90,8 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
         this.tokens = tokens;
         this.secretRecheck = secretRecheck;
         this.clock = clock;
+        // a CRD's presence is trusted as long as a missing Secret is: a spec waiting for an engine sees it installed
+        this.crds = new InstalledCrds(secretRecheck, clock);
     }
 
     @Override
@@ -109,9 +116,12 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
                         .get()));
 
         List<SpecProblem> problems = new ArrayList<>(PlatformValidation.validate(platform, settings, userSecrets));
-        certManagerMissing(client, settings).ifPresent(problems::add);
+        Predicate<String> installed = crd -> crds.installed(client, crd);
+        certManagerMissing(settings, installed).ifPresent(problems::add);
+        Engines engines = Engines.detect(settings, platform.getStatus(), installed);
+        CnpgCluster.problem(settings, engines.cnpg()).ifPresent(problems::add);
         PlatformRollout rollout = new PlatformRollout(
-                new ChildApplier<>(context, serverSideApply), client, tokens, clock, operatorNamespace);
+                new ChildApplier<>(context, serverSideApply), client, tokens, clock, operatorNamespace, engines);
         PlatformObservation observed;
         if (problems.isEmpty()) {
             try {
@@ -129,6 +139,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
 
         WebhookPlatformStatus status =
                 PlatformStatusBuilder.build(platform, settings, problems, observed, clock.instant());
+        engines.report(settings, status);
         announce(platform, status, !problems.isEmpty());
         UpdateControl<WebhookPlatform> control;
         if (Conditions.same(platform.getStatus(), status)) {
@@ -141,32 +152,32 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
         if (problems.stream().anyMatch(SpecProblem::waitsForSecret) || observed.grpcTlsPending()) {
             control.rescheduleAfter(secretRecheck);
         }
+        // a CloudNativePG Cluster is not watched: look again until it is healthy
+        if (engines.cnpg()
+                && !Conditions.find(status, PlatformValidation.DATABASE_READY)
+                        .map(Condition::isTrue)
+                        .orElse(false)) {
+            control.rescheduleAfter(secretRecheck);
+        }
         return control;
     }
 
-    /**
-     * A spec naming a cert-manager issuer where cert-manager's Certificate CRD is missing (read by name, so the
-     * operator needs get on that one CRD only).
-     */
-    static Optional<SpecProblem> certManagerMissing(KubernetesClient client, PlatformSettings settings) {
-        if (!settings.grpcTls() || settings.tlsIssuer().isEmpty()) {
+    /** A spec naming a cert-manager issuer where cert-manager's Certificate CRD is missing. */
+    static Optional<SpecProblem> certManagerMissing(PlatformSettings settings, Predicate<String> installed) {
+        if (!settings.grpcTls()
+                || settings.tlsIssuer().isEmpty()
+                || installed.test(InstalledCrds.CERT_MANAGER_CERTIFICATES)) {
             return Optional.empty();
         }
-        boolean installed = client.apiextensions()
-                        .v1()
-                        .customResourceDefinitions()
-                        .withName(GrpcTls.CERT_MANAGER_CRD)
-                        .get()
-                != null;
-        return installed
-                ? Optional.empty()
-                : Optional.of(new SpecProblem(
-                        null,
-                        SpecProblem.CERT_MANAGER_NOT_INSTALLED,
-                        "spec.tls.issuerRef names " + settings.tlsIssuer().get().kind() + " '"
-                                + settings.tlsIssuer().get().name() + "', but cert-manager is not installed (no CRD "
-                                + GrpcTls.CERT_MANAGER_CRD + "): install cert-manager, or remove issuerRef to let"
-                                + " the operator issue the gRPC certificates itself"));
+        return Optional.of(new SpecProblem(
+                null,
+                SpecProblem.CERT_MANAGER_NOT_INSTALLED,
+                "spec.tls.issuerRef names " + settings.tlsIssuer().get().kind() + " '"
+                        + settings.tlsIssuer().get().name() + "', but cert-manager is not installed (no CRD "
+                        + InstalledCrds.CERT_MANAGER_CERTIFICATES
+                        + ", or the operator may not read it: README, Install):"
+                        + " install cert-manager, or remove issuerRef to let the operator issue the gRPC certificates"
+                        + " itself"));
     }
 
     @Override

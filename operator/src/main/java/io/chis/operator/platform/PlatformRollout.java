@@ -5,7 +5,6 @@ import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.platform.GrpcCertificates.Issued;
 import io.chis.operator.support.ChildApplier;
-import io.chis.operator.support.ChildConflictException;
 import io.chis.operator.support.Hashes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -40,18 +39,21 @@ final class PlatformRollout {
     private final RandomTokens tokens;
     private final Clock clock;
     private final Optional<String> operatorNamespace;
+    private final Engines engines;
 
     PlatformRollout(
             ChildApplier<WebhookPlatform> applier,
             KubernetesClient client,
             RandomTokens tokens,
             Clock clock,
-            Optional<String> operatorNamespace) {
+            Optional<String> operatorNamespace,
+            Engines engines) {
         this.applier = applier;
         this.client = client;
         this.tokens = tokens;
         this.clock = clock;
         this.operatorNamespace = operatorNamespace;
+        this.engines = engines;
     }
 
     PlatformObservation apply(
@@ -79,6 +81,10 @@ final class PlatformRollout {
             postgres = Optional.of(apply(keep, ManagedPostgres.statefulSet(platform, settings)));
             apply(keep, ManagedPostgres.service(platform, settings));
         }
+        // only where the CRD exists (the reconciler refuses cnpg otherwise)
+        Optional<GenericKubernetesResource> cnpg = settings.scaling().cnpg().isPresent() && engines.cnpg()
+                ? Optional.of(applier.applyUncached(CnpgCluster.CLUSTER, CnpgCluster.desired(platform, settings)))
+                : Optional.empty();
         Optional<Deployment> redis = Optional.empty();
         if (settings.managedRedis().isPresent()) {
             Secret secret = applySecret(
@@ -96,7 +102,9 @@ final class PlatformRollout {
                 .flatMap(secret -> PlatformSecrets.value(secret, ref.getKey()))
                 .orElse("");
         String databaseUrl = value.apply(refs.databaseUrl());
-        boolean databaseReady = postgres.map(PlatformStatusBuilder::ready).orElse(true);
+        boolean databaseReady = postgres.map(PlatformStatusBuilder::ready)
+                .or(() -> cnpg.map(CnpgCluster::healthy))
+                .orElse(true);
 
         // not a dependent resource: the Job's name is a hash of image and database, and a new one replaces the old
         String jobName = MigrationJob.name(settings, databaseUrl);
@@ -134,11 +142,12 @@ final class PlatformRollout {
             deployment.ifPresent(d -> roles.put(role, d));
             RoleServices.disruptionBudget(platform, settings, role).ifPresent(pdb -> apply(keep, pdb));
         }
+        applyAutoscalers(platform, settings, keep, roles.keySet());
         Service api = apply(keep, RoleServices.api(platform, settings));
         apply(keep, RoleServices.delivery(platform, settings));
         RoleServices.ingress(platform, settings).ifPresent(ingress -> apply(keep, ingress));
         if (settings.networkPolicies()) {
-            PlatformNetworkPolicies.desired(platform, settings, operatorNamespace)
+            PlatformNetworkPolicies.desired(platform, settings, operatorNamespace, kedaNamespace(settings))
                     .forEach(policy -> apply(keep, policy));
         }
 
@@ -152,7 +161,8 @@ final class PlatformRollout {
                 migration,
                 roles,
                 Optional.of(api),
-                settings.grpcTls() && grpcCertificate.isEmpty());
+                settings.grpcTls() && grpcCertificate.isEmpty(),
+                cnpg);
     }
 
     /**
@@ -174,7 +184,8 @@ final class PlatformRollout {
         // with cert-manager, the Secret the operator made before is kept for cert-manager to fill, not pruned
         keep.get(Secret.class).add(settings.grpcTlsName());
         if (issuer.isPresent()) {
-            applyCertificate(platform, GrpcTls.certificate(platform, settings, issuer.get()));
+            // not cached: the kind exists only where cert-manager is installed
+            applier.applyUncached(GrpcTls.CERTIFICATES, GrpcTls.certificate(platform, settings, issuer.get()));
             return userSecrets
                     .apply(settings.grpcTlsName())
                     .flatMap(secret -> PlatformSecrets.value(secret, GrpcTls.CERT))
@@ -196,40 +207,6 @@ final class PlatformRollout {
                 settings.grpcTlsName(),
                 existing -> GrpcTls.leafSecret(platform, settings, ca, existing, clock.instant()));
         return PlatformSecrets.value(leaf, GrpcTls.CERT).orElse("");
-    }
-
-    /** Creates or updates the cert-manager Certificate (not cached: it exists only where cert-manager is installed). */
-    private void applyCertificate(WebhookPlatform platform, GenericKubernetesResource desired) {
-        var certificates = client.genericKubernetesResources(GrpcTls.CERTIFICATES)
-                .inNamespace(desired.getMetadata().getNamespace());
-        GenericKubernetesResource existing =
-                certificates.withName(desired.getMetadata().getName()).get();
-        if (existing == null) {
-            log.info(
-                    "{} creating Certificate {}",
-                    ChildApplier.describe(platform),
-                    desired.getMetadata().getName());
-            certificates.resource(desired).create();
-            return;
-        }
-        if (!ownedBy(existing, platform)) {
-            throw new ChildConflictException("Certificate '"
-                    + existing.getMetadata().getName()
-                    + "' exists in namespace '" + existing.getMetadata().getNamespace() + "' but does not belong to "
-                    + ChildApplier.describe(platform) + ": rename or delete it");
-        }
-        if (Objects.equals(existing.get("spec"), desired.get("spec"))
-                && Objects.equals(
-                        existing.getMetadata().getLabels(),
-                        desired.getMetadata().getLabels())) {
-            return;
-        }
-        log.info(
-                "{} updating Certificate {}",
-                ChildApplier.describe(platform),
-                desired.getMetadata().getName());
-        desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-        certificates.resource(desired).update();
     }
 
     /**
@@ -259,6 +236,40 @@ final class PlatformRollout {
                 && child.getMetadata().getOwnerReferences().stream().anyMatch(ref -> Objects.equals(uid, ref.getUid()));
     }
 
+    /** An HPA or KEDA's ScaledObject for each autoscaled role whose Deployment exists; leftovers of the other kind go. */
+    private void applyAutoscalers(
+            WebhookPlatform platform,
+            PlatformSettings settings,
+            Map<Class<? extends HasMetadata>, Set<String>> keep,
+            Set<Role> deployed) {
+        Set<String> keda = new HashSet<>();
+        for (Role role : deployed) {
+            switch (Autoscalers.kind(settings, role, engines.keda())) {
+                case Autoscalers.HPA -> apply(keep, Autoscalers.hpa(platform, settings, role));
+                case Autoscalers.KEDA -> {
+                    applier.applyUncached(
+                            Autoscalers.TRIGGER_AUTHENTICATION, Autoscalers.triggerAuthentication(platform, settings));
+                    keda.add(applier.applyUncached(
+                                    Autoscalers.SCALED_OBJECT, Autoscalers.scaledObject(platform, settings))
+                            .getMetadata()
+                            .getName());
+                }
+                default -> {}
+            }
+        }
+        // only where the CRD exists (listing a missing kind fails): a platform that stopped autoscaling drops them
+        if (engines.keda()) {
+            applier.pruneUncached(Autoscalers.SCALED_OBJECT, keda);
+            applier.pruneUncached(Autoscalers.TRIGGER_AUTHENTICATION, keda);
+        }
+    }
+
+    private Optional<String> kedaNamespace(PlatformSettings settings) {
+        return Autoscalers.KEDA.equals(Autoscalers.kind(settings, Role.WORKER, engines.keda()))
+                ? settings.scaling().autoscaling(Role.WORKER).map(PlatformScaling.Autoscaling::kedaNamespace)
+                : Optional.empty();
+    }
+
     /** Reads what exists without changing anything: for a spec the operator cannot act on. */
     PlatformObservation observe(PlatformSettings settings) {
         Map<Role, Deployment> roles = new EnumMap<>(Role.class);
@@ -272,7 +283,8 @@ final class PlatformRollout {
                 Optional.empty(),
                 roles,
                 applier.get(Service.class, settings.roleName(Role.API)),
-                false);
+                false,
+                Optional.empty());
     }
 
     private <T extends HasMetadata> T apply(Map<Class<? extends HasMetadata>, Set<String>> keep, T desired) {

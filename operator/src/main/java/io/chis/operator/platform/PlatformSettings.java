@@ -44,7 +44,8 @@ public record PlatformSettings(
         boolean networkPolicies,
         int databaseMaxConnections,
         boolean grpcTls,
-        Optional<Issuer> tlsIssuer) {
+        Optional<Issuer> tlsIssuer,
+        PlatformScaling scaling) {
 
     public static final String DEFAULT_IMAGE = "ghcr.io/chis-io/chis-runtime:0.1.0";
     public static final String DEFAULT_POSTGRES_IMAGE = "postgres:16";
@@ -142,21 +143,34 @@ public record PlatformSettings(
                 Optional.ofNullable(database)
                         .map(d -> d.getManaged() != null
                                 ? d.getManaged().getMaxConnections()
-                                : d.getExternal() != null ? d.getExternal().getMaxConnections() : null)
+                                : d.getExternal() != null
+                                        ? d.getExternal().getMaxConnections()
+                                        : d.getCnpg() != null ? d.getCnpg().getMaxConnections() : null)
                         .orElse(DEFAULT_MAX_CONNECTIONS),
                 spec.getTls() == null || !Boolean.FALSE.equals(spec.getTls().getEnabled()),
                 Optional.ofNullable(spec.getTls())
                         .map(WebhookPlatformSpec.TlsSpec::getIssuerRef)
-                        .map(i -> new Issuer(i.getName(), blankOr(i.getKind(), "Issuer"))));
+                        .map(i -> new Issuer(i.getName(), blankOr(i.getKind(), "Issuer"))),
+                PlatformScaling.of(spec));
     }
 
     /** {@code CHIS_DB_POOL_SIZE} of a role: its share of the database's connections over its pods. */
     public int databasePoolSize(Role role) {
-        return ConnectionBudget.poolSize(databaseMaxConnections, role, replicas(role));
+        return ConnectionBudget.poolSize(databaseMaxConnections, role, maxReplicas(role));
     }
 
+    /** The role's pod count; an autoscaled role's minimum. */
     public int replicas(Role role) {
-        return replicas.get(role);
+        return scaling.autoscaling(role)
+                .map(PlatformScaling.Autoscaling::minReplicas)
+                .orElseGet(() -> replicas.get(role));
+    }
+
+    /** The most pods the role runs: its autoscaler's maximum, else its replicas. */
+    public int maxReplicas(Role role) {
+        return scaling.autoscaling(role)
+                .map(PlatformScaling.Autoscaling::maxReplicas)
+                .orElseGet(() -> replicas.get(role));
     }
 
     public ResourceRequirements resources(Role role) {

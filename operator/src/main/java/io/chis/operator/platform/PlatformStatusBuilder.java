@@ -58,7 +58,9 @@ public final class PlatformStatusBuilder {
         status.setDatabase(
                 settings.externalDatabase().isPresent()
                         ? "external"
-                        : settings.managedPostgres().isPresent() ? "managed" : null);
+                        : settings.managedPostgres().isPresent()
+                                ? "managed"
+                                : settings.scaling().cnpg().isPresent() ? "cnpg" : null);
         status.setRedis(
                 settings.externalRedis().isPresent()
                         ? "external"
@@ -103,6 +105,9 @@ public final class PlatformStatusBuilder {
                     "using the PostgreSQL URL in Secret '"
                             + settings.externalDatabase().get().getName() + "'");
         }
+        if (settings.scaling().cnpg().isPresent()) {
+            return cnpg(settings, observed);
+        }
         return observed.postgres()
                 .map(sts -> {
                     int ready = Optional.ofNullable(sts.getStatus())
@@ -122,6 +127,23 @@ public final class PlatformStatusBuilder {
                 })
                 .orElseGet(() -> Conditions.condition(
                         type, false, "PostgresNotCreated", "the PostgreSQL StatefulSet does not exist yet"));
+    }
+
+    private static Condition cnpg(PlatformSettings settings, PlatformObservation observed) {
+        String type = PlatformValidation.DATABASE_READY;
+        String name = settings.postgresName();
+        return observed.cnpgCluster()
+                .map(cluster -> CnpgCluster.healthy(cluster)
+                        ? Conditions.condition(
+                                type, true, "PostgresReady", "CloudNativePG Cluster '" + name + "' is healthy")
+                        : Conditions.condition(
+                                type,
+                                false,
+                                "PostgresNotReady",
+                                "CloudNativePG Cluster '" + name + "': "
+                                        + CnpgCluster.phase(cluster).orElse("no phase reported yet")))
+                .orElseGet(() -> Conditions.condition(
+                        type, false, "PostgresNotCreated", "the CloudNativePG Cluster does not exist yet"));
     }
 
     private static Condition queue(PlatformSettings settings, PlatformObservation observed) {

@@ -55,12 +55,14 @@ public final class PlatformValidation {
 
         boolean managedDb = spec.getDatabase() != null && spec.getDatabase().getManaged() != null;
         boolean externalDb = spec.getDatabase() != null && spec.getDatabase().getExternal() != null;
-        if (managedDb == externalDb) {
+        boolean cnpgDb = spec.getDatabase() != null && spec.getDatabase().getCnpg() != null;
+        int databases = (managedDb ? 1 : 0) + (externalDb ? 1 : 0) + (cnpgDb ? 1 : 0);
+        if (databases != 1) {
             problems.add(new SpecProblem(
                     DATABASE_READY,
-                    managedDb ? "DatabaseConfigConflict" : "DatabaseNotConfigured",
-                    (managedDb
-                                    ? "spec.database has both managed and external"
+                    databases > 1 ? "DatabaseConfigConflict" : "DatabaseNotConfigured",
+                    (databases > 1
+                                    ? "spec.database has more than one of managed, external and cnpg"
                                     : "spec.database has neither managed nor external")
                             + ": set exactly one (database.managed: {} runs PostgreSQL 16 in the cluster)"));
         } else if (managedDb) {
@@ -72,7 +74,7 @@ public final class PlatformValidation {
                             "spec.database.managed.storage '" + pg.storage() + "' is not a quantity like 1Gi"));
                 }
             });
-        } else {
+        } else if (externalDb) {
             checkUrl(
                     problems,
                     DATABASE_READY,

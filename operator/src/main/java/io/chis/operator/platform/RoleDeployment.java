@@ -50,7 +50,8 @@ public final class RoleDeployment {
         return new DeploymentBuilder()
                 .withMetadata(ChildMetadata.of(platform, settings.roleName(role), role.id()))
                 .withNewSpec()
-                .withReplicas(settings.replicas(role))
+                // an autoscaled role's replicas are its autoscaler's: left out, never fought over
+                .withReplicas(settings.scaling().autoscaling(role).isPresent() ? null : settings.replicas(role))
                 .withNewSelector()
                 .withMatchLabels(Labels.selector(platform, role.id()))
                 .endSelector()

@@ -1,9 +1,12 @@
 package io.chis.operator.support;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.HashMap;
@@ -110,6 +113,76 @@ public final class ChildApplier<P extends HasMetadata> {
                 }));
     }
 
+    /** The owner's child of a kind whose CRD may be missing (KEDA, CloudNativePG): no informer, read directly. */
+    public Optional<GenericKubernetesResource> getUncached(ResourceDefinitionContext kind, String name) {
+        return Optional.ofNullable(context.getClient()
+                        .genericKubernetesResources(kind)
+                        .inNamespace(owner.getMetadata().getNamespace())
+                        .withName(name)
+                        .get())
+                .map(live -> {
+                    requireOwned(live);
+                    return live;
+                });
+    }
+
+    /** {@link #apply} for a kind without an informer: read and written directly, never taken over when not ours. */
+    public GenericKubernetesResource applyUncached(ResourceDefinitionContext kind, GenericKubernetesResource desired) {
+        String hash = stampHash(desired);
+        Optional<GenericKubernetesResource> existing =
+                getUncached(kind, desired.getMetadata().getName());
+        if (existing.isPresent() && hash.equals(annotation(existing.get(), DESIRED_HASH))) {
+            return existing.get();
+        }
+        var resource = context.getClient()
+                .genericKubernetesResources(kind)
+                .inNamespace(owner.getMetadata().getNamespace())
+                .resource(desired);
+        log.info(
+                "{} {} {} {}",
+                describe(owner),
+                serverSideApply ? "applying" : existing.isEmpty() ? "creating" : "updating",
+                desired.getKind(),
+                desired.getMetadata().getName());
+        if (serverSideApply) {
+            return resource.fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+        }
+        if (existing.isEmpty()) {
+            return resource.create();
+        }
+        desired.getMetadata().setResourceVersion(existing.get().getMetadata().getResourceVersion());
+        return resource.update();
+    }
+
+    /** {@link #prune} for a kind without an informer: the owner's labelled children whose names are not kept. */
+    public void pruneUncached(ResourceDefinitionContext kind, Set<String> keep) {
+        String uid = owner.getMetadata().getUid();
+        context
+                .getClient()
+                .genericKubernetesResources(kind)
+                .inNamespace(owner.getMetadata().getNamespace())
+                .withLabelSelector(Labels.MANAGED_SELECTOR)
+                .list()
+                .getItems()
+                .stream()
+                .filter(child -> !keep.contains(child.getMetadata().getName()))
+                .filter(child -> child.getMetadata().getOwnerReferences() != null
+                        && child.getMetadata().getOwnerReferences().stream()
+                                .anyMatch(ref -> uid != null && uid.equals(ref.getUid())))
+                .forEach(child -> {
+                    log.info(
+                            "{} deleting {} {} (no longer wanted)",
+                            describe(owner),
+                            child.getKind(),
+                            child.getMetadata().getName());
+                    context.getClient()
+                            .genericKubernetesResources(kind)
+                            .inNamespace(owner.getMetadata().getNamespace())
+                            .withName(child.getMetadata().getName())
+                            .delete();
+                });
+    }
+
     public static String describe(HasMetadata resource) {
         return resource.getKind() + " " + resource.getMetadata().getNamespace() + "/"
                 + resource.getMetadata().getName();
@@ -168,6 +241,13 @@ public final class ChildApplier<P extends HasMetadata> {
 
     /** Keeps what the API server assigned, which a full update without it would try to clear. */
     private static void keepAllocatedFields(HasMetadata desired, HasMetadata existing) {
+        // replicas left out: an autoscaler owns them, and an update without them would reset the Deployment to one
+        if (desired instanceof Deployment deployment
+                && existing instanceof Deployment current
+                && deployment.getSpec().getReplicas() == null
+                && current.getSpec() != null) {
+            deployment.getSpec().setReplicas(current.getSpec().getReplicas());
+        }
         if (desired instanceof Service service && existing instanceof Service current && current.getSpec() != null) {
             service.getSpec().setClusterIP(current.getSpec().getClusterIP());
             service.getSpec().setClusterIPs(current.getSpec().getClusterIPs());

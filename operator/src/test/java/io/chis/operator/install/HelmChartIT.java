@@ -92,8 +92,8 @@ class HelmChartIT {
                         "ServiceAccount/chis-operator",
                         "ClusterRole/chis-operator",
                         "ClusterRoleBinding/chis-operator",
-                        "ClusterRole/chis-operator-crd-reader",
-                        "ClusterRoleBinding/chis-operator-crd-reader",
+                        "ClusterRole/chis-operator-crds",
+                        "ClusterRoleBinding/chis-operator-crds",
                         "Role/chis-operator-leader-election",
                         "RoleBinding/chis-operator-leader-election",
                         "Deployment/chis-operator");
@@ -165,14 +165,17 @@ class HelmChartIT {
     @Test
     void watchingListedNamespacesGivesARoleInEachAndNothingClusterWide() {
         Rendered rendered = HelmChart.template(Map.of("watchNamespaces[0]", "shop", "watchNamespaces[1]", "billing"));
-        // cluster-wide only the read of cert-manager's CRD
+        // cluster-wide only the by-name read of the KEDA, CloudNativePG and cert-manager CRDs
         assertThat(rendered.all(ClusterRole.class))
                 .extracting(r -> r.getMetadata().getName())
-                .containsExactly("chis-operator-crd-reader");
+                .containsExactly("chis-operator-crds");
         assertThat(rendered.all(ClusterRoleBinding.class))
                 .extracting(r -> r.getMetadata().getName())
-                .containsExactly("chis-operator-crd-reader");
+                .containsExactly("chis-operator-crds");
         assertCrdReader(rendered);
+        assertThat(HelmChart.template(Map.of("watchNamespaces[0]", "shop", "rbac.engineCrds", "false"))
+                        .all(ClusterRole.class))
+                .isEmpty();
         assertThat(env(operatorContainer(rendered))).containsEntry("WATCH_NAMESPACES", "shop,billing");
 
         List<Role> operatorRoles = rendered.all(Role.class).stream()
@@ -456,12 +459,12 @@ class HelmChartIT {
     }
 
     private static void assertCrdReader(Rendered rendered) {
-        ClusterRole reader = rendered.named(ClusterRole.class, "chis-operator-crd-reader");
-        assertThat(OperatorPermissions.onlyReadTheCertManagerCrd(reader.getRules()))
-                .as("get on customresourcedefinitions/certificates.cert-manager.io only: " + reader.getRules())
+        ClusterRole reader = rendered.named(ClusterRole.class, "chis-operator-crds");
+        assertThat(OperatorPermissions.onlyReadTheCrds(reader.getRules()))
+                .as("get on customresourcedefinitions " + OperatorPermissions.CRDS + " only: " + reader.getRules())
                 .isTrue();
-        ClusterRoleBinding binding = rendered.named(ClusterRoleBinding.class, "chis-operator-crd-reader");
-        assertThat(binding.getRoleRef().getName()).isEqualTo("chis-operator-crd-reader");
+        ClusterRoleBinding binding = rendered.named(ClusterRoleBinding.class, "chis-operator-crds");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("chis-operator-crds");
         assertBoundToTheOperator(binding.getSubjects());
     }
 

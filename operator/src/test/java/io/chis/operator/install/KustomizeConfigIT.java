@@ -43,8 +43,8 @@ class KustomizeConfigIT {
                         "ServiceAccount/chis-operator",
                         "ClusterRole/chis-operator",
                         "ClusterRoleBinding/chis-operator",
-                        "ClusterRole/chis-operator-crd-reader",
-                        "ClusterRoleBinding/chis-operator-crd-reader",
+                        "ClusterRole/chis-operator-crds",
+                        "ClusterRoleBinding/chis-operator-crds",
                         "Role/chis-operator-leader-election",
                         "RoleBinding/chis-operator-leader-election",
                         "Deployment/chis-operator");
@@ -115,12 +115,14 @@ class KustomizeConfigIT {
                         "ServiceAccount/chis-operator",
                         "Role/chis-operator",
                         "RoleBinding/chis-operator",
-                        "ClusterRole/chis-operator-crd-reader",
-                        "ClusterRoleBinding/chis-operator-crd-reader",
+                        "ClusterRole/chis-operator-crds",
+                        "ClusterRoleBinding/chis-operator-crds",
                         "Role/chis-operator-leader-election",
                         "RoleBinding/chis-operator-leader-election",
                         "Deployment/chis-operator");
-        // cluster-wide: the CRDs and the one read of cert-manager's CRD, nothing that writes
+        // cluster-wide: the CRDs and the one by-name read of KEDA's, CloudNativePG's and cert-manager's CRDs, nothing
+        // that
+        // writes
         assertCrdReader(objects);
         Role role = named(objects, Role.class, "chis-operator");
         assertThat(role.getMetadata().getNamespace()).isEqualTo("chis");
@@ -199,12 +201,12 @@ class KustomizeConfigIT {
     }
 
     private static void assertCrdReader(List<HasMetadata> objects) {
-        ClusterRole reader = named(objects, ClusterRole.class, "chis-operator-crd-reader");
-        assertThat(OperatorPermissions.onlyReadTheCertManagerCrd(reader.getRules()))
-                .as("get on customresourcedefinitions/certificates.cert-manager.io only: " + reader.getRules())
+        ClusterRole reader = named(objects, ClusterRole.class, "chis-operator-crds");
+        assertThat(OperatorPermissions.onlyReadTheCrds(reader.getRules()))
+                .as("get on customresourcedefinitions " + OperatorPermissions.CRDS + " only: " + reader.getRules())
                 .isTrue();
-        ClusterRoleBinding binding = named(objects, ClusterRoleBinding.class, "chis-operator-crd-reader");
-        assertThat(binding.getRoleRef().getName()).isEqualTo("chis-operator-crd-reader");
+        ClusterRoleBinding binding = named(objects, ClusterRoleBinding.class, "chis-operator-crds");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("chis-operator-crds");
         assertThat(binding.getSubjects()).singleElement().satisfies(KustomizeConfigIT::isTheOperator);
     }
 

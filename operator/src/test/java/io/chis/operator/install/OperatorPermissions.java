@@ -4,6 +4,7 @@ import io.chis.operator.api.DeliveryPolicy;
 import io.chis.operator.api.WebhookEndpoint;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.platform.PlatformReconciler;
+import io.chis.operator.support.InstalledCrds;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -57,8 +58,18 @@ public final class OperatorPermissions {
         for (Class<? extends HasMetadata> kind : PlatformReconciler.CHILD_KINDS) {
             add(permissions, kind, "", kind == Job.class ? JOB : READ_WRITE);
         }
-        // the cert-manager Certificate of a platform naming spec.tls.issuerRef (read, written and removed by name)
-        for (String verb : List.of("get", "create", "update", "delete")) {
+        // KEDA's objects on the worker (the CRDs may be missing: no informer, so no watch)
+        for (String resource : List.of("scaledobjects", "triggerauthentications")) {
+            for (String verb : List.of("get", "list", "create", "update", "patch", "delete")) {
+                permissions.add(new Permission("keda.sh", resource, verb));
+            }
+        }
+        // CloudNativePG's Cluster for spec.database.cnpg
+        for (String verb : List.of("get", "list", "create", "update", "patch", "delete")) {
+            permissions.add(new Permission("postgresql.cnpg.io", "clusters", verb));
+        }
+        // the cert-manager Certificate of a platform naming spec.tls.issuerRef (read, applied and removed by name)
+        for (String verb : List.of("get", "create", "update", "patch", "delete")) {
             permissions.add(new Permission("cert-manager.io", "certificates", verb));
         }
         // an Event seen before is read and its count raised instead of a new one being created
@@ -68,18 +79,21 @@ public final class OperatorPermissions {
         return permissions;
     }
 
-    /** Cluster-wide: whether cert-manager is installed, by reading its Certificate CRD (that one name only). */
+    /** Cluster-wide, whatever it watches: whether KEDA, CloudNativePG or cert-manager is installed, by CRD name. */
     public static Set<Permission> clusterWide() {
         return new TreeSet<>(Set.of(new Permission("apiextensions.k8s.io", "customresourcedefinitions", "get")));
     }
 
-    /** The only CRD {@link #clusterWide()} reads. */
-    public static final String CERT_MANAGER_CRD = "certificates.cert-manager.io";
+    /** The only CRDs {@link #clusterWide()} reads. */
+    public static final List<String> CRDS = List.of(
+            InstalledCrds.KEDA_SCALED_OBJECTS, InstalledCrds.CNPG_CLUSTERS, InstalledCrds.CERT_MANAGER_CERTIFICATES);
 
-    /** Whether these rules grant {@link #clusterWide()} and no more: get on the one CRD, named. */
-    public static boolean onlyReadTheCertManagerCrd(Collection<PolicyRule> rules) {
+    /** Whether these rules grant {@link #clusterWide()} and no more: get on those CRDs, named. */
+    public static boolean onlyReadTheCrds(Collection<PolicyRule> rules) {
         return grantedBy(rules).equals(clusterWide())
-                && rules.stream().allMatch(rule -> List.of(CERT_MANAGER_CRD).equals(rule.getResourceNames()));
+                && rules.stream()
+                        .allMatch(rule -> rule.getResourceNames() != null
+                                && Set.copyOf(CRDS).equals(Set.copyOf(rule.getResourceNames())));
     }
 
     /** In its own namespace: the leader-election Lease (JOSDK checks for get, create and update; renewals patch). */

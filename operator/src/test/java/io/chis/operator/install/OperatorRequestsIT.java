@@ -94,9 +94,11 @@ class OperatorRequestsIT {
                     ? OperatorPermissions.inWatchedNamespaces().contains(request.permission())
                     : OWN.equals(request.namespace())
                             ? OperatorPermissions.forLeaderElection().contains(request.permission())
+                            // cluster-wide requests only GET of those CRD names
                             : request.namespace() == null
                                     && OperatorPermissions.clusterWide().contains(request.permission())
-                                    && request.path().endsWith("/" + OperatorPermissions.CERT_MANAGER_CRD);
+                                    && OperatorPermissions.CRDS.stream()
+                                            .anyMatch(crd -> request.path().endsWith("/" + crd));
             if (!granted) {
                 notGranted.add(request);
             }

@@ -72,7 +72,8 @@ class PlatformStatusBuilderTest {
                         .withName("acme-api")
                         .endMetadata()
                         .build()),
-                false);
+                false,
+                Optional.empty());
     }
 
     @Test
@@ -150,7 +151,8 @@ class PlatformStatusBuilderTest {
                         .endLoadBalancer()
                         .endStatus()
                         .build()),
-                false);
+                false,
+                Optional.empty());
         assertThat(PlatformStatusBuilder.apiUrl(settings, withIngress)).isEqualTo("http://203.0.113.7:8080");
     }
 }

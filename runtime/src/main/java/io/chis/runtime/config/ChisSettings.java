@@ -68,8 +68,13 @@ public record ChisSettings(
         String databaseUrl = Setting.DATABASE_URL.raw(env);
         String redisUrl = Setting.REDIS_URL.raw(env);
         if (databaseUrl != null) DatabaseUrl.parse(databaseUrl);
-        if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
-            throw new IllegalArgumentException("REDIS_URL must start with redis:// or rediss://");
+        // Lettuce's RedisURI: rediss:// is TLS, redis-sentinel://[user:pass@]host:port[,host:port][/db]#master asks
+        // the sentinels for the master and again after a failover
+        if (redisUrl != null
+                && !redisUrl.startsWith("redis://")
+                && !redisUrl.startsWith("rediss://")
+                && !redisUrl.startsWith("redis-sentinel://")) {
+            throw new IllegalArgumentException("REDIS_URL must start with redis://, rediss:// or redis-sentinel://");
         }
         String jwtSecret = Setting.JWT_SECRET.raw(env);
         if (jwtSecret != null

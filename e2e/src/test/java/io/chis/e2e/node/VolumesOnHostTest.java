@@ -3,7 +3,7 @@ package io.chis.e2e.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,15 +55,34 @@ class VolumesOnHostTest {
             assertThat(files).hasSize(3);
         }
 
-        NodeSimulator.project(dir, "secret p-grpc-tls", data, List.of(new KeyToPath("ca.crt", null, "trust/ca.pem")));
+        NodeSimulator.project(
+                dir,
+                "secret p-grpc-tls",
+                data,
+                List.of(new KeyToPathBuilder()
+                        .withKey("ca.crt")
+                        .withPath("trust/ca.pem")
+                        .build()));
         assertThat(Files.readString(dir.resolve("trust/ca.pem"))).isEqualTo("CA");
         assertThat(dir.resolve("tls.key")).doesNotExist();
 
         assertThatThrownBy(() -> NodeSimulator.project(
-                        dir, "secret p-grpc-tls", data, List.of(new KeyToPath("nope", null, "nope"))))
+                        dir,
+                        "secret p-grpc-tls",
+                        data,
+                        List.of(new KeyToPathBuilder()
+                                .withKey("nope")
+                                .withPath("nope")
+                                .build())))
                 .hasMessageContaining("no key nope");
         assertThatThrownBy(() -> NodeSimulator.project(
-                        dir, "secret p-grpc-tls", data, List.of(new KeyToPath("ca.crt", null, "../escape"))))
+                        dir,
+                        "secret p-grpc-tls",
+                        data,
+                        List.of(new KeyToPathBuilder()
+                                .withKey("ca.crt")
+                                .withPath("../escape")
+                                .build())))
                 .hasMessageContaining("leaves the volume");
     }
 

@@ -87,11 +87,15 @@ public final class Images {
         };
     }
 
-    /** A container about to start: its final env and where each declared container port really listens. */
-    public record Prepared(Map<String, String> env, Map<Integer, Integer> ports) {}
+    /**
+     * A container about to start: the env as the container declares it, the process's env (paths under a mount mapped to
+     * the node, see {@link #envOnHost}) and where each declared container port really listens.
+     */
+    public record Prepared(Map<String, String> containerEnv, Map<String, String> env, Map<Integer, Integer> ports) {}
 
-    public Prepared prepare(Container container, Map<String, String> env, String podAddress) {
+    public Prepared prepare(Container container, Map<String, String> env, String podAddress, Map<String, Path> mounts) {
         Map<String, String> finalEnv = new LinkedHashMap<>(env);
+        finalEnv.replaceAll((name, value) -> envOnHost(value, mounts));
         Map<Integer, Integer> ports = new LinkedHashMap<>();
         for (ContainerPort port : Optional.ofNullable(container.getPorts()).orElse(List.of())) {
             ports.put(port.getContainerPort(), port.getContainerPort());
@@ -110,7 +114,7 @@ public final class Images {
                 }
             }
         }
-        return new Prepared(finalEnv, ports);
+        return new Prepared(Map.copyOf(env), finalEnv, ports);
     }
 
     private static String defaultPort(String var) {
@@ -130,7 +134,7 @@ public final class Images {
         args.replaceAll(arg -> expand(arg, prepared.env()));
         List<String> command = switch (kind(container.getImage())) {
             case RUNTIME -> runtime(container, args);
-            case POSTGRES -> postgres(container, prepared.env(), podAddress, dir, mounts, log);
+            case POSTGRES -> postgres(container, prepared.containerEnv(), podAddress, dir, mounts, log);
             case REDIS -> redis(container, args, podAddress, dir);
             case UNKNOWN ->
                 throw new IllegalArgumentException("image not available on this node: " + container.getImage());
@@ -381,6 +385,19 @@ public final class Images {
 
     /** A path inside the container, on the node: under the volume mounted there, else under the container's own dir. */
     static Path onHost(String containerPath, Map<String, Path> mounts, Path dir) {
+        return inMount(containerPath, mounts).orElseGet(() -> dir.resolve("rootfs" + containerPath));
+    }
+
+    /**
+     * An env value as the process on the node must see it: an absolute path under a volume's mountPath becomes the
+     * volume's directory on the node (a container would see the volume at the path itself); any other value is kept.
+     */
+    static String envOnHost(String value, Map<String, Path> mounts) {
+        return inMount(value, mounts).map(Path::toString).orElse(value);
+    }
+
+    /** The node's path for a container path under a mount (the longest mountPath wins), if it is under one. */
+    private static Optional<Path> inMount(String containerPath, Map<String, Path> mounts) {
         String best = null;
         for (String mount : mounts.keySet()) {
             if ((containerPath.equals(mount) || containerPath.startsWith(mount + "/"))
@@ -389,10 +406,10 @@ public final class Images {
             }
         }
         if (best == null) {
-            return dir.resolve("rootfs" + containerPath);
+            return Optional.empty();
         }
         String rest = containerPath.substring(best.length());
-        return rest.isEmpty() ? mounts.get(best) : mounts.get(best).resolve(rest.substring(1));
+        return Optional.of(rest.isEmpty() ? mounts.get(best) : mounts.get(best).resolve(rest.substring(1)));
     }
 
     private synchronized Path postgresHome() {

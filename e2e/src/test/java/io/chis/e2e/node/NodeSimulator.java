@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -719,17 +720,82 @@ public final class NodeSimulator implements AutoCloseable {
     }
 
     private Map<String, String> secretData(String namespace, String name) {
+        Map<String, String> data = new LinkedHashMap<>();
+        secretBytes(namespace, name, false).forEach((k, v) -> data.put(k, new String(v, StandardCharsets.UTF_8)));
+        return data;
+    }
+
+    /** A Secret's keys and decoded values; empty when it is missing and {@code optional}. */
+    private Map<String, byte[]> secretBytes(String namespace, String name, Boolean optional) {
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
         if (secret == null) {
+            if (Boolean.TRUE.equals(optional)) {
+                return Map.of();
+            }
             throw new IllegalStateException("secret " + name + " not found");
         }
-        Map<String, String> data = new LinkedHashMap<>();
+        Map<String, byte[]> data = new LinkedHashMap<>();
         Optional.ofNullable(secret.getData())
                 .orElse(Map.of())
-                .forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+                .forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
         // the real API server folds stringData into data on write; the mock stores it as sent
-        data.putAll(Optional.ofNullable(secret.getStringData()).orElse(Map.of()));
+        Optional.ofNullable(secret.getStringData())
+                .orElse(Map.of())
+                .forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
         return data;
+    }
+
+    /** A ConfigMap's keys (data and binaryData) and values; empty when it is missing and {@code optional}. */
+    private Map<String, byte[]> configMapBytes(String namespace, String name, Boolean optional) {
+        ConfigMap map =
+                client.configMaps().inNamespace(namespace).withName(name).get();
+        if (map == null) {
+            if (Boolean.TRUE.equals(optional)) {
+                return Map.of();
+            }
+            throw new IllegalStateException("configmap " + name + " not found");
+        }
+        Map<String, byte[]> data = new LinkedHashMap<>();
+        Optional.ofNullable(map.getData())
+                .orElse(Map.of())
+                .forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        Optional.ofNullable(map.getBinaryData())
+                .orElse(Map.of())
+                .forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
+        return data;
+    }
+
+    /**
+     * A secret or configMap volume as the kubelet writes it: every key as a file named after it, or, with {@code items},
+     * only those keys at their paths (a missing key is an error); what an earlier start wrote is replaced.
+     */
+    static void project(Path dir, String source, Map<String, byte[]> data, List<KeyToPath> items) throws IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        if (items == null || items.isEmpty()) {
+            data.keySet().forEach(key -> files.put(key, key));
+        } else {
+            for (KeyToPath item : items) {
+                if (!data.containsKey(item.getKey())) {
+                    throw new IllegalStateException(source + " has no key " + item.getKey());
+                }
+                files.put(item.getKey(), item.getPath());
+            }
+        }
+        try (var old = Files.walk(dir)) {
+            for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
+                if (!path.equals(dir)) {
+                    Files.delete(path);
+                }
+            }
+        }
+        for (var file : files.entrySet()) {
+            Path target = dir.resolve(file.getValue()).normalize();
+            if (!target.startsWith(dir) || target.equals(dir)) {
+                throw new IllegalStateException(source + ": item path " + file.getValue() + " leaves the volume");
+            }
+            Files.createDirectories(target.getParent());
+            Files.write(target, data.get(file.getKey()));
+        }
     }
 
     private static String field(SimPod pod, String path) {
@@ -777,10 +843,19 @@ public final class NodeSimulator implements AutoCloseable {
             try {
                 Files.createDirectories(dir);
                 if (volume.getSecret() != null) {
-                    for (var e : secretData(pod.namespace, volume.getSecret().getSecretName())
-                            .entrySet()) {
-                        Files.writeString(dir.resolve(e.getKey()), e.getValue());
-                    }
+                    var source = volume.getSecret();
+                    project(
+                            dir,
+                            "secret " + source.getSecretName(),
+                            secretBytes(pod.namespace, source.getSecretName(), source.getOptional()),
+                            source.getItems());
+                } else if (volume.getConfigMap() != null) {
+                    var source = volume.getConfigMap();
+                    project(
+                            dir,
+                            "configmap " + source.getName(),
+                            configMapBytes(pod.namespace, source.getName(), source.getOptional()),
+                            source.getItems());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -152,9 +152,11 @@ public final class SimPod {
     }
 
     private void start(Running c) {
+        Map<String, Path> mounts;
         try {
             c.env = node.resolveEnv(this, c.spec);
-        } catch (IllegalStateException e) {
+            mounts = node.mounts(this, c.spec);
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
             c.waiting = "CreateContainerConfigError";
             c.startAt = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             node.log("pod " + name + ": " + e.getMessage());
@@ -166,10 +168,9 @@ public final class SimPod {
             return;
         }
         try {
-            c.prepared = node.images.prepare(c.spec, c.env, address);
+            c.prepared = node.images.prepare(c.spec, c.env, address, mounts);
             Files.createDirectories(dir);
-            c.process =
-                    node.images.start(c.spec, c.prepared, address, dir, node.mounts(this, c.spec), Path.of(c.log()));
+            c.process = node.images.start(c.spec, c.prepared, address, dir, mounts, Path.of(c.log()));
         } catch (RuntimeException | IOException e) {
             node.log("pod " + name + " container " + c.spec.getName() + " failed to start: " + e.getMessage());
             c.waiting = "RunContainerError";

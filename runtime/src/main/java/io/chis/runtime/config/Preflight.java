@@ -29,7 +29,7 @@ public final class Preflight {
                             + " bytes): set it, e.g. JWT_SECRET=$(openssl rand -base64 48)");
         }
         for (Map.Entry<Setting, Integer> port : ports(settings).entrySet()) {
-            checkFree(port.getKey(), port.getValue());
+            checkFree(port.getKey(), settings.bindAddress(), port.getValue());
         }
     }
 
@@ -42,9 +42,10 @@ public final class Preflight {
         return ports;
     }
 
-    static void checkFree(Setting setting, int port) {
+    /** Checked on the address the listeners bind (CHIS_BIND_ADDRESS), else on all interfaces. */
+    static void checkFree(Setting setting, String bindAddress, int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(port));
+            socket.bind(bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port));
         } catch (IOException e) {
             String prometheus = port == 9090 ? " (Prometheus's default port too)" : "";
             throw StartupFailure.environment(

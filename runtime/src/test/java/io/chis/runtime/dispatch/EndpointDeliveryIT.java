@@ -188,7 +188,17 @@ class EndpointDeliveryIT {
                     .exchange()
                     .expectStatus()
                     .isCreated();
-            String key = api.newApiKey(api.login(email, "long-enough"));
+            String token = api.login(email, "long-enough");
+            String key = api.newApiKey(token);
+            // the owner lets resources of namespace "default" manage its endpoints
+            api.http
+                    .post()
+                    .uri("/api/namespace-grants")
+                    .header("Authorization", "Bearer " + token)
+                    .bodyValue(Map.of("namespace", "default"))
+                    .exchange()
+                    .expectStatus()
+                    .isCreated();
             String ref = "default/stats";
             admin.stub.applyEndpoint(io.chis.proto.v1.EndpointSpec.newBuilder()
                     .setRef(ref)

@@ -81,13 +81,14 @@ class HistoryMigrationIT {
                 assertThat(receiver.requests())
                         .singleElement()
                         .satisfies(r -> assertThat(r.header("webhook-id")).isEqualTo(message.toString()));
-                // and the idempotency key (2 hours old) still names the old message
+                // and the idempotency key (2 hours old) still names the old message, for the same request
                 String again = (String) api.http
                         .post()
                         .uri("/webhook/send")
                         .header("X-API-Key", apiKey)
                         .header("Idempotency-Key", "order-1")
-                        .bodyValue(Map.of("url", receiver.url("/x"), "payload", Map.of("n", 2)))
+                        .bodyValue(Map.of(
+                                "url", receiver.url("/legacy"), "eventType", "order.paid", "payload", Map.of("n", 1)))
                         .exchange()
                         .expectStatus()
                         .isAccepted()

@@ -188,6 +188,16 @@ class PayloadFilterIT {
                 .exchange()
                 .expectStatus()
                 .isCreated();
+        // the owner lets resources of namespace "shop" manage its endpoints
+        api.http
+                .post()
+                .uri("/api/namespace-grants")
+                .header("Authorization", "Bearer " + api.login(email, "long-enough"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("namespace", "shop"))
+                .exchange()
+                .expectStatus()
+                .isCreated();
         EndpointSpec spec = EndpointSpec.newBuilder()
                 .setRef("shop/" + UUID.randomUUID())
                 .setOwnerEmail(email)

@@ -70,9 +70,11 @@ public class DeliveryRepository {
                          or (o.status = 'delivering' and o.locked_until >= now()))))""";
 
     private final DatabaseClient db;
+    private final MessageRepository messages;
     private final GroupCommit<Recording, Instant> recordings;
 
-    public DeliveryRepository(DatabaseClient db) {
+    public DeliveryRepository(DatabaseClient db, MessageRepository messages) {
+        this.messages = messages;
         this.db = db;
         this.recordings = new GroupCommit<>(this::recordAll, 256, 4);
     }
@@ -207,6 +209,8 @@ public class DeliveryRepository {
     // roll-up status of their
     // messages (as MessageRepository.refreshStatus computes it, with the deliveries' new statuses, which the other
     // parts of the statement cannot see yet). Message rows are locked in id order, like the claim's.
+    private record Recorded(UUID id, Instant next, UUID messageId) {}
+
     private Mono<List<Instant>> recordAll(List<Recording> batch) {
         int n = batch.size();
         UUID[] ids = new UUID[n], locks = new UUID[n];
@@ -264,7 +268,7 @@ public class DeliveryRepository {
                           ) s
                           where m.id = s.message_id and m.created_at = s.created_at and m.status <> s.status
                         )
-                        select id, next_attempt_at from recorded""".formatted(COUNT_ENDPOINT_STATS, MessageStatus.rollUp("x.status")))
+                        select id, next_attempt_at, message_id from recorded""".formatted(COUNT_ENDPOINT_STATS, MessageStatus.rollUp("x.status")))
                 .bind("ids", ids)
                 .bind("locks", locks)
                 .bind("statuses", statuses)
@@ -279,11 +283,25 @@ public class DeliveryRepository {
                 .bindValues(MessageRepository.span(Arrays.asList(ids)))
                 .map(row -> {
                     Instant next = instant(row, "next_attempt_at");
-                    return Map.entry(row.get("id", UUID.class), next == null ? Instant.EPOCH : next);
+                    return new Recorded(
+                            row.get("id", UUID.class),
+                            next == null ? Instant.EPOCH : next,
+                            row.get("message_id", UUID.class));
                 })
                 .all()
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .map(recorded -> Arrays.stream(ids).map(recorded::get).toList());
+                .collectList()
+                // Concurrent batches for deliveries of one message each roll it up from their statement's snapshot, so
+                // the later one may miss the other's delivery: once committed, the roll-up is done again from what is.
+                .flatMap(recorded -> messages.refreshStatuses(recorded.stream()
+                                .map(Recorded::messageId)
+                                .distinct()
+                                .toList())
+                        .thenReturn(recorded))
+                .map(recorded -> {
+                    Map<UUID, Instant> next = new java.util.HashMap<>();
+                    recorded.forEach(r -> next.put(r.id(), r.next()));
+                    return Arrays.stream(ids).map(next::get).toList();
+                });
     }
 
     /**

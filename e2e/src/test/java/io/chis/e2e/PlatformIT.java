@@ -109,7 +109,7 @@ class PlatformIT {
                   redis: {managed: {}}
                   # the receivers are on loopback, and the scenarios sign their accounts up over REST
                   allowPrivateTargets: true
-                  api: {registration: open}
+                  api: {registration: open, service: {type: LoadBalancer}}
                 """);
         var c = cluster.client;
         await(

@@ -216,7 +216,7 @@ class EndpointOperatorIT {
 
     @Test
     void anInvalidFilterIsInvalidSpecAndAValidOneNarrowsWhatTheEndpointGets() throws Exception {
-        String apiKey = runtime.signUp("fil@example.com");
+        String apiKey = runtime.signUp("fil@example.com", NS);
         WebhookEndpoint filtered = endpoint(NS, "filtered", "fil@example.com", receiver.url("/filtered"), null, "*");
         filtered.getSpec()
                 .setFilter(new ObjectMapper().readTree("{\"payload.amount\": {\"$gte\": \"x\", \"$in\": 1}}"));

@@ -160,7 +160,8 @@ class SchedulerIT {
         int backlog = Scheduler.SWEEP_BATCH * 5 + 17;
         List<UUID> lost = overdueDeliveries(backlog);
 
-        assertThat(scheduler.sweep().block()).isEqualTo(backlog);
+        // the scheduler's own first sweep may still be running and take a share: together they bring back all, once
+        assertThat(scheduler.sweep().block()).isPositive();
         assertThat(streamedDeliveries())
                 .hasSize(backlog)
                 .containsExactlyInAnyOrderElementsOf(

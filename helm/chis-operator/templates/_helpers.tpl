@@ -61,12 +61,12 @@ WebhookPlatform (and an endpoint's signing Secret); reads the Secrets a spec nam
 - apiGroups: ["chis.io"]
   resources: ["webhookplatforms"]
   verbs: ["get", "list", "watch"]
-# policies and endpoints have a copy in the runtime: a finalizer (added and removed with patch) deletes it
+# policies, endpoints and event types have a copy in the runtime: a finalizer (added and removed with patch) deletes it
 - apiGroups: ["chis.io"]
-  resources: ["deliverypolicies", "webhookendpoints"]
+  resources: ["deliverypolicies", "webhookendpoints", "webhookeventtypes"]
   verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["chis.io"]
-  resources: ["webhookplatforms/status", "deliverypolicies/status", "webhookendpoints/status"]
+  resources: ["webhookplatforms/status", "deliverypolicies/status", "webhookendpoints/status", "webhookeventtypes/status"]
   verbs: ["get", "patch", "update"]
 # owner references with blockOwnerDeletion need this where OwnerReferencesPermissionEnforcement is on:
 # a platform owns its children, an endpoint its generated signing Secret

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chis.operator.admin.AdminChannels;
 import io.chis.operator.endpoint.EndpointReconciler;
+import io.chis.operator.eventtype.EventTypeReconciler;
 import io.chis.operator.platform.PlatformReconciler;
 import io.chis.operator.policy.DeliveryPolicyReconciler;
 import io.chis.operator.support.EventRecorder;
@@ -129,6 +130,7 @@ public final class ChisOperator {
         operator.register(
                 new EndpointReconciler(channels, events, settings.statsInterval(), settings.syncRetry()),
                 namespaces(settings));
+        operator.register(new EventTypeReconciler(channels, events, settings.syncRetry()), namespaces(settings));
         return operator;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chis.operator.api.DeliveryPolicy;
 import io.chis.operator.api.WebhookEndpoint;
+import io.chis.operator.api.WebhookEventType;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.install.OperatorPermissions;
 import io.chis.operator.platform.PlatformSettings;
@@ -54,6 +55,10 @@ class ConfigManifestsTest {
                 .isEqualTo(platform.getMetadata().getName());
         assertThat(endpoint.getSpec().getPolicyRef())
                 .isEqualTo(policy.getMetadata().getName());
+
+        WebhookEventType eventType = load("samples/chis_v1alpha1_webhookeventtype.yaml", WebhookEventType.class);
+        assertThat(eventType.getSpec().getOwner()).isEqualTo(endpoint.getSpec().getOwner());
+        assertThat(eventType.getSpec().getSchema().get("required").size()).isEqualTo(3);
     }
 
     /** The same list the chart's RBAC and the running operator's requests are held to (io.chis.operator.install). */

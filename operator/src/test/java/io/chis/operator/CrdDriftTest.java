@@ -24,7 +24,8 @@ class CrdDriftTest {
                 .containsExactlyInAnyOrder(
                         "webhookplatforms.chis.io-v1.yml",
                         "deliverypolicies.chis.io-v1.yml",
-                        "webhookendpoints.chis.io-v1.yml");
+                        "webhookendpoints.chis.io-v1.yml",
+                        "webhookeventtypes.chis.io-v1.yml");
         assertThat(names(OperatorHarness.CRDS)).as(HOW_TO_FIX).containsExactlyInAnyOrderElementsOf(generated);
         for (String name : generated) {
             assertThat(Files.readString(OperatorHarness.CRDS.resolve(name)))

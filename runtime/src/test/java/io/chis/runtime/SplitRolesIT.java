@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chis.proto.v1.DeliveryServiceGrpc;
 import io.chis.proto.v1.ListMessagesRequest;
+import io.chis.runtime.persist.DeliveryGrpcService;
 import io.chis.runtime.testing.ApiClient;
 import io.chis.runtime.testing.Db;
 import io.chis.runtime.testing.NettyLeakGuard;
@@ -40,7 +41,11 @@ class SplitRolesIT {
         ChisRuntime delivery = TestRuntime.start(deliveryEnv);
         try (ChisRuntime apiRuntime = TestRuntime.start(apiEnv)) {
             assertThat(delivery.context().containsBean("messageHandler")).isFalse();
-            assertThat(apiRuntime.context().containsBean("messageService")).isFalse();
+            // every role can submit a message (operational events), only the delivery role serves DeliveryService
+            assertThat(apiRuntime.context().getBeanNamesForType(DeliveryGrpcService.class))
+                    .isEmpty();
+            assertThat(delivery.context().getBeanNamesForType(DeliveryGrpcService.class))
+                    .hasSize(1);
             ApiClient api = new ApiClient(apiRuntime.settings().httpPort());
             String key = api.newApiKey(api.newAccountToken());
             String id = api.send(key, "{\"url\":\"https://example.com/split\",\"payload\":{\"over\":\"grpc\"}}");

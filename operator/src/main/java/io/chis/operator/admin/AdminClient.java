@@ -3,10 +3,12 @@ package io.chis.operator.admin;
 import io.chis.proto.v1.AdminServiceGrpc;
 import io.chis.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import io.chis.proto.v1.DeleteEndpointRequest;
+import io.chis.proto.v1.DeleteEventTypeRequest;
 import io.chis.proto.v1.DeletePolicyRequest;
 import io.chis.proto.v1.EndpointSpec;
 import io.chis.proto.v1.EndpointStats;
 import io.chis.proto.v1.EndpointStatsRequest;
+import io.chis.proto.v1.EventTypeSpec;
 import io.chis.proto.v1.Policy;
 import io.grpc.Channel;
 import io.grpc.Metadata;
@@ -64,6 +66,16 @@ public final class AdminClient {
     public EndpointStats stats(String ref) {
         return call().getEndpointStats(
                         EndpointStatsRequest.newBuilder().setRef(ref).build());
+    }
+
+    public void applyEventType(EventTypeSpec eventType) {
+        call().applyEventType(eventType);
+    }
+
+    public boolean deleteEventType(String ref) {
+        return call().deleteEventType(
+                        DeleteEventTypeRequest.newBuilder().setRef(ref).build())
+                .getDeleted();
     }
 
     /** The failure of a call to this platform, as a reason for status. */

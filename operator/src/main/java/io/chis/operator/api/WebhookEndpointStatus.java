@@ -32,6 +32,12 @@ public class WebhookEndpointStatus extends StatusWithConditions {
     @JsonPropertyDescription("HTTP status code of the last attempt.")
     private Integer lastStatusCode;
 
+    @JsonPropertyDescription("Whether the runtime delivers nothing to it (spec.disabled, or disabled by the runtime).")
+    private Boolean disabled;
+
+    @JsonPropertyDescription("Last success and failure, failures in a row, success rates over the last hour and day.")
+    private EndpointHealth health;
+
     @JsonPropertyDescription("Why the runtime stopped delivering to it (e.g. the receiver answered 410 Gone).")
     private String disabledReason;
 
@@ -100,6 +106,22 @@ public class WebhookEndpointStatus extends StatusWithConditions {
 
     public void setLastStatusCode(Integer lastStatusCode) {
         this.lastStatusCode = lastStatusCode;
+    }
+
+    public EndpointHealth getHealth() {
+        return health;
+    }
+
+    public void setHealth(EndpointHealth health) {
+        this.health = health;
+    }
+
+    public Boolean getDisabled() {
+        return disabled;
+    }
+
+    public void setDisabled(Boolean disabled) {
+        this.disabled = disabled;
     }
 
     public String getDisabledReason() {

@@ -115,6 +115,7 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
         EndpointSync sync = sync(endpoint, context);
         WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint, sync, clock.instant());
         ReadyEvents.announce(events, endpoint, endpoint.getStatus(), status, true);
+        DisabledEvents.announce(events, endpoint, endpoint.getStatus(), status);
         UpdateControl<WebhookEndpoint> control;
         if (Conditions.same(endpoint.getStatus(), status)) {
             control = UpdateControl.noUpdate();

@@ -1,6 +1,7 @@
 package io.chis.operator.endpoint;
 
 import io.chis.operator.api.Condition;
+import io.chis.operator.api.EndpointHealth;
 import io.chis.operator.api.WebhookEndpoint;
 import io.chis.operator.api.WebhookEndpointStatus;
 import io.chis.operator.support.Conditions;
@@ -34,6 +35,8 @@ public final class EndpointStatusBuilder {
             status.setDeadLettered(before.getDeadLettered());
             status.setLastAttemptAt(before.getLastAttemptAt());
             status.setLastStatusCode(before.getLastStatusCode());
+            status.setDisabled(before.getDisabled());
+            status.setHealth(before.getHealth());
             status.setDisabledReason(before.getDisabledReason());
         }
         switch (sync) {
@@ -48,6 +51,8 @@ public final class EndpointStatusBuilder {
                 status.setDeadLettered(stats.getDeadLettered());
                 status.setLastAttemptAt(stats.getLastAttemptAt().isEmpty() ? null : stats.getLastAttemptAt());
                 status.setLastStatusCode(stats.getLastStatusCode() == 0 ? null : stats.getLastStatusCode());
+                status.setDisabled(stats.getDisabled());
+                status.setHealth(health(stats));
                 status.setDisabledReason(
                         stats.getDisabled() && !stats.getDisabledReason().isEmpty() ? stats.getDisabledReason() : null);
             }
@@ -58,6 +63,18 @@ public final class EndpointStatusBuilder {
         }
         status.setConditions(Conditions.merge(before, List.of(ready(endpoint, sync, status)), generation, now));
         return status;
+    }
+
+    static EndpointHealth health(EndpointStats stats) {
+        if (!stats.hasHealth()) return null;
+        var h = stats.getHealth();
+        EndpointHealth health = new EndpointHealth();
+        health.setLastSuccessAt(h.getLastSuccessAt().isEmpty() ? null : h.getLastSuccessAt());
+        health.setLastFailureAt(h.getLastFailureAt().isEmpty() ? null : h.getLastFailureAt());
+        health.setConsecutiveFailures(h.getConsecutiveFailures());
+        health.setSuccessRate1h(h.hasSuccessRate1H() ? h.getSuccessRate1H() : null);
+        health.setSuccessRate24h(h.hasSuccessRate24H() ? h.getSuccessRate24H() : null);
+        return health;
     }
 
     private static Condition ready(WebhookEndpoint endpoint, EndpointSync sync, WebhookEndpointStatus status) {

@@ -4,7 +4,7 @@ import io.chis.common.Durations;
 import io.chis.common.RetrySchedule;
 import io.chis.operator.admin.AdminChannels;
 import io.chis.operator.admin.AdminClient;
-import io.chis.operator.admin.CleanupGrace;
+import io.chis.operator.admin.NamespaceCleanup;
 import io.chis.operator.admin.PlatformWatch;
 import io.chis.operator.admin.SyncProblem;
 import io.chis.operator.api.Condition;
@@ -198,36 +198,14 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
     @Override
     public DeleteControl cleanup(DeliveryPolicy policy, Context<DeliveryPolicy> context) {
         String name = policy.getMetadata().getName();
-        List<String> left = new ArrayList<>();
-        for (WebhookPlatform platform :
-                PlatformWatch.live(platforms, policy.getMetadata().getNamespace())) {
-            AdminClient admin = null;
-            try {
-                admin = channels.connect(context.getClient(), platform);
-                admin.deletePolicy(name);
-                log.info(
-                        "{} deleted; removed from WebhookPlatform {}",
-                        ChildApplier.describe(policy),
-                        platform.getMetadata().getName());
-            } catch (SyncProblem | StatusRuntimeException e) {
-                SyncProblem problem = e instanceof StatusRuntimeException call ? admin.problem(call) : (SyncProblem) e;
-                left.add("WebhookPlatform " + platform.getMetadata().getName() + ": " + problem.getMessage());
-            }
-        }
-        if (left.isEmpty()) {
-            return DeleteControl.defaultDelete();
-        }
-        if (CleanupGrace.over(policy, clock.instant())) {
-            String message = "left in " + String.join("; ", left) + " (gave up after " + CleanupGrace.GRACE.toMinutes()
-                    + " minutes)";
-            log.warn("{} deleted, {}", ChildApplier.describe(policy), message);
-            events.record(policy, EventRecorder.WARNING, "CleanupSkipped", message);
-            return DeleteControl.defaultDelete();
-        }
-        log.warn(
-                "{} deleted, but not yet removed from {}; retrying",
-                ChildApplier.describe(policy),
-                String.join("; ", left));
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(syncRetry);
+        return NamespaceCleanup.removeEverywhere(
+                policy,
+                platforms,
+                channels,
+                context.getClient(),
+                events,
+                syncRetry,
+                clock.instant(),
+                admin -> admin.deletePolicy(name));
     }
 }

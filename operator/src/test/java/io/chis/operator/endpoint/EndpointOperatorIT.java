@@ -10,6 +10,8 @@ import io.chis.operator.admin.SyncProblem;
 import io.chis.operator.api.Condition;
 import io.chis.operator.api.DeliveryPolicy;
 import io.chis.operator.api.WebhookEndpoint;
+import io.chis.operator.api.WebhookEventType;
+import io.chis.operator.eventtype.EventTypeReconciler;
 import io.chis.operator.platform.PlatformSecrets;
 import io.chis.operator.platform.Platforms;
 import io.chis.operator.policy.DeliveryPolicyReconciler;
@@ -116,6 +118,9 @@ class EndpointOperatorIT {
         assertThat(counted.getStatus().getLastStatusCode()).isEqualTo(204);
         assertThat(counted.getStatus().getLastAttemptAt()).isNotBlank();
         assertThat(counted.getStatus().getFailed()).isZero();
+        assertThat(counted.getStatus().getHealth().getLastSuccessAt()).isNotBlank();
+        assertThat(counted.getStatus().getHealth().getConsecutiveFailures()).isZero();
+        assertThat(counted.getStatus().getHealth().getSuccessRate1h()).isEqualTo(1.0);
         assertThat(ready(counted).isTrue()).isTrue();
         assertThat(k8s.get(Secret.class, NS, "orders-signing").getMetadata().getResourceVersion())
                 .isEqualTo(signing.getMetadata().getResourceVersion());
@@ -353,7 +358,10 @@ class EndpointOperatorIT {
         runtime.send(apiKey, "shipment.sent", Map.of("n", 1));
         WebhookEndpoint disabled = awaitReady(NS, "retired", EndpointStatusBuilder.ENDPOINT_DISABLED);
         assertThat(disabled.getStatus().getDisabledReason()).contains("410");
+        assertThat(disabled.getStatus().getDisabled()).isTrue();
         assertThat(ready(disabled).getMessage()).contains("spec.disabled");
+        assertThat(awaitEvent("retired", DisabledEvents.DISABLED).getMessage()).contains("410");
+        assertThat(awaitEvent("retired", DisabledEvents.DISABLED).getType()).isEqualTo("Warning");
         assertThat(disabled.getStatus().getDeadLettered()).isEqualTo(1);
         assertThat(runtime.send(apiKey, "shipment.sent", Map.of("n", 2))
                         .get("deliveries")
@@ -375,10 +383,62 @@ class EndpointOperatorIT {
                         && EndpointStatusBuilder.SYNCED.equals(ready(e).getReason())
                         && e.getStatus().getDisabledReason() == null);
         assertThat(ready(back).isTrue()).isTrue();
+        assertThat(back.getStatus().getDisabled()).isFalse();
+        assertThat(awaitEvent("retired", DisabledEvents.ENABLED).getMessage()).contains("again");
         assertThat(runtime.send(apiKey, "shipment.sent", Map.of("n", 3))
                         .get("deliveries")
                         .asInt())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aWebhookEventTypeIsSyncedAndItsSchemaChecksSends() throws Exception {
+        String apiKey = runtime.signUp("mary@example.com", NS);
+        k8s.create(eventType(
+                "order-created",
+                "mary@example.com",
+                "order.created",
+                "{\"type\":\"object\",\"required\":[\"id\",\"total\"],"
+                        + "\"properties\":{\"id\":{\"type\":\"string\"}}}"));
+        WebhookEventType synced = awaitEventType("order-created", EventTypeReconciler.SYNCED);
+        assertThat(synced.getMetadata().getFinalizers()).contains(EventTypeReconciler.FINALIZER);
+        assertThat(Conditions.find(synced.getStatus(), Conditions.READY)
+                        .orElseThrow()
+                        .getMessage())
+                .contains("order.created")
+                .contains("chis");
+
+        JsonNode refused = runtime.sendRefused(apiKey, "order.created", Map.of("id", 7), 422);
+        assertThat(refused.get("violations").findValuesAsText("pointer")).contains("/id", "");
+        assertThat(refused.get("violations").toString()).contains("total");
+        assertThat(runtime.send(apiKey, "order.created", Map.of("id", "o-1", "total", 3))
+                        .get("id")
+                        .asText())
+                .isNotBlank();
+
+        // a schema the runtime cannot use, or an owner it does not know, is said in status
+        k8s.create(eventType("broken", "mary@example.com", "order.broken", "{\"type\":\"strng\"}"));
+        assertThat(Conditions.find(
+                                awaitEventType("broken", EventTypeReconciler.INVALID_EVENT_TYPE)
+                                        .getStatus(),
+                                Conditions.READY)
+                        .orElseThrow()
+                        .getMessage())
+                .contains("/type");
+        k8s.create(eventType("orphan", "nobody@example.com", "order.orphan", null));
+        awaitEventType("orphan", SyncProblem.OWNER_NOT_FOUND);
+
+        // deleting the resource removes the type from the runtime: any payload goes again
+        k8s.client
+                .resources(WebhookEventType.class)
+                .inNamespace(NS)
+                .withName("order-created")
+                .delete();
+        eventually().until(() -> k8s.get(WebhookEventType.class, NS, "order-created") == null);
+        assertThat(runtime.send(apiKey, "order.created", Map.of("id", 7))
+                        .get("id")
+                        .asText())
+                .isNotBlank();
     }
 
     // ---- fixtures ----
@@ -431,6 +491,45 @@ class EndpointOperatorIT {
         endpoint.getSpec().setPolicyRef(policy);
         endpoint.getSpec().setEventTypes(List.of(types));
         return endpoint;
+    }
+
+    private static WebhookEventType eventType(String name, String owner, String type, String schema) throws Exception {
+        WebhookEventType eventType = new WebhookEventType();
+        eventType.setMetadata(
+                new ObjectMetaBuilder().withNamespace(NS).withName(name).build());
+        eventType.getSpec().setOwner(owner);
+        eventType.getSpec().setName(type);
+        eventType.getSpec().setDescription("test type " + type);
+        eventType.getSpec().setSchema(schema == null ? null : new ObjectMapper().readTree(schema));
+        return eventType;
+    }
+
+    private static WebhookEventType awaitEventType(String name, String reason) {
+        return eventually()
+                .until(
+                        () -> k8s.get(WebhookEventType.class, NS, name),
+                        t -> t != null
+                                && t.getStatus() != null
+                                && t.getMetadata()
+                                        .getGeneration()
+                                        .equals(t.getStatus().getObservedGeneration())
+                                && Conditions.find(t.getStatus(), Conditions.READY)
+                                        .filter(c -> reason.equals(c.getReason()))
+                                        .isPresent());
+    }
+
+    /** The Event recorded on the WebhookEndpoint with this reason. */
+    private static io.fabric8.kubernetes.api.model.Event awaitEvent(String name, String reason) {
+        return eventually()
+                .until(
+                        () -> k8s.client.v1().events().inNamespace(NS).list().getItems().stream()
+                                .filter(e -> name.equals(e.getInvolvedObject().getName())
+                                        && "WebhookEndpoint"
+                                                .equals(e.getInvolvedObject().getKind())
+                                        && reason.equals(e.getReason()))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
     }
 
     private static ConditionFactory eventually() {

@@ -8,6 +8,7 @@ import io.chis.operator.api.SecretKeyRef;
 import io.chis.operator.api.WebhookEndpoint;
 import io.chis.operator.api.WebhookEndpointStatus;
 import io.chis.operator.support.Conditions;
+import io.chis.proto.v1.EndpointHealth;
 import io.chis.proto.v1.EndpointStats;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,6 +25,11 @@ class EndpointStatusBuilderTest {
             .setDeadLettered(1)
             .setLastAttemptAt("2026-11-29T09:59:58Z")
             .setLastStatusCode(204)
+            .setHealth(EndpointHealth.newBuilder()
+                    .setLastSuccessAt("2026-11-29T09:59:58Z")
+                    .setLastFailureAt("2026-11-29T09:50:00Z")
+                    .setSuccessRate1H(0.75)
+                    .setSuccessRate24H(0.9))
             .build();
 
     private static EndpointSync synced(EndpointStats stats) {
@@ -54,6 +60,11 @@ class EndpointStatusBuilderTest {
         assertThat(status.getLastAttemptAt()).isEqualTo("2026-11-29T09:59:58Z");
         assertThat(status.getLastStatusCode()).isEqualTo(204);
         assertThat(status.getDisabledReason()).isNull();
+        assertThat(status.getHealth().getLastSuccessAt()).isEqualTo("2026-11-29T09:59:58Z");
+        assertThat(status.getHealth().getLastFailureAt()).isEqualTo("2026-11-29T09:50:00Z");
+        assertThat(status.getHealth().getConsecutiveFailures()).isZero();
+        assertThat(status.getHealth().getSuccessRate1h()).isEqualTo(0.75);
+        assertThat(status.getHealth().getSuccessRate24h()).isEqualTo(0.9);
         assertThat(status.getConditions()).singleElement().satisfies(c -> {
             assertThat(c.getType()).isEqualTo("Ready");
             assertThat(c.getStatus()).isEqualTo("True");
@@ -68,9 +79,16 @@ class EndpointStatusBuilderTest {
     void neverAttemptedMeansNoLastAttemptRatherThanZeroes() {
         WebhookEndpointStatus status = EndpointStatusBuilder.build(
                 Endpoints.stored("shop", "orders"),
-                synced(EndpointStats.newBuilder().setId("7f0c").build()),
+                synced(EndpointStats.newBuilder()
+                        .setId("7f0c")
+                        .setHealth(EndpointHealth.getDefaultInstance())
+                        .build()),
                 T0);
         assertThat(status.getLastAttemptAt()).isNull();
+        assertThat(status.getHealth().getLastSuccessAt()).isNull();
+        assertThat(status.getHealth().getSuccessRate1h())
+                .as("no attempts: no rate rather than 0")
+                .isNull();
         assertThat(status.getLastStatusCode()).isNull();
         assertThat(status.getDelivered()).isZero();
     }

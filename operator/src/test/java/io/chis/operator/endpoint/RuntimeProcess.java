@@ -165,6 +165,15 @@ final class RuntimeProcess implements AutoCloseable {
                 "/webhook/send", Map.of("eventType", eventType, "payload", payload), Map.of("X-API-Key", apiKey), 202);
     }
 
+    /** {@code POST /webhook/send} that the runtime must refuse with this status; returns the problem. */
+    JsonNode sendRefused(String apiKey, String eventType, Object payload, int status) throws Exception {
+        return post(
+                "/webhook/send",
+                Map.of("eventType", eventType, "payload", payload),
+                Map.of("X-API-Key", apiKey),
+                status);
+    }
+
     JsonNode message(String apiKey, String id) throws Exception {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(uri("/webhook/messages/" + id))

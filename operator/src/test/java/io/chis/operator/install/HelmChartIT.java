@@ -89,6 +89,7 @@ class HelmChartIT {
                         "CustomResourceDefinition/webhookplatforms.chis.io",
                         "CustomResourceDefinition/deliverypolicies.chis.io",
                         "CustomResourceDefinition/webhookendpoints.chis.io",
+                        "CustomResourceDefinition/webhookeventtypes.chis.io",
                         "ServiceAccount/chis-operator",
                         "ClusterRole/chis-operator",
                         "ClusterRoleBinding/chis-operator",
@@ -139,7 +140,7 @@ class HelmChartIT {
 
         Rendered without = HelmChart.template(Map.of("crds.create", "false"));
         assertThat(without.all(CustomResourceDefinition.class)).isEmpty();
-        assertThat(without.objects()).hasSize(DEFAULTS.objects().size() - 3);
+        assertThat(without.objects()).hasSize(DEFAULTS.objects().size() - 4);
     }
 
     @Test

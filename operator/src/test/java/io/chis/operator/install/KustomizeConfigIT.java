@@ -40,6 +40,7 @@ class KustomizeConfigIT {
                         "CustomResourceDefinition/webhookplatforms.chis.io",
                         "CustomResourceDefinition/deliverypolicies.chis.io",
                         "CustomResourceDefinition/webhookendpoints.chis.io",
+                        "CustomResourceDefinition/webhookeventtypes.chis.io",
                         "ServiceAccount/chis-operator",
                         "ClusterRole/chis-operator",
                         "ClusterRoleBinding/chis-operator",
@@ -112,6 +113,7 @@ class KustomizeConfigIT {
                         "CustomResourceDefinition/webhookplatforms.chis.io",
                         "CustomResourceDefinition/deliverypolicies.chis.io",
                         "CustomResourceDefinition/webhookendpoints.chis.io",
+                        "CustomResourceDefinition/webhookeventtypes.chis.io",
                         "ServiceAccount/chis-operator",
                         "Role/chis-operator",
                         "RoleBinding/chis-operator",
@@ -155,7 +157,7 @@ class KustomizeConfigIT {
         List<JsonNode> samples = files.stream().map(KustomizeConfigIT::read).toList();
         assertThat(samples)
                 .extracting(s -> s.path("kind").asText())
-                .containsExactlyInAnyOrder("WebhookPlatform", "DeliveryPolicy", "WebhookEndpoint");
+                .containsExactlyInAnyOrder("WebhookPlatform", "DeliveryPolicy", "WebhookEndpoint", "WebhookEventType");
         CrdSchemas schemas = CrdSchemas.committed();
         for (int i = 0; i < files.size(); i++) {
             assertThat(schemas.validate(samples.get(i)))

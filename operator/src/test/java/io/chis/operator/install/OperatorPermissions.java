@@ -2,6 +2,7 @@ package io.chis.operator.install;
 
 import io.chis.operator.api.DeliveryPolicy;
 import io.chis.operator.api.WebhookEndpoint;
+import io.chis.operator.api.WebhookEventType;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.platform.PlatformReconciler;
 import io.chis.operator.support.InstalledCrds;
@@ -43,12 +44,14 @@ public final class OperatorPermissions {
     public static Set<Permission> inWatchedNamespaces() {
         Set<Permission> permissions = new TreeSet<>();
         for (Class<? extends HasMetadata> kind :
-                List.of(WebhookPlatform.class, DeliveryPolicy.class, WebhookEndpoint.class)) {
+                List.of(WebhookPlatform.class, DeliveryPolicy.class, WebhookEndpoint.class, WebhookEventType.class)) {
             add(permissions, kind, "", READ);
             add(permissions, kind, "/status", List.of("get", "patch", "update"));
         }
-        // policies and endpoints have a copy in the runtime: a finalizer (added and removed with patch) deletes it
-        for (Class<? extends HasMetadata> kind : List.of(DeliveryPolicy.class, WebhookEndpoint.class)) {
+        // policies, endpoints and event types have a copy in the runtime: a finalizer (added and removed with patch)
+        // deletes it
+        for (Class<? extends HasMetadata> kind :
+                List.of(DeliveryPolicy.class, WebhookEndpoint.class, WebhookEventType.class)) {
             add(permissions, kind, "", List.of("patch"));
         }
         // owner references with blockOwnerDeletion need this where OwnerReferencesPermissionEnforcement is on:

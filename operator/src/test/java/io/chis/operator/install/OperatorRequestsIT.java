@@ -10,6 +10,7 @@ import io.chis.operator.api.Condition;
 import io.chis.operator.api.DeliveryPolicy;
 import io.chis.operator.api.StatusWithConditions;
 import io.chis.operator.api.WebhookEndpoint;
+import io.chis.operator.api.WebhookEventType;
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.install.OperatorPermissions.Permission;
 import io.chis.operator.support.Conditions;
@@ -218,9 +219,10 @@ class OperatorRequestsIT {
         // policies and endpoints sync into the runtime's admin API, which does not run here: reported, not Ready
         cluster.awaitReported(DeliveryPolicy.class, nameOf(samples, DeliveryPolicy.class));
         cluster.awaitReported(WebhookEndpoint.class, nameOf(samples, WebhookEndpoint.class));
+        cluster.awaitReported(WebhookEventType.class, nameOf(samples, WebhookEventType.class));
         // the platform first: with no runtime left, the finalizers of the policy and the endpoint have nothing to clean
         List<Class<? extends HasMetadata>> deletionOrder =
-                List.of(WebhookPlatform.class, WebhookEndpoint.class, DeliveryPolicy.class);
+                List.of(WebhookPlatform.class, WebhookEndpoint.class, WebhookEventType.class, DeliveryPolicy.class);
         for (Class<? extends HasMetadata> kind : deletionOrder) {
             admin.resources(kind)
                     .inNamespace(WATCHED)

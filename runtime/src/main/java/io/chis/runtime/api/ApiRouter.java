@@ -4,6 +4,7 @@ import io.chis.runtime.apikey.ApiKeyHandler;
 import io.chis.runtime.auth.AuthHandler;
 import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.endpoint.NamespaceGrantHandler;
+import io.chis.runtime.eventtype.EventTypeHandler;
 import io.chis.runtime.health.HealthCheck;
 import io.chis.runtime.recovery.RecoveryHandler;
 import io.chis.runtime.signing.SigningSecretHandler;
@@ -23,6 +24,7 @@ public class ApiRouter {
             ApiKeyHandler apiKeys,
             SigningSecretHandler signing,
             EndpointHandler endpoints,
+            EventTypeHandler eventTypes,
             NamespaceGrantHandler grants,
             MessageHandler messages,
             RecoveryHandler recoveries,
@@ -47,6 +49,10 @@ public class ApiRouter {
                 .PUT("/api/endpoints/{id}", endpoints::replace)
                 .DELETE("/api/endpoints/{id}", endpoints::delete)
                 .POST("/api/endpoints/{id}/rotate-secret", endpoints::rotateSecret)
+                .GET("/api/event-types", eventTypes::list)
+                .PUT("/api/event-types/{name}", eventTypes::put)
+                .GET("/api/event-types/{name}", eventTypes::get)
+                .DELETE("/api/event-types/{name}", eventTypes::delete)
                 .POST("/api/namespace-grants", grants::create)
                 .GET("/api/namespace-grants", grants::list)
                 .DELETE("/api/namespace-grants/{namespace}", grants::delete)

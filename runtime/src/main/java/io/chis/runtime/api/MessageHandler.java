@@ -14,6 +14,7 @@ import io.chis.proto.v1.SubmitMessageRequest;
 import io.chis.proto.v1.SubmitMessageResponse;
 import io.chis.runtime.auth.Authenticator;
 import io.chis.runtime.config.ChisSettings;
+import io.chis.runtime.eventtype.EventTypeCatalog;
 import io.chis.runtime.grpc.Grpc;
 import io.chis.runtime.support.ApiException;
 import io.chis.runtime.throttle.Rate;
@@ -40,14 +41,20 @@ public class MessageHandler {
 
     private final Authenticator auth;
     private final DeliveryServiceStub delivery;
+    private final EventTypeCatalog eventTypes;
     private final int maxPayloadBytes;
     private final RateLimiter limiter;
     private final Rate sendRate;
 
     public MessageHandler(
-            Authenticator auth, DeliveryServiceStub delivery, ChisSettings settings, RateLimiter limiter) {
+            Authenticator auth,
+            DeliveryServiceStub delivery,
+            EventTypeCatalog eventTypes,
+            ChisSettings settings,
+            RateLimiter limiter) {
         this.auth = auth;
         this.delivery = delivery;
+        this.eventTypes = eventTypes;
         this.maxPayloadBytes = settings.maxPayloadBytes();
         this.limiter = limiter;
         this.sendRate = settings.security().accountSendRate();
@@ -63,6 +70,12 @@ public class MessageHandler {
                 .flatMap(account -> withinSendRate(account).thenReturn(account))
                 .flatMap(account -> body(request)
                         .map(bytes -> SendRequest.parse(bytes, maxPayloadBytes))
+                        // a payload its event type's schema refuses is answered 422 and never stored
+                        .flatMap(send -> send.eventType() == null
+                                ? Mono.just(send)
+                                : eventTypes
+                                        .check(account, send.eventType(), send.payload())
+                                        .thenReturn(send))
                         .flatMap(send -> Grpc.<SubmitMessageResponse>call(observer -> stub().submitMessage(
                                         SubmitMessageRequest.newBuilder()
                                                 .setAccountId(account.toString())

@@ -20,6 +20,8 @@ import java.util.Map;
  *                         for the built-in schedule
  * @param dbPoolSize       {@code CHIS_DB_POOL_SIZE}: PostgreSQL connections this process may open (all its roles)
  * @param retention        {@code CHIS_RETENTION}: how long messages, deliveries and attempts are kept; zero keeps them
+ * @param endpointDisableAfter {@code CHIS_ENDPOINT_DISABLE_AFTER}: how long an endpoint may fail without a success
+ *                         before it is disabled; zero never disables one
  */
 public record DeliverySettings(
         int concurrency,
@@ -31,7 +33,8 @@ public record DeliverySettings(
         Duration sweepGrace,
         String defaultPolicy,
         int dbPoolSize,
-        Duration retention) {
+        Duration retention,
+        Duration endpointDisableAfter) {
 
     /** The defaults of {@link Setting}'s table. */
     public static final DeliverySettings DEFAULTS = fromEnv(Map.of());
@@ -57,7 +60,8 @@ public record DeliverySettings(
                 duration(env, Setting.CHIS_SWEEP_GRACE, true),
                 Setting.CHIS_DEFAULT_POLICY.raw(env),
                 ChisSettings.positiveInt(env, Setting.CHIS_DB_POOL_SIZE),
-                duration(env, Setting.CHIS_RETENTION, true));
+                duration(env, Setting.CHIS_RETENTION, true),
+                duration(env, Setting.CHIS_ENDPOINT_DISABLE_AFTER, true));
     }
 
     /**

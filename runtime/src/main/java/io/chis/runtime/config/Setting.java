@@ -57,7 +57,9 @@ public enum Setting {
             "failed logins/registrations per e-mail, and /auth requests per client address"),
     CHIS_ACCOUNT_SEND_RATE(null, "unlimited", "sends per account, e.g. 100/1s or 6000/1m"),
     CHIS_MAX_ENDPOINTS_PER_ACCOUNT("100", "endpoints one account may have"),
-    CHIS_HTTP_IDLE_TIMEOUT("60s", "a REST connection that sends nothing is closed after this");
+    CHIS_HTTP_IDLE_TIMEOUT("60s", "a REST connection that sends nothing is closed after this"),
+    CHIS_ENDPOINT_DISABLE_AFTER(
+            "5d", "an endpoint whose attempts have all failed for this long is disabled; 0 never disables one");
 
     private final String defaultValue;
     private final String defaultText;

@@ -179,12 +179,14 @@ public class DeliveryRepository {
     // consecutive_failures restarts from the failures after the batch's last success, if it has one.
     private static final String COUNT_ENDPOINT_STATS = """
             insert into endpoint_stats as s (endpoint_id, delivered, failed, dead_lettered, last_attempt_at,
-                                             last_status_code, last_success_at, last_failure_at, consecutive_failures)
+                                             last_status_code, last_success_at, last_failure_at, consecutive_failures,
+                                             failing_since)
             select o.endpoint_id,
                    count(*) filter (where o.status = 'delivered'), count(*) filter (where not o.ok),
                    count(*) filter (where o.status = 'dead'), max(o.at), (array_agg(o.code order by o.at desc))[1],
                    max(o.at) filter (where o.ok), max(o.at) filter (where not o.ok),
-                   count(*) filter (where not o.ok and (o.ok_at is null or o.at > o.ok_at))
+                   count(*) filter (where not o.ok and (o.ok_at is null or o.at > o.ok_at)),
+                   min(o.at) filter (where not o.ok and (o.ok_at is null or o.at > o.ok_at))
             from (select r.endpoint_id, i.status, i.at::timestamptz as at, nullif(i.status_code, 0) as code,
                          i.status_code between 200 and 299 as ok,
                          max(i.at::timestamptz) filter (where i.status_code between 200 and 299)
@@ -203,7 +205,21 @@ public class DeliveryRepository {
               last_success_at = greatest(s.last_success_at, excluded.last_success_at),
               last_failure_at = greatest(s.last_failure_at, excluded.last_failure_at),
               consecutive_failures = case when excluded.last_success_at is not null then excluded.consecutive_failures
-                                          else s.consecutive_failures + excluded.consecutive_failures end""";
+                                          else s.consecutive_failures + excluded.consecutive_failures end,
+              failing_since = case when excluded.last_success_at is not null then excluded.failing_since
+                                   else coalesce(s.failing_since, excluded.failing_since) end""";
+
+    // The attempts of `recorded` per endpoint and 5-minute bucket, for the success rates of the endpoint's health.
+    private static final String COUNT_ENDPOINT_BUCKETS = """
+            insert into endpoint_attempt_buckets as b (endpoint_id, bucket, attempts, succeeded)
+            select r.endpoint_id, date_bin('5 minutes', i.at::timestamptz, timestamptz '2000-01-01'), count(*),
+                   count(*) filter (where i.status_code between 200 and 299)
+            from recorded r join input i on i.id = r.id
+            where r.endpoint_id is not null
+            group by 1, 2
+            order by 1, 2
+            on conflict (endpoint_id, bucket) do update set
+              attempts = b.attempts + excluded.attempts, succeeded = b.succeeded + excluded.succeeded""";
 
     // One statement for a batch of attempts: each delivery's new state, its attempt, its endpoint's counters, and the
     // roll-up status of their
@@ -255,6 +271,7 @@ public class DeliveryRepository {
                                  nullif(i.error, ''), case when i.has_body = 1 then i.body end, r.created_at
                           from recorded r join input i on i.id = r.id
                         ), counted as (%s
+                        ), bucketed as (%s
                         ), rolling_up as (
                           select id, created_at from messages
                           where (id, created_at) in (select message_id, created_at from recorded) order by id for update
@@ -268,7 +285,7 @@ public class DeliveryRepository {
                           ) s
                           where m.id = s.message_id and m.created_at = s.created_at and m.status <> s.status
                         )
-                        select id, next_attempt_at, message_id from recorded""".formatted(COUNT_ENDPOINT_STATS, MessageStatus.rollUp("x.status")))
+                        select id, next_attempt_at, message_id from recorded""".formatted(COUNT_ENDPOINT_STATS, COUNT_ENDPOINT_BUCKETS, MessageStatus.rollUp("x.status")))
                 .bind("ids", ids)
                 .bind("locks", locks)
                 .bind("statuses", statuses)

@@ -2,6 +2,7 @@ package io.chis.runtime.dispatch;
 
 import io.chis.runtime.dispatch.DeliveryRepository.Claimed;
 import io.chis.runtime.endpoint.EndpointRepository;
+import io.chis.runtime.operational.OperationalEvents;
 import io.chis.runtime.persist.MessageStatus;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.support.Backoff;
@@ -30,6 +31,7 @@ public class OutcomeHandler {
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
     private final WorkQueue queue;
+    private final OperationalEvents operational;
     private final DeliverySummary summary;
 
     private final Counter succeeded;
@@ -42,10 +44,12 @@ public class OutcomeHandler {
             EndpointRepository endpoints,
             WorkQueue queue,
             DeliverySummary summary,
+            OperationalEvents operational,
             MeterRegistry registry) {
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.queue = queue;
+        this.operational = operational;
         this.summary = summary;
         this.succeeded = delivered(registry, "success");
         this.failed = delivered(registry, "failed");
@@ -130,12 +134,24 @@ public class OutcomeHandler {
         // write fail, the endpoint's next delivery meets the 410 again and disables it then)
         if (attempt.target().endpointId() != null
                 && Integer.valueOf(410).equals(attempt.outcome().statusCode())) {
+            String reason = "HTTP 410 Gone from " + delivery.url() + " at " + attempt.at();
             recorded = recorded.flatMap(next -> endpoints
-                    .disable(
-                            attempt.target().endpointId(),
-                            "HTTP 410 Gone from " + delivery.url() + " at " + attempt.at())
+                    .disable(attempt.target().endpointId(), reason)
+                    .filter(changed -> changed)
+                    .flatMap(changed ->
+                            operational.endpointGone(attempt.target().endpointId(), delivery.messageId(), reason))
                     .thenReturn(next));
         }
+        recorded = recorded.flatMap(next -> operational
+                .messageDead(
+                        delivery.messageId(),
+                        delivery.id(),
+                        attempt.target().endpointId(),
+                        delivery.url(),
+                        delivery.attemptCount() + 1,
+                        attempt.outcome().statusCode(),
+                        attempt.outcome().error())
+                .thenReturn(next));
         return recorded.doOnNext(next -> {
                     count(died, attempt);
                     summary.dead();

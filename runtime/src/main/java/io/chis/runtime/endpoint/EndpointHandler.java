@@ -71,7 +71,8 @@ public class EndpointHandler {
     public Mono<ServerResponse> get(ServerRequest request) {
         return auth.bearer(request)
                 .flatMap(account -> endpoints.get(account, id(request)))
-                .flatMap(endpoint -> ServerResponse.ok().bodyValue(EndpointView.of(endpoint, true)));
+                .flatMap(endpoint -> endpoints.health(endpoint.id()).map(h -> EndpointView.of(endpoint, true, h)))
+                .flatMap(view -> ServerResponse.ok().bodyValue(view));
     }
 
     public Mono<ServerResponse> replace(ServerRequest request) {

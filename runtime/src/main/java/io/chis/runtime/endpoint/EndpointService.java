@@ -1,15 +1,16 @@
 package io.chis.runtime.endpoint;
 
 import io.chis.common.SigningSecret;
+import io.chis.runtime.auth.Account;
 import io.chis.runtime.auth.AccountRepository;
 import io.chis.runtime.config.ChisSettings;
+import io.chis.runtime.operational.OperationalEvents;
 import io.chis.runtime.support.ApiException;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Endpoints for both of their sources: the REST API (an account's own) and WebhookEndpoint resources applied by the
@@ -23,13 +24,19 @@ public class EndpointService {
     private final AccountRepository accounts;
     private final NamespaceGrants grants;
     private final int maxPerAccount;
+    private final OperationalEvents operational;
 
     public EndpointService(
-            EndpointRepository endpoints, AccountRepository accounts, NamespaceGrants grants, ChisSettings settings) {
+            EndpointRepository endpoints,
+            AccountRepository accounts,
+            NamespaceGrants grants,
+            ChisSettings settings,
+            OperationalEvents operational) {
         this.endpoints = endpoints;
         this.accounts = accounts;
         this.grants = grants;
         this.maxPerAccount = settings.security().maxEndpointsPerAccount();
+        this.operational = operational;
     }
 
     public Mono<Endpoint> create(UUID accountId, EndpointDraft draft) {
@@ -53,13 +60,20 @@ public class EndpointService {
         return endpoints.find(accountId, id).switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
+    public Mono<EndpointRepository.Health> health(UUID id) {
+        return endpoints.health(id);
+    }
+
     public Flux<Endpoint> list(UUID accountId) {
         return endpoints.list(accountId);
     }
 
     public Mono<Endpoint> replace(UUID accountId, UUID id, EndpointDraft draft) {
         return Mono.fromCallable(draft::validated)
-                .flatMap(valid -> editable(accountId, id).flatMap(existing -> endpoints.update(id, valid)));
+                .flatMap(valid -> editable(accountId, id)
+                        .flatMap(existing -> endpoints
+                                .update(id, valid)
+                                .flatMap(updated -> announce(existing, updated, "disabled over the REST API"))));
     }
 
     public Mono<Void> delete(UUID accountId, UUID id) {
@@ -75,14 +89,8 @@ public class EndpointService {
         if (secret != null && !secret.isEmpty() && !secret.startsWith(SigningSecret.PREFIX)) {
             return Mono.error(ApiException.badRequest("secret must be a whsec_ secret"));
         }
-        int slash = ref.indexOf('/');
-        if (slash < 1) return Mono.error(ApiException.badRequest("ref must be namespace/name, got '" + ref + "'"));
-        String namespace = ref.substring(0, slash);
         return Mono.fromCallable(draft::validated)
-                .flatMap(valid -> accounts.findByEmail(ownerEmail)
-                        .switchIfEmpty(Mono.error(() -> new OwnerNotFoundException(ownerEmail)))
-                        .filterWhen(owner -> grants.granted(owner.id(), namespace))
-                        .switchIfEmpty(Mono.error(() -> new OwnerConsentMissingException(ownerEmail, namespace)))
+                .flatMap(valid -> declaredOwner("ApplyEndpoint", ref, ownerEmail)
                         .flatMap(owner -> endpoints
                                 .findByRef(ref)
                                 .flatMap(existing -> {
@@ -91,7 +99,10 @@ public class EndpointService {
                                         // old id
                                         return endpoints.delete(existing.id()).then(Mono.<Endpoint>empty());
                                     }
-                                    Mono<Endpoint> updated = endpoints.update(existing.id(), valid);
+                                    Mono<Endpoint> updated = endpoints
+                                            .update(existing.id(), valid)
+                                            .flatMap(e -> announce(
+                                                    existing, e, "disabled by its WebhookEndpoint resource " + ref));
                                     return secret == null || secret.isEmpty() || secret.equals(existing.secret())
                                             ? updated
                                             : updated.then(endpoints.rotateSecret(existing.id(), secret));
@@ -118,17 +129,16 @@ public class EndpointService {
      * is read once, and only when a subscriber has a filter.
      */
     public Mono<List<Endpoint>> subscribers(UUID accountId, String eventType, byte[] payload) {
-        return endpoints
-                .enabled(accountId)
-                .filter(e -> EventTypes.anyMatches(e.eventTypes(), eventType))
-                .collectList()
-                .map(subscribed -> {
-                    if (subscribed.stream().allMatch(e -> e.filter() == null)) return subscribed;
-                    JsonNode tree = PayloadFilter.readPayload(payload);
-                    return subscribed.stream()
-                            .filter(e -> e.accepts(eventType, tree))
-                            .toList();
-                });
+        return endpoints.subscribers(accountId, eventType, payload);
+    }
+
+    /** A change of {@code disabled} by its owner is an operational event. */
+    private Mono<Endpoint> announce(Endpoint before, Endpoint after, String disabledHow) {
+        if (before.disabled() == after.disabled()) return Mono.just(after);
+        return (after.disabled()
+                        ? operational.endpointDisabled(after, OperationalEvents.DisableCause.MANUAL, disabledHow)
+                        : endpoints.restartFailureWindow(after.id()).then(operational.endpointEnabled(after)))
+                .thenReturn(after);
     }
 
     private Mono<Endpoint> editable(UUID accountId, UUID id) {
@@ -139,15 +149,29 @@ public class EndpointService {
                                 + existing.ref() + "; change it there")));
     }
 
+    /**
+     * The account a resource ({@code ref} = {@code namespace/name}) names as owner, once it has allowed that namespace
+     * to act for it; the same fence for every declared kind (WebhookEndpoint, WebhookEventType).
+     */
+    public Mono<Account> declaredOwner(String call, String ref, String ownerEmail) {
+        int slash = ref.indexOf('/');
+        if (slash < 1) return Mono.error(ApiException.badRequest("ref must be namespace/name, got '" + ref + "'"));
+        String namespace = ref.substring(0, slash);
+        return accounts.findByEmail(ownerEmail)
+                .switchIfEmpty(Mono.error(() -> new OwnerNotFoundException(ownerEmail)))
+                .filterWhen(owner -> grants.granted(owner.id(), namespace))
+                .switchIfEmpty(Mono.error(() -> new OwnerConsentMissingException(call, ownerEmail, namespace)));
+    }
+
     private static ApiException notFound(UUID id) {
         return ApiException.notFound("no endpoint with id " + id);
     }
 
     /** The owner account has not allowed the resource's namespace to act for it ({@code POST /api/namespace-grants}). */
     public static final class OwnerConsentMissingException extends RuntimeException {
-        public OwnerConsentMissingException(String email, String namespace) {
+        public OwnerConsentMissingException(String call, String email, String namespace) {
             super(
-                    "ApplyEndpoint refused: account " + email + " has no namespace grant for " + namespace
+                    call + " refused: account " + email + " has no namespace grant for " + namespace
                             + "; signed in as that account, POST /api/namespace-grants {\"namespace\": \"" + namespace
                             + "\"}",
                     null,

@@ -10,7 +10,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * An endpoint as {@code /api/endpoints} shows it. The secrets appear only when one endpoint is read, created or
  * rotated (absent from the list), and the previous secret only during a rotation's overlap; {@code managedBy} names
- * the WebhookEndpoint resource when the operator owns the endpoint; {@code filter} is null when there is none.
+ * the WebhookEndpoint resource when the operator owns the endpoint; {@code filter} is null when there is none;
+ * {@code health} appears when one endpoint is read.
  * Other absent values are {@code null}.
  */
 public record EndpointView(
@@ -28,9 +29,15 @@ public record EndpointView(
         String managedBy,
         Instant createdAt,
         String ordering,
-        JsonNode filter) {
+        JsonNode filter,
+        @JsonInclude(JsonInclude.Include.NON_NULL) EndpointRepository.Health health) {
 
     static EndpointView of(Endpoint e, boolean withSecret) {
+        return of(e, withSecret, null);
+    }
+
+    /** With {@code health} when one endpoint is read. */
+    static EndpointView of(Endpoint e, boolean withSecret, EndpointRepository.Health health) {
         return new EndpointView(
                 e.id(),
                 e.name(),
@@ -46,6 +53,7 @@ public record EndpointView(
                 e.ref() == null ? null : "WebhookEndpoint " + e.ref(),
                 e.createdAt(),
                 e.ordering(),
-                e.filter() == null ? null : e.filter().document());
+                e.filter() == null ? null : e.filter().document(),
+                health);
     }
 }

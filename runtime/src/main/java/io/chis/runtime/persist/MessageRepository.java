@@ -241,6 +241,16 @@ public class MessageRepository {
                 .one();
     }
 
+    /** Whose message it is and its event type, for what follows from one of its deliveries. */
+    public record Origin(UUID accountId, String eventType) {}
+
+    public Mono<Origin> origin(UUID id) {
+        return db.sql("select account_id, event_type from messages where id = :id")
+                .bind("id", id)
+                .map(row -> new Origin(row.get("account_id", UUID.class), row.get("event_type", String.class)))
+                .one();
+    }
+
     public Mono<MessageRecord> find(UUID accountId, UUID id) {
         Mono<MessageRecord> message = db.sql("""
                         select id, event_type, status, created_at from messages

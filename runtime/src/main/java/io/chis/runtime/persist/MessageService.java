@@ -11,13 +11,15 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
- * The delivery role's core: a message is committed to PostgreSQL before it is acknowledged, then queued in Redis.
+ * The delivery role's core, also used by the other roles to emit operational events: a message is committed to PostgreSQL before it is acknowledged, then queued in Redis.
  * A failed enqueue is logged, not returned: the message is safe and the scheduler's sweep queues it again.
  */
+@Service
 public class MessageService {
 
     private static final Logger log = LoggerFactory.getLogger(MessageService.class);

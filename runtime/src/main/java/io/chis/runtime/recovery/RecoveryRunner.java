@@ -1,5 +1,6 @@
 package io.chis.runtime.recovery;
 
+import io.chis.runtime.operational.OperationalEvents;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.recovery.RecoveryRepository.Requeued;
 import io.chis.runtime.schedule.Scheduler;
@@ -22,13 +23,16 @@ public class RecoveryRunner implements SmartLifecycle {
 
     private final RecoveryService recoveries;
     private final WorkQueue queue;
+    private final OperationalEvents operational;
     private final Duration tick;
     private final int batchSize;
     private Disposable task;
 
-    public RecoveryRunner(RecoveryService recoveries, WorkQueue queue, Duration tick, int batchSize) {
+    public RecoveryRunner(
+            RecoveryService recoveries, WorkQueue queue, OperationalEvents operational, Duration tick, int batchSize) {
         this.recoveries = recoveries;
         this.queue = queue;
+        this.operational = operational;
         this.tick = tick;
         this.batchSize = batchSize;
     }
@@ -52,12 +56,13 @@ public class RecoveryRunner implements SmartLifecycle {
     /** Re-queues one batch of the oldest running recovery, if there is one. */
     Mono<Void> step() {
         return recoveries.nextBatch(batchSize).flatMap(batch -> {
-            if (batch.requeued().size() < batchSize) {
+            boolean done = batch.requeued().size() < batchSize;
+            long requeued = batch.recovery().requeued() + batch.requeued().size();
+            if (done)
                 log.info(
                         "Recovery {} done: {} dead deliveries re-queued",
                         batch.recovery().id(),
-                        batch.recovery().requeued() + batch.requeued().size());
-            }
+                        requeued);
             return queue.enqueue(batch.requeued().stream().map(Requeued::id).toList())
                     .onErrorResume(e -> {
                         log.warn(
@@ -65,7 +70,8 @@ public class RecoveryRunner implements SmartLifecycle {
                                 batch.requeued().size(),
                                 e.toString());
                         return Mono.empty();
-                    });
+                    })
+                    .then(done ? operational.recoveryDone(batch.recovery(), requeued) : Mono.empty());
         });
     }
 }

@@ -15,6 +15,7 @@ import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.console.ConsoleRoutes;
 import io.chis.runtime.endpoint.EndpointHandler;
 import io.chis.runtime.endpoint.NamespaceGrantHandler;
+import io.chis.runtime.eventtype.EventTypeHandler;
 import io.chis.runtime.grpc.BearerToken;
 import io.chis.runtime.grpc.GrpcTls;
 import io.chis.runtime.metrics.HttpMetricsFilter;
@@ -51,6 +52,7 @@ import org.springframework.context.annotation.Import;
     ApiKeyRepository.class,
     SigningSecretHandler.class,
     EndpointHandler.class,
+    EventTypeHandler.class,
     NamespaceGrantHandler.class,
     RecoveryHandler.class,
     HttpMetricsFilter.class,

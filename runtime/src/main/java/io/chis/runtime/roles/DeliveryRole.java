@@ -3,7 +3,6 @@ package io.chis.runtime.roles;
 import io.chis.runtime.admin.AdminGrpcService;
 import io.chis.runtime.persist.DeliveryGrpcService;
 import io.chis.runtime.persist.GrpcServer;
-import io.chis.runtime.persist.MessageService;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
@@ -12,5 +11,5 @@ import org.springframework.context.annotation.Import;
  * deliveries, and whose AdminService the operator calls.
  */
 @Configuration(proxyBeanMethods = false)
-@Import({GrpcServer.class, DeliveryGrpcService.class, MessageService.class, AdminGrpcService.class})
+@Import({GrpcServer.class, DeliveryGrpcService.class, AdminGrpcService.class})
 public class DeliveryRole {}

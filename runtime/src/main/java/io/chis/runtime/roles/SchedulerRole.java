@@ -2,6 +2,9 @@ package io.chis.runtime.roles;
 
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.dispatch.DeliveryRepository;
+import io.chis.runtime.endpoint.EndpointRepository;
+import io.chis.runtime.endpoint.FailingEndpoints;
+import io.chis.runtime.operational.OperationalEvents;
 import io.chis.runtime.persist.HistoryPartitions;
 import io.chis.runtime.persist.MessageRepository;
 import io.chis.runtime.queue.WorkQueue;
@@ -23,12 +26,23 @@ public class SchedulerRole {
             MessageRepository messages,
             ChisSettings settings,
             HistoryPartitions history,
+            EndpointRepository endpoints,
+            OperationalEvents operational,
             MeterRegistry registry) {
-        return new Scheduler(queue, deliveries, messages, settings.delivery(), history, registry);
+        return new Scheduler(
+                queue,
+                deliveries,
+                messages,
+                settings.delivery(),
+                history,
+                new FailingEndpoints(endpoints, operational, settings.delivery().endpointDisableAfter()),
+                registry);
     }
 
     @Bean
-    RecoveryRunner recoveryRunner(RecoveryService recoveries, WorkQueue queue, ChisSettings settings) {
-        return new RecoveryRunner(recoveries, queue, settings.delivery().schedulerTick(), RecoveryRunner.BATCH);
+    RecoveryRunner recoveryRunner(
+            RecoveryService recoveries, WorkQueue queue, OperationalEvents operational, ChisSettings settings) {
+        return new RecoveryRunner(
+                recoveries, queue, operational, settings.delivery().schedulerTick(), RecoveryRunner.BATCH);
     }
 }

@@ -12,6 +12,7 @@ import io.chis.runtime.dispatch.WebhookExchange;
 import io.chis.runtime.dispatch.WebhookSender;
 import io.chis.runtime.dispatch.Worker;
 import io.chis.runtime.endpoint.EndpointRepository;
+import io.chis.runtime.operational.OperationalEvents;
 import io.chis.runtime.persist.MessageRepository;
 import io.chis.runtime.policy.DeliveryPolicy;
 import io.chis.runtime.policy.PolicyRepository;
@@ -53,6 +54,7 @@ public class WorkerRole {
             WebhookClient client,
             TransactionalOperator tx,
             EndpointRateLimiter rateLimiter,
+            OperationalEvents operational,
             DeliverySummary summary,
             ChisSettings settings,
             MeterRegistry registry) {
@@ -65,6 +67,6 @@ public class WorkerRole {
                         DeliveryPolicy.defaults(client.timeout())),
                 rateLimiter,
                 new WebhookExchange(client),
-                new OutcomeHandler(deliveries, endpoints, queue, summary, registry));
+                new OutcomeHandler(deliveries, endpoints, queue, summary, operational, registry));
     }
 }

@@ -3,6 +3,7 @@ package io.chis.runtime.schedule;
 import io.chis.runtime.config.DeliverySettings;
 import io.chis.runtime.dispatch.DeliveryRepository;
 import io.chis.runtime.dispatch.DeliveryRepository.Requeued;
+import io.chis.runtime.endpoint.FailingEndpoints;
 import io.chis.runtime.persist.HistoryPartitions;
 import io.chis.runtime.persist.MessageRepository;
 import io.chis.runtime.queue.WorkQueue;
@@ -54,6 +55,7 @@ public class Scheduler implements SmartLifecycle {
     private final MessageRepository messages;
     private final DeliverySettings settings;
     private final HistoryPartitions history;
+    private final FailingEndpoints failingEndpoints;
 
     private final Counter retriesQueued;
     private final Counter sweepRequeued;
@@ -71,8 +73,10 @@ public class Scheduler implements SmartLifecycle {
             MessageRepository messages,
             DeliverySettings settings,
             HistoryPartitions history,
+            FailingEndpoints failingEndpoints,
             MeterRegistry registry) {
         this.queue = queue;
+        this.failingEndpoints = failingEndpoints;
         this.history = history;
         this.deliveries = deliveries;
         this.messages = messages;
@@ -112,6 +116,12 @@ public class Scheduler implements SmartLifecycle {
                 "pruning departed workers from the consumer group",
                 () -> queue.pruneDeparted(CONSUMER_RETIREMENT)));
         tasks.add(every(HISTORY_EVERY, "keeping the history's partitions", this::maintainHistory));
+        if (failingEndpoints != null) {
+            tasks.add(every(
+                    failingEndpoints.period(),
+                    "disabling endpoints that fail past CHIS_ENDPOINT_DISABLE_AFTER",
+                    failingEndpoints::disableDue));
+        }
         log.info(
                 "Scheduler moving retries every {}, sweeping every {} for deliveries overdue by {}",
                 settings.schedulerTick(),

@@ -1,6 +1,7 @@
 package io.chis.runtime.support;
 
 import java.time.Duration;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 
 /** A client-facing error: rendered as RFC 9457 problem+json with this status and detail. */
@@ -8,20 +9,36 @@ public class ApiException extends RuntimeException {
 
     private final HttpStatus status;
     private final Duration retryAfter;
+    private final List<Violation> violations;
 
     public ApiException(HttpStatus status, String detail) {
-        this(status, detail, null);
+        this(status, detail, null, null);
     }
 
     /** With {@code retryAfter}, the answer carries a {@code Retry-After} header. */
     public ApiException(HttpStatus status, String detail, Duration retryAfter) {
+        this(status, detail, retryAfter, null);
+    }
+
+    /** With each thing wrong with the document the request carried, as the problem's {@code violations}. */
+    public ApiException(HttpStatus status, String detail, List<Violation> violations) {
+        this(status, detail, null, violations);
+    }
+
+    private ApiException(HttpStatus status, String detail, Duration retryAfter, List<Violation> violations) {
         super(detail, null, false, false);
         this.status = status;
         this.retryAfter = retryAfter;
+        this.violations = violations;
     }
 
     public HttpStatus status() {
         return status;
+    }
+
+    /** Null when there is no list. */
+    public List<Violation> violations() {
+        return violations;
     }
 
     /** Null when the answer says nothing about retrying. */

@@ -1,6 +1,7 @@
 package io.chis.runtime.support;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -33,10 +34,12 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         if (exchange.getResponse().isCommitted()) return Mono.error(error);
         HttpStatusCode status;
         String detail;
+        List<Violation> violations = null;
         switch (error) {
             case ApiException e -> {
                 status = e.status();
                 detail = e.getMessage();
+                violations = e.violations();
             }
             case Throwable e
             when StoreOutage.is(e) -> {
@@ -77,7 +80,8 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
                 status.value(),
                 reason(status),
                 detail,
-                exchange.getRequest().getPath().value());
+                exchange.getRequest().getPath().value(),
+                violations);
         var response = exchange.getResponse();
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);

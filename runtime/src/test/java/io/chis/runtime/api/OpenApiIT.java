@@ -102,6 +102,7 @@ class OpenApiIT {
 
     @Test
     void everyRealAnswerMatchesTheDocument() throws Exception {
+        call("GET", "/", "/", null, null);
         call("GET", "/health", "/health", null, null);
         expect(200, call("GET", "/", "/", null, null));
         call("GET", "/openapi.json", "/openapi.json", null, null);
@@ -228,6 +229,44 @@ class OpenApiIT {
                         "/webhook/send",
                         null,
                         "{\"url\":\"" + receiver.url("/a") + "\",\"payload\":{}}"));
+        expect(401, call("GET", "/api/event-types", "/api/event-types", null, null));
+        expect(
+                400,
+                call(
+                        "PUT",
+                        "/api/event-types/{name}",
+                        "/api/event-types/order.paid",
+                        jwt,
+                        "{\"schema\":{\"type\":\"strng\"}}"));
+        expect(
+                200,
+                call(
+                        "PUT",
+                        "/api/event-types/{name}",
+                        "/api/event-types/order.paid",
+                        jwt,
+                        "{\"description\":\"paid\",\"schema\":{\"required\":[\"n\"]}}"));
+        expect(200, call("GET", "/api/event-types", "/api/event-types", jwt, null));
+        expect(200, call("GET", "/api/event-types/{name}", "/api/event-types/order.paid", jwt, null));
+        expect(404, call("GET", "/api/event-types/{name}", "/api/event-types/order.none", jwt, null));
+        expect(
+                422,
+                call(
+                        "POST",
+                        "/webhook/send",
+                        "/webhook/send",
+                        key,
+                        "{\"url\":\"" + receiver.url("/a") + "\",\"eventType\":\"order.paid\",\"payload\":{}}"));
+        expect(
+                200,
+                call(
+                        "PUT",
+                        "/api/event-types/{name}",
+                        "/api/event-types/order.refunded",
+                        jwt,
+                        "{\"description\":\"to delete\"}"));
+        expect(204, call("DELETE", "/api/event-types/{name}", "/api/event-types/order.refunded", jwt, null));
+        expect(404, call("DELETE", "/api/event-types/{name}", "/api/event-types/order.refunded", jwt, null));
         expect(400, call("POST", "/webhook/send", "/webhook/send", key, "{\"payload\":{}}"));
         String sent = body(expect(
                         202,

@@ -7,9 +7,11 @@ import io.chis.proto.v1.Delivery;
 import io.chis.proto.v1.ListMessagesResponse;
 import io.chis.proto.v1.Message;
 import io.chis.runtime.auth.TokenResponse;
+import io.chis.runtime.endpoint.EndpointRepository;
 import io.chis.runtime.endpoint.EndpointView;
 import io.chis.runtime.signing.SigningSecretView;
 import io.chis.runtime.support.Problem;
+import io.chis.runtime.support.Violation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,7 @@ class ResponseShapeTest {
                 null,
                 AT,
                 "unordered",
+                null,
                 null);
         assertThat(json(view))
                 .isEqualTo("{\"id\":\"" + ID + "\",\"name\":\"orders\",\"url\":\"https://example.com/hook\","
@@ -102,10 +105,14 @@ class ResponseShapeTest {
                 "WebhookEndpoint default/orders",
                 AT,
                 "fifo",
-                null);
+                null,
+                new EndpointRepository.Health(AT, AT, 3, 0.5, null));
         assertThat(json(rotated))
                 .contains("\"eventTypes\":[\"order.*\"],\"secret\":\"whsec_new\",\"previousSecret\":\"whsec_old\","
-                        + "\"previousValidUntil\":\"2026-01-02T03:04:05Z\",\"policy\":\"fast\"");
+                        + "\"previousValidUntil\":\"2026-01-02T03:04:05Z\",\"policy\":\"fast\"")
+                .endsWith(
+                        "\"health\":{\"lastSuccessAt\":\"2026-01-02T03:04:05Z\",\"lastFailureAt\":\"2026-01-02T03:04:05Z\","
+                                + "\"consecutiveFailures\":3,\"successRate1h\":0.5,\"successRate24h\":null}}");
     }
 
     @Test
@@ -123,5 +130,15 @@ class ResponseShapeTest {
         assertThat(json(new Problem("about:blank", "Not Found", 404, "no message with id x", "/webhook/messages/x")))
                 .isEqualTo("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
                         + "\"detail\":\"no message with id x\",\"instance\":\"/webhook/messages/x\"}");
+        assertThat(json(new Problem(
+                        "about:blank",
+                        "Unprocessable Content",
+                        422,
+                        "d",
+                        "/webhook/send",
+                        List.of(new Violation("/id", "integer found, string expected")))))
+                .isEqualTo("{\"type\":\"about:blank\",\"title\":\"Unprocessable Content\",\"status\":422,"
+                        + "\"detail\":\"d\",\"instance\":\"/webhook/send\","
+                        + "\"violations\":[{\"pointer\":\"/id\",\"message\":\"integer found, string expected\"}]}");
     }
 }

@@ -81,7 +81,8 @@ class WorkerTest {
                 Duration.ofSeconds(60),
                 null,
                 DeliverySettings.DEFAULTS.dbPoolSize(),
-                DeliverySettings.DEFAULTS.retention());
+                DeliverySettings.DEFAULTS.retention(),
+                DeliverySettings.DEFAULTS.endpointDisableAfter());
         worker = new Worker(queue, attempts, settings, new SimpleMeterRegistry());
         worker.start();
     }

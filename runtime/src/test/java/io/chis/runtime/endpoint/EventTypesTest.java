@@ -31,4 +31,27 @@ class EventTypesTest {
             assertThat(EventTypes.isValidFilter(bad)).as(bad).isFalse();
         }
     }
+
+    @Test
+    void operationalTypesAreMatchedOnlyByFiltersThatNameThem() {
+        assertThat(EventTypes.matches("*", "chis.endpoint.disabled")).isFalse();
+        assertThat(EventTypes.matches("chis.*", "chis.endpoint.disabled")).isTrue();
+        assertThat(EventTypes.matches("chis.endpoint.*", "chis.endpoint.enabled"))
+                .isTrue();
+        assertThat(EventTypes.matches("chis.endpoint.*", "chis.message.dead")).isFalse();
+        assertThat(EventTypes.matches("chis.message.dead", "chis.message.dead")).isTrue();
+        assertThat(EventTypes.anyMatches(List.of("*", "user.*"), "chis.message.dead"))
+                .isFalse();
+        // chis.* is a filter like any other: it does not reach user types
+        assertThat(EventTypes.matches("chis.*", "user.created")).isFalse();
+        assertThat(EventTypes.matches("*", "chisel.sharpened")).isTrue();
+    }
+
+    @Test
+    void anEventTypeNameIsAFilterWithoutWildcard() {
+        assertThat(EventTypes.isValidType("order.created")).isTrue();
+        assertThat(EventTypes.isValidType("order.*")).isFalse();
+        assertThat(EventTypes.isValidType("*")).isFalse();
+        assertThat(EventTypes.isValidType("order.")).isFalse();
+    }
 }

@@ -15,7 +15,8 @@ class SchedulerTest {
 
     private final InMemoryWorkQueue queue = new InMemoryWorkQueue();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final Scheduler scheduler = new Scheduler(queue, null, null, DeliverySettings.DEFAULTS, null, registry);
+    private final Scheduler scheduler =
+            new Scheduler(queue, null, null, DeliverySettings.DEFAULTS, null, null, registry);
 
     @Test
     void dueRetriesAreMovedInBatchesUntilNoneIsDueAndLaterOnesWait() {

@@ -73,6 +73,9 @@ public class WebhookPlatformSpec {
     @JsonPropertyDescription("Mutual TLS of the gRPC traffic between roles and from the operator.")
     private TlsSpec tls;
 
+    @JsonPropertyDescription("OpenTelemetry traces of every role, exported over OTLP/HTTP. Default: off.")
+    private TracingSpec tracing;
+
     public String getImage() {
         return image;
     }
@@ -183,6 +186,14 @@ public class WebhookPlatformSpec {
 
     public void setNetworkPolicy(NetworkPolicySpec networkPolicy) {
         this.networkPolicy = networkPolicy;
+    }
+
+    public TracingSpec getTracing() {
+        return tracing;
+    }
+
+    public void setTracing(TracingSpec tracing) {
+        this.tracing = tracing;
     }
 
     public TlsSpec getTls() {
@@ -454,6 +465,48 @@ public class WebhookPlatformSpec {
 
         public void setEnabled(Boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class TracingSpec {
+        @Pattern("^https?://.+")
+        @JsonPropertyDescription(
+                "The OTLP/HTTP collector (OTEL_EXPORTER_OTLP_ENDPOINT), e.g. http://otel-collector.observability:4318;"
+                        + " spans go to <otlpEndpoint>/v1/traces. Unset: tracing off.")
+        private String otlpEndpoint;
+
+        @Pattern("^(parentbased_)?(always_on|always_off|traceidratio)$")
+        @JsonPropertyDescription("Which traces are kept (OTEL_TRACES_SAMPLER). Default: parentbased_always_on.")
+        private String sampler;
+
+        @Pattern("^(0(\\.[0-9]+)?|1(\\.0+)?)$")
+        @JsonPropertyDescription("The ratio of a traceidratio sampler (OTEL_TRACES_SAMPLER_ARG), e.g. 0.1.")
+        private String samplerArg;
+
+        public String getOtlpEndpoint() {
+            return otlpEndpoint;
+        }
+
+        public void setOtlpEndpoint(String otlpEndpoint) {
+            this.otlpEndpoint = otlpEndpoint;
+        }
+
+        public String getSampler() {
+            return sampler;
+        }
+
+        public void setSampler(String sampler) {
+            this.sampler = sampler;
+        }
+
+        public String getSamplerArg() {
+            return samplerArg;
+        }
+
+        public void setSamplerArg(String samplerArg) {
+            this.samplerArg = samplerArg;
         }
     }
 

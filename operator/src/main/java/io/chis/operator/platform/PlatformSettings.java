@@ -45,7 +45,8 @@ public record PlatformSettings(
         int databaseMaxConnections,
         boolean grpcTls,
         Optional<Issuer> tlsIssuer,
-        PlatformScaling scaling) {
+        PlatformScaling scaling,
+        Optional<Tracing> tracing) {
 
     public static final String DEFAULT_IMAGE = "ghcr.io/chis-io/chis-runtime:0.1.0";
     public static final String DEFAULT_POSTGRES_IMAGE = "postgres:16";
@@ -151,8 +152,18 @@ public record PlatformSettings(
                 Optional.ofNullable(spec.getTls())
                         .map(WebhookPlatformSpec.TlsSpec::getIssuerRef)
                         .map(i -> new Issuer(i.getName(), blankOr(i.getKind(), "Issuer"))),
-                PlatformScaling.of(spec));
+                PlatformScaling.of(spec),
+                Optional.ofNullable(spec.getTracing())
+                        .filter(t -> t.getOtlpEndpoint() != null
+                                && !t.getOtlpEndpoint().isBlank())
+                        .map(t -> new Tracing(
+                                t.getOtlpEndpoint(),
+                                Optional.ofNullable(t.getSampler()).filter(s -> !s.isBlank()),
+                                Optional.ofNullable(t.getSamplerArg()).filter(s -> !s.isBlank()))));
     }
+
+    /** Where every role exports its traces ({@code spec.tracing}), and which it keeps. */
+    public record Tracing(String otlpEndpoint, Optional<String> sampler, Optional<String> samplerArg) {}
 
     /** {@code CHIS_DB_POOL_SIZE} of a role: its share of the database's connections over its pods. */
     public int databasePoolSize(Role role) {

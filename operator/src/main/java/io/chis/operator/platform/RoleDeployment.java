@@ -125,6 +125,13 @@ public final class RoleDeployment {
         env.add(new EnvVar("CHIS_REGISTRATION", settings.registrationOpen() ? "open" : "closed", null));
         env.add(new EnvVar("CHIS_ALLOW_PRIVATE_TARGETS", String.valueOf(settings.allowPrivateTargets()), null));
         settings.retention().ifPresent(retention -> env.add(new EnvVar("CHIS_RETENTION", retention, null)));
+        settings.tracing().ifPresent(tracing -> {
+            env.add(new EnvVar("OTEL_EXPORTER_OTLP_ENDPOINT", tracing.otlpEndpoint(), null));
+            // one service per platform and role in the tracing backend
+            env.add(new EnvVar("OTEL_SERVICE_NAME", settings.roleName(role), null));
+            tracing.sampler().ifPresent(s -> env.add(new EnvVar("OTEL_TRACES_SAMPLER", s, null)));
+            tracing.samplerArg().ifPresent(a -> env.add(new EnvVar("OTEL_TRACES_SAMPLER_ARG", a, null)));
+        });
         if (settings.grpcTls()) {
             env.addAll(GrpcTls.env());
         }

@@ -277,6 +277,36 @@ class PlatformBuildersTest {
     }
 
     @Test
+    void tracingGoesToEveryRoleAsTheStandardOtelVariables() {
+        WebhookPlatform platform = platform();
+        PlatformSettings off = PlatformSettings.of(platform);
+        assertThat(env(
+                        RoleDeployment.desired(platform, off, Role.WORKER, ConnectionRefs.of(off), "h"),
+                        "OTEL_EXPORTER_OTLP_ENDPOINT"))
+                .as("off by default")
+                .isNull();
+        var tracing = new WebhookPlatformSpec.TracingSpec();
+        tracing.setOtlpEndpoint("http://otel-collector.observability:4318");
+        tracing.setSampler("parentbased_traceidratio");
+        tracing.setSamplerArg("0.25");
+        platform.getSpec().setTracing(tracing);
+        PlatformSettings on = PlatformSettings.of(platform);
+        for (Role role : Role.values()) {
+            Deployment deployment = RoleDeployment.desired(platform, on, role, ConnectionRefs.of(on), "h");
+            assertThat(env(deployment, "OTEL_EXPORTER_OTLP_ENDPOINT"))
+                    .isEqualTo("http://otel-collector.observability:4318");
+            assertThat(env(deployment, "OTEL_TRACES_SAMPLER")).isEqualTo("parentbased_traceidratio");
+            assertThat(env(deployment, "OTEL_TRACES_SAMPLER_ARG")).isEqualTo("0.25");
+            assertThat(env(deployment, "OTEL_SERVICE_NAME")).isEqualTo("acme-" + role.id());
+        }
+        tracing.setSampler(null);
+        tracing.setSamplerArg(null);
+        PlatformSettings defaults = PlatformSettings.of(platform);
+        Deployment api = RoleDeployment.desired(platform, defaults, Role.API, ConnectionRefs.of(defaults), "h");
+        assertThat(env(api, "OTEL_TRACES_SAMPLER")).as("the runtime's default").isNull();
+    }
+
+    @Test
     void poolsAreSizedSoEveryReplicaOfEveryRoleFitsUnderMaxConnections() {
         WebhookPlatform platform = platform();
         platform.getSpec().setWorker(Platforms.worker(8, null));

@@ -59,7 +59,14 @@ public enum Setting {
     CHIS_MAX_ENDPOINTS_PER_ACCOUNT("100", "endpoints one account may have"),
     CHIS_HTTP_IDLE_TIMEOUT("60s", "a REST connection that sends nothing is closed after this"),
     CHIS_ENDPOINT_DISABLE_AFTER(
-            "5d", "an endpoint whose attempts have all failed for this long is disabled; 0 never disables one");
+            "5d", "an endpoint whose attempts have all failed for this long is disabled; 0 never disables one"),
+    CHIS_LOG_FORMAT("text", "text, or json: Spring Boot's structured JSON logs (ECS; logstash names that format)"),
+    OTEL_EXPORTER_OTLP_ENDPOINT(
+            null, "unset: tracing off", "OTLP/HTTP collector for traces, e.g. http://otel-collector:4318"),
+    OTEL_SERVICE_NAME("chis", "the service.name of exported spans"),
+    OTEL_TRACES_SAMPLER(
+            "parentbased_always_on",
+            "which traces are kept, e.g. parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG=0.1");
 
     private final String defaultValue;
     private final String defaultText;

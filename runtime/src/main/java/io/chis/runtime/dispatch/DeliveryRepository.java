@@ -37,7 +37,9 @@ public class DeliveryRepository {
             UUID lock,
             List<String> accountSecrets,
             Instant createdAt,
-            boolean fifo) {
+            boolean fifo,
+            String traceparent,
+            Instant dueAt) {
 
         /** Failed attempts since the schedule last (re)started, counting the attempt about to be made. */
         public int attemptsSinceReplay() {
@@ -108,7 +110,7 @@ public class DeliveryRepository {
                           from candidate c, messages m left join signing_secrets s on s.account_id = m.account_id
                           where d.id = c.id and d.created_at = c.created_at and m.id = d.message_id and m.created_at = d.created_at
                           returning d.id, d.message_id, d.created_at, d.url, d.endpoint_id, d.attempt_count, d.retry_base,
-                                    m.payload, s.secret, c.fifo,
+                                    m.payload, m.traceparent, d.next_attempt_at, s.secret, c.fifo,
                                     case when s.previous_valid_until > now() then s.previous_secret end as previous_secret
                         ), rolling_up as (
                           select id, created_at from messages
@@ -136,7 +138,9 @@ public class DeliveryRepository {
                         WebhookSignature.inUse(
                                 row.get("secret", String.class), row.get("previous_secret", String.class)),
                         instant(row, "created_at"),
-                        Boolean.TRUE.equals(row.get("fifo", Boolean.class))))
+                        Boolean.TRUE.equals(row.get("fifo", Boolean.class)),
+                        row.get("traceparent", String.class),
+                        instant(row, "next_attempt_at")))
                 .all();
     }
 

@@ -22,14 +22,20 @@ public class WebhookExchange {
     private Mono<Attempted> post(Prepared.Request request) {
         long start = System.nanoTime();
         var timeout = request.target().policy().timeout();
-        return client.post(request.url(), request.headers(), request.delivery().payload(), timeout)
+        AttemptTrace trace = AttemptTrace.start(request);
+        return client.post(
+                        request.url(),
+                        trace.headers(request.headers()),
+                        request.delivery().payload(),
+                        timeout)
                 .map(r -> attempted(
                         request,
                         millisSince(start),
                         AttemptOutcome.ofResponse(r.status(), r.location(), r.retryAfter(), Instant.now()),
                         r.body()))
                 .onErrorResume(e -> Mono.just(attempted(
-                        request, millisSince(start), AttemptOutcome.ofError(e, client.effective(timeout)), null)));
+                        request, millisSince(start), AttemptOutcome.ofError(e, client.effective(timeout)), null)))
+                .map(trace::end);
     }
 
     private static long millisSince(long nanoTime) {

@@ -2,6 +2,7 @@ package io.chis.runtime.dispatch;
 
 import io.chis.runtime.dispatch.DeliveryRepository.Claimed;
 import io.chis.runtime.dispatch.EndpointRateLimiter.Permit;
+import io.chis.runtime.tracing.Tracing;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,9 @@ public class WebhookSender implements Attempts {
     }
 
     private Mono<Void> send(Claimed delivery, Target target) {
-        return exchange.exchange(Prepared.of(delivery, target, Instant.now())).flatMap(outcomes::handle);
+        // the outcome's logs carry the trace of the call that sent the message
+        return Tracing.within(
+                delivery.traceparent(),
+                exchange.exchange(Prepared.of(delivery, target, Instant.now())).flatMap(outcomes::handle));
     }
 }

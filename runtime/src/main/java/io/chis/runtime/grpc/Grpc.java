@@ -2,6 +2,7 @@ package io.chis.runtime.grpc;
 
 import io.chis.runtime.support.ApiException;
 import io.chis.runtime.support.StoreOutage;
+import io.chis.runtime.tracing.Tracing;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -25,6 +26,8 @@ public final class Grpc {
         // The caller's deadline passing (or its cancelling) cancels the work: a message still waiting for its group
         // commit is then never written, so a client told 503 has not had its message stored after all.
         Context call = Context.current();
+        // the server span the tracing interceptor made current goes down the pipeline (to the commit and the message)
+        if (Tracing.on()) result = result.contextWrite(Tracing.with(io.opentelemetry.context.Context.current()));
         Disposable work = result.subscribe(
                 value -> {
                     observer.onNext(value);
@@ -50,22 +53,25 @@ public final class Grpc {
 
     /** Client side: a unary call as a Mono; gRPC statuses become the REST API's errors. */
     public static <T> Mono<T> call(Consumer<StreamObserver<T>> call) {
-        return Mono.<T>create(sink -> call.accept(new StreamObserver<>() {
-                    @Override
-                    public void onNext(T value) {
-                        sink.success(value);
-                    }
+        // the REST request's span is current while the call starts, so the tracing interceptor makes its child
+        return Mono.<T>create(sink -> Tracing.runIn(
+                        sink.contextView(),
+                        () -> call.accept(new StreamObserver<>() {
+                            @Override
+                            public void onNext(T value) {
+                                sink.success(value);
+                            }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        sink.error(t);
-                    }
+                            @Override
+                            public void onError(Throwable t) {
+                                sink.error(t);
+                            }
 
-                    @Override
-                    public void onCompleted() {
-                        sink.success();
-                    }
-                }))
+                            @Override
+                            public void onCompleted() {
+                                sink.success();
+                            }
+                        })))
                 .onErrorMap(StatusRuntimeException.class, Grpc::toApi);
     }
 

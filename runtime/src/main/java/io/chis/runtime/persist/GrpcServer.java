@@ -2,6 +2,7 @@ package io.chis.runtime.persist;
 
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.grpc.GrpcTls;
+import io.chis.runtime.tracing.GrpcTracing;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -45,6 +46,8 @@ public class GrpcServer implements SmartLifecycle {
                 NettyServerBuilder.forAddress(settings.listenAddress(settings.grpcPort()), tls.server());
         InProcessServerBuilder inProcessBuilder =
                 InProcessServerBuilder.forName(IN_PROCESS_NAME).directExecutor();
+        networkBuilder.intercept(GrpcTracing.SERVER);
+        inProcessBuilder.intercept(GrpcTracing.SERVER);
         for (BindableService service : services) {
             networkBuilder.addService(service);
             inProcessBuilder.addService(service);

@@ -93,7 +93,8 @@ public class MessageRepository {
             List<UUID> deliveryIds,
             List<String> urls,
             List<UUID> endpointIds,
-            Instant createdAt) {
+            Instant createdAt,
+            String traceparent) {
 
         /** A message without deliveries has nothing left to do. */
         public String status() {
@@ -119,8 +120,8 @@ public class MessageRepository {
                           on conflict (account_id, key) do nothing
                           returning message_id
                         ), message as (
-                          insert into messages (id, account_id, event_type, payload, status, created_at)
-                          select :id, :account, :eventType, :payload, :status, :createdAt from key
+                          insert into messages (id, account_id, event_type, payload, status, created_at, traceparent)
+                          select :id, :account, :eventType, :payload, :status, :createdAt, :traceparent from key
                           returning id
                         ), delivery as (
                           insert into deliveries (id, message_id, account_id, url, endpoint_id, next_attempt_at, created_at)
@@ -144,6 +145,9 @@ public class MessageRepository {
         spec = message.eventType() == null
                 ? spec.bindNull("eventType", String.class)
                 : spec.bind("eventType", message.eventType());
+        spec = message.traceparent() == null
+                ? spec.bindNull("traceparent", String.class)
+                : spec.bind("traceparent", message.traceparent());
         return spec.map(row -> row.get("id", UUID.class)).one();
     }
 
@@ -169,12 +173,12 @@ public class MessageRepository {
         java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
         return db.sql("""
                         with message as (
-                          insert into messages (id, account_id, event_type, payload, status, created_at)
+                          insert into messages (id, account_id, event_type, payload, status, created_at, traceparent)
                           select t.id, t.account, nullif(t.event_type, ''), decode(t.payload, 'base64'), t.status,
-                                 t.created_at::timestamptz
+                                 t.created_at::timestamptz, nullif(t.traceparent, '')
                           from unnest(:ids::uuid[], :accounts::uuid[], :eventTypes::text[], :payloads::text[], :statuses::text[],
-                                      :createdAts::text[])
-                               as t(id, account, event_type, payload, status, created_at)
+                                      :createdAts::text[], :traceparents::text[])
+                               as t(id, account, event_type, payload, status, created_at, traceparent)
                         ), delivery as (
                           insert into deliveries (id, message_id, account_id, url, endpoint_id, next_attempt_at, created_at)
                           select t.id, t.message, t.account, t.url, nullif(t.endpoint, '')::uuid, now(), t.created_at::timestamptz
@@ -200,6 +204,11 @@ public class MessageRepository {
                         "createdAts",
                         batch.stream().map(m -> m.createdAt().toString()).toArray(String[]::new))
                 .bind("deliveryCreatedAts", deliveryCreatedAts.toArray(String[]::new))
+                .bind(
+                        "traceparents",
+                        batch.stream()
+                                .map(m -> m.traceparent() == null ? "" : m.traceparent())
+                                .toArray(String[]::new))
                 .bind("deliveryIds", deliveryIds.toArray(UUID[]::new))
                 .bind("deliveryMessages", deliveryMessages.toArray(UUID[]::new))
                 .bind("deliveryAccounts", deliveryAccounts.toArray(UUID[]::new))

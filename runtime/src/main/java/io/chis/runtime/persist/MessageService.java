@@ -5,6 +5,7 @@ import io.chis.runtime.persist.MessageRepository.Submitted;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.support.GroupCommit;
 import io.chis.runtime.support.TimeOrderedId;
+import io.chis.runtime.tracing.Tracing;
 import io.grpc.Status;
 import java.time.Instant;
 import java.util.List;
@@ -50,6 +51,20 @@ public class MessageService {
 
     public Mono<Submitted> submit(
             UUID accountId, String eventType, byte[] payload, String idempotencyKey, List<Target> targets) {
+        // the message keeps the trace of the call that sent it, so its attempts join that trace
+        return Tracing.on()
+                ? Mono.deferContextual(reactor ->
+                        submit(accountId, eventType, payload, idempotencyKey, targets, Tracing.traceparent(reactor)))
+                : submit(accountId, eventType, payload, idempotencyKey, targets, null);
+    }
+
+    private Mono<Submitted> submit(
+            UUID accountId,
+            String eventType,
+            byte[] payload,
+            String idempotencyKey,
+            List<Target> targets,
+            String traceparent) {
         Instant now = TimeOrderedId.truncated(Instant.now());
         var message = new MessageRepository.NewMessage(
                 TimeOrderedId.at(now),
@@ -59,7 +74,8 @@ public class MessageService {
                 targets.stream().map(t -> TimeOrderedId.at(now)).toList(),
                 targets.stream().map(Target::url).toList(),
                 targets.stream().map(Target::endpointId).toList(),
-                now);
+                now,
+                traceparent);
         Submitted accepted = new Submitted(message.id(), message.status(), targets.size(), false);
         // Without an idempotency key the message joins the next group commit; with one, an expired key is freed first.
         Mono<Submitted> stored = idempotencyKey == null
@@ -89,9 +105,10 @@ public class MessageService {
                                     return existing.submitted();
                                 })))
                         .as(tx::transactional);
-        return stored.flatMap(submitted -> submitted.duplicate()
-                ? Mono.just(submitted)
-                : enqueueAfterCommit(message.deliveryIds()).thenReturn(submitted));
+        return Tracing.inSpan("chis.commit", stored)
+                .flatMap(submitted -> submitted.duplicate()
+                        ? Mono.just(submitted)
+                        : enqueueAfterCommit(message.deliveryIds()).thenReturn(submitted));
     }
 
     private static String adHocUrl(List<Target> targets) {

@@ -24,6 +24,8 @@ import io.chis.runtime.recovery.RecoveryHandler;
 import io.chis.runtime.signing.SigningSecretHandler;
 import io.chis.runtime.support.ProblemWebExceptionHandler;
 import io.chis.runtime.throttle.RateLimiter;
+import io.chis.runtime.tracing.GrpcTracing;
+import io.chis.runtime.tracing.RestTracingFilter;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -56,6 +58,7 @@ import org.springframework.context.annotation.Import;
     NamespaceGrantHandler.class,
     RecoveryHandler.class,
     HttpMetricsFilter.class,
+    RestTracingFilter.class,
     ProblemWebExceptionHandler.class
 })
 public class ApiRole {
@@ -91,6 +94,6 @@ public class ApiRole {
     @Bean
     DeliveryServiceGrpc.DeliveryServiceStub deliveryStub(ManagedChannel deliveryChannel, ChisSettings settings) {
         return DeliveryServiceGrpc.newStub(deliveryChannel)
-                .withInterceptors(BearerToken.attached(settings.security().internalToken()));
+                .withInterceptors(BearerToken.attached(settings.security().internalToken()), GrpcTracing.CLIENT);
     }
 }

@@ -31,7 +31,9 @@ class PreparedTest {
                 UUID.randomUUID(),
                 List.of(SECRET),
                 java.time.Instant.EPOCH,
-                false);
+                false,
+                null,
+                null);
     }
 
     @Test

@@ -67,7 +67,19 @@ class WorkerTest {
 
     static Claimed claimed(UUID id) {
         return new Claimed(
-                id, UUID.randomUUID(), "http://x", null, 0, 0, new byte[0], null, List.of(), Instant.EPOCH, false);
+                id,
+                UUID.randomUUID(),
+                "http://x",
+                null,
+                0,
+                0,
+                new byte[0],
+                null,
+                List.of(),
+                Instant.EPOCH,
+                false,
+                null,
+                null);
     }
 
     private void start(int concurrency) {

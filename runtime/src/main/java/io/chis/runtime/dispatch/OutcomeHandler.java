@@ -197,7 +197,16 @@ public class OutcomeHandler {
                     log.warn(
                             "Delivery {} of message {} dead-lettered: {}", delivery.id(), delivery.messageId(), reason);
                 })
-                .flatMap(next -> queueNextInLine(delivery));
+                .flatMap(next -> operational
+                        .messageDead(
+                                delivery.messageId(),
+                                delivery.id(),
+                                delivery.endpointId(),
+                                delivery.url(),
+                                delivery.attemptCount(),
+                                null,
+                                reason)
+                        .then(queueNextInLine(delivery)));
     }
 
     /** Records the attempt; the next attempt's due time, or empty when another worker took the delivery over. */

@@ -246,11 +246,13 @@ class EndpointDeliveryIT {
 
     @Test
     void aDeliveryThatCannotBeProcessedIsDeadLetteredWithTheReasonAfterTheThreshold() {
-        try (Receiver receiver = Receiver.start(n -> Receiver.Reply.ok())) {
+        try (Receiver receiver = Receiver.start(n -> Receiver.Reply.ok());
+                Receiver ops = Receiver.start(n -> Receiver.Reply.ok())) {
             String token = api.newAccountToken();
             String key = api.newApiKey(token);
             Map<?, ?> endpoint = api.newEndpoint(
                     token, Map.of("name", "p", "url", receiver.url("/p"), "eventTypes", List.of("poison.*")));
+            api.newEndpoint(token, Map.of("name", "ops", "url", ops.url("/ops"), "eventTypes", List.of("chis.*")));
             // A stored secret that no longer decodes: every attempt fails before a request can be made.
             db.query("update endpoints set secret = 'whsec_not*base64' where id = ?::uuid", endpoint.get("id"));
 
@@ -265,6 +267,13 @@ class EndpointDeliveryIT {
                     .contains("failed on " + Worker.POISON_AFTER + " tries")
                     .contains("Illegal base64 character");
             assertThat(receiver.requests()).isEmpty();
+            // the account hears of it like of any other dead letter
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(ops.requests())
+                            .anySatisfy(r -> assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8))
+                                    .contains("chis.message.dead")
+                                    .contains(id)
+                                    .contains("failed on " + Worker.POISON_AFTER + " tries")));
         }
     }
 

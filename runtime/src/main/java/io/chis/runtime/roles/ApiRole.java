@@ -5,6 +5,7 @@ import io.chis.proto.v1.DeliveryServiceGrpc;
 import io.chis.runtime.api.ApiRouter;
 import io.chis.runtime.api.MessageHandler;
 import io.chis.runtime.api.OpenApiDocument;
+import io.chis.runtime.api.UnreadBodyFilter;
 import io.chis.runtime.apikey.ApiKeyHandler;
 import io.chis.runtime.apikey.ApiKeyRepository;
 import io.chis.runtime.auth.AuthHandler;
@@ -58,6 +59,7 @@ import org.springframework.context.annotation.Import;
     NamespaceGrantHandler.class,
     RecoveryHandler.class,
     HttpMetricsFilter.class,
+    UnreadBodyFilter.class,
     RestTracingFilter.class,
     ProblemWebExceptionHandler.class
 })

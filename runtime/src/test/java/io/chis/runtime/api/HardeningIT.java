@@ -114,6 +114,49 @@ class HardeningIT {
     }
 
     @Test
+    void anErrorAnsweredBeforeTheBodyWasReadClosesTheConnectionRatherThanStallingIt() throws Exception {
+        // a client retrying with a bad key on one connection: the 401 goes out before the body is read, and such a
+        // connection stopped serving (its next request hung until the client gave up): it is closed instead
+        String request = "POST /webhook/send HTTP/1.1\r\nHost: x\r\nX-API-Key: nope\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 14\r\n\r\n{\"payload\":{}}";
+        for (int i = 0; i < 3; i++) {
+            try (Socket socket = new Socket("localhost", runtime.settings().httpPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                InputStream in = socket.getInputStream();
+                assertThat(readResponse(in)).startsWith("HTTP/1.1 401").containsIgnoringCase("connection: close");
+                assertThat(in.read()).as("closed by the server").isEqualTo(-1);
+            }
+        }
+        // other answers keep the connection: two on one socket
+        try (Socket socket = new Socket("localhost", runtime.settings().httpPort())) {
+            socket.setSoTimeout(10_000);
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < 2; i++) {
+                socket.getOutputStream()
+                        .write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                assertThat(readResponse(in)).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("connection: close");
+            }
+        }
+    }
+
+    /** One HTTP/1.1 response with a Content-Length body: its head and body as text. */
+    private static String readResponse(InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) throw new java.io.EOFException("connection closed after: " + head);
+            head.append((char) b);
+        }
+        var length =
+                java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        return head + new String(in.readNBytes(bodyLength), StandardCharsets.UTF_8);
+    }
+
+    @Test
     void anIdleConnectionIsClosedByTheServer() throws Exception {
         try (Socket socket = new Socket("localhost", runtime.settings().httpPort())) {
             socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -14,6 +14,9 @@ final class Load implements AutoCloseable {
     final Set<String> accepted = ConcurrentHashMap.newKeySet();
     final AtomicLong attempts = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
+    /** Why sends were refused: the HTTP status, or the exception a client saw (connection reset, timeout...). */
+    final Map<String, AtomicLong> refusals = new java.util.concurrent.ConcurrentSkipListMap<>();
+
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final ChisApi api;
     private final String apiKey;
@@ -60,13 +63,25 @@ final class Load implements AutoCloseable {
             if (reply.status() == 202) {
                 accepted.add(reply.body().path("id").asText());
             } else {
-                refused.incrementAndGet();
+                refuse("HTTP " + reply.status() + " "
+                        + reply.body().path("title").asText(""));
             }
         } catch (RuntimeException e) {
-            refused.incrementAndGet();
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            refuse(cause.getClass().getSimpleName());
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    private void refuse(String why) {
+        refused.incrementAndGet();
+        refusals.computeIfAbsent(why.strip(), k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** The refusals by reason, e.g. {@code {HTTP 503 Service Unavailable=3, ConnectException=2}}. */
+    String refusalReasons() {
+        return refusals.toString();
     }
 
     /** A mark in the figures: attempts and refusals so far. */

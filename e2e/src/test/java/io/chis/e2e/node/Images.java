@@ -48,8 +48,8 @@ public final class Images {
     private final ServiceNetwork network;
     private final boolean runtimeBinds;
     /**
-     * Env the node adds to every runtime container, for what the WebhookPlatform cannot say yet (the suite's receivers
-     * are on loopback: CHIS_ALLOW_PRIVATE_TARGETS=true until spec.allowPrivateTargets exists).
+     * Env the node adds to every runtime container where the operator wrote none, for what the WebhookPlatform cannot
+     * say (e.g. shorter delivery and claim timeouts, so a killed worker's entries come back within a scenario).
      */
     public final Map<String, String> addedRuntimeEnv = new java.util.concurrent.ConcurrentHashMap<>();
 

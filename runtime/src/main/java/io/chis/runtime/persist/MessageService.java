@@ -4,6 +4,7 @@ import io.chis.runtime.persist.MessageRepository.Cursor;
 import io.chis.runtime.persist.MessageRepository.Submitted;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.support.GroupCommit;
+import io.chis.runtime.support.StoreOutage;
 import io.chis.runtime.support.TimeOrderedId;
 import io.chis.runtime.tracing.Tracing;
 import io.grpc.Status;
@@ -147,6 +148,11 @@ public class MessageService {
 
     private Mono<Void> enqueueAfterCommit(List<UUID> deliveryIds) {
         return queue.enqueue(deliveryIds).timeout(ENQUEUE_TIMEOUT).onErrorResume(e -> {
+            // an outage is logged once by StoreWatch, not once per send
+            if (StoreOutage.is(e)) {
+                log.debug("Queueing {} deliveries deferred to the sweep: Redis is unreachable", deliveryIds.size());
+                return Mono.empty();
+            }
             log.warn(
                     "Queueing {} deliveries in Redis failed ({}); they are committed and the sweep will queue them",
                     deliveryIds.size(),

@@ -45,9 +45,13 @@ public class MessageService {
         this.queue = queue;
         this.tx = tx;
         // at most 4 inserts at once, leaving the pool's other connections to the workers; at most 512 payloads
-        // (128 MiB at the largest size) wait in memory while PostgreSQL stalls, the rest are refused at once
+        // (128 MiB at the largest size) wait in memory while PostgreSQL stalls, the rest are refused at once;
+        // in a transaction, so a write cancelled because a caller has gone rolls back instead of committing later
         this.inserts = new GroupCommit<>(
-                batch -> messages.insertAll(batch).thenReturn(List.<Boolean>of()), 256, 4, QUEUED_SUBMISSIONS);
+                batch -> messages.insertAll(batch).as(tx::transactional).thenReturn(List.<Boolean>of()),
+                256,
+                4,
+                QUEUED_SUBMISSIONS);
     }
 
     public Mono<Submitted> submit(

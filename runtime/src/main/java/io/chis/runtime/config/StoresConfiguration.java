@@ -4,7 +4,7 @@ import io.chis.common.Role;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.netty.resolver.DefaultAddressResolverGroup;
 import io.r2dbc.pool.ConnectionPool;
@@ -98,13 +98,19 @@ public class StoresConfiguration {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(CONNECT_TIMEOUT)
+                        .keepAlive(true)
+                        .build())
                 .build());
         return client;
     }
 
-    /** The shared, pipelined connection for short commands; blocking reads get their own connection. */
+    /** The shared, pipelined connection for short commands, opened lazily; blocking reads get their own. */
     @Bean(destroyMethod = "close")
-    StatefulRedisConnection<String, String> redisConnection(RedisClient client) {
-        return client.connect();
+    SharedRedisConnection redisConnection(RedisClient client, ChisSettings settings) {
+        SharedRedisConnection connection = new SharedRedisConnection(client, RedisURI.create(settings.redisUrl()));
+        connection.connectSoon();
+        return connection;
     }
 }

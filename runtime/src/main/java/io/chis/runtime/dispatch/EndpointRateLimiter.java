@@ -1,7 +1,9 @@
 package io.chis.runtime.dispatch;
 
+import io.chis.runtime.config.SharedRedisConnection;
+import io.chis.runtime.throttle.LocalPacing;
+import io.chis.runtime.throttle.RedisFallback;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +27,8 @@ public class EndpointRateLimiter {
     public static final Duration MAX_WAIT = Duration.ofSeconds(1);
     /** How early a deferred delivery comes back, covering the scheduler's tick. */
     public static final Duration LEAD = Duration.ofMillis(500);
+    // a Redis that does not answer in this long is treated as down for this attempt
+    private static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
 
     // KEYS: the endpoint's next free slot, this delivery's reserved slot. ARGV: slot spacing ms, max wait ms.
     // Returns {1, wait ms} to go after waiting, or {0, wait ms} when the delivery must come back later.
@@ -56,40 +60,42 @@ public class EndpointRateLimiter {
         record Later(Duration delay) implements Permit {}
     }
 
-    private final StatefulRedisConnection<String, String> redis;
+    private final SharedRedisConnection redis;
+    private final LocalPacing local = new LocalPacing(MAX_WAIT);
+    private final RedisFallback fallback = new RedisFallback(log, "Endpoint rate limits");
 
-    public EndpointRateLimiter(StatefulRedisConnection<String, String> redis) {
+    public EndpointRateLimiter(SharedRedisConnection redis) {
         this.redis = redis;
     }
 
     /**
      * When this delivery may go: at once when it has no endpoint or the endpoint no limit, else after a slot
-     * {@link #reserve reserved} for it. Without Redis the limit cannot be checked, so the delivery is held back
-     * rather than let overrun the endpoint.
+     * {@link #reserve reserved} for it. While Redis does not answer, slots are kept in this process instead, so
+     * deliveries go on at the endpoint's rate per worker process rather than stop or go unpaced.
      */
     public Mono<Permit> pace(UUID endpointId, double perSecond, UUID deliveryId) {
         if (endpointId == null || perSecond <= 0) return Mono.just(new Permit.Go(Duration.ZERO));
-        return reserve(endpointId, perSecond, deliveryId).onErrorResume(e -> {
-            log.warn(
-                    "Rate limit of endpoint {} unavailable ({}); delivery {} waits",
-                    endpointId,
-                    e.toString(),
-                    deliveryId);
-            return Mono.just(new Permit.Later(MAX_WAIT));
-        });
+        return reserve(endpointId, perSecond, deliveryId)
+                .timeout(REDIS_TIMEOUT)
+                .doOnNext(shared -> fallback.shared())
+                .onErrorResume(e -> {
+                    fallback.fellBack(e);
+                    LocalPacing.Slot slot = local.reserve(endpointId, perSecond);
+                    return Mono.just(slot.go() ? new Permit.Go(slot.after()) : new Permit.Later(slot.after()));
+                });
     }
 
     /** Reserves a slot for this delivery at {@code perSecond} attempts per second to the endpoint. */
     private Mono<Permit> reserve(UUID endpointId, double perSecond, UUID deliveryId) {
         long interval = Math.max(1, Math.round(1000.0 / perSecond));
         return redis.reactive()
-                .<List<Long>>eval(
-                        RESERVE,
-                        ScriptOutputType.MULTI,
-                        new String[] {"chis:rate:" + endpointId, "chis:rate-slot:" + deliveryId},
-                        String.valueOf(interval),
-                        String.valueOf(MAX_WAIT.toMillis()))
-                .next()
+                .flatMap(commands -> commands.<List<Long>>eval(
+                                RESERVE,
+                                ScriptOutputType.MULTI,
+                                new String[] {"chis:rate:" + endpointId, "chis:rate-slot:" + deliveryId},
+                                String.valueOf(interval),
+                                String.valueOf(MAX_WAIT.toMillis()))
+                        .next())
                 .map(reply -> permit(reply.get(0) == 1L, Duration.ofMillis(reply.get(1))));
     }
 

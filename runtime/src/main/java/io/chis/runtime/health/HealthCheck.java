@@ -1,7 +1,7 @@
 package io.chis.runtime.health;
 
 import io.chis.runtime.config.ChisSettings;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.chis.runtime.config.SharedRedisConnection;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,10 +23,10 @@ public class HealthCheck {
     public record Report(boolean up, Map<String, String> checks, Map<String, Object> body) {}
 
     private final DatabaseClient db;
-    private final StatefulRedisConnection<String, String> redis;
+    private final SharedRedisConnection redis;
     private final ChisSettings settings;
 
-    public HealthCheck(DatabaseClient db, StatefulRedisConnection<String, String> redis, ChisSettings settings) {
+    public HealthCheck(DatabaseClient db, SharedRedisConnection redis, ChisSettings settings) {
         this.db = db;
         this.redis = redis;
         this.settings = settings;
@@ -34,7 +34,8 @@ public class HealthCheck {
 
     public Mono<Report> check() {
         Mono<String> postgres = db.sql("select 1").fetch().first().map(row -> "UP");
-        Mono<String> queue = Mono.defer(() -> redis.reactive().ping()).map(pong -> "UP");
+        Mono<String> queue =
+                redis.reactive().flatMap(commands -> commands.ping()).map(pong -> "UP");
         return Mono.zip(probe(postgres), probe(queue)).map(results -> {
             boolean up = results.getT1().equals("UP") && results.getT2().equals("UP");
             Map<String, String> checks = new LinkedHashMap<>();

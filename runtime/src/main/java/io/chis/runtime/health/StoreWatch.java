@@ -40,10 +40,7 @@ public class StoreWatch implements SmartLifecycle {
         checks.forEach((store, answer) -> {
             if (!answer.equals("UP")) {
                 if (downSince.putIfAbsent(store, Instant.now()) == null) {
-                    log.warn(
-                            "{} is unreachable ({}): requests that need it answer 503 with Retry-After until it is back",
-                            store,
-                            answer);
+                    log.warn("{} is unreachable ({}): {}", store, answer, meanwhile(store));
                 }
             } else {
                 Instant since = downSince.remove(store);
@@ -55,6 +52,12 @@ public class StoreWatch implements SmartLifecycle {
                 }
             }
         });
+    }
+
+    private static String meanwhile(String store) {
+        return store.equals(HealthCheck.REDIS)
+                ? "sends are still accepted into PostgreSQL and queued by the sweep when it is back"
+                : "requests that need it answer 503 with Retry-After until it is back";
     }
 
     @Override

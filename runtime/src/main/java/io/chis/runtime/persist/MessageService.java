@@ -4,6 +4,7 @@ import io.chis.runtime.persist.MessageRepository.Cursor;
 import io.chis.runtime.persist.MessageRepository.Submitted;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.support.GroupCommit;
+import io.chis.runtime.support.StoreOutage;
 import io.chis.runtime.support.TimeOrderedId;
 import io.chis.runtime.tracing.Tracing;
 import io.grpc.Status;
@@ -44,9 +45,13 @@ public class MessageService {
         this.queue = queue;
         this.tx = tx;
         // at most 4 inserts at once, leaving the pool's other connections to the workers; at most 512 payloads
-        // (128 MiB at the largest size) wait in memory while PostgreSQL stalls, the rest are refused at once
+        // (128 MiB at the largest size) wait in memory while PostgreSQL stalls, the rest are refused at once;
+        // in a transaction, so a write cancelled because a caller has gone rolls back instead of committing later
         this.inserts = new GroupCommit<>(
-                batch -> messages.insertAll(batch).thenReturn(List.<Boolean>of()), 256, 4, QUEUED_SUBMISSIONS);
+                batch -> messages.insertAll(batch).as(tx::transactional).thenReturn(List.<Boolean>of()),
+                256,
+                4,
+                QUEUED_SUBMISSIONS);
     }
 
     public Mono<Submitted> submit(
@@ -147,6 +152,11 @@ public class MessageService {
 
     private Mono<Void> enqueueAfterCommit(List<UUID> deliveryIds) {
         return queue.enqueue(deliveryIds).timeout(ENQUEUE_TIMEOUT).onErrorResume(e -> {
+            // an outage is logged once by StoreWatch, not once per send
+            if (StoreOutage.is(e)) {
+                log.debug("Queueing {} deliveries deferred to the sweep: Redis is unreachable", deliveryIds.size());
+                return Mono.empty();
+            }
             log.warn(
                     "Queueing {} deliveries in Redis failed ({}); they are committed and the sweep will queue them",
                     deliveryIds.size(),

@@ -1,5 +1,6 @@
 package io.chis.runtime.queue;
 
+import io.chis.runtime.config.SharedRedisConnection;
 import io.chis.runtime.support.GroupCommit;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -93,10 +94,10 @@ public class RedisWorkQueue implements WorkQueue {
             return queued""";
 
     private final RedisClient client;
-    private final StatefulRedisConnection<String, String> redis;
+    private final SharedRedisConnection redis;
     private final GroupCommit<Entry, Boolean> acknowledgements = new GroupCommit<>(this::acknowledgeAll, 256, 2);
 
-    public RedisWorkQueue(RedisClient client, StatefulRedisConnection<String, String> redis) {
+    public RedisWorkQueue(RedisClient client, SharedRedisConnection redis) {
         this.client = client;
         this.redis = redis;
     }
@@ -109,20 +110,23 @@ public class RedisWorkQueue implements WorkQueue {
         args.add(FIELD);
         deliveryIds.forEach(id -> args.add(id.toString()));
         return redis.reactive()
-                .<Long>eval(
-                        ENQUEUE, ScriptOutputType.INTEGER, new String[] {STREAM, QUEUED}, args.toArray(String[]::new))
-                .then();
+                .flatMap(commands -> commands.<Long>eval(
+                                ENQUEUE,
+                                ScriptOutputType.INTEGER,
+                                new String[] {STREAM, QUEUED},
+                                args.toArray(String[]::new))
+                        .then());
     }
 
     @Override
     public Mono<Set<UUID>> queued(Collection<UUID> deliveryIds) {
         if (deliveryIds.isEmpty()) return Mono.just(Set.of());
         return redis.reactive()
-                .<List<String>>eval(
+                .flatMapMany(commands -> commands.<List<String>>eval(
                         QUEUED_OF,
                         ScriptOutputType.MULTI,
                         new String[] {STREAM, QUEUED},
-                        deliveryIds.stream().map(UUID::toString).toArray(String[]::new))
+                        deliveryIds.stream().map(UUID::toString).toArray(String[]::new)))
                 .flatMapIterable(ids -> ids)
                 .map(UUID::fromString)
                 .collect(Collectors.toSet());
@@ -131,33 +135,33 @@ public class RedisWorkQueue implements WorkQueue {
     @Override
     public Mono<Void> schedule(UUID deliveryId, Instant due) {
         return redis.reactive()
-                .zadd(RETRIES, (double) due.toEpochMilli(), deliveryId.toString())
+                .flatMap(commands -> commands.zadd(RETRIES, (double) due.toEpochMilli(), deliveryId.toString()))
                 .then();
     }
 
     @Override
     public Mono<Long> moveDue(Instant now, int limit) {
         return redis.reactive()
-                .<Long>eval(
-                        MOVE_DUE,
-                        ScriptOutputType.INTEGER,
-                        new String[] {RETRIES, STREAM, QUEUED},
-                        String.valueOf(now.toEpochMilli()),
-                        String.valueOf(limit),
-                        FIELD)
-                .next()
+                .flatMap(commands -> commands.<Long>eval(
+                                MOVE_DUE,
+                                ScriptOutputType.INTEGER,
+                                new String[] {RETRIES, STREAM, QUEUED},
+                                String.valueOf(now.toEpochMilli()),
+                                String.valueOf(limit),
+                                FIELD)
+                        .next())
                 .defaultIfEmpty(0L);
     }
 
     @Override
     public Mono<Stats> stats() {
-        var commands = redis.reactive();
-        return Mono.zip(
+        return redis.reactive()
+                .flatMap(commands -> Mono.zip(
                         commands.xlen(STREAM),
                         commands.xpending(STREAM, GROUP)
                                 .map(pending -> pending.getCount())
                                 .onErrorResume(noGroupYet -> Mono.just(0L)),
-                        commands.zcard(RETRIES))
+                        commands.zcard(RETRIES)))
                 .map(t -> new Stats(t.getT1(), t.getT2(), t.getT3()));
     }
 
@@ -168,15 +172,15 @@ public class RedisWorkQueue implements WorkQueue {
      */
     @Override
     public Mono<Long> pruneDeparted(Duration idle) {
-        var commands = redis.reactive();
-        return commands.xinfoConsumers(STREAM, GROUP)
-                .map(RedisWorkQueue::fields)
-                .filter(c -> Long.valueOf(0).equals(c.get("pending"))
-                        && c.get("idle") instanceof Long ms
-                        && ms > idle.toMillis())
-                .concatMap(c -> commands.xgroupDelconsumer(
-                        STREAM, io.lettuce.core.Consumer.from(GROUP, String.valueOf(c.get("name")))))
-                .count()
+        return redis.reactive()
+                .flatMap(commands -> commands.xinfoConsumers(STREAM, GROUP)
+                        .map(RedisWorkQueue::fields)
+                        .filter(c -> Long.valueOf(0).equals(c.get("pending"))
+                                && c.get("idle") instanceof Long ms
+                                && ms > idle.toMillis())
+                        .concatMap(c -> commands.xgroupDelconsumer(
+                                STREAM, io.lettuce.core.Consumer.from(GROUP, String.valueOf(c.get("name")))))
+                        .count())
                 .doOnNext(removed -> {
                     if (removed > 0) log.info("Removed {} departed worker(s) from consumer group {}", removed, GROUP);
                 })
@@ -210,12 +214,12 @@ public class RedisWorkQueue implements WorkQueue {
             args.add(entry.deliveryId() == null ? "" : entry.deliveryId().toString());
         }
         return redis.reactive()
-                .<Long>eval(
-                        ACKNOWLEDGE,
-                        ScriptOutputType.INTEGER,
-                        new String[] {STREAM, QUEUED},
-                        args.toArray(String[]::new))
-                .then()
+                .flatMap(commands -> commands.<Long>eval(
+                                ACKNOWLEDGE,
+                                ScriptOutputType.INTEGER,
+                                new String[] {STREAM, QUEUED},
+                                args.toArray(String[]::new))
+                        .then())
                 .thenReturn(List.of());
     }
 

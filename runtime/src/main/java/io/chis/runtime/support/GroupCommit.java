@@ -2,8 +2,11 @@ package io.chis.runtime.support;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
@@ -18,8 +21,9 @@ import reactor.core.publisher.MonoSink;
  *
  * <p>The queue is bounded: a submission finding {@code capacity} items waiting fails at once with {@link Full}
  * rather than piling payloads up in memory while the store stalls. A submission whose caller has gone (its Mono
- * cancelled: a gRPC deadline passed, a client hung up) leaves the queue and is never written, so nobody is told
- * "nothing was accepted" about an item committed later.
+ * cancelled: a gRPC deadline passed, a client hung up) leaves the queue and is never written; if its batch is being
+ * written already, that write is cancelled (a transactional write rolls back) and the batch's other items go back to
+ * the front of the queue, so nobody is told "nothing was accepted" about an item committed later.
  *
  * @param <T> what is written
  * @param <R> the result for one item
@@ -37,11 +41,24 @@ public final class GroupCommit<T, R> {
 
     private record Waiting<T, R>(T item, MonoSink<R> sink, boolean alone) {}
 
+    /** A batch being written; {@code settled} once its outcome is delivered or it was cancelled. */
+    private static final class Write<T, R> {
+        final List<Waiting<T, R>> batch;
+        Disposable subscription;
+        boolean settled;
+        boolean cancelled;
+
+        Write(List<Waiting<T, R>> batch) {
+            this.batch = batch;
+        }
+    }
+
     private final Function<List<T>, Mono<List<R>>> write;
     private final int maxBatch;
     private final int maxInFlight;
     private final int capacity;
     private final ArrayDeque<Waiting<T, R>> queue = new ArrayDeque<>();
+    private final Map<MonoSink<R>, Write<T, R>> writing = new IdentityHashMap<>();
     private int inFlight;
 
     /** @param write writes a batch in one statement and returns one result per item, in order (null for none) */
@@ -68,13 +85,27 @@ public final class GroupCommit<T, R> {
                 queue.add(waiting);
             }
             // a caller that has gone before its batch starts is not written at all
-            sink.onCancel(() -> {
-                synchronized (this) {
-                    queue.removeIf(w -> w.sink() == sink); // also its "alone" copy after a failed batch
-                }
-            });
+            sink.onCancel(() -> cancelled(sink));
             flush();
         });
+    }
+
+    private void cancelled(MonoSink<R> sink) {
+        Write<T, R> write;
+        synchronized (this) {
+            queue.removeIf(w -> w.sink() == sink); // also its "alone" copy after a failed batch
+            write = writing.get(sink);
+            if (write == null || write.settled) return;
+            // its batch is being written: cancel that write, and the others wait for the next one
+            write.settled = true;
+            write.cancelled = true;
+            List<Waiting<T, R>> batch = write.batch;
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                writing.remove(batch.get(i).sink());
+                if (batch.get(i).sink() != sink) queue.addFirst(batch.get(i));
+            }
+        }
+        if (write.subscription != null) write.subscription.dispose();
     }
 
     private void flush() {
@@ -98,15 +129,20 @@ public final class GroupCommit<T, R> {
                 batch.add(queue.poll());
             }
         }
+        Write<T, R> current = new Write<>(batch);
+        synchronized (this) {
+            batch.forEach(w -> writing.put(w.sink(), current));
+        }
         Mono<List<R>> written;
         try {
             written = write.apply(batch.stream().map(Waiting::item).toList());
         } catch (RuntimeException e) {
             written = Mono.error(e);
         }
-        written.defaultIfEmpty(List.of())
+        Disposable subscription = written.defaultIfEmpty(List.of())
                 .onErrorResume(error -> batch.size() > 1, error -> {
                     synchronized (this) {
+                        if (!settle(current)) return Mono.empty();
                         for (int i = batch.size() - 1; i >= 0; i--) {
                             queue.addFirst(new Waiting<>(
                                     batch.get(i).item(), batch.get(i).sink(), true));
@@ -122,13 +158,35 @@ public final class GroupCommit<T, R> {
                 })
                 .subscribe(
                         results -> {
+                            synchronized (this) {
+                                if (!settle(current)) return;
+                            }
                             for (int i = 0; i < batch.size(); i++) {
                                 R result = i < results.size() ? results.get(i) : null;
                                 if (result == null) batch.get(i).sink().success();
                                 else batch.get(i).sink().success(result);
                             }
                         },
-                        error -> batch.forEach(w -> w.sink().error(error)));
+                        error -> {
+                            synchronized (this) {
+                                if (!settle(current)) return;
+                            }
+                            batch.forEach(w -> w.sink().error(error));
+                        });
+        boolean cancelledMeanwhile;
+        synchronized (this) {
+            current.subscription = subscription;
+            cancelledMeanwhile = current.cancelled;
+        }
+        if (cancelledMeanwhile) subscription.dispose();
+        return true;
+    }
+
+    /** Takes the write's outcome for its callers; false when a cancellation took it first. Holds the lock. */
+    private boolean settle(Write<T, R> write) {
+        if (write.settled) return false;
+        write.settled = true;
+        write.batch.forEach(w -> writing.remove(w.sink()));
         return true;
     }
 }

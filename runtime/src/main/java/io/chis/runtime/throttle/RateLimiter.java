@@ -1,7 +1,7 @@
 package io.chis.runtime.throttle;
 
+import io.chis.runtime.config.SharedRedisConnection;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,10 +35,11 @@ public class RateLimiter {
 
     private record Window(long endsAtNanos, AtomicLong count) {}
 
-    private final StatefulRedisConnection<String, String> redis;
+    private final SharedRedisConnection redis;
     private final ConcurrentHashMap<String, Window> local = new ConcurrentHashMap<>();
+    private final RedisFallback fallback = new RedisFallback(log, "Rate limits");
 
-    public RateLimiter(StatefulRedisConnection<String, String> redis) {
+    public RateLimiter(SharedRedisConnection redis) {
         this.redis = redis;
     }
 
@@ -55,17 +56,18 @@ public class RateLimiter {
     private Mono<Decision> run(String key, Rate rate, boolean count) {
         long windowMs = rate.window().toMillis();
         return redis.reactive()
-                .<List<Long>>eval(
-                        SCRIPT,
-                        ScriptOutputType.MULTI,
-                        new String[] {"chis:rate:" + key},
-                        String.valueOf(windowMs),
-                        count ? "1" : "0")
-                .next()
+                .flatMap(commands -> commands.<List<Long>>eval(
+                                SCRIPT,
+                                ScriptOutputType.MULTI,
+                                new String[] {"chis:rate:" + key},
+                                String.valueOf(windowMs),
+                                count ? "1" : "0")
+                        .next())
                 .timeout(REDIS_TIMEOUT)
+                .doOnNext(shared -> fallback.shared())
                 .map(result -> decide(result.get(0), count, rate, Duration.ofMillis(result.get(1))))
                 .onErrorResume(e -> {
-                    log.warn("Rate limits counted in this process only: Redis did not answer ({})", e.toString());
+                    fallback.fellBack(e);
                     return Mono.fromSupplier(() -> local(key, rate, count));
                 });
     }

@@ -6,23 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.chis.runtime.ChisRuntime;
 import io.chis.runtime.dispatch.Receiver;
 import io.chis.runtime.testing.ApiClient;
+import io.chis.runtime.testing.SteadyLoad;
 import io.chis.runtime.testing.TestRuntime;
 import io.chis.stores.EmbeddedStores;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,10 +23,6 @@ import org.junit.jupiter.api.Test;
 class PostgresOutageIT {
 
     private static final Duration OUTAGE = Duration.ofSeconds(20);
-    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
-
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void sendsAreAnswered202Or503AndEvery202IsDeliveredAfterPostgresComesBack() throws Exception {
@@ -51,38 +38,10 @@ class PostgresOutageIT {
             ApiClient api = new ApiClient(runtime.settings().httpPort());
             String key = api.newApiKey(api.newAccountToken());
             String body = "{\"url\":\"" + receiver.url("/hook") + "\",\"payload\":{\"n\":1}}";
-            URI send = URI.create("http://127.0.0.1:" + runtime.settings().httpPort() + "/webhook/send");
 
-            Set<String> accepted = ConcurrentHashMap.newKeySet();
-            List<Integer> answers = new CopyOnWriteArrayList<>();
-            var load = Thread.ofPlatform().start(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                        HttpResponse<String> response = http.send(
-                                HttpRequest.newBuilder(send)
-                                        .timeout(Duration.ofSeconds(15))
-                                        .header("X-API-Key", key)
-                                        .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        answers.add(response.statusCode());
-                        if (response.statusCode() == 202) {
-                            Matcher id = ID.matcher(response.body());
-                            if (id.find()) accepted.add(id.group(1));
-                        } else if (response.statusCode() == 503) {
-                            assertThat(response.headers().firstValue("Retry-After"))
-                                    .isPresent();
-                        }
-                        Thread.sleep(50);
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Exception e) {
-                        answers.add(-1); // no answer at all
-                    }
-                }
-            });
-            await().atMost(Duration.ofSeconds(10)).until(() -> accepted.size() >= 20);
+            SteadyLoad load = SteadyLoad.start(runtime.settings().httpPort(), key, body);
+            Set<String> accepted = load.accepted();
+            load.awaitAccepted(20, Duration.ofSeconds(10));
 
             postgres.close();
             Thread.sleep(OUTAGE.toMillis()); // the injected fault: PostgreSQL is gone this long
@@ -96,22 +55,9 @@ class PostgresOutageIT {
                 return !receiver.requestsFor(id).isEmpty();
             });
             assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(10));
-            load.interrupt();
-            load.join(20_000);
-
-            assertThat(answers).as("every send is answered 202 or 503").allMatch(s -> s == 202 || s == 503);
-            assertThat(answers).contains(503); // the outage was seen
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                Set<String> delivered = receiver.requests().stream()
-                        .map(r -> r.header("webhook-id"))
-                        .collect(Collectors.toSet());
-                assertThat(delivered).containsAll(accepted);
-            });
-            Map<String, Long> perWebhook = receiver.requests().stream()
-                    .collect(Collectors.groupingBy(r -> r.header("webhook-id"), Collectors.counting()));
-            assertThat(perWebhook)
-                    .as("every accepted message delivered exactly once")
-                    .allSatisfy((id, times) -> assertThat(times).as(id).isEqualTo(1L));
+            load.assertAnswered(503);
+            assertThat(load.answers()).contains(503); // the outage was seen
+            SteadyLoad.assertDeliveredExactlyOnce(receiver, accepted, Duration.ofSeconds(60));
         } finally {
             postgres.close();
         }

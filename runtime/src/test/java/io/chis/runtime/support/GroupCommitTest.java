@@ -115,4 +115,36 @@ class GroupCommitTest {
         assertThat(writes).containsExactly(List.of(1), List.of(3));
         assertThat(results).containsExactly(1, 3);
     }
+
+    @Test
+    void aCallerGoneWhileItsBatchIsWrittenCancelsTheWriteAndTheOthersAreWrittenWithoutIt() {
+        List<List<Integer>> writes = new ArrayList<>();
+        List<List<Integer>> cancelledWrites = new ArrayList<>();
+        Sinks.One<Void> firstDone = Sinks.one();
+        Sinks.One<Void> never = Sinks.one();
+        GroupCommit<Integer, String> commits = new GroupCommit<>(
+                batch -> {
+                    writes.add(batch);
+                    Mono<Void> gate = switch (writes.size()) {
+                        case 1 -> firstDone.asMono();
+                        case 2 -> never.asMono(); // the store stalls
+                        default -> Mono.empty();
+                    };
+                    return gate.thenReturn(batch.stream().map(i -> "r" + i).toList())
+                            .doOnCancel(() -> cancelledWrites.add(batch));
+                },
+                10,
+                1);
+        List<String> results = new ArrayList<>();
+        commits.submit(0).subscribe(results::add); // holds the only writer
+        var gone = commits.submit(1).subscribe(results::add);
+        commits.submit(2).subscribe(results::add);
+        firstDone.tryEmitEmpty(); // 0 written; 1 and 2 go together into a write that stalls
+        assertThat(writes).containsExactly(List.of(0), List.of(1, 2));
+
+        gone.dispose(); // 1's caller has gone while its batch is being written
+        assertThat(cancelledWrites).containsExactly(List.of(1, 2));
+        assertThat(writes).containsExactly(List.of(0), List.of(1, 2), List.of(2));
+        assertThat(results).containsExactly("r0", "r2");
+    }
 }

@@ -2,6 +2,7 @@ package io.chis.runtime.throttle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chis.runtime.config.SharedRedisConnection;
 import io.chis.runtime.testing.TestStores;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
@@ -17,8 +18,8 @@ class RateLimiterIT {
         RedisClient client = RedisClient.create(TestStores.newRedis());
         try (var first = client.connect();
                 var second = client.connect()) {
-            RateLimiter a = new RateLimiter(first);
-            RateLimiter b = new RateLimiter(second);
+            RateLimiter a = new RateLimiter(SharedRedisConnection.of(first));
+            RateLimiter b = new RateLimiter(SharedRedisConnection.of(second));
             assertThat(a.consume("k", THREE_PER_MINUTE).block().allowed()).isTrue();
             assertThat(b.consume("k", THREE_PER_MINUTE).block().allowed()).isTrue();
             assertThat(a.check("k", THREE_PER_MINUTE).block().allowed()).isTrue();
@@ -37,7 +38,7 @@ class RateLimiterIT {
     void withRedisGoneTheProcessKeepsCountingOnItsOwn() {
         RedisClient client = RedisClient.create(TestStores.newRedis());
         var connection = client.connect();
-        RateLimiter limiter = new RateLimiter(connection);
+        RateLimiter limiter = new RateLimiter(SharedRedisConnection.of(connection));
         connection.close(); // every command now fails at once
         try {
             for (int i = 0; i < 3; i++) {

@@ -67,9 +67,8 @@ public class WebhookSender implements Attempts {
     private Mono<Void> atHost(Claimed delivery, Target target, Slot slot) {
         String host = HostGate.hostOf(delivery.url());
         return hosts.enter(host, slot)
-                .flatMap(entered -> entered
-                        ? send(delivery, target, host)
-                        : claims.putBack(delivery, hosts.deferral(host)));
+                .flatMap(entered ->
+                        entered ? send(delivery, target, host) : claims.putBack(delivery, hosts.deferral(host)));
     }
 
     private Mono<Void> send(Claimed delivery, Target target, String host) {

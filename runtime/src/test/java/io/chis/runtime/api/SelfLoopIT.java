@@ -45,13 +45,18 @@ class SelfLoopIT {
         sender.api.newEndpoint(
                 sender.token,
                 Map.of(
-                        "name", "loop",
-                        "url", sendRoute,
-                        "eventTypes", List.of("loop.ping"),
-                        "headers", Map.of("X-API-Key", sender.apiKey)));
+                        "name",
+                        "loop",
+                        "url",
+                        sendRoute,
+                        "eventTypes",
+                        List.of("loop.ping"),
+                        "headers",
+                        Map.of("X-API-Key", sender.apiKey)));
         // the payload is itself a valid send of the same type: re-submitted, it would fan out to the endpoint again
         String id = sender.api.send(
-                sender.apiKey, "{\"eventType\":\"loop.ping\",\"payload\":{\"eventType\":\"loop.ping\",\"payload\":{}}}");
+                sender.apiKey,
+                "{\"eventType\":\"loop.ping\",\"payload\":{\"eventType\":\"loop.ping\",\"payload\":{}}}");
 
         // the first attempt and its retry are both refused: the loop never starts
         await().atMost(Duration.ofSeconds(20))

@@ -67,7 +67,9 @@ class HostConcurrencyIT {
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> flowing.stream().allMatch(id -> "delivered".equals(quiet.status(id))));
 
-            assertThat(tarpit.connections()).as("requests the tarpit ever had open").isEqualTo(PER_HOST);
+            assertThat(tarpit.connections())
+                    .as("requests the tarpit ever had open")
+                    .isEqualTo(PER_HOST);
             for (String id : stuck) {
                 Map<?, ?> message = noisy.message(id);
                 assertThat(message.get("status")).as("message %s", id).isNotEqualTo("delivered");

@@ -35,11 +35,15 @@ class HostGateTest {
     void aWaitingDeliveryGetsThePlaceOfTheNextRequestThatEnds() {
         fill();
         StepVerifier.create(gate.enter(HOST, parks))
-                .then(() -> assertThat(parked).as("its worker slot is given back while it waits").hasValue(1))
+                .then(() -> assertThat(parked)
+                        .as("its worker slot is given back while it waits")
+                        .hasValue(1))
                 .then(() -> gate.leave(HOST))
                 .expectNext(true)
                 .verifyComplete();
-        assertThat(gate.inFlight(HOST)).as("the place was handed over, not freed").isEqualTo(2);
+        assertThat(gate.inFlight(HOST))
+                .as("the place was handed over, not freed")
+                .isEqualTo(2);
     }
 
     @Test
@@ -47,7 +51,9 @@ class HostGateTest {
         fill();
         StepVerifier.create(gate.enter(HOST, parks)).expectNext(false).verifyComplete();
         gate.leave(HOST);
-        assertThat(gate.inFlight(HOST)).as("the place is freed, nobody waits for it").isEqualTo(1);
+        assertThat(gate.inFlight(HOST))
+                .as("the place is freed, nobody waits for it")
+                .isEqualTo(1);
     }
 
     @Test
@@ -66,16 +72,18 @@ class HostGateTest {
         now.addAndGet(Duration.ofSeconds(10).toNanos());
         assertThat(gate.deferral(HOST)).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(10));
         now.addAndGet(Duration.ofMinutes(10).toNanos());
-        assertThat(gate.deferral(HOST)).as("never past the attempt timeout").isBetween(
-                Duration.ofSeconds(15), Duration.ofSeconds(30));
+        assertThat(gate.deferral(HOST))
+                .as("never past the attempt timeout")
+                .isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
 
         gate.leave(HOST);
         StepVerifier.create(gate.enter(HOST, parks)).expectNext(true).verifyComplete();
         gate.leave(HOST);
         gate.leave(HOST);
         fill();
-        assertThat(gate.deferral(HOST)).as("a host that took a delivery at once is busy afresh").isBetween(
-                Duration.ofMillis(500), Duration.ofSeconds(1));
+        assertThat(gate.deferral(HOST))
+                .as("a host that took a delivery at once is busy afresh")
+                .isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
     }
 
     @Test

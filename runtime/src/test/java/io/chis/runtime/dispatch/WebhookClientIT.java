@@ -47,7 +47,9 @@ class WebhookClientIT {
         StepVerifier.create(client.post(receiver.uri("/dribble"), Map.of(), BODY, DEADLINE))
                 .expectError(TimeoutException.class)
                 .verify(Duration.ofSeconds(20));
-        assertThat(receiver.dribbled.get()).as("the body was still coming at the deadline").isPositive();
+        assertThat(receiver.dribbled.get())
+                .as("the body was still coming at the deadline")
+                .isPositive();
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.dropped.get() == 1);
         fast();
     }
@@ -149,7 +151,8 @@ class WebhookClientIT {
         private static int contentLength(String head) {
             for (String line : head.split("\r\n")) {
                 if (line.toLowerCase().startsWith("content-length:")) {
-                    return Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+                    return Integer.parseInt(
+                            line.substring(line.indexOf(':') + 1).trim());
                 }
             }
             return 0;

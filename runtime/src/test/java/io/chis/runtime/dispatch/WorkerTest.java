@@ -216,7 +216,9 @@ class WorkerTest {
         await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> held.size() == 2);
         held.get(holding).tryEmitEmpty();
         await().atMost(WAIT).until(() -> held.size() == 3);
-        assertThat(parked.get(attempts.attempted.get(2))).as("the parking place was given back").isTrue();
+        assertThat(parked.get(attempts.attempted.get(2)))
+                .as("the parking place was given back")
+                .isTrue();
         held.values().forEach(Sinks.Empty::tryEmitEmpty);
         await().atMost(WAIT).until(() -> stats().queued() == 0);
     }

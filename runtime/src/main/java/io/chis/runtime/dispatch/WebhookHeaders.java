@@ -33,7 +33,7 @@ public final class WebhookHeaders {
         return headers;
     }
 
-    /** Whether a request's User-Agent says a Chis worker sent it (any version, so two installations cannot loop either). */
+    /** Whether a User-Agent is a Chis worker's (any version, so two installations cannot loop either). */
     public static boolean sentByChis(String userAgent) {
         return userAgent != null && userAgent.regionMatches(true, 0, PRODUCT, 0, PRODUCT.length());
     }

@@ -11,8 +11,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * One attempt at one delivery, stage by stage: find its target, pace it, wait for a place at its host, prepare the
- * signed request, make the exchange, handle the outcome. Everything that matters is in PostgreSQL before the returned Mono completes and
- * the queue entry is acknowledged, so a crash at any point leaves work the sweep or another worker picks up.
+ * signed request, make the exchange, handle the outcome. Everything that matters is in PostgreSQL before the returned
+ * Mono completes and the queue entry is acknowledged, so a crash at any point leaves work the sweep or another worker
+ * picks up.
  */
 public class WebhookSender implements Attempts {
 

@@ -14,6 +14,7 @@ import io.chis.proto.v1.SubmitMessageRequest;
 import io.chis.proto.v1.SubmitMessageResponse;
 import io.chis.runtime.auth.Authenticator;
 import io.chis.runtime.config.ChisSettings;
+import io.chis.runtime.dispatch.WebhookHeaders;
 import io.chis.runtime.eventtype.EventTypeCatalog;
 import io.chis.runtime.grpc.Grpc;
 import io.chis.runtime.support.ApiException;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -61,6 +63,13 @@ public class MessageHandler {
     }
 
     public Mono<ServerResponse> send(ServerRequest request) {
+        // an endpoint pointing at this route would re-submit every delivery to itself: two of them grow without bound
+        if (WebhookHeaders.sentByChis(request.headers().firstHeader(HttpHeaders.USER_AGENT))) {
+            return Mono.error(new ApiException(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    "webhooks delivered by Chis cannot be re-submitted to Chis: point the endpoint at a receiver,"
+                            + " not at POST /webhook/send"));
+        }
         String idempotencyKey = request.headers().firstHeader(IDEMPOTENCY_KEY);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
             return Mono.error(

@@ -10,6 +10,7 @@ import java.util.Map;
  * live worker's delivery would be claimed again by another worker while it is still waiting for the receiver.
  *
  * @param concurrency      {@code CHIS_WORKER_CONCURRENCY}: attempts in flight per worker process
+ * @param hostConcurrency  {@code CHIS_HOST_CONCURRENCY}: attempts in flight to one destination host per worker process
  * @param timeout          {@code CHIS_DELIVERY_TIMEOUT}: one attempt, connect to last byte of the response
  * @param claimTimeout     {@code CHIS_CLAIM_TIMEOUT}: idle time after which another worker takes over a stream entry
  * @param shutdownGrace    {@code CHIS_WORKER_SHUTDOWN_GRACE}: how long a stopping worker lets attempts finish
@@ -25,6 +26,7 @@ import java.util.Map;
  */
 public record DeliverySettings(
         int concurrency,
+        int hostConcurrency,
         Duration timeout,
         Duration claimTimeout,
         Duration shutdownGrace,
@@ -50,8 +52,12 @@ public record DeliverySettings(
     public static DeliverySettings fromEnv(Map<String, String> env) {
         Duration timeout = duration(env, Setting.CHIS_DELIVERY_TIMEOUT, false);
         String claim = Setting.CHIS_CLAIM_TIMEOUT.raw(env);
+        int concurrency = ChisSettings.positiveInt(env, Setting.CHIS_WORKER_CONCURRENCY);
         return new DeliverySettings(
-                ChisSettings.positiveInt(env, Setting.CHIS_WORKER_CONCURRENCY),
+                concurrency,
+                Setting.CHIS_HOST_CONCURRENCY.raw(env) == null
+                        ? Math.max(1, concurrency / 4)
+                        : ChisSettings.positiveInt(env, Setting.CHIS_HOST_CONCURRENCY),
                 timeout,
                 claim == null ? timeout.multipliedBy(2) : duration(env, Setting.CHIS_CLAIM_TIMEOUT, false),
                 duration(env, Setting.CHIS_WORKER_SHUTDOWN_GRACE, true),

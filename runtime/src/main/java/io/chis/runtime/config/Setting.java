@@ -30,6 +30,7 @@ public enum Setting {
     CHIS_ADMIN_TOKEN(
             null, "unset: the admin API refuses every call", "bearer token of the delivery role's admin gRPC API"),
     CHIS_WORKER_CONCURRENCY("64", "attempts in flight per worker process"),
+    CHIS_HOST_CONCURRENCY(null, "CHIS_WORKER_CONCURRENCY / 4, at least 1", "attempts in flight to one host per worker"),
     CHIS_DELIVERY_TIMEOUT("30s", "one attempt, connect to last byte of the response"),
     CHIS_CLAIM_TIMEOUT(
             null, "2 x CHIS_DELIVERY_TIMEOUT", "idle time after which another worker takes over a queued delivery"),

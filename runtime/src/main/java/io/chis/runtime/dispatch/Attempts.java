@@ -15,9 +15,9 @@ public interface Attempts {
     /**
      * Makes the delivery's next attempt if {@code claimed} (null when this worker did not win it: a duplicate entry,
      * one already finished, one another worker holds, one that came early). Completes once everything that
-     * matters is recorded, so the queue entry may be acknowledged.
+     * matters is recorded, so the queue entry may be acknowledged. {@code slot} is the worker slot it holds.
      */
-    Mono<Void> attempt(UUID deliveryId, Claimed claimed);
+    Mono<Void> attempt(UUID deliveryId, Claimed claimed, Slot slot);
 
     /**
      * Dead-letters a claimed delivery that cannot be processed (its attempt failed before an outcome could be

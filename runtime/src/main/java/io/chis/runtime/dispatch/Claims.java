@@ -45,7 +45,10 @@ public class Claims {
         return deliveries.dueLater(deliveryId).flatMap(due -> queue.schedule(deliveryId, due));
     }
 
-    /** Gives back a delivery whose endpoint has no free slot yet, due after {@code delay}, without counting an attempt. */
+    /**
+     * Gives back a delivery not attempted now (its endpoint's rate or its host's cap), due after {@code delay},
+     * without counting an attempt.
+     */
     Mono<Void> putBack(Claimed delivery, Duration delay) {
         return deliveries
                 .release(delivery, delay)

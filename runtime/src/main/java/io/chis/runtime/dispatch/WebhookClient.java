@@ -87,6 +87,8 @@ public final class WebhookClient implements AutoCloseable {
                                     text(kept.toByteArray())));
                 })
                 .next()
+                // the whole exchange, body included (responseTimeout only bounds the gap between reads): a receiver
+                // that dribbles its body is cut off here and its connection closed (WebhookClientIT)
                 .timeout(effective(deadline));
     }
 

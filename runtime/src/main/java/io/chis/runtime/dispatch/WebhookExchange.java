@@ -1,5 +1,6 @@
 package io.chis.runtime.dispatch;
 
+import java.time.Duration;
 import java.time.Instant;
 import reactor.core.publisher.Mono;
 
@@ -17,6 +18,11 @@ public class WebhookExchange {
             case Prepared.Refused refused -> Mono.just(attempted(refused, 0, refused.rejection(), null));
             case Prepared.Request request -> post(request);
         };
+    }
+
+    /** The longest an exchange may take. */
+    Duration timeout() {
+        return client.timeout();
     }
 
     private Mono<Attempted> post(Prepared.Request request) {

@@ -12,8 +12,10 @@ public final class WebhookHeaders {
     public static final String TIMESTAMP = "webhook-timestamp";
     public static final String SIGNATURE = "webhook-signature";
 
+    private static final String PRODUCT = "Chis/";
+
     /** {@code Chis/<version>}: the jar manifest's Implementation-Version, else {@code -Dchis.version}, else {@code dev}. */
-    public static final String USER_AGENT = "Chis/" + version();
+    public static final String USER_AGENT = PRODUCT + version();
 
     private WebhookHeaders() {}
 
@@ -29,6 +31,11 @@ public final class WebhookHeaders {
         headers.put(TIMESTAMP, String.valueOf(timestampSeconds));
         headers.put(SIGNATURE, WebhookSignature.header(secrets, messageId, timestampSeconds, body));
         return headers;
+    }
+
+    /** Whether a User-Agent is a Chis worker's (any version, so two installations cannot loop either). */
+    public static boolean sentByChis(String userAgent) {
+        return userAgent != null && userAgent.regionMatches(true, 0, PRODUCT, 0, PRODUCT.length());
     }
 
     private static String version() {

@@ -10,15 +10,17 @@ import java.util.UUID;
 import reactor.core.publisher.Mono;
 
 /**
- * One attempt at one delivery, stage by stage: find its target, pace it, prepare the signed request, make the
- * exchange, handle the outcome. Everything that matters is in PostgreSQL before the returned Mono completes and
- * the queue entry is acknowledged, so a crash at any point leaves work the sweep or another worker picks up.
+ * One attempt at one delivery, stage by stage: find its target, pace it, wait for a place at its host, prepare the
+ * signed request, make the exchange, handle the outcome. Everything that matters is in PostgreSQL before the returned
+ * Mono completes and the queue entry is acknowledged, so a crash at any point leaves work the sweep or another worker
+ * picks up.
  */
 public class WebhookSender implements Attempts {
 
     private final Claims claims;
     private final Targets targets;
     private final EndpointRateLimiter rateLimiter;
+    private final HostGate hosts;
     private final WebhookExchange exchange;
     private final OutcomeHandler outcomes;
 
@@ -26,11 +28,13 @@ public class WebhookSender implements Attempts {
             Claims claims,
             Targets targets,
             EndpointRateLimiter rateLimiter,
+            int hostConcurrency,
             WebhookExchange exchange,
             OutcomeHandler outcomes) {
         this.claims = claims;
         this.targets = targets;
         this.rateLimiter = rateLimiter;
+        this.hosts = new HostGate(hostConcurrency, exchange.timeout());
         this.exchange = exchange;
         this.outcomes = outcomes;
     }
@@ -41,7 +45,7 @@ public class WebhookSender implements Attempts {
     }
 
     @Override
-    public Mono<Void> attempt(UUID deliveryId, Claimed claimed) {
+    public Mono<Void> attempt(UUID deliveryId, Claimed claimed, Slot slot) {
         if (claimed == null) return claims.requeueIfEarly(deliveryId);
         return targets.of(claimed)
                 .flatMap(target -> rateLimiter
@@ -50,8 +54,8 @@ public class WebhookSender implements Attempts {
                             case Permit.Later later -> claims.putBack(claimed, later.delay());
                             case Permit.Go go ->
                                 go.after().isZero()
-                                        ? send(claimed, target)
-                                        : Mono.delay(go.after()).then(Mono.defer(() -> send(claimed, target)));
+                                        ? atHost(claimed, target, slot)
+                                        : Mono.delay(go.after()).then(Mono.defer(() -> atHost(claimed, target, slot)));
                         }));
     }
 
@@ -60,10 +64,20 @@ public class WebhookSender implements Attempts {
         return outcomes.giveUp(claimed, reason);
     }
 
-    private Mono<Void> send(Claimed delivery, Target target) {
+    /** Sends once the host has a free place; a delivery the host cannot take now is put back without an attempt. */
+    private Mono<Void> atHost(Claimed delivery, Target target, Slot slot) {
+        String host = HostGate.hostOf(delivery.url());
+        return hosts.enter(host, slot)
+                .flatMap(entered ->
+                        entered ? send(delivery, target, host) : claims.putBack(delivery, hosts.deferral(host)));
+    }
+
+    private Mono<Void> send(Claimed delivery, Target target, String host) {
         // the outcome's logs carry the trace of the call that sent the message
         return Tracing.within(
                 delivery.traceparent(),
-                exchange.exchange(Prepared.of(delivery, target, Instant.now())).flatMap(outcomes::handle));
+                exchange.exchange(Prepared.of(delivery, target, Instant.now()))
+                        .doFinally(signal -> hosts.leave(host))
+                        .flatMap(outcomes::handle));
     }
 }

@@ -27,7 +27,9 @@ import reactor.core.publisher.Sinks;
  * The worker role: leases delivery ids from the {@link WorkQueue} and hands each to its {@link Attempts}, never
  * more than {@code CHIS_WORKER_CONCURRENCY} at once (it receives only as many entries as it has free slots, so the
  * queue holds the backlog, not this process). An entry is acknowledged once its attempt is recorded; one left
- * unacknowledged (this worker died, or the attempt failed) is taken over by a worker after the claim timeout.
+ * unacknowledged (this worker died, or the attempt failed) is taken over by a worker after the claim timeout. A
+ * delivery waiting for a busy host ({@link HostGate}) gives its slot back and is parked meanwhile; at most as many
+ * as there are slots are parked at once.
  */
 public class Worker implements SmartLifecycle {
 
@@ -44,7 +46,9 @@ public class Worker implements SmartLifecycle {
     private final Attempts attempts;
     private final DeliverySettings settings;
     private final Semaphore slots;
+    private final Semaphore parking;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger parked = new AtomicInteger();
     private final String name;
     private final Sinks.Empty<Void> abandon = Sinks.empty();
 
@@ -59,10 +63,14 @@ public class Worker implements SmartLifecycle {
         this.attempts = attempts;
         this.settings = settings;
         this.slots = new Semaphore(settings.concurrency());
+        this.parking = new Semaphore(settings.concurrency());
         String host = System.getenv().getOrDefault("HOSTNAME", "worker");
         this.name = host + "-" + UUID.randomUUID().toString().substring(0, 8);
         Gauge.builder("chis.worker.in.flight", inFlight, AtomicInteger::get)
                 .description("Attempts this worker has in flight")
+                .register(registry);
+        Gauge.builder("chis.worker.parked", parked, AtomicInteger::get)
+                .description("Deliveries this worker holds outside its slots: waiting for a busy host, then attempted")
                 .register(registry);
     }
 
@@ -85,12 +93,12 @@ public class Worker implements SmartLifecycle {
         try {
             // Let attempts in flight finish; whatever is still running after the grace is abandoned to other workers.
             long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
-            while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
-            if (inFlight.get() > 0) {
+            while (held() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
+            if (held() > 0) {
                 log.warn(
                         "Worker {} stopping with {} attempt(s) in flight; other workers take them over after {}",
                         name,
-                        inFlight.get(),
+                        held(),
                         settings.claimTimeout());
             }
             abandon.tryEmitEmpty();
@@ -102,6 +110,10 @@ public class Worker implements SmartLifecycle {
             if (consumer != null) consumer.close();
             reader = null;
         }
+    }
+
+    private int held() {
+        return inFlight.get() + parked.get();
     }
 
     @Override
@@ -153,8 +165,9 @@ public class Worker implements SmartLifecycle {
 
     private void dispatch(Entry entry, Mono<Map<UUID, Claimed>> claims) {
         UUID deliveryId = entry.deliveryId();
+        Hold hold = new Hold();
         inFlight.incrementAndGet();
-        claims.flatMap(claimed -> attempt(entry, claimed.get(deliveryId)))
+        claims.flatMap(claimed -> attempt(entry, claimed.get(deliveryId), hold))
                 .then(Mono.defer(() -> acknowledge(entry)))
                 .onErrorResume(e -> {
                     // Not acknowledged: the entry stays leased and is taken over after the claim timeout. A store
@@ -168,15 +181,37 @@ public class Worker implements SmartLifecycle {
                     return Mono.empty();
                 })
                 .takeUntilOther(abandon.asMono())
-                .doFinally(signal -> {
-                    inFlight.decrementAndGet();
-                    slots.release();
-                })
+                .doFinally(signal -> hold.end())
                 .subscribe();
     }
 
-    private Mono<Void> attempt(Entry entry, Claimed claimed) {
-        Mono<Void> attempt = attempts.attempt(entry.deliveryId(), claimed);
+    /** One delivery's hold on this worker: a slot, or, once it waits for a busy host, a parking place. */
+    private final class Hold implements Slot {
+        private volatile boolean isParked;
+
+        @Override
+        public boolean park() {
+            if (isParked || !parking.tryAcquire()) return false;
+            isParked = true;
+            parked.incrementAndGet();
+            inFlight.decrementAndGet();
+            slots.release();
+            return true;
+        }
+
+        void end() {
+            if (isParked) {
+                parked.decrementAndGet();
+                parking.release();
+            } else {
+                inFlight.decrementAndGet();
+                slots.release();
+            }
+        }
+    }
+
+    private Mono<Void> attempt(Entry entry, Claimed claimed, Slot slot) {
+        Mono<Void> attempt = attempts.attempt(entry.deliveryId(), claimed, slot);
         if (claimed == null || entry.deliveries() < POISON_AFTER) return attempt;
         return attempt.onErrorResume(
                 e -> !StoreOutage.is(e),

@@ -66,6 +66,7 @@ public class WorkerRole {
                         settings.delivery().defaultPolicy(),
                         DeliveryPolicy.defaults(client.timeout())),
                 rateLimiter,
+                settings.delivery().hostConcurrency(),
                 new WebhookExchange(client),
                 new OutcomeHandler(deliveries, endpoints, queue, summary, operational, registry));
     }

@@ -41,6 +41,20 @@ class DeliverySettingsTest {
     }
 
     @Test
+    void theHostCapIsAQuarterOfTheSlotsUnlessSet() {
+        assertThat(DeliverySettings.DEFAULTS.hostConcurrency()).isEqualTo(16);
+        assertThat(DeliverySettings.fromEnv(Map.of("CHIS_WORKER_CONCURRENCY", "3"))
+                        .hostConcurrency())
+                .as("at least one")
+                .isEqualTo(1);
+        assertThat(DeliverySettings.fromEnv(Map.of("CHIS_HOST_CONCURRENCY", "40"))
+                        .hostConcurrency())
+                .isEqualTo(40);
+        assertThatThrownBy(() -> DeliverySettings.fromEnv(Map.of("CHIS_HOST_CONCURRENCY", "0")))
+                .hasMessageContaining("CHIS_HOST_CONCURRENCY");
+    }
+
+    @Test
     void claimTimeoutMustOutlastTheRequestTimeout() {
         assertThatThrownBy(() ->
                         DeliverySettings.fromEnv(Map.of("CHIS_DELIVERY_TIMEOUT", "30s", "CHIS_CLAIM_TIMEOUT", "30s")))

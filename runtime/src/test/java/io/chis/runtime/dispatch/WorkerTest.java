@@ -39,6 +39,7 @@ class WorkerTest {
         final List<UUID> claimed = new CopyOnWriteArrayList<>();
         final List<UUID> attempted = new CopyOnWriteArrayList<>();
         final List<UUID> unclaimed = new CopyOnWriteArrayList<>();
+        final Map<UUID, Slot> slots = new ConcurrentHashMap<>();
         volatile Function<UUID, Mono<Void>> answer = id -> Mono.empty();
 
         @Override
@@ -48,11 +49,12 @@ class WorkerTest {
         }
 
         @Override
-        public Mono<Void> attempt(UUID deliveryId, Claimed claimed) {
+        public Mono<Void> attempt(UUID deliveryId, Claimed claimed, Slot slot) {
             if (claimed == null) {
                 unclaimed.add(deliveryId);
                 return Mono.empty();
             }
+            slots.put(deliveryId, slot);
             attempted.add(deliveryId);
             return Mono.defer(() -> answer.apply(deliveryId));
         }
@@ -84,6 +86,7 @@ class WorkerTest {
 
     private void start(int concurrency) {
         var settings = new DeliverySettings(
+                concurrency,
                 concurrency,
                 Duration.ofSeconds(10),
                 CLAIM_TIMEOUT,
@@ -188,6 +191,36 @@ class WorkerTest {
         held.values().forEach(Sinks.Empty::tryEmitEmpty);
         await().atMost(WAIT).until(() -> stats().queued() == 0);
         assertThat(attempts.attempted).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void aDeliveryWaitingForItsHostGivesItsSlotBackAndAtMostTheConcurrencyWait() {
+        Map<UUID, Sinks.Empty<Void>> held = new ConcurrentHashMap<>();
+        Map<UUID, Boolean> parked = new ConcurrentHashMap<>();
+        attempts.answer = id -> {
+            parked.put(id, attempts.slots.get(id).park());
+            return held.computeIfAbsent(id, any -> Sinks.empty()).asMono();
+        };
+        queue.enqueue(List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()))
+                .block();
+        start(1);
+
+        // the first parks and frees the only slot; the second cannot park (one may wait) and keeps the slot
+        await().atMost(WAIT).until(() -> held.size() == 2);
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> held.size() == 2);
+        UUID waiting = attempts.attempted.get(0);
+        UUID holding = attempts.attempted.get(1);
+        assertThat(parked).containsEntry(waiting, true).containsEntry(holding, false);
+
+        held.get(waiting).tryEmitEmpty();
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> held.size() == 2);
+        held.get(holding).tryEmitEmpty();
+        await().atMost(WAIT).until(() -> held.size() == 3);
+        assertThat(parked.get(attempts.attempted.get(2)))
+                .as("the parking place was given back")
+                .isTrue();
+        held.values().forEach(Sinks.Empty::tryEmitEmpty);
+        await().atMost(WAIT).until(() -> stats().queued() == 0);
     }
 
     @Test

@@ -89,9 +89,9 @@ public class DeliveryRepository {
      */
     public Flux<Claimed> claim(List<UUID> ids, Duration lease) {
         UUID lock = UUID.randomUUID();
-        // One statement (autocommit): the claims, the accounts' signing secrets, and the messages' roll-up status,
-        // which a claim always makes 'delivering' (MessageRepository.refreshStatus puts delivering first). Rows are
-        // locked in id order, so concurrent batches never deadlock.
+        // One statement (autocommit): the claims and the accounts' signing secrets. Rows are locked in id order, so
+        // concurrent batches never deadlock. The messages are not written: their stored status counts a delivery in
+        // flight as pending, and reads derive 'delivering' (MessageStatus.current).
         return db.sql("""
                         with candidate as (
                           select id, created_at,
@@ -112,14 +112,6 @@ public class DeliveryRepository {
                           returning d.id, d.message_id, d.created_at, d.url, d.endpoint_id, d.attempt_count, d.retry_base,
                                     m.payload, m.traceparent, d.next_attempt_at, s.secret, c.fifo,
                                     case when s.previous_valid_until > now() then s.previous_secret end as previous_secret
-                        ), rolling_up as (
-                          select id, created_at from messages
-                          where (id, created_at) in (select message_id, created_at from claimed) and status <> 'delivering'
-                          order by id
-                          for update
-                        ), rolled_up as (
-                          update messages m set status = 'delivering' from rolling_up r
-                          where m.id = r.id and m.created_at = r.created_at
                         )
                         select * from claimed""".formatted(IN_TURN.formatted("deliveries")))
                 .bind("ids", ids.toArray(UUID[]::new))
@@ -226,10 +218,10 @@ public class DeliveryRepository {
               attempts = b.attempts + excluded.attempts, succeeded = b.succeeded + excluded.succeeded""";
 
     // One statement for a batch of attempts: each delivery's new state, its attempt, its endpoint's counters, and the
-    // roll-up status of their
-    // messages (as MessageRepository.refreshStatus computes it, with the deliveries' new statuses, which the other
-    // parts of the statement cannot see yet). Message rows are locked in id order, like the claim's.
-    private record Recorded(UUID id, Instant next, UUID messageId) {}
+    // stored roll-up status of their messages (as MessageRepository.refreshStatus computes it, with the deliveries'
+    // new statuses, which the other parts of the statement cannot see yet), written only when it changes. Message
+    // rows are locked in id order, like the claim's. `shared`: the message has other deliveries.
+    private record Recorded(UUID id, Instant next, UUID messageId, boolean shared) {}
 
     private Mono<List<Instant>> recordAll(List<Recording> batch) {
         int n = batch.size();
@@ -279,17 +271,19 @@ public class DeliveryRepository {
                         ), rolling_up as (
                           select id, created_at from messages
                           where (id, created_at) in (select message_id, created_at from recorded) order by id for update
+                        ), rollup as (
+                          select x.message_id, x.created_at, %s as status, count(*) as deliveries
+                          from (select d.message_id, d.created_at, coalesce(r.status, d.status) as status
+                                from deliveries d left join recorded r on r.id = d.id
+                                where (d.message_id, d.created_at) in (select id, created_at from rolling_up)) x
+                          group by x.message_id, x.created_at
                         ), rolled_up as (
-                          update messages m set status = s.status from (
-                            select x.message_id, x.created_at, %s as status
-                            from (select d.message_id, d.created_at, coalesce(r.status, d.status) as status
-                                  from deliveries d left join recorded r on r.id = d.id
-                                  where (d.message_id, d.created_at) in (select id, created_at from rolling_up)) x
-                            group by x.message_id, x.created_at
-                          ) s
+                          update messages m set status = s.status from rollup s
                           where m.id = s.message_id and m.created_at = s.created_at and m.status <> s.status
                         )
-                        select id, next_attempt_at, message_id from recorded""".formatted(COUNT_ENDPOINT_STATS, COUNT_ENDPOINT_BUCKETS, MessageStatus.rollUp("x.status")))
+                        select r.id, r.next_attempt_at, r.message_id, coalesce(u.deliveries, 2) > 1 as shared
+                        from recorded r left join rollup u on u.message_id = r.message_id and u.created_at = r.created_at""".formatted(
+                                COUNT_ENDPOINT_STATS, COUNT_ENDPOINT_BUCKETS, MessageStatus.storedRollUp("x.status")))
                 .bind("ids", ids)
                 .bind("locks", locks)
                 .bind("statuses", statuses)
@@ -307,13 +301,16 @@ public class DeliveryRepository {
                     return new Recorded(
                             row.get("id", UUID.class),
                             next == null ? Instant.EPOCH : next,
-                            row.get("message_id", UUID.class));
+                            row.get("message_id", UUID.class),
+                            Boolean.TRUE.equals(row.get("shared", Boolean.class)));
                 })
                 .all()
                 .collectList()
                 // Concurrent batches for deliveries of one message each roll it up from their statement's snapshot, so
                 // the later one may miss the other's delivery: once committed, the roll-up is done again from what is.
+                // A message with one delivery has no other batch to race (only the claim's holder records).
                 .flatMap(recorded -> messages.refreshStatuses(recorded.stream()
+                                .filter(Recorded::shared)
                                 .map(Recorded::messageId)
                                 .distinct()
                                 .toList())

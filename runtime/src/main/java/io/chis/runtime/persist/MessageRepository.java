@@ -226,7 +226,7 @@ public class MessageRepository {
      */
     public Mono<Existing> findByIdempotencyKey(UUID accountId, String key, NewMessage request, String adHocUrl) {
         var spec = db.sql("""
-                        select m.id, m.status,
+                        select m.id, %s as status,
                                (select count(*) from deliveries d
                                 where d.message_id = m.id and d.created_at = m.created_at) as deliveries,
                                (m.payload = :payload and m.event_type is not distinct from :eventType
@@ -235,7 +235,10 @@ public class MessageRepository {
                                                 and d.created_at = m.created_at and d.url = :url)))
                                as same
                         from idempotency_keys k join messages m on m.id = k.message_id and m.created_at = k.message_created_at
-                        where k.account_id = :account and k.key = :key""").bind("account", accountId).bind("key", key).bind("payload", request.payload());
+                        where k.account_id = :account and k.key = :key""".formatted(MessageStatus.current("m")))
+                .bind("account", accountId)
+                .bind("key", key)
+                .bind("payload", request.payload());
         spec = request.eventType() == null
                 ? spec.bindNull("eventType", String.class)
                 : spec.bind("eventType", request.eventType());
@@ -262,8 +265,8 @@ public class MessageRepository {
 
     public Mono<MessageRecord> find(UUID accountId, UUID id) {
         Mono<MessageRecord> message = db.sql("""
-                        select id, event_type, status, created_at from messages
-                        where id = :id and account_id = :account and created_at between :from::timestamptz and :to::timestamptz""")
+                        select id, event_type, %s as status, created_at from messages m
+                        where id = :id and account_id = :account and created_at between :from::timestamptz and :to::timestamptz""".formatted(MessageStatus.current("m")))
                 .bind("id", id)
                 .bindValues(span(List.of(id)))
                 .bind("account", accountId)
@@ -281,9 +284,12 @@ public class MessageRepository {
 
     /** A page of the account's messages, newest first, each with its deliveries (without attempts). */
     public Mono<List<MessageRecord>> page(UUID accountId, String status, String eventType, Cursor after, int limit) {
-        StringBuilder sql = new StringBuilder(
-                "select id, event_type, status, created_at from messages where account_id = :account");
-        if (status != null) sql.append(" and status = :status");
+        String current = MessageStatus.current("m");
+        StringBuilder sql = new StringBuilder("select id, event_type, " + current
+                + " as status, created_at from messages m where account_id = :account");
+        // an unfinished message's stored status is pending or retrying, whatever its deliveries are doing
+        if (status != null && MessageStatus.FINISHED.contains(status)) sql.append(" and status = :status");
+        else if (status != null) sql.append(" and status in ('pending', 'retrying') and " + current + " = :status");
         if (eventType != null) sql.append(" and event_type = :eventType");
         if (after != null) sql.append(" and (created_at, id) < (:afterAt, :afterId)");
         sql.append(" order by created_at desc, id desc limit :limit");
@@ -382,7 +388,8 @@ public class MessageRepository {
     /** The account's messages by status (every status, zero included) and its attempts per minute over the last hour. */
     public Mono<Stats> stats(UUID accountId) {
         Mono<Map<String, Long>> byStatus = db.sql(
-                        "select status, count(*) as n from messages where account_id = :account group by status")
+                        "select %s as status, count(*) as n from messages m where account_id = :account group by 1"
+                                .formatted(MessageStatus.current("m")))
                 .bind("account", accountId)
                 .map(row -> Map.entry(row.get("status", String.class), row.get("n", Long.class)))
                 .all()
@@ -434,7 +441,7 @@ public class MessageRepository {
                 .all();
     }
 
-    /** Recomputes the messages' statuses from their deliveries, in one statement (rows locked in id order). */
+    /** Recomputes the messages' stored statuses from their deliveries, in one statement (rows locked in id order). */
     public Mono<Void> refreshStatuses(Collection<UUID> messageIds) {
         if (messageIds.isEmpty()) return Mono.empty();
         return db.sql("""
@@ -448,13 +455,13 @@ public class MessageRepository {
                           from deliveries d where (d.message_id, d.created_at) in (select id, created_at from rolling_up)
                           group by d.message_id, d.created_at
                         ) s
-                        where m.id = s.message_id and m.created_at = s.created_at and m.status <> s.status""".formatted(MessageStatus.rollUp("d.status")))
+                        where m.id = s.message_id and m.created_at = s.created_at and m.status <> s.status""".formatted(MessageStatus.storedRollUp("d.status")))
                 .bind("messages", messageIds.toArray(UUID[]::new))
                 .bindValues(span(messageIds))
                 .then();
     }
 
-    /** Recomputes a message's status from its deliveries ({@link MessageStatus#rollUp}). */
+    /** Recomputes a message's stored status from its deliveries ({@link MessageStatus#storedRollUp}). */
     public Mono<Void> refreshStatus(UUID messageId) {
         return db.sql("""
                         update messages m set status = s.status from (
@@ -463,7 +470,7 @@ public class MessageRepository {
                           where d.message_id = :message and d.created_at between :from::timestamptz and :to::timestamptz
                         ) s
                         where m.id = :message and m.created_at between :from::timestamptz and :to::timestamptz
-                          and s.status is not null and m.status <> s.status""".formatted(MessageStatus.rollUp("d.status")))
+                          and s.status is not null and m.status <> s.status""".formatted(MessageStatus.storedRollUp("d.status")))
                 .bind("message", messageId)
                 .bindValues(span(List.of(messageId)))
                 .then();

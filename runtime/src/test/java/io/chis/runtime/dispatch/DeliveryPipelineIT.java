@@ -116,6 +116,28 @@ class DeliveryPipelineIT {
     }
 
     @Test
+    void aMessageBeingAttemptedIsListedAndCountedAsDeliveringThoughTheClaimLeavesItsRowAlone() {
+        try (Receiver receiver = Receiver.start(n -> Reply.ok().after(Duration.ofMillis(1500)))) {
+            String id = sender.send(receiver.url("/hooks/slow"), "{\"slow\":true}");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> receiver.requests().size() == 1);
+
+            // the claim wrote only the delivery: the stored roll-up counts an attempt in flight as pending
+            assertThat(db.query("select status from messages where id = ?", UUID.fromString(id)))
+                    .singleElement()
+                    .satisfies(row -> assertThat(row.get("status")).isEqualTo("pending"));
+            assertThat(sender.status(id)).isEqualTo("delivering");
+            assertThat(sender.listed("delivering")).extracting(m -> m.get("id")).contains(id);
+            assertThat(sender.listed("pending")).extracting(m -> m.get("id")).doesNotContain(id);
+            assertThat(sender.stats().get("delivering")).isNotEqualTo(0);
+
+            sender.awaitStatus(id, "delivered", Duration.ofSeconds(10));
+            assertThat(sender.listed("delivered")).extracting(m -> m.get("id")).contains(id);
+            assertThat(sender.listed("delivering")).extracting(m -> m.get("id")).doesNotContain(id);
+        }
+    }
+
+    @Test
     void duringARotationTheSignatureHeaderCarriesTheOldAndTheNewSecret() {
         String before = (String) sender.signingSecret().get("secret");
         Map<?, ?> rotated = sender.rotateSigningSecret();

@@ -90,6 +90,21 @@ public final class Sender {
         return (List<Map<String, Object>>) page.get("messages");
     }
 
+    /** The account's messages by status, as {@code GET /webhook/stats} counts them. */
+    public Map<?, ?> stats() {
+        Map<?, ?> stats = api.http
+                .get()
+                .uri("/webhook/stats")
+                .header("X-API-Key", apiKey)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
+        return (Map<?, ?>) stats.get("messages");
+    }
+
     public void retry(String id) {
         api.http
                 .post()

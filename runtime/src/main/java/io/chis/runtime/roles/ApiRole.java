@@ -5,7 +5,6 @@ import io.chis.proto.v1.DeliveryServiceGrpc;
 import io.chis.runtime.api.ApiRouter;
 import io.chis.runtime.api.MessageHandler;
 import io.chis.runtime.api.OpenApiDocument;
-import io.chis.runtime.api.UnreadBodyFilter;
 import io.chis.runtime.apikey.ApiKeyHandler;
 import io.chis.runtime.apikey.ApiKeyRepository;
 import io.chis.runtime.auth.AuthHandler;
@@ -59,7 +58,6 @@ import org.springframework.context.annotation.Import;
     NamespaceGrantHandler.class,
     RecoveryHandler.class,
     HttpMetricsFilter.class,
-    UnreadBodyFilter.class,
     RestTracingFilter.class,
     ProblemWebExceptionHandler.class
 })

@@ -114,30 +114,20 @@ class HardeningIT {
     }
 
     @Test
-    void anErrorAnsweredBeforeTheBodyWasReadClosesTheConnectionRatherThanStallingIt() throws Exception {
-        // a client retrying with a bad key on one connection: the 401 goes out before the body is read, and such a
-        // connection stopped serving (its next request hung until the client gave up): it is closed instead
+    void requestsAnsweredBeforeTheirBodyWasReadLeaveTheKeepAliveConnectionUsable() throws Exception {
+        // a client retrying with a bad key on one connection: each 401 goes out before the body is read (Reactor
+        // Netty 1.3.6 then stopped reading the connection, and the next request hung until the client gave up)
         String request = "POST /webhook/send HTTP/1.1\r\nHost: x\r\nX-API-Key: nope\r\n"
                 + "Content-Type: application/json\r\nContent-Length: 14\r\n\r\n{\"payload\":{}}";
-        for (int i = 0; i < 3; i++) {
-            try (Socket socket = new Socket("localhost", runtime.settings().httpPort())) {
-                socket.setSoTimeout(10_000);
-                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-                InputStream in = socket.getInputStream();
-                assertThat(readResponse(in)).startsWith("HTTP/1.1 401").containsIgnoringCase("connection: close");
-                assertThat(in.read()).as("closed by the server").isEqualTo(-1);
-            }
-        }
-        // other answers keep the connection: two on one socket
         try (Socket socket = new Socket("localhost", runtime.settings().httpPort())) {
             socket.setSoTimeout(10_000);
             InputStream in = socket.getInputStream();
-            for (int i = 0; i < 2; i++) {
-                socket.getOutputStream()
-                        .write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 3; i++) {
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
-                assertThat(readResponse(in)).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("connection: close");
+                assertThat(readResponse(in))
+                        .as("answer %d on one connection", i + 1)
+                        .startsWith("HTTP/1.1 401");
             }
         }
     }

@@ -116,13 +116,7 @@ public class EndpointReconciler implements Reconciler<WebhookEndpoint>, Cleaner<
         WebhookEndpointStatus status = EndpointStatusBuilder.build(endpoint, sync, clock.instant());
         ReadyEvents.announce(events, endpoint, endpoint.getStatus(), status, true);
         DisabledEvents.announce(events, endpoint, endpoint.getStatus(), status);
-        UpdateControl<WebhookEndpoint> control;
-        if (Conditions.same(endpoint.getStatus(), status)) {
-            control = UpdateControl.noUpdate();
-        } else {
-            endpoint.setStatus(status);
-            control = UpdateControl.patchStatus(endpoint);
-        }
+        UpdateControl<WebhookEndpoint> control = Conditions.patchIfChanged(endpoint, status);
         // stats change without any Kubernetes event: look again periodically, sooner while waiting on the runtime
         return control.rescheduleAfter(sync.retrySoon() ? syncRetry : statsInterval);
     }

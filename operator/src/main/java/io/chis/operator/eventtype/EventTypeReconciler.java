@@ -87,13 +87,7 @@ public class EventTypeReconciler implements Reconciler<WebhookEventType>, Cleane
         }
         WebhookEventTypeStatus status = status(eventType, synced, clock.instant());
         ReadyEvents.announce(events, eventType, eventType.getStatus(), status, false);
-        UpdateControl<WebhookEventType> control;
-        if (Conditions.same(eventType.getStatus(), status)) {
-            control = UpdateControl.noUpdate();
-        } else {
-            eventType.setStatus(status);
-            control = UpdateControl.patchStatus(eventType);
-        }
+        UpdateControl<WebhookEventType> control = Conditions.patchIfChanged(eventType, status);
         if (synced.stream().anyMatch(s -> s.problem() != null && s.problem().retrySoon())) {
             control.rescheduleAfter(syncRetry);
         }

@@ -89,13 +89,7 @@ public class DeliveryPolicyReconciler implements Reconciler<DeliveryPolicy>, Cle
         }
         DeliveryPolicyStatus status = status(policy, synced, clock.instant());
         ReadyEvents.announce(events, policy, policy.getStatus(), status, false);
-        UpdateControl<DeliveryPolicy> control;
-        if (Conditions.same(policy.getStatus(), status)) {
-            control = UpdateControl.noUpdate();
-        } else {
-            policy.setStatus(status);
-            control = UpdateControl.patchStatus(policy);
-        }
+        UpdateControl<DeliveryPolicy> control = Conditions.patchIfChanged(policy, status);
         if (synced.stream().anyMatch(s -> s.problem() != null && s.problem().retrySoon())) {
             control.rescheduleAfter(syncRetry);
         }

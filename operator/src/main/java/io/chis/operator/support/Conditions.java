@@ -2,7 +2,9 @@ package io.chis.operator.support;
 
 import io.chis.operator.api.Condition;
 import io.chis.operator.api.StatusWithConditions;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -61,5 +63,14 @@ public final class Conditions {
         return Serialization.jsonMapper()
                 .valueToTree(previous)
                 .equals(Serialization.jsonMapper().valueToTree(next));
+    }
+
+    /** Patches {@code status} onto {@code resource} only when it differs from what is there (no write, no event). */
+    public static <S, R extends CustomResource<?, S>> UpdateControl<R> patchIfChanged(R resource, S status) {
+        if (same(resource.getStatus(), status)) {
+            return UpdateControl.noUpdate();
+        }
+        resource.setStatus(status);
+        return UpdateControl.patchStatus(resource);
     }
 }

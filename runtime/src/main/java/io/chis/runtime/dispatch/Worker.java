@@ -28,7 +28,7 @@ import reactor.core.publisher.Sinks;
  * more than {@code CHIS_WORKER_CONCURRENCY} at once (it receives only as many entries as it has free slots, so the
  * queue holds the backlog, not this process). An entry is acknowledged once its attempt is recorded; one left
  * unacknowledged (this worker died, or the attempt failed) is taken over by a worker after the claim timeout. A
- * delivery waiting for a busy host ({@link HostGate}) gives its slot back and is parked meanwhile; at most as many
+ * delivery waiting for a busy host or endpoint ({@link HostGate}) gives its slot back and is parked meanwhile; at most as many
  * as there are slots are parked at once.
  */
 public class Worker implements SmartLifecycle {
@@ -191,7 +191,8 @@ public class Worker implements SmartLifecycle {
 
         @Override
         public boolean park() {
-            if (isParked || !parking.tryAcquire()) return false;
+            if (isParked) return true; // waited for its endpoint, now for its host
+            if (!parking.tryAcquire()) return false;
             isParked = true;
             parked.incrementAndGet();
             inFlight.decrementAndGet();

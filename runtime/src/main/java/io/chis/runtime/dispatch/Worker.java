@@ -5,6 +5,7 @@ import io.chis.runtime.dispatch.DeliveryRepository.Claimed;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.queue.WorkQueue.Entry;
 import io.chis.runtime.support.Backoff;
+import io.chis.runtime.support.OutageLog;
 import io.chis.runtime.support.StoreOutage;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,7 +56,10 @@ public class Worker implements SmartLifecycle {
     private volatile boolean running;
     private Thread reader;
     private WorkQueue.Consumer consumer;
-    private boolean queueFailing;
+    private final OutageLog queueLog = new OutageLog(
+            log,
+            "Worker cannot read the delivery queue; retrying with backoff",
+            "Worker reads the delivery queue again");
     private final Backoff readBackoff = new Backoff();
 
     public Worker(WorkQueue queue, Attempts attempts, DeliverySettings settings, MeterRegistry registry) {
@@ -230,9 +234,7 @@ public class Worker implements SmartLifecycle {
     }
 
     private void queueFailed(RuntimeException e) {
-        if (!queueFailing) log.warn("Worker cannot read the delivery queue ({}); retrying with backoff", e.toString());
-        else log.debug("Worker still cannot read the delivery queue: {}", e.toString());
-        queueFailing = true;
+        queueLog.failed(e);
         try {
             Thread.sleep(readBackoff.failed().toMillis());
         } catch (InterruptedException interrupted) {
@@ -243,7 +245,6 @@ public class Worker implements SmartLifecycle {
 
     private void queueRecovered() {
         readBackoff.succeeded();
-        if (queueFailing) log.info("Worker reads the delivery queue again");
-        queueFailing = false;
+        queueLog.succeeded();
     }
 }

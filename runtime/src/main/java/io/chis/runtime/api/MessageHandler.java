@@ -65,6 +65,8 @@ public class MessageHandler {
     public Mono<ServerResponse> send(ServerRequest request) {
         // an endpoint pointing at this route would re-submit every delivery to itself: two of them grow without bound
         if (WebhookHeaders.sentByChis(request.headers().firstHeader(HttpHeaders.USER_AGENT))) {
+            // the refusal is final: the worker that sent it dead-letters the delivery instead of retrying
+            request.exchange().getResponse().getHeaders().set(WebhookHeaders.REFUSED, WebhookHeaders.SELF_LOOP);
             return Mono.error(new ApiException(
                     HttpStatus.UNPROCESSABLE_CONTENT,
                     "webhooks delivered by Chis cannot be re-submitted to Chis: point the endpoint at a receiver,"

@@ -30,13 +30,26 @@ public sealed interface AttemptOutcome {
     /** Worth another try; {@code retryAfter} is the receiver's {@code Retry-After} on 429/503, else null. */
     record Failed(Integer statusCode, String error, Duration retryAfter) implements AttemptOutcome {}
 
-    /** Never worth another try: 410 Gone, a refused destination, a URL that cannot be requested. */
+    /**
+     * Never worth another try: 410 Gone, a refused destination, a URL that cannot be requested, Chis's own send route
+     * refusing a loop.
+     */
     record Rejected(Integer statusCode, String error) implements AttemptOutcome {}
 
-    /** Judges a response by its status and the headers that matter for what happens next. */
-    static AttemptOutcome ofResponse(int status, String location, String retryAfter, Instant now) {
+    /**
+     * Judges a response by its status and the headers that matter for what happens next.
+     *
+     * @param refused the response's {@code Chis-Refused} header: {@code self-loop} when the URL is a Chis send route
+     */
+    static AttemptOutcome ofResponse(int status, String location, String retryAfter, String refused, Instant now) {
         if (status >= 200 && status < 300) return new Delivered(status);
         if (status == 410) return new Rejected(status, "HTTP 410 Gone: the receiver asked to stop retrying");
+        if (status == 422 && WebhookHeaders.SELF_LOOP.equalsIgnoreCase(refused)) {
+            return new Rejected(
+                    status,
+                    "HTTP 422 from a Chis send route, which refuses webhooks Chis delivers (a loop):"
+                            + " point the endpoint at a receiver, not at POST /webhook/send");
+        }
         if (status >= 300 && status < 400) {
             return new Failed(
                     status,

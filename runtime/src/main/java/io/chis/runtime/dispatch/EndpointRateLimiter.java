@@ -1,8 +1,8 @@
 package io.chis.runtime.dispatch;
 
 import io.chis.runtime.config.SharedRedisConnection;
+import io.chis.runtime.support.OutageLog;
 import io.chis.runtime.throttle.LocalPacing;
-import io.chis.runtime.throttle.RedisFallback;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.List;
@@ -62,7 +62,10 @@ public class EndpointRateLimiter {
 
     private final SharedRedisConnection redis;
     private final LocalPacing local = new LocalPacing(MAX_WAIT);
-    private final RedisFallback fallback = new RedisFallback(log, "Endpoint rate limits");
+    private final OutageLog fallback = new OutageLog(
+            log,
+            "Endpoint rate limits counted in this process only while Redis does not answer",
+            "Endpoint rate limits shared in Redis again");
 
     public EndpointRateLimiter(SharedRedisConnection redis) {
         this.redis = redis;
@@ -77,9 +80,9 @@ public class EndpointRateLimiter {
         if (endpointId == null || perSecond <= 0) return Mono.just(new Permit.Go(Duration.ZERO));
         return reserve(endpointId, perSecond, deliveryId)
                 .timeout(REDIS_TIMEOUT)
-                .doOnNext(shared -> fallback.shared())
+                .doOnNext(shared -> fallback.succeeded())
                 .onErrorResume(e -> {
-                    fallback.fellBack(e);
+                    fallback.failed(e);
                     LocalPacing.Slot slot = local.reserve(endpointId, perSecond);
                     return Mono.just(slot.go() ? new Permit.Go(slot.after()) : new Permit.Later(slot.after()));
                 });

@@ -6,44 +6,40 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Caps the requests one worker has in flight to one destination host ({@code CHIS_HOST_CONCURRENCY}), so a receiver
- * that stalls holds at most that share of the worker's slots. A delivery over the cap gives its worker slot back
- * ({@link Slot#park}) and waits up to {@link #WAIT} for the host's next free place, which a finishing request hands
- * over in arrival order; one that still finds the host busy is deferred without counting an attempt.
+ * Caps the requests one worker has in flight to one destination host ({@code CHIS_HOST_CONCURRENCY}), and to one
+ * endpoint at half that, so a receiver that stalls holds at most that share of the worker's slots, and one endpoint's
+ * stalled path at most half of a host many endpoints share (a SaaS hook URL). A delivery over a cap gives its worker
+ * slot back ({@link Slot#park}) and waits up to {@link #WAIT} for the next free place, which a finishing request
+ * hands over in arrival order; one that still finds no place is deferred without counting an attempt.
  */
 final class HostGate {
 
-    /** How long a delivery over its host's cap waits in the worker before it is deferred. */
+    /** How long a delivery over a cap waits in the worker for each place before it is deferred. */
     static final Duration WAIT = Duration.ofSeconds(1);
     /** The shortest deferral; a host busy for longer defers its deliveries about as long as it has been busy. */
     static final Duration MIN_DEFERRAL = Duration.ofSeconds(1);
 
-    private final int perHost;
-    private final Duration wait;
-    private final Duration maxDeferral;
-    private final LongSupplier nanoTime;
-    private final Map<String, Host> hosts = new HashMap<>();
+    private final Places<UUID> endpoints;
+    private final Places<String> hosts;
 
-    private static final class Host {
-        int inFlight;
-        long busySince = -1; // when a delivery was last deferred after a free entry; -1 while none has been
-        final ArrayDeque<Turn> waiting = new ArrayDeque<>();
-    }
+    /** Whether a delivery holds its places ({@link #leave} them after the request), or how long to stay away. */
+    sealed interface Admission {
+        Admission ENTERED = new Entered();
 
-    /** A delivery waiting for its host; settled once it is handed a place or gives up (guarded by the gate). */
-    private static final class Turn {
-        final Sinks.One<Boolean> granted = Sinks.one();
-        boolean settled;
+        record Entered() implements Admission {}
+
+        record Deferred(Duration after) implements Admission {}
     }
 
     /**
-     * @param perHost     requests in flight to one host
+     * @param perHost     requests in flight to one host; half of it (at least 1) to one endpoint
      * @param maxDeferral the longest deferral: the attempt timeout, after which every place of the host has turned over
      */
     HostGate(int perHost, Duration maxDeferral) {
@@ -51,10 +47,17 @@ final class HostGate {
     }
 
     HostGate(int perHost, Duration wait, Duration maxDeferral, LongSupplier nanoTime) {
-        this.perHost = perHost;
-        this.wait = wait;
-        this.maxDeferral = maxDeferral.compareTo(MIN_DEFERRAL) < 0 ? MIN_DEFERRAL : maxDeferral;
-        this.nanoTime = nanoTime;
+        Duration longest = maxDeferral.compareTo(MIN_DEFERRAL) < 0 ? MIN_DEFERRAL : maxDeferral;
+        this.endpoints = new Places<>(perEndpoint(perHost), wait, longest, nanoTime);
+        this.hosts = new Places<>(perHost, wait, longest, nanoTime);
+    }
+
+    /**
+     * Requests in flight to one endpoint: half the host's, so one endpoint's stalled path leaves at least half of a
+     * shared host to its other endpoints, while a host with a single endpoint still gets half its cap.
+     */
+    static int perEndpoint(int perHost) {
+        return Math.max(1, perHost / 2);
     }
 
     /** The host a delivery's request goes to, lower-cased; null for a URL without one (it is refused later). */
@@ -68,73 +71,130 @@ final class HostGate {
     }
 
     /**
-     * Emits true once the delivery holds one of the host's places (give it back with {@link #leave}), false when it
-     * is to be deferred: the host stayed full for {@link #WAIT}, or the worker has no room to park it.
+     * Takes a place at the endpoint (none for a URL send, capped by its host alone), then at the host: emits {@link
+     * Admission#ENTERED} once the delivery holds both, or how long to defer it when one stayed full for {@link #WAIT}
+     * or the worker had no room to park it (then it holds neither).
      */
-    Mono<Boolean> enter(String host, Slot slot) {
-        if (host == null) return Mono.just(true);
-        Turn turn = new Turn();
-        synchronized (this) {
-            Host h = hosts.computeIfAbsent(host, k -> new Host());
-            if (h.inFlight < perHost) {
-                h.inFlight++;
-                h.busySince = -1;
-                return Mono.just(true);
-            }
-            if (!slot.park()) return Mono.just(false);
-            h.waiting.add(turn);
-        }
-        return turn.granted
-                .asMono()
-                .timeout(wait, Mono.defer(() -> withdraw(host, turn) ? Mono.just(false) : turn.granted.asMono()))
-                // stopped while waiting: a place handed over meanwhile goes to the next in line
-                .doOnCancel(() -> {
-                    if (!withdraw(host, turn)) leave(host);
-                });
+    Mono<Admission> enter(String host, UUID endpoint, Slot slot) {
+        return endpoints.enter(endpoint, slot).flatMap(atEndpoint -> {
+            if (atEndpoint instanceof Admission.Deferred) return Mono.just(atEndpoint);
+            return hosts.enter(host, slot)
+                    // stopped while waiting for the host: the endpoint's place is not used
+                    .doOnCancel(() -> endpoints.leave(endpoint))
+                    .doOnNext(atHost -> {
+                        if (atHost instanceof Admission.Deferred) endpoints.leave(endpoint);
+                    });
+        });
     }
 
-    /** Gives back a place: to the longest-waiting delivery for the host, if any. */
-    void leave(String host) {
-        if (host == null) return;
-        Turn next;
-        synchronized (this) {
-            Host h = hosts.get(host);
-            if (h == null) return;
-            next = h.waiting.poll();
-            if (next != null) next.settled = true;
-            else if (--h.inFlight == 0) hosts.remove(host);
-        }
-        // outside the lock: the delivery's attempt starts on this thread
-        if (next != null) next.granted.tryEmitValue(true);
-    }
-
-    /** How long a delivery the host could not take stays away: as long as the host has been full, within bounds. */
-    Duration deferral(String host) {
-        long busyNanos = 0;
-        synchronized (this) {
-            Host h = host == null ? null : hosts.get(host);
-            if (h != null) {
-                long now = nanoTime.getAsLong();
-                if (h.busySince < 0) h.busySince = now;
-                busyNanos = now - h.busySince;
-            }
-        }
-        long millis = Math.clamp(busyNanos / 1_000_000, MIN_DEFERRAL.toMillis(), maxDeferral.toMillis());
-        // spread out, so deferred deliveries do not all come back at once
-        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
+    /** Gives back the places of a request that ended. */
+    void leave(String host, UUID endpoint) {
+        hosts.leave(host);
+        endpoints.leave(endpoint);
     }
 
     /** Requests in flight to the host (for tests and logs). */
-    synchronized int inFlight(String host) {
-        Host h = hosts.get(host);
-        return h == null ? 0 : h.inFlight;
+    int inFlight(String host) {
+        return hosts.inFlight(host);
     }
 
-    private synchronized boolean withdraw(String host, Turn turn) {
-        if (turn.settled) return false;
-        turn.settled = true;
-        Host h = hosts.get(host);
-        if (h != null) h.waiting.remove(turn);
-        return true;
+    /** Requests in flight to the endpoint (for tests and logs). */
+    int inFlight(UUID endpoint) {
+        return endpoints.inFlight(endpoint);
+    }
+
+    /** Places of one kind (hosts, endpoints): a cap per key, handed over to waiting deliveries in turn. */
+    private static final class Places<K> {
+        private final int cap;
+        private final Duration wait;
+        private final Duration maxDeferral;
+        private final LongSupplier nanoTime;
+        private final Map<K, Key> keys = new HashMap<>();
+
+        private static final class Key {
+            int inFlight;
+            long busySince = -1; // when a delivery was last deferred after a free entry; -1 while none has been
+            final ArrayDeque<Turn> waiting = new ArrayDeque<>();
+        }
+
+        /** A delivery waiting for a place; settled once it is handed one or gives up (guarded by the places). */
+        private static final class Turn {
+            final Sinks.One<Boolean> granted = Sinks.one();
+            boolean settled;
+        }
+
+        Places(int cap, Duration wait, Duration maxDeferral, LongSupplier nanoTime) {
+            this.cap = cap;
+            this.wait = wait;
+            this.maxDeferral = maxDeferral;
+            this.nanoTime = nanoTime;
+        }
+
+        Mono<Admission> enter(K key, Slot slot) {
+            if (key == null) return Mono.just(Admission.ENTERED);
+            Turn turn = new Turn();
+            synchronized (this) {
+                Key k = keys.computeIfAbsent(key, x -> new Key());
+                if (k.inFlight < cap) {
+                    k.inFlight++;
+                    k.busySince = -1;
+                    return Mono.just(Admission.ENTERED);
+                }
+                if (!slot.park()) return Mono.fromSupplier(() -> deferred(key));
+                k.waiting.add(turn);
+            }
+            return turn.granted
+                    .asMono()
+                    .timeout(wait, Mono.defer(() -> withdraw(key, turn) ? Mono.just(false) : turn.granted.asMono()))
+                    .map(granted -> granted ? Admission.ENTERED : deferred(key))
+                    // stopped while waiting: a place handed over meanwhile goes to the next in line
+                    .doOnCancel(() -> {
+                        if (!withdraw(key, turn)) leave(key);
+                    });
+        }
+
+        void leave(K key) {
+            if (key == null) return;
+            Turn next;
+            synchronized (this) {
+                Key k = keys.get(key);
+                if (k == null) return;
+                next = k.waiting.poll();
+                if (next != null) next.settled = true;
+                else if (--k.inFlight == 0) keys.remove(key);
+            }
+            // outside the lock: the delivery's attempt starts on this thread
+            if (next != null) next.granted.tryEmitValue(true);
+        }
+
+        /** How long a delivery the key could not take stays away: as long as the key has been full, within bounds. */
+        private Admission deferred(K key) {
+            long busyNanos = 0;
+            synchronized (this) {
+                Key k = keys.get(key);
+                if (k != null) {
+                    long now = nanoTime.getAsLong();
+                    if (k.busySince < 0) k.busySince = now;
+                    busyNanos = now - k.busySince;
+                }
+            }
+            long millis = Math.clamp(busyNanos / 1_000_000, MIN_DEFERRAL.toMillis(), maxDeferral.toMillis());
+            // spread out, so deferred deliveries do not all come back at once
+            return new Admission.Deferred(
+                    Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1)));
+        }
+
+        synchronized int inFlight(K key) {
+            Key k = keys.get(key);
+            return k == null ? 0 : k.inFlight;
+        }
+
+        private synchronized boolean withdraw(K key, Turn turn) {
+            if (turn.settled) return false;
+            turn.settled = true;
+            Key k = keys.get(key);
+            if (k != null) k.waiting.remove(turn);
+            return true;
+        }
     }
 }

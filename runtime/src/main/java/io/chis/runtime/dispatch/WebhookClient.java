@@ -33,7 +33,7 @@ public final class WebhookClient implements AutoCloseable {
     private static final long DRAINED_BODY_BYTES = 64 * 1024;
 
     /** The receiver's answer: what the outcome depends on, and the start of the body for the record. */
-    public record Response(int status, String location, String retryAfter, String body) {}
+    public record Response(int status, String location, String retryAfter, String refused, String body) {}
 
     private final ConnectionProvider pool;
     private final HttpClient http;
@@ -84,6 +84,7 @@ public final class WebhookClient implements AutoCloseable {
                                     response.status().code(),
                                     response.responseHeaders().get("Location"),
                                     response.responseHeaders().get("Retry-After"),
+                                    response.responseHeaders().get(WebhookHeaders.REFUSED),
                                     text(kept.toByteArray())));
                 })
                 .next()

@@ -37,7 +37,7 @@ public class WebhookExchange {
                 .map(r -> attempted(
                         request,
                         millisSince(start),
-                        AttemptOutcome.ofResponse(r.status(), r.location(), r.retryAfter(), Instant.now()),
+                        AttemptOutcome.ofResponse(r.status(), r.location(), r.retryAfter(), r.refused(), Instant.now()),
                         r.body()))
                 .onErrorResume(e -> Mono.just(attempted(
                         request, millisSince(start), AttemptOutcome.ofError(e, client.effective(timeout)), null)))

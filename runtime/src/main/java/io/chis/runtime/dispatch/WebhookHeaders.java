@@ -12,6 +12,14 @@ public final class WebhookHeaders {
     public static final String TIMESTAMP = "webhook-timestamp";
     public static final String SIGNATURE = "webhook-signature";
 
+    /**
+     * Set by {@code POST /webhook/send} on its refusal of a request a Chis worker made, so the worker that made it
+     * recognises the refusal without reading text and dead-letters the delivery at once.
+     */
+    public static final String REFUSED = "Chis-Refused";
+
+    public static final String SELF_LOOP = "self-loop";
+
     private static final String PRODUCT = "Chis/";
 
     /** {@code Chis/<version>}: the jar manifest's Implementation-Version, else {@code -Dchis.version}, else {@code dev}. */

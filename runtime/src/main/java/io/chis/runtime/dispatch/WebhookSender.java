@@ -64,12 +64,16 @@ public class WebhookSender implements Attempts {
         return outcomes.giveUp(claimed, reason);
     }
 
-    /** Sends once the host has a free place; a delivery the host cannot take now is put back without an attempt. */
+    /**
+     * Sends once its endpoint and host have a free place; a delivery they cannot take now is put back without an
+     * attempt.
+     */
     private Mono<Void> atHost(Claimed delivery, Target target, Slot slot) {
         String host = HostGate.hostOf(delivery.url());
-        return hosts.enter(host, slot)
-                .flatMap(entered ->
-                        entered ? send(delivery, target, host) : claims.putBack(delivery, hosts.deferral(host)));
+        return hosts.enter(host, target.endpointId(), slot).flatMap(admission -> switch (admission) {
+            case HostGate.Admission.Entered entered -> send(delivery, target, host);
+            case HostGate.Admission.Deferred deferred -> claims.putBack(delivery, deferred.after());
+        });
     }
 
     private Mono<Void> send(Claimed delivery, Target target, String host) {
@@ -77,7 +81,7 @@ public class WebhookSender implements Attempts {
         return Tracing.within(
                 delivery.traceparent(),
                 exchange.exchange(Prepared.of(delivery, target, Instant.now()))
-                        .doFinally(signal -> hosts.leave(host))
+                        .doFinally(signal -> hosts.leave(host, target.endpointId()))
                         .flatMap(outcomes::handle));
     }
 }

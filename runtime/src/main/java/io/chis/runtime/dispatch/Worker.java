@@ -5,6 +5,7 @@ import io.chis.runtime.dispatch.DeliveryRepository.Claimed;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.queue.WorkQueue.Entry;
 import io.chis.runtime.support.Backoff;
+import io.chis.runtime.support.OutageLog;
 import io.chis.runtime.support.StoreOutage;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +29,7 @@ import reactor.core.publisher.Sinks;
  * more than {@code CHIS_WORKER_CONCURRENCY} at once (it receives only as many entries as it has free slots, so the
  * queue holds the backlog, not this process). An entry is acknowledged once its attempt is recorded; one left
  * unacknowledged (this worker died, or the attempt failed) is taken over by a worker after the claim timeout. A
- * delivery waiting for a busy host ({@link HostGate}) gives its slot back and is parked meanwhile; at most as many
+ * delivery waiting for a busy host or endpoint ({@link HostGate}) gives its slot back and is parked meanwhile; at most as many
  * as there are slots are parked at once.
  */
 public class Worker implements SmartLifecycle {
@@ -55,7 +56,10 @@ public class Worker implements SmartLifecycle {
     private volatile boolean running;
     private Thread reader;
     private WorkQueue.Consumer consumer;
-    private boolean queueFailing;
+    private final OutageLog queueLog = new OutageLog(
+            log,
+            "Worker cannot read the delivery queue; retrying with backoff",
+            "Worker reads the delivery queue again");
     private final Backoff readBackoff = new Backoff();
 
     public Worker(WorkQueue queue, Attempts attempts, DeliverySettings settings, MeterRegistry registry) {
@@ -191,7 +195,8 @@ public class Worker implements SmartLifecycle {
 
         @Override
         public boolean park() {
-            if (isParked || !parking.tryAcquire()) return false;
+            if (isParked) return true; // waited for its endpoint, now for its host
+            if (!parking.tryAcquire()) return false;
             isParked = true;
             parked.incrementAndGet();
             inFlight.decrementAndGet();
@@ -229,9 +234,7 @@ public class Worker implements SmartLifecycle {
     }
 
     private void queueFailed(RuntimeException e) {
-        if (!queueFailing) log.warn("Worker cannot read the delivery queue ({}); retrying with backoff", e.toString());
-        else log.debug("Worker still cannot read the delivery queue: {}", e.toString());
-        queueFailing = true;
+        queueLog.failed(e);
         try {
             Thread.sleep(readBackoff.failed().toMillis());
         } catch (InterruptedException interrupted) {
@@ -242,7 +245,6 @@ public class Worker implements SmartLifecycle {
 
     private void queueRecovered() {
         readBackoff.succeeded();
-        if (queueFailing) log.info("Worker reads the delivery queue again");
-        queueFailing = false;
+        queueLog.succeeded();
     }
 }

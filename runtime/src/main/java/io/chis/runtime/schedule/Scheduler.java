@@ -8,6 +8,7 @@ import io.chis.runtime.persist.HistoryPartitions;
 import io.chis.runtime.persist.MessageRepository;
 import io.chis.runtime.queue.WorkQueue;
 import io.chis.runtime.support.Backoff;
+import io.chis.runtime.support.OutageLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -228,11 +228,12 @@ public class Scheduler implements SmartLifecycle {
     }
 
     /**
-     * Runs {@code task} every {@code period}, one run at a time, logging failures once until it works again; after
-     * a failure it waits with {@link Backoff} (at most 5 s) before trying again rather than failing every tick.
+     * Runs {@code task} every {@code period}, one run at a time, logging failures once until it works again ({@link
+     * OutageLog}); after a failure it waits with {@link Backoff} (at most 5 s) before trying again rather than failing
+     * every tick.
      */
     public static Disposable every(Duration period, String what, java.util.function.Supplier<Mono<?>> task) {
-        AtomicBoolean failing = new AtomicBoolean();
+        OutageLog outage = new OutageLog(log, "Scheduler failed " + what, "Scheduler resumed " + what);
         Backoff backoff = new Backoff();
         AtomicLong notBefore = new AtomicLong(System.nanoTime());
         return Flux.interval(Duration.ZERO, period)
@@ -242,13 +243,12 @@ public class Scheduler implements SmartLifecycle {
                         tick -> Mono.defer(task)
                                 .doOnSuccess(done -> {
                                     backoff.succeeded();
-                                    if (failing.compareAndSet(true, false)) log.info("Scheduler resumed {}", what);
+                                    outage.succeeded();
                                 })
                                 .onErrorResume(e -> {
                                     notBefore.set(
                                             System.nanoTime() + backoff.failed().toNanos());
-                                    if (failing.compareAndSet(false, true))
-                                        log.warn("Scheduler failed {}: {}", what, e.toString());
+                                    outage.failed(e);
                                     return Mono.empty();
                                 }),
                         0)

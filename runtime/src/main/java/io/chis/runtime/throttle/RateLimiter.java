@@ -1,6 +1,7 @@
 package io.chis.runtime.throttle;
 
 import io.chis.runtime.config.SharedRedisConnection;
+import io.chis.runtime.support.OutageLog;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +38,10 @@ public class RateLimiter {
 
     private final SharedRedisConnection redis;
     private final ConcurrentHashMap<String, Window> local = new ConcurrentHashMap<>();
-    private final RedisFallback fallback = new RedisFallback(log, "Rate limits");
+    private final OutageLog fallback = new OutageLog(
+            log,
+            "Rate limits counted in this process only while Redis does not answer",
+            "Rate limits shared in Redis again");
 
     public RateLimiter(SharedRedisConnection redis) {
         this.redis = redis;
@@ -64,10 +68,10 @@ public class RateLimiter {
                                 count ? "1" : "0")
                         .next())
                 .timeout(REDIS_TIMEOUT)
-                .doOnNext(shared -> fallback.shared())
+                .doOnNext(shared -> fallback.succeeded())
                 .map(result -> decide(result.get(0), count, rate, Duration.ofMillis(result.get(1))))
                 .onErrorResume(e -> {
-                    fallback.fellBack(e);
+                    fallback.failed(e);
                     return Mono.fromSupplier(() -> local(key, rate, count));
                 });
     }

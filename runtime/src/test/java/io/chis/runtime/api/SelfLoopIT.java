@@ -1,7 +1,6 @@
 package io.chis.runtime.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.chis.runtime.ChisRuntime;
 import io.chis.runtime.dispatch.Sender;
@@ -58,13 +57,14 @@ class SelfLoopIT {
                 sender.apiKey,
                 "{\"eventType\":\"loop.ping\",\"payload\":{\"eventType\":\"loop.ping\",\"payload\":{}}}");
 
-        // the first attempt and its retry are both refused: the loop never starts
-        await().atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> sender.attempts(id).size() >= 2);
-        for (Map<String, Object> attempt : sender.attempts(id)) {
-            assertThat(attempt.get("statusCode")).isEqualTo(422);
-        }
+        // the first attempt is refused, and the refusal is final: dead-lettered at once, not retried
+        sender.awaitStatus(id, "dead", Duration.ofSeconds(20));
+        List<Map<String, Object>> attempts = sender.attempts(id);
+        assertThat(attempts).hasSize(1);
+        assertThat(attempts.get(0).get("statusCode")).isEqualTo(422);
+        assertThat((String) attempts.get(0).get("error"))
+                .contains("Chis send route")
+                .contains("loop");
         assertThat(sender.listed(""))
                 .as("no message was created by the deliveries")
                 .extracting(m -> m.get("id"))
@@ -86,6 +86,8 @@ class SelfLoopIT {
                 .isEqualTo(422)
                 .expectHeader()
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader()
+                .valueEquals(WebhookHeaders.REFUSED, WebhookHeaders.SELF_LOOP)
                 .expectBody(Map.class)
                 .returnResult()
                 .getResponseBody();

@@ -198,7 +198,9 @@ class WorkerTest {
         Map<UUID, Sinks.Empty<Void>> held = new ConcurrentHashMap<>();
         Map<UUID, Boolean> parked = new ConcurrentHashMap<>();
         attempts.answer = id -> {
-            parked.put(id, attempts.slots.get(id).park());
+            Slot slot = attempts.slots.get(id);
+            // parked for its endpoint, then for its host: the second park keeps the one parking place
+            parked.put(id, slot.park() && slot.park());
             return held.computeIfAbsent(id, any -> Sinks.empty()).asMono();
         };
         queue.enqueue(List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()))

@@ -2,15 +2,10 @@ package io.chis.runtime.throttle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
-/** The endpoint rate limiter's in-process stand-in while Redis is down, and its log of the switch. */
+/** The endpoint rate limiter's in-process stand-in while Redis is down. */
 class LocalPacingTest {
 
     private static final long MS = 1_000_000;
@@ -46,27 +41,5 @@ class LocalPacingTest {
         assertThat(pacing.reserve("a", 1).after()).isZero();
         assertThat(pacing.reserve("b", 1).after()).isZero();
         assertThat(pacing.reserve("a", 1).after()).isPositive();
-    }
-
-    @Test
-    void theFallbackIsLoggedOnceWhenItBeginsAndOnceWhenRedisIsBack() throws IOException {
-        Logger logger = (Logger) LoggerFactory.getLogger("test.fallback");
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        logger.addAppender(logged);
-        logger.setLevel(ch.qos.logback.classic.Level.INFO);
-        RedisFallback fallback = new RedisFallback(logger, "Limits");
-
-        fallback.shared();
-        for (int i = 0; i < 100; i++) fallback.fellBack(new IOException("refused"));
-        assertThat(fallback.local()).isTrue();
-        for (int i = 0; i < 100; i++) fallback.shared();
-        assertThat(fallback.local()).isFalse();
-
-        assertThat(logged.list)
-                .extracting(ILoggingEvent::getFormattedMessage)
-                .containsExactly(
-                        "Limits counted in this process only while Redis does not answer (java.io.IOException: refused)",
-                        "Limits shared in Redis again");
     }
 }

@@ -15,7 +15,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -214,12 +216,7 @@ final class PlatformRollout {
         if (claim == null) {
             return Optional.empty();
         }
-        StoreVolumes.Outcome outcome = StoreVolumes.decide(
-                conditionType,
-                claim,
-                wanted,
-                name -> Optional.ofNullable(
-                        client.storage().v1().storageClasses().withName(name).get()));
+        StoreVolumes.Outcome outcome = StoreVolumes.decide(conditionType, claim, wanted, this::storageClass);
         outcome.grow().ifPresent(size -> {
             log.info("{} growing claim {} to {}", ChildApplier.describe(platform), claimName, size);
             claims.withName(claimName).edit(c -> {
@@ -333,6 +330,20 @@ final class PlatformRollout {
         return Autoscalers.KEDA.equals(Autoscalers.kind(settings, Role.WORKER, engines.keda()))
                 ? settings.scaling().autoscaling(Role.WORKER).map(PlatformScaling.Autoscaling::kedaNamespace)
                 : Optional.empty();
+    }
+
+    /** A StorageClass by name; empty when missing or when the operator may not read it (rbac.engineCrds off). */
+    private Optional<StorageClass> storageClass(String name) {
+        try {
+            return Optional.ofNullable(
+                    client.storage().v1().storageClasses().withName(name).get());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                log.warn("may not read StorageClass {}: {}", name, e.getMessage());
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** Reads what exists without changing anything: for a spec the operator cannot act on. */

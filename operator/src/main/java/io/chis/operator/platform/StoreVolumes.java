@@ -69,7 +69,12 @@ public final class StoreVolumes {
         Optional<StorageClass> storageClass = classes.apply(className.get());
         if (storageClass.isEmpty()) {
             return notExpandable(
-                    conditionType, name, has, wanted, "its StorageClass '" + className.get() + "' was not found");
+                    conditionType,
+                    name,
+                    has,
+                    wanted,
+                    "its StorageClass '" + className.get()
+                            + "' was not found (or the operator may not read it: README, Install)");
         }
         if (!Boolean.TRUE.equals(storageClass.get().getAllowVolumeExpansion())) {
             return notExpandable(

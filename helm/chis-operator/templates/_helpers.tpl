@@ -94,9 +94,9 @@ WebhookPlatform (and an endpoint's signing Secret); reads the Secrets a spec nam
 - apiGroups: ["keda.sh"]
   resources: ["scaledobjects", "triggerauthentications"]
   verbs: ["get", "list", "create", "update", "patch", "delete"]
-# CloudNativePG's Cluster (spec.database.cnpg)
+# CloudNativePG's Cluster (spec.database.cnpg) and the ScheduledBackup of its backup.schedule
 - apiGroups: ["postgresql.cnpg.io"]
-  resources: ["clusters"]
+  resources: ["clusters", "scheduledbackups"]
   verbs: ["get", "list", "create", "update", "patch", "delete"]
 - apiGroups: ["autoscaling"]
   resources: ["horizontalpodautoscalers"]

@@ -3,6 +3,8 @@ package io.chis.operator.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -722,6 +724,18 @@ public class WebhookPlatformSpec {
                 "PostgreSQL max_connections; the roles' pools are sized to stay under it. Default 100.")
         private Integer maxConnections;
 
+        @JsonPropertyDescription("Backups by CloudNativePG to an object store (Barman): continuous WAL archiving, "
+                + "and base backups on a schedule. Default: none.")
+        private CnpgBackup backup;
+
+        public CnpgBackup getBackup() {
+            return backup;
+        }
+
+        public void setBackup(CnpgBackup backup) {
+            this.backup = backup;
+        }
+
         public Integer getInstances() {
             return instances;
         }
@@ -965,6 +979,49 @@ public class WebhookPlatformSpec {
 
         public void setStorageClassName(String storageClassName) {
             this.storageClassName = storageClassName;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class CnpgBackup {
+        @io.fabric8.generator.annotation.Required
+        @PreserveUnknownFields
+        @JsonPropertyDescription("CloudNativePG's Cluster spec.backup.barmanObjectStore, passed on as it is: "
+                + "destinationPath, endpointURL, s3Credentials (or azureCredentials, googleCredentials), wal, data.")
+        private JsonNode barmanObjectStore;
+
+        @Pattern("^[1-9][0-9]*[dwm]$")
+        @JsonPropertyDescription(
+                "How long CloudNativePG keeps backups and WAL in the store, e.g. 30d. Default: for ever.")
+        private String retentionPolicy;
+
+        @JsonPropertyDescription("Base backups on this schedule (a ScheduledBackup <name>-postgres): six-field cron, "
+                + "seconds first, e.g. '0 0 3 * * *'. Default: none, WAL archiving only.")
+        private String schedule;
+
+        public JsonNode getBarmanObjectStore() {
+            return barmanObjectStore;
+        }
+
+        public void setBarmanObjectStore(JsonNode barmanObjectStore) {
+            this.barmanObjectStore = barmanObjectStore;
+        }
+
+        public String getRetentionPolicy() {
+            return retentionPolicy;
+        }
+
+        public void setRetentionPolicy(String retentionPolicy) {
+            this.retentionPolicy = retentionPolicy;
+        }
+
+        public String getSchedule() {
+            return schedule;
+        }
+
+        public void setSchedule(String schedule) {
+            this.schedule = schedule;
         }
     }
 }

@@ -102,6 +102,15 @@ final class PlatformRollout {
         Optional<GenericKubernetesResource> cnpg = settings.scaling().cnpg().isPresent() && engines.cnpg()
                 ? Optional.of(applier.applyUncached(CnpgCluster.CLUSTER, CnpgCluster.desired(platform, settings)))
                 : Optional.empty();
+        if (cnpg.isPresent()) {
+            Set<String> scheduled = new HashSet<>();
+            CnpgCluster.scheduledBackup(platform, settings)
+                    .ifPresent(backup -> scheduled.add(applier.applyUncached(CnpgCluster.SCHEDULED_BACKUP, backup)
+                            .getMetadata()
+                            .getName()));
+            // a schedule removed from the spec stops the base backups (those already made stay in the store)
+            applier.pruneUncached(CnpgCluster.SCHEDULED_BACKUP, scheduled);
+        }
         Optional<Deployment> redis = Optional.empty();
         if (settings.managedRedis().isPresent()) {
             Secret secret = applySecret(

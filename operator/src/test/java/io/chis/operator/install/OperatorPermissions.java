@@ -67,9 +67,11 @@ public final class OperatorPermissions {
                 permissions.add(new Permission("keda.sh", resource, verb));
             }
         }
-        // CloudNativePG's Cluster for spec.database.cnpg
-        for (String verb : List.of("get", "list", "create", "update", "patch", "delete")) {
-            permissions.add(new Permission("postgresql.cnpg.io", "clusters", verb));
+        // CloudNativePG's Cluster for spec.database.cnpg, and the ScheduledBackup of its backup.schedule
+        for (String resource : List.of("clusters", "scheduledbackups")) {
+            for (String verb : List.of("get", "list", "create", "update", "patch", "delete")) {
+                permissions.add(new Permission("postgresql.cnpg.io", resource, verb));
+            }
         }
         // the cert-manager Certificate of a platform naming spec.tls.issuerRef (read, applied and removed by name)
         for (String verb : List.of("get", "create", "update", "patch", "delete")) {

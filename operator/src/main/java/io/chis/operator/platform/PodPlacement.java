@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,10 +56,11 @@ public record PodPlacement(
                                         .build())
                         .toList())
                 .orElseGet(() -> replicated ? defaultSpread(podLabels) : List.of());
-        pod.setTopologySpreadConstraints(constraints.isEmpty() ? null : constraints);
+        // empty rather than null, as a pod spec read back from the API server has them (empty is never serialized)
+        pod.setTopologySpreadConstraints(new ArrayList<>(constraints));
         pod.setPriorityClassName(priorityClassName.orElse(null));
-        pod.setNodeSelector(nodeSelector.isEmpty() ? null : nodeSelector);
-        pod.setTolerations(tolerations.isEmpty() ? null : tolerations);
+        pod.setNodeSelector(new LinkedHashMap<>(nodeSelector));
+        pod.setTolerations(new ArrayList<>(tolerations));
         pod.setAffinity(affinity.orElse(null));
     }
 

@@ -52,7 +52,7 @@ class PodPlacementTest {
                 .hasSize(2);
         assertThat(pod(platform, Role.SCHEDULER).getTopologySpreadConstraints())
                 .as("one pod has nothing to spread")
-                .isNull();
+                .isEmpty();
         assertThat(pod(platform, Role.SCHEDULER).getPriorityClassName()).isNull();
     }
 
@@ -106,8 +106,8 @@ class PodPlacementTest {
         assertThat(worker.getTopologySpreadConstraints().get(0).getLabelSelector())
                 .as("the spec is never written")
                 .isNull();
-        assertThat(pod(platform, Role.DELIVERY).getTopologySpreadConstraints()).isNull();
-        assertThat(pod(platform, Role.API).getNodeSelector()).as("per role").isNull();
+        assertThat(pod(platform, Role.DELIVERY).getTopologySpreadConstraints()).isEmpty();
+        assertThat(pod(platform, Role.API).getNodeSelector()).as("per role").isEmpty();
     }
 
     @Test
@@ -130,7 +130,7 @@ class PodPlacementTest {
                 .getSpec();
         assertThat(postgres.getNodeSelector()).isEqualTo(Map.of("disk", "ssd"));
         assertThat(postgres.getPriorityClassName()).isEqualTo("chis-data");
-        assertThat(postgres.getTopologySpreadConstraints()).isNull();
+        assertThat(postgres.getTopologySpreadConstraints()).isEmpty();
         PodSpec redis = ManagedRedis.deployment(platform, settings)
                 .getSpec()
                 .getTemplate()
@@ -138,6 +138,6 @@ class PodPlacementTest {
         assertThat(redis.getTolerations())
                 .singleElement()
                 .satisfies(t -> assertThat(t.getKey()).isEqualTo("memory"));
-        assertThat(redis.getNodeSelector()).isNull();
+        assertThat(redis.getNodeSelector()).isEmpty();
     }
 }

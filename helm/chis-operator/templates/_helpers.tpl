@@ -73,8 +73,9 @@ WebhookPlatform (and an endpoint's signing Secret); reads the Secrets a spec nam
 - apiGroups: ["chis.io"]
   resources: ["webhookplatforms/finalizers", "webhookendpoints/finalizers"]
   verbs: ["update"]
+# persistentvolumeclaims: the managed Redis's claim (persistence), and growing the stores' claims (storage)
 - apiGroups: [""]
-  resources: ["secrets", "services"]
+  resources: ["secrets", "services", "persistentvolumeclaims"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: ["apps"]
   resources: ["deployments", "statefulsets"]
@@ -93,9 +94,9 @@ WebhookPlatform (and an endpoint's signing Secret); reads the Secrets a spec nam
 - apiGroups: ["keda.sh"]
   resources: ["scaledobjects", "triggerauthentications"]
   verbs: ["get", "list", "create", "update", "patch", "delete"]
-# CloudNativePG's Cluster (spec.database.cnpg)
+# CloudNativePG's Cluster (spec.database.cnpg) and the ScheduledBackup of its backup.schedule
 - apiGroups: ["postgresql.cnpg.io"]
-  resources: ["clusters"]
+  resources: ["clusters", "scheduledbackups"]
   verbs: ["get", "list", "create", "update", "patch", "delete"]
 - apiGroups: ["autoscaling"]
   resources: ["horizontalpodautoscalers"]
@@ -111,12 +112,16 @@ WebhookPlatform (and an endpoint's signing Secret); reads the Secrets a spec nam
 
 {{/*
 Cluster-wide, also when watching listed namespaces: whether KEDA (spec.worker.autoscaling), CloudNativePG
-(spec.database.cnpg) and cert-manager (spec.tls.issuerRef) are installed, read by CRD name.
+(spec.database.cnpg) and cert-manager (spec.tls.issuerRef) are installed, read by CRD name; and whether a store's
+StorageClass allows volume expansion (a bigger storage).
 */}}
 {{- define "chis-operator.clusterRules" -}}
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
   resourceNames: ["scaledobjects.keda.sh", "clusters.postgresql.cnpg.io", "certificates.cert-manager.io"]
+  verbs: ["get"]
+- apiGroups: ["storage.k8s.io"]
+  resources: ["storageclasses"]
   verbs: ["get"]
 {{- end }}
 

@@ -3,11 +3,16 @@ package io.chis.operator.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import java.util.List;
 import java.util.Map;
@@ -204,10 +209,72 @@ public class WebhookPlatformSpec {
         this.tls = tls;
     }
 
-    /** Replicas and resources of one runtime role. */
+    /** Where a workload's pods may run and how they spread: the pod spec's scheduling fields, passed through. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static class RoleSpec {
+    public static class SchedulingSpec {
+        @JsonPropertyDescription("How the pods spread over nodes and zones. A constraint without labelSelector "
+                + "selects this workload's pods. Default for a role that can run more than one pod: spread across "
+                + "topology.kubernetes.io/zone and kubernetes.io/hostname (maxSkew 1, ScheduleAnyway); [] for none.")
+        private List<TopologySpreadConstraint> topologySpreadConstraints;
+
+        @JsonPropertyDescription("PriorityClass of the pods.")
+        private String priorityClassName;
+
+        @JsonPropertyDescription("Node labels the pods must run on.")
+        private Map<String, String> nodeSelector;
+
+        @JsonPropertyDescription("Taints the pods tolerate.")
+        private List<Toleration> tolerations;
+
+        @JsonPropertyDescription("Node and pod (anti-)affinity of the pods.")
+        private Affinity affinity;
+
+        public List<TopologySpreadConstraint> getTopologySpreadConstraints() {
+            return topologySpreadConstraints;
+        }
+
+        public void setTopologySpreadConstraints(List<TopologySpreadConstraint> topologySpreadConstraints) {
+            this.topologySpreadConstraints = topologySpreadConstraints;
+        }
+
+        public String getPriorityClassName() {
+            return priorityClassName;
+        }
+
+        public void setPriorityClassName(String priorityClassName) {
+            this.priorityClassName = priorityClassName;
+        }
+
+        public Map<String, String> getNodeSelector() {
+            return nodeSelector;
+        }
+
+        public void setNodeSelector(Map<String, String> nodeSelector) {
+            this.nodeSelector = nodeSelector;
+        }
+
+        public List<Toleration> getTolerations() {
+            return tolerations;
+        }
+
+        public void setTolerations(List<Toleration> tolerations) {
+            this.tolerations = tolerations;
+        }
+
+        public Affinity getAffinity() {
+            return affinity;
+        }
+
+        public void setAffinity(Affinity affinity) {
+            this.affinity = affinity;
+        }
+    }
+
+    /** Replicas, resources and scheduling of one runtime role. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class RoleSpec extends SchedulingSpec {
         @Min(0)
         @JsonPropertyDescription("Pod count. Default 1.")
         private Integer replicas;
@@ -657,6 +724,18 @@ public class WebhookPlatformSpec {
                 "PostgreSQL max_connections; the roles' pools are sized to stay under it. Default 100.")
         private Integer maxConnections;
 
+        @JsonPropertyDescription("Backups by CloudNativePG to an object store (Barman): continuous WAL archiving, "
+                + "and base backups on a schedule. Default: none.")
+        private CnpgBackup backup;
+
+        public CnpgBackup getBackup() {
+            return backup;
+        }
+
+        public void setBackup(CnpgBackup backup) {
+            this.backup = backup;
+        }
+
         public Integer getInstances() {
             return instances;
         }
@@ -700,13 +779,15 @@ public class WebhookPlatformSpec {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static class ManagedDatabase {
+    public static class ManagedDatabase extends SchedulingSpec {
         @Pattern("^postgres:16[A-Za-z0-9._-]*$")
         @JsonPropertyDescription("PostgreSQL image. Default postgres:16.")
         private String image;
 
         @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$")
-        @JsonPropertyDescription("PersistentVolumeClaim size. Default 1Gi.")
+        @JsonPropertyDescription(
+                "PersistentVolumeClaim size. A bigger value grows the existing claim where its StorageClass "
+                        + "allows volume expansion; a smaller one is refused. Default 20Gi.")
         private String storage;
 
         @JsonPropertyDescription("StorageClass of the claim. Default: the cluster's default class.")
@@ -792,13 +873,25 @@ public class WebhookPlatformSpec {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static class ManagedRedis {
+    public static class ManagedRedis extends SchedulingSpec {
         @Pattern("^redis:7\\.2[A-Za-z0-9._-]*$")
         @JsonPropertyDescription("Redis image. Default redis:7.2.")
         private String image;
 
         @JsonPropertyDescription("Container resources.")
         private ResourceRequirements resources;
+
+        @JsonPropertyDescription("Keep the queue on a PersistentVolumeClaim (AOF, fsync every second). Default: off, "
+                + "in memory only; PostgreSQL's sweep re-queues what a restart lost.")
+        private RedisPersistence persistence;
+
+        public RedisPersistence getPersistence() {
+            return persistence;
+        }
+
+        public void setPersistence(RedisPersistence persistence) {
+            this.persistence = persistence;
+        }
 
         public String getImage() {
             return image;
@@ -847,6 +940,88 @@ public class WebhookPlatformSpec {
 
         public void setMaxConnections(Integer maxConnections) {
             this.maxConnections = maxConnections;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class RedisPersistence {
+        @JsonPropertyDescription("Write an append-only file to a claim. Default false.")
+        private Boolean enabled;
+
+        @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$")
+        @JsonPropertyDescription(
+                "PersistentVolumeClaim size; grown in place where its StorageClass allows. Default 2Gi.")
+        private String storage;
+
+        @JsonPropertyDescription("StorageClass of the claim. Default: the cluster's default class.")
+        private String storageClassName;
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getStorage() {
+            return storage;
+        }
+
+        public void setStorage(String storage) {
+            this.storage = storage;
+        }
+
+        public String getStorageClassName() {
+            return storageClassName;
+        }
+
+        public void setStorageClassName(String storageClassName) {
+            this.storageClassName = storageClassName;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class CnpgBackup {
+        @io.fabric8.generator.annotation.Required
+        @PreserveUnknownFields
+        @JsonPropertyDescription("CloudNativePG's Cluster spec.backup.barmanObjectStore, passed on as it is: "
+                + "destinationPath, endpointURL, s3Credentials (or azureCredentials, googleCredentials), wal, data.")
+        private JsonNode barmanObjectStore;
+
+        @Pattern("^[1-9][0-9]*[dwm]$")
+        @JsonPropertyDescription(
+                "How long CloudNativePG keeps backups and WAL in the store, e.g. 30d. Default: for ever.")
+        private String retentionPolicy;
+
+        @JsonPropertyDescription("Base backups on this schedule (a ScheduledBackup <name>-postgres): six-field cron, "
+                + "seconds first, e.g. '0 0 3 * * *'. Default: none, WAL archiving only.")
+        private String schedule;
+
+        public JsonNode getBarmanObjectStore() {
+            return barmanObjectStore;
+        }
+
+        public void setBarmanObjectStore(JsonNode barmanObjectStore) {
+            this.barmanObjectStore = barmanObjectStore;
+        }
+
+        public String getRetentionPolicy() {
+            return retentionPolicy;
+        }
+
+        public void setRetentionPolicy(String retentionPolicy) {
+            this.retentionPolicy = retentionPolicy;
+        }
+
+        public String getSchedule() {
+            return schedule;
+        }
+
+        public void setSchedule(String schedule) {
+            this.schedule = schedule;
         }
     }
 }

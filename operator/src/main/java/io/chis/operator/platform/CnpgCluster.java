@@ -24,6 +24,13 @@ public final class CnpgCluster {
             .withPlural("clusters")
             .withNamespaced(true)
             .build();
+    public static final ResourceDefinitionContext SCHEDULED_BACKUP = new ResourceDefinitionContext.Builder()
+            .withGroup("postgresql.cnpg.io")
+            .withVersion("v1")
+            .withKind("ScheduledBackup")
+            .withPlural("scheduledbackups")
+            .withNamespaced(true)
+            .build();
     /** The phase CNPG reports once every instance is up and replicating. */
     public static final String HEALTHY = "Cluster in healthy state";
 
@@ -46,7 +53,30 @@ public final class CnpgCluster {
         spec.put("storage", storage);
         cnpg.resources()
                 .ifPresent(r -> spec.put("resources", Serialization.jsonMapper().convertValue(r, Map.class)));
+        cnpg.backup().ifPresent(backup -> {
+            Map<String, Object> store = new LinkedHashMap<>();
+            store.put("barmanObjectStore", backup.barmanObjectStore());
+            backup.retentionPolicy().ifPresent(r -> store.put("retentionPolicy", r));
+            spec.put("backup", store);
+        });
         return Autoscalers.generic(platform, CLUSTER, settings.postgresName(), ManagedPostgres.COMPONENT, spec);
+    }
+
+    /** Base backups of the Cluster on the spec's schedule; the Backups it makes belong to it (backupOwnerReference). */
+    public static Optional<GenericKubernetesResource> scheduledBackup(
+            WebhookPlatform platform, PlatformSettings settings) {
+        return settings.scaling()
+                .cnpg()
+                .flatMap(Cnpg::backup)
+                .flatMap(backup -> backup.schedule())
+                .map(schedule -> {
+                    Map<String, Object> spec = new LinkedHashMap<>();
+                    spec.put("schedule", schedule);
+                    spec.put("cluster", Map.of("name", settings.postgresName()));
+                    spec.put("backupOwnerReference", "self");
+                    return Autoscalers.generic(
+                            platform, SCHEDULED_BACKUP, settings.postgresName(), ManagedPostgres.COMPONENT, spec);
+                });
     }
 
     /** The URL CNPG writes for the database owner: to the -rw Service, so it follows a failover. */

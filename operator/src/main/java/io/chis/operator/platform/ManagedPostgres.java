@@ -4,23 +4,50 @@ import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.support.Labels;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.util.Optional;
 
 /** The managed PostgreSQL 16: one StatefulSet with a claim for its data, and a ClusterIP Service. */
 public final class ManagedPostgres {
     static final String COMPONENT = "postgres";
     private static final String DATA_DIR = "/var/lib/postgresql/data";
+    private static final String DATA_VOLUME = "data";
 
     private ManagedPostgres() {}
+
+    /** The claim of the StatefulSet's one pod, named as its volumeClaimTemplate makes it. */
+    public static String claimName(PlatformSettings settings) {
+        return DATA_VOLUME + "-" + settings.postgresName() + "-0";
+    }
+
+    /**
+     * The StatefulSet; an existing one keeps its volumeClaimTemplates, which the API server never lets change (a new
+     * size is applied to the claim itself: {@link StoreVolumes}).
+     */
+    public static StatefulSet statefulSet(
+            WebhookPlatform platform, PlatformSettings settings, Optional<StatefulSet> existing) {
+        StatefulSet desired = statefulSet(platform, settings);
+        existing.map(StatefulSet::getSpec)
+                .map(spec -> spec.getVolumeClaimTemplates())
+                .filter(templates -> !templates.isEmpty())
+                .ifPresent(templates -> desired.getSpec()
+                        .setVolumeClaimTemplates(templates.stream()
+                                .map(t -> new PersistentVolumeClaimBuilder(t)
+                                        .withStatus(null)
+                                        .build())
+                                .toList()));
+        return desired;
+    }
 
     public static StatefulSet statefulSet(WebhookPlatform platform, PlatformSettings settings) {
         PlatformSettings.ManagedPostgres postgres = settings.managedPostgres().orElseThrow();
         String name = settings.postgresName();
         String[] ready = {"sh", "-c", "pg_isready -h 127.0.0.1 -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\""};
-        return new StatefulSetBuilder()
+        StatefulSet statefulSet = new StatefulSetBuilder()
                 .withMetadata(ChildMetadata.of(platform, name, COMPONENT))
                 .withNewSpec()
                 .withServiceName(name)
@@ -63,7 +90,7 @@ public final class ManagedPostgres {
                         new EnvVar("PGDATA", DATA_DIR + "/pgdata", null))
                 .withResources(postgres.resources())
                 .addNewVolumeMount()
-                .withName("data")
+                .withName(DATA_VOLUME)
                 .withMountPath(DATA_DIR)
                 .endVolumeMount()
                 .withNewReadinessProbe()
@@ -94,7 +121,7 @@ public final class ManagedPostgres {
                 .endTemplate()
                 .addNewVolumeClaimTemplate()
                 .withNewMetadata()
-                .withName("data")
+                .withName(DATA_VOLUME)
                 .withLabels(Labels.selector(platform, COMPONENT))
                 .endMetadata()
                 .withNewSpec()
@@ -107,6 +134,9 @@ public final class ManagedPostgres {
                 .endVolumeClaimTemplate()
                 .endSpec()
                 .build();
+        postgres.placement()
+                .applyTo(statefulSet.getSpec().getTemplate().getSpec(), Labels.selector(platform, COMPONENT), false);
+        return statefulSet;
     }
 
     public static Service service(WebhookPlatform platform, PlatformSettings settings) {

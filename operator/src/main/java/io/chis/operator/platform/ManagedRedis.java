@@ -2,7 +2,11 @@ package io.chis.operator.platform;
 
 import io.chis.operator.api.WebhookPlatform;
 import io.chis.operator.support.Labels;
+import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -12,8 +16,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The managed Redis 7.2: a single-pod Deployment without persistence and a ClusterIP Service. PostgreSQL is the
- * source of truth; after a Redis restart the scheduler's sweep re-queues whatever the stream lost.
+ * The managed Redis 7.2: a single-pod Deployment and a ClusterIP Service; in memory only unless
+ * {@code persistence.enabled}, which keeps an append-only file on a claim of its own. PostgreSQL is the source of
+ * truth either way; after a Redis restart without persistence the scheduler's sweep re-queues whatever the stream lost.
  */
 public final class ManagedRedis {
     static final String COMPONENT = "redis";
@@ -23,10 +28,11 @@ public final class ManagedRedis {
     public static Deployment deployment(WebhookPlatform platform, PlatformSettings settings) {
         PlatformSettings.ManagedRedis redis = settings.managedRedis().orElseThrow();
         String name = settings.redisName();
-        return new DeploymentBuilder()
+        Deployment deployment = new DeploymentBuilder()
                 .withMetadata(ChildMetadata.of(platform, name, COMPONENT))
                 .withNewSpec()
                 .withReplicas(1)
+                // one pod at a time: the old one lets go of the ReadWriteOnce claim before the new one mounts it
                 .withNewStrategy()
                 .withType("Recreate")
                 .endStrategy()
@@ -84,22 +90,51 @@ public final class ManagedRedis {
                 .endContainer()
                 .addNewVolume()
                 .withName("data")
-                .withNewEmptyDir()
-                .endEmptyDir()
+                .withEmptyDir(redis.persistence().isEmpty() ? new EmptyDirVolumeSource() : null)
+                .withPersistentVolumeClaim(
+                        redis.persistence().isPresent()
+                                ? new PersistentVolumeClaimVolumeSource(settings.redisClaimName(), false)
+                                : null)
                 .endVolume()
                 .endSpec()
                 .endTemplate()
                 .endSpec()
                 .build();
+        redis.placement()
+                .applyTo(deployment.getSpec().getTemplate().getSpec(), Labels.selector(platform, COMPONENT), false);
+        return deployment;
+    }
+
+    /** The claim of the append-only file, when persistence is on; a bigger size is applied by {@link StoreVolumes}. */
+    public static Optional<PersistentVolumeClaim> claim(WebhookPlatform platform, PlatformSettings settings) {
+        return settings.managedRedis()
+                .flatMap(PlatformSettings.ManagedRedis::persistence)
+                .map(claim -> new PersistentVolumeClaimBuilder()
+                        .withMetadata(ChildMetadata.of(platform, settings.redisClaimName(), COMPONENT))
+                        .withNewSpec()
+                        .withAccessModes("ReadWriteOnce")
+                        .withStorageClassName(claim.storageClassName().orElse(null))
+                        .withNewResources()
+                        .addToRequests("storage", new Quantity(claim.storage()))
+                        .endResources()
+                        .endSpec()
+                        .build());
     }
 
     /**
-     * No persistence; memory capped below the container's limit with {@code noeviction}, so a full Redis refuses
-     * writes (the runtime then relies on PostgreSQL's sweep) instead of silently dropping stream or retry keys.
+     * No RDB snapshots; with persistence an append-only file fsynced every second (a crash loses at most that second,
+     * which the sweep re-queues from PostgreSQL). Memory capped below the container's limit with {@code noeviction},
+     * so a full Redis refuses writes (the runtime then relies on PostgreSQL's sweep) instead of silently dropping
+     * stream or retry keys.
      */
     static List<String> args(PlatformSettings.ManagedRedis redis) {
-        List<String> args = new ArrayList<>(
-                List.of("redis-server", "--requirepass", "$(REDIS_PASSWORD)", "--save", "", "--appendonly", "no"));
+        List<String> args =
+                new ArrayList<>(List.of("redis-server", "--requirepass", "$(REDIS_PASSWORD)", "--save", ""));
+        if (redis.persistence().isPresent()) {
+            args.addAll(List.of("--appendonly", "yes", "--appendfsync", "everysec"));
+        } else {
+            args.addAll(List.of("--appendonly", "no"));
+        }
         Optional.ofNullable(redis.resources().getLimits())
                 .map(limits -> limits.get("memory"))
                 .ifPresent(limit -> {

@@ -10,6 +10,7 @@ import io.chis.operator.support.Conditions;
 import io.chis.operator.support.EventRecorder;
 import io.chis.operator.support.InstalledCrds;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -53,6 +54,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
     public static final List<Class<? extends HasMetadata>> CHILD_KINDS = List.of(
             Secret.class,
             Service.class,
+            PersistentVolumeClaim.class,
             StatefulSet.class,
             Deployment.class,
             Job.class,
@@ -141,6 +143,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
                 PlatformStatusBuilder.build(platform, settings, problems, observed, clock.instant());
         engines.report(settings, status);
         announce(platform, status, !problems.isEmpty());
+        announceVolumes(platform, observed);
         UpdateControl<WebhookPlatform> control;
         if (Conditions.same(platform.getStatus(), status)) {
             control = UpdateControl.noUpdate();
@@ -202,6 +205,24 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
         status.setConditions(Conditions.merge(platform.getStatus(), conditions, generation, clock.instant()));
         platform.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(platform);
+    }
+
+    /** An Event when a store's claim starts to grow or cannot be given the size the spec asks for. */
+    private void announceVolumes(WebhookPlatform platform, PlatformObservation observed) {
+        for (Condition volume : observed.volumes()) {
+            boolean changed = Conditions.find(platform.getStatus(), volume.getType())
+                    .map(before -> !before.getReason().equals(volume.getReason()))
+                    .orElse(true);
+            if (!changed || StoreVolumes.SIZE_APPLIED.equals(volume.getReason())) {
+                continue;
+            }
+            log.info("{} {}: {}", ChildApplier.describe(platform), volume.getReason(), volume.getMessage());
+            events.record(
+                    platform,
+                    volume.isTrue() ? EventRecorder.NORMAL : EventRecorder.WARNING,
+                    volume.getReason(),
+                    volume.getMessage());
+        }
     }
 
     /** Logs and records an Event when Ready changes: a Warning with the reason to fix, or Normal when it becomes Ready. */

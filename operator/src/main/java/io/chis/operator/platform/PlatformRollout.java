@@ -8,16 +8,22 @@ import io.chis.operator.support.ChildApplier;
 import io.chis.operator.support.Hashes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +69,7 @@ final class PlatformRollout {
             keep.put(kind, new HashSet<>());
         }
         Map<String, Secret> secrets = new LinkedHashMap<>();
+        List<StoreVolumes.Outcome> volumes = new ArrayList<>();
 
         Secret runtime = applySecret(
                 keep,
@@ -78,13 +85,32 @@ final class PlatformRollout {
                     settings.postgresName(),
                     existing -> PlatformSecrets.postgres(platform, settings, existing, tokens));
             secrets.put(secret.getMetadata().getName(), secret);
-            postgres = Optional.of(apply(keep, ManagedPostgres.statefulSet(platform, settings)));
+            postgres = Optional.of(apply(
+                    keep,
+                    ManagedPostgres.statefulSet(
+                            platform, settings, applier.get(StatefulSet.class, settings.postgresName()))));
             apply(keep, ManagedPostgres.service(platform, settings));
+            resize(
+                            platform,
+                            settings,
+                            StoreVolumes.DATABASE_VOLUME,
+                            ManagedPostgres.claimName(settings),
+                            settings.managedPostgres().get().storage())
+                    .ifPresent(volumes::add);
         }
         // only where the CRD exists (the reconciler refuses cnpg otherwise)
         Optional<GenericKubernetesResource> cnpg = settings.scaling().cnpg().isPresent() && engines.cnpg()
                 ? Optional.of(applier.applyUncached(CnpgCluster.CLUSTER, CnpgCluster.desired(platform, settings)))
                 : Optional.empty();
+        if (cnpg.isPresent()) {
+            Set<String> scheduled = new HashSet<>();
+            CnpgCluster.scheduledBackup(platform, settings)
+                    .ifPresent(backup -> scheduled.add(applier.applyUncached(CnpgCluster.SCHEDULED_BACKUP, backup)
+                            .getMetadata()
+                            .getName()));
+            // a schedule removed from the spec stops the base backups (those already made stay in the store)
+            applier.pruneUncached(CnpgCluster.SCHEDULED_BACKUP, scheduled);
+        }
         Optional<Deployment> redis = Optional.empty();
         if (settings.managedRedis().isPresent()) {
             Secret secret = applySecret(
@@ -92,6 +118,24 @@ final class PlatformRollout {
                     settings.redisName(),
                     existing -> PlatformSecrets.redis(platform, settings, existing, tokens));
             secrets.put(secret.getMetadata().getName(), secret);
+            Optional<PersistentVolumeClaim> claim = ManagedRedis.claim(platform, settings);
+            if (claim.isPresent()) {
+                // created once: its size changes only through resize, which refuses to shrink it
+                keep.get(PersistentVolumeClaim.class).add(settings.redisClaimName());
+                applier.createIfAbsent(claim.get());
+                resize(
+                                platform,
+                                settings,
+                                StoreVolumes.QUEUE_VOLUME,
+                                settings.redisClaimName(),
+                                claim.get()
+                                        .getSpec()
+                                        .getResources()
+                                        .getRequests()
+                                        .get("storage")
+                                        .toString())
+                        .ifPresent(volumes::add);
+            }
             redis = Optional.of(apply(keep, ManagedRedis.deployment(platform, settings)));
             apply(keep, ManagedRedis.service(platform, settings));
         }
@@ -162,7 +206,34 @@ final class PlatformRollout {
                 roles,
                 Optional.of(api),
                 settings.grpcTls() && grpcCertificate.isEmpty(),
-                cnpg);
+                cnpg,
+                volumes.stream().map(StoreVolumes.Outcome::condition).toList());
+    }
+
+    /**
+     * Compares a store's claim with the size the spec asks for and grows it where its StorageClass allows. The claim
+     * is read directly: the StatefulSet controller makes the PostgreSQL one, without the operator's labels.
+     */
+    private Optional<StoreVolumes.Outcome> resize(
+            WebhookPlatform platform,
+            PlatformSettings settings,
+            String conditionType,
+            String claimName,
+            String wanted) {
+        var claims = client.persistentVolumeClaims().inNamespace(settings.namespace());
+        PersistentVolumeClaim claim = claims.withName(claimName).get();
+        if (claim == null) {
+            return Optional.empty();
+        }
+        StoreVolumes.Outcome outcome = StoreVolumes.decide(conditionType, claim, wanted, this::storageClass);
+        outcome.grow().ifPresent(size -> {
+            log.info("{} growing claim {} to {}", ChildApplier.describe(platform), claimName, size);
+            claims.withName(claimName).edit(c -> {
+                c.getSpec().getResources().getRequests().put("storage", new Quantity(size));
+                return c;
+            });
+        });
+        return Optional.of(outcome);
     }
 
     /**
@@ -270,6 +341,20 @@ final class PlatformRollout {
                 : Optional.empty();
     }
 
+    /** A StorageClass by name; empty when missing or when the operator may not read it (rbac.engineCrds off). */
+    private Optional<StorageClass> storageClass(String name) {
+        try {
+            return Optional.ofNullable(
+                    client.storage().v1().storageClasses().withName(name).get());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                log.warn("may not read StorageClass {}: {}", name, e.getMessage());
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** Reads what exists without changing anything: for a spec the operator cannot act on. */
     PlatformObservation observe(PlatformSettings settings) {
         Map<Role, Deployment> roles = new EnumMap<>(Role.class);
@@ -284,7 +369,8 @@ final class PlatformRollout {
                 roles,
                 applier.get(Service.class, settings.roleName(Role.API)),
                 false,
-                Optional.empty());
+                Optional.empty(),
+                List.of());
     }
 
     private <T extends HasMetadata> T apply(Map<Class<? extends HasMetadata>, Set<String>> keep, T desired) {

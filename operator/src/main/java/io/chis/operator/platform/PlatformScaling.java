@@ -1,9 +1,11 @@
 package io.chis.operator.platform;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chis.common.Role;
 import io.chis.operator.api.WebhookPlatformSpec;
 import io.chis.operator.api.WebhookPlatformSpec.AutoscalingSpec;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,12 @@ public record PlatformScaling(Map<Role, Autoscaling> autoscaling, Optional<Cnpg>
             String storage,
             Optional<String> storageClassName,
             Optional<ResourceRequirements> resources,
-            Optional<Integer> maxConnections) {}
+            Optional<Integer> maxConnections,
+            Optional<CnpgBackup> backup) {}
+
+    /** CloudNativePG's backups: its barmanObjectStore as the user wrote it, and an optional schedule of base backups. */
+    public record CnpgBackup(
+            Map<String, Object> barmanObjectStore, Optional<String> retentionPolicy, Optional<String> schedule) {}
 
     static PlatformScaling of(WebhookPlatformSpec spec) {
         Map<Role, Autoscaling> autoscaling = new EnumMap<>(Role.class);
@@ -50,8 +57,20 @@ public record PlatformScaling(Map<Role, Autoscaling> autoscaling, Optional<Cnpg>
                                 .orElse(PlatformSettings.DEFAULT_STORAGE),
                         Optional.ofNullable(c.getStorageClassName()).filter(s -> !s.isBlank()),
                         Optional.ofNullable(c.getResources()),
-                        Optional.ofNullable(c.getMaxConnections())));
+                        Optional.ofNullable(c.getMaxConnections()),
+                        Optional.ofNullable(c.getBackup())
+                                .filter(b -> b.getBarmanObjectStore() != null)
+                                .map(b -> new CnpgBackup(
+                                        objectStore(b.getBarmanObjectStore()),
+                                        Optional.ofNullable(b.getRetentionPolicy())
+                                                .filter(r -> !r.isBlank()),
+                                        Optional.ofNullable(b.getSchedule()).filter(r -> !r.isBlank())))));
         return new PlatformScaling(Map.copyOf(autoscaling), cnpg);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> objectStore(JsonNode store) {
+        return Serialization.jsonMapper().convertValue(store, Map.class);
     }
 
     public Optional<Autoscaling> autoscaling(Role role) {

@@ -26,6 +26,7 @@ public record PlatformSettings(
         String imagePullPolicy,
         Map<Role, Integer> replicas,
         Map<Role, ResourceRequirements> resources,
+        Map<Role, PodPlacement> placement,
         int workerConcurrency,
         String apiServiceType,
         Map<String, String> apiServiceAnnotations,
@@ -64,10 +65,22 @@ public record PlatformSettings(
     public static final int POSTGRES_PORT = 5432;
     public static final int REDIS_PORT = 6379;
 
-    public record ManagedPostgres(
-            String image, String storage, Optional<String> storageClassName, ResourceRequirements resources) {}
+    /** The Redis append-only file's claim size when {@code spec.redis.managed.persistence} is enabled. */
+    public static final String DEFAULT_REDIS_STORAGE = "2Gi";
 
-    public record ManagedRedis(String image, ResourceRequirements resources) {}
+    public record ManagedPostgres(
+            String image,
+            String storage,
+            Optional<String> storageClassName,
+            ResourceRequirements resources,
+            PodPlacement placement) {}
+
+    /** @param persistence the claim of its append-only file; empty: in memory only */
+    public record ManagedRedis(
+            String image, ResourceRequirements resources, PodPlacement placement, Optional<Claim> persistence) {}
+
+    /** A PersistentVolumeClaim's size and class. */
+    public record Claim(String storage, Optional<String> storageClassName) {}
 
     public record Ingress(
             Optional<String> className, String host, Optional<String> tlsSecretName, Map<String, String> annotations) {}
@@ -84,7 +97,9 @@ public record PlatformSettings(
         roles.put(Role.SCHEDULER, spec.getScheduler());
         Map<Role, Integer> replicas = new EnumMap<>(Role.class);
         Map<Role, ResourceRequirements> resources = new EnumMap<>(Role.class);
+        Map<Role, PodPlacement> placement = new EnumMap<>(Role.class);
         roles.forEach((role, roleSpec) -> {
+            placement.put(role, PodPlacement.of(roleSpec));
             replicas.put(role, roleSpec == null || roleSpec.getReplicas() == null ? 1 : roleSpec.getReplicas());
             resources.put(
                     role,
@@ -100,6 +115,7 @@ public record PlatformSettings(
                 blankOr(spec.getImagePullPolicy(), "IfNotPresent"),
                 Map.copyOf(replicas),
                 Map.copyOf(resources),
+                Map.copyOf(placement),
                 spec.getWorker() == null || spec.getWorker().getConcurrency() == null
                         ? DEFAULT_WORKER_CONCURRENCY
                         : spec.getWorker().getConcurrency(),
@@ -111,7 +127,8 @@ public record PlatformSettings(
                                 blankOr(m.getImage(), DEFAULT_POSTGRES_IMAGE),
                                 blankOr(m.getStorage(), DEFAULT_STORAGE),
                                 Optional.ofNullable(m.getStorageClassName()).filter(s -> !s.isBlank()),
-                                m.getResources() == null ? storeResources() : m.getResources())),
+                                m.getResources() == null ? storeResources() : m.getResources(),
+                                PodPlacement.of(m))),
                 Optional.ofNullable(database)
                         .map(WebhookPlatformSpec.DatabaseSpec::getExternal)
                         .map(WebhookPlatformSpec.ExternalStore::getUrlSecretRef),
@@ -119,7 +136,14 @@ public record PlatformSettings(
                         .map(WebhookPlatformSpec.RedisSpec::getManaged)
                         .map(m -> new ManagedRedis(
                                 blankOr(m.getImage(), DEFAULT_REDIS_IMAGE),
-                                m.getResources() == null ? storeResources() : m.getResources())),
+                                m.getResources() == null ? storeResources() : m.getResources(),
+                                PodPlacement.of(m),
+                                Optional.ofNullable(m.getPersistence())
+                                        .filter(p -> Boolean.TRUE.equals(p.getEnabled()))
+                                        .map(p -> new Claim(
+                                                blankOr(p.getStorage(), DEFAULT_REDIS_STORAGE),
+                                                Optional.ofNullable(p.getStorageClassName())
+                                                        .filter(c -> !c.isBlank()))))),
                 Optional.ofNullable(redis)
                         .map(WebhookPlatformSpec.RedisSpec::getExternal)
                         .map(WebhookPlatformSpec.ExternalStore::getUrlSecretRef),
@@ -188,6 +212,10 @@ public record PlatformSettings(
         return resources.get(role);
     }
 
+    public PodPlacement placement(Role role) {
+        return placement.get(role);
+    }
+
     // ---- names of the children, in one place ----
 
     public String runtimeSecretName() {
@@ -200,6 +228,11 @@ public record PlatformSettings(
 
     public String redisName() {
         return name + "-redis";
+    }
+
+    /** The claim of the managed Redis's append-only file. */
+    public String redisClaimName() {
+        return redisName() + "-data";
     }
 
     public String grpcCaName() {

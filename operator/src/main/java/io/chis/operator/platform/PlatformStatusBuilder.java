@@ -47,6 +47,8 @@ public final class PlatformStatusBuilder {
         List<Condition> all = new ArrayList<>();
         all.add(ready(problems, components));
         all.addAll(components);
+        // after Ready's inputs: a claim that cannot grow is worth a condition, not an outage
+        all.addAll(observed.volumes());
 
         WebhookPlatformStatus status = new WebhookPlatformStatus();
         long generation =

@@ -47,7 +47,7 @@ public final class RoleDeployment {
                 .withPath("/readyz")
                 .withPort(new IntOrString("metrics"))
                 .build();
-        return new DeploymentBuilder()
+        Deployment deployment = new DeploymentBuilder()
                 .withMetadata(ChildMetadata.of(platform, settings.roleName(role), role.id()))
                 .withNewSpec()
                 // an autoscaled role's replicas are its autoscaler's: left out, never fought over
@@ -97,6 +97,12 @@ public final class RoleDeployment {
                 .endTemplate()
                 .endSpec()
                 .build();
+        settings.placement(role)
+                .applyTo(
+                        deployment.getSpec().getTemplate().getSpec(),
+                        Labels.selector(platform, role.id()),
+                        settings.maxReplicas(role) > 1);
+        return deployment;
     }
 
     static List<ContainerPort> ports(Role role) {

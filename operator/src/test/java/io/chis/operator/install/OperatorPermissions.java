@@ -67,9 +67,11 @@ public final class OperatorPermissions {
                 permissions.add(new Permission("keda.sh", resource, verb));
             }
         }
-        // CloudNativePG's Cluster for spec.database.cnpg
-        for (String verb : List.of("get", "list", "create", "update", "patch", "delete")) {
-            permissions.add(new Permission("postgresql.cnpg.io", "clusters", verb));
+        // CloudNativePG's Cluster for spec.database.cnpg, and the ScheduledBackup of its backup.schedule
+        for (String resource : List.of("clusters", "scheduledbackups")) {
+            for (String verb : List.of("get", "list", "create", "update", "patch", "delete")) {
+                permissions.add(new Permission("postgresql.cnpg.io", resource, verb));
+            }
         }
         // the cert-manager Certificate of a platform naming spec.tls.issuerRef (read, applied and removed by name)
         for (String verb : List.of("get", "create", "update", "patch", "delete")) {
@@ -82,19 +84,25 @@ public final class OperatorPermissions {
         return permissions;
     }
 
-    /** Cluster-wide, whatever it watches: whether KEDA, CloudNativePG or cert-manager is installed, by CRD name. */
+    /**
+     * Cluster-wide, whatever it watches: whether KEDA, CloudNativePG or cert-manager is installed, by CRD name; whether
+     * a store's StorageClass allows volume expansion.
+     */
     public static Set<Permission> clusterWide() {
-        return new TreeSet<>(Set.of(new Permission("apiextensions.k8s.io", "customresourcedefinitions", "get")));
+        return new TreeSet<>(Set.of(
+                new Permission("apiextensions.k8s.io", "customresourcedefinitions", "get"),
+                new Permission("storage.k8s.io", "storageclasses", "get")));
     }
 
     /** The only CRDs {@link #clusterWide()} reads. */
     public static final List<String> CRDS = List.of(
             InstalledCrds.KEDA_SCALED_OBJECTS, InstalledCrds.CNPG_CLUSTERS, InstalledCrds.CERT_MANAGER_CERTIFICATES);
 
-    /** Whether these rules grant {@link #clusterWide()} and no more: get on those CRDs, named. */
+    /** Whether these rules grant {@link #clusterWide()} and no more: get on those CRDs, named, and on StorageClasses. */
     public static boolean onlyReadTheCrds(Collection<PolicyRule> rules) {
         return grantedBy(rules).equals(clusterWide())
                 && rules.stream()
+                        .filter(rule -> rule.getResources().contains("customresourcedefinitions"))
                         .allMatch(rule -> rule.getResourceNames() != null
                                 && Set.copyOf(CRDS).equals(Set.copyOf(rule.getResourceNames())));
     }

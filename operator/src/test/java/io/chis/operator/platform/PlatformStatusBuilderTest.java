@@ -73,7 +73,8 @@ class PlatformStatusBuilderTest {
                         .endMetadata()
                         .build()),
                 false,
-                Optional.empty());
+                Optional.empty(),
+                java.util.List.of());
     }
 
     @Test
@@ -152,7 +153,8 @@ class PlatformStatusBuilderTest {
                         .endStatus()
                         .build()),
                 false,
-                Optional.empty());
+                Optional.empty(),
+                java.util.List.of());
         assertThat(PlatformStatusBuilder.apiUrl(settings, withIngress)).isEqualTo("http://203.0.113.7:8080");
     }
 }

@@ -30,6 +30,17 @@ import org.junit.jupiter.api.Test;
 /** Autoscaled roles against the fabric8 mock API server, with and without KEDA's CRDs installed. */
 class ScalingOperatorIT {
     private static final String NS = "shop";
+    /** CloudNativePG's own shape, passed on untouched. */
+    private static final Map<String, Object> BARMAN = Map.of(
+            "destinationPath",
+            "s3://backups/chis",
+            "s3Credentials",
+            Map.of(
+                    "accessKeyId", Map.of("name", "backup-creds", "key", "ACCESS_KEY_ID"),
+                    "secretAccessKey", Map.of("name", "backup-creds", "key", "ACCESS_SECRET_KEY")),
+            "wal",
+            Map.of("compression", "gzip"));
+
     private OperatorHarness k8s;
 
     @BeforeEach
@@ -185,6 +196,7 @@ class ScalingOperatorIT {
     @Test
     void withCloudNativePgTheDatabaseIsACnpgClusterAndTheRolesUseItsRwService() {
         installCrd("postgresql.cnpg.io", "v1", "Cluster", "clusters");
+        installCrd("postgresql.cnpg.io", "v1", "ScheduledBackup", "scheduledbackups");
         k8s.create(cnpg("acme"));
 
         GenericKubernetesResource cluster = awaitGeneric(CnpgCluster.CLUSTER, "acme-postgres");
@@ -193,10 +205,22 @@ class ScalingOperatorIT {
                 .containsEntry("instances", 3)
                 .containsEntry("bootstrap", Map.of("initdb", Map.of("database", "chis", "owner", "chis")))
                 .containsEntry("storage", Map.of("size", "50Gi", "storageClass", "fast"))
-                .containsEntry("postgresql", Map.of("parameters", Map.of("max_connections", "100")));
+                .containsEntry("postgresql", Map.of("parameters", Map.of("max_connections", "100")))
+                .containsEntry("backup", Map.of("barmanObjectStore", BARMAN, "retentionPolicy", "30d"));
+        GenericKubernetesResource scheduled = awaitGeneric(CnpgCluster.SCHEDULED_BACKUP, "acme-postgres");
+        assertOwned(scheduled);
+        assertThat(spec(scheduled))
+                .isEqualTo(Map.of(
+                        "schedule",
+                        "0 0 3 * * *",
+                        "cluster",
+                        Map.of("name", "acme-postgres"),
+                        "backupOwnerReference",
+                        "self"));
         assertThat(k8s.statefulSets(NS)).isEmpty();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             var status = k8s.platform(NS, "acme").getStatus();
+            assertThat(status).isNotNull();
             assertThat(status.getDatabase()).isEqualTo("cnpg");
             assertThat(io.chis.operator.support.Conditions.find(status, "DatabaseReady"))
                     .get()
@@ -241,6 +265,13 @@ class ScalingOperatorIT {
                         .get(0)
                         .getEnv()))
                 .isEqualTo("acme-postgres-app/uri");
+
+        // no schedule any more: the ScheduledBackup goes, WAL archiving stays
+        editPlatform(p -> p.getSpec().getDatabase().getCnpg().getBackup().setSchedule(null));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(generic(CnpgCluster.SCHEDULED_BACKUP, "acme-postgres"))
+                        .isNull());
+        assertThat(spec(generic(CnpgCluster.CLUSTER, "acme-postgres"))).containsKey("backup");
     }
 
     @Test
@@ -267,6 +298,12 @@ class ScalingOperatorIT {
         cnpg.setInstances(3);
         cnpg.setStorage("50Gi");
         cnpg.setStorageClassName("fast");
+        WebhookPlatformSpec.CnpgBackup backup = new WebhookPlatformSpec.CnpgBackup();
+        backup.setBarmanObjectStore(
+                io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().valueToTree(BARMAN));
+        backup.setRetentionPolicy("30d");
+        backup.setSchedule("0 0 3 * * *");
+        cnpg.setBackup(backup);
         platform.getSpec().getDatabase().setManaged(null);
         platform.getSpec().getDatabase().setCnpg(cnpg);
         return platform;

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -29,20 +30,21 @@ class ServerSideApplyIT {
         try (OperatorHarness k8s = new OperatorHarness(ServerSideApplyIT::serverSideApply)) {
             WebhookPlatform platform = k8s.create(Platforms.managed(NS, "acme"));
             List<RecordedRequest> sent = new ArrayList<>();
+            AtomicReference<String> applied = new AtomicReference<>();
             // the mock answers the apply with an error, sometimes before it has recorded the body: the operator retries
             RecordedRequest apply = until(
                     k8s,
                     sent,
                     r -> "PATCH".equals(r.getMethod())
                             && r.getPath().contains("/statefulsets/acme-postgres")
-                            && r.getBody().size() > 0);
+                            && parses(r, applied));
 
             assertThat(apply.getPath())
                     .startsWith("/apis/apps/v1/namespaces/shop/statefulsets/acme-postgres?")
                     .contains("fieldManager=" + ChildApplier.FIELD_MANAGER)
                     .contains("force=true");
             assertThat(apply.getHeader("Content-Type")).startsWith("application/apply-patch+yaml");
-            String yaml = new String(apply.getBody().getBytes(), StandardCharsets.UTF_8);
+            String yaml = applied.get();
             StatefulSet body = Serialization.unmarshal(yaml, StatefulSet.class);
             assertThat(body).as(yaml).isNotNull();
             StatefulSet desired = ManagedPostgres.statefulSet(platform, PlatformSettings.of(platform));
@@ -78,6 +80,24 @@ class ServerSideApplyIT {
                 s.deliveryAddress(),
                 s.statsInterval(),
                 s.syncRetry());
+    }
+
+    /**
+     * Whether the mock recorded the whole body (under load it may answer, and record, before the body is in); reading
+     * it drains it, so a whole one is kept in {@code applied}.
+     */
+    private static boolean parses(RecordedRequest request, AtomicReference<String> applied) {
+        String yaml = new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+        try {
+            StatefulSet body = Serialization.unmarshal(yaml, StatefulSet.class);
+            if (body == null || body.getSpec() == null) {
+                return false;
+            }
+        } catch (RuntimeException partial) {
+            return false;
+        }
+        applied.set(yaml);
+        return true;
     }
 
     /** Takes the mock's requests in order until one matches; {@code sent} keeps those taken. */

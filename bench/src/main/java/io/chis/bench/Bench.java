@@ -157,6 +157,17 @@ public final class Bench {
                         drain(sink, phase, announced, options.drain());
                     });
                 }
+                if (options.schema()) {
+                    LoadGenerator.Route orders = generator.schemaSends(main);
+                    log(
+                            "phase %s for %ds ...",
+                            options.schemaMode(), options.duration().toSeconds());
+                    LoadGenerator.Phase phase = new LoadGenerator.Phase(SCHEMA, List.of(orders));
+                    measure.phase(phase, SCHEMA, 0, options.schemaMode(), () -> {
+                        runPhase(generator, sink, phase, 0, options.duration(), options.count());
+                        drain(sink, phase, announced, options.drain());
+                    });
+                }
                 if (options.fanout() > 0) {
                     LoadGenerator.Route fanout = generator.endpoints(main, options.fanout(), "e", "bench.fanout", null);
                     String mode = "fan-out to " + options.fanout() + " endpoints by event type ("
@@ -311,6 +322,9 @@ public final class Bench {
     }
 
     static final String OUTAGE_POLICY = "bench-outage";
+
+    /** The key of the schema'd phase in the report and the saved figures. */
+    static final String SCHEMA = "schema";
 
     /**
      * Quiet tenants at max throughput alone, then again while a noisy tenant sends to a receiver (on a host of its

@@ -43,9 +43,40 @@ final class LoadGenerator implements AutoCloseable {
     /**
      * Where a send goes: a tenant sending to a {@code url} (or, without one, by {@code eventType} to its endpoints),
      * and the sink tags at which each accepted message must arrive ({@code ""} for {@code /hook}, none for a
-     * receiver that never answers).
+     * receiver that never answers); {@code orders} sends order documents that satisfy {@link #ORDER_SCHEMA}.
      */
-    record Route(Tenant tenant, String url, String eventType, List<String> tags) {}
+    record Route(Tenant tenant, String url, String eventType, List<String> tags, boolean orders) {
+
+        Route(Tenant tenant, String url, String eventType, List<String> tags) {
+            this(tenant, url, eventType, tags, false);
+        }
+    }
+
+    /** The event type of {@link #schemaSends}. */
+    static final String ORDER_TYPE = "bench.order.paid";
+
+    /**
+     * What a shop would declare for an order event: required fields, nested objects, an array of line items, enums,
+     * formats, bounds and a pattern, no other properties (README "Event types and their schemas").
+     */
+    static final String ORDER_SCHEMA = """
+            {"type":"object",
+             "required":["id","customer","currency","total","status","createdAt","items"],
+             "properties":{
+               "id":{"type":"string","pattern":"^ord-[0-9]+$"},
+               "customer":{"type":"object","required":["id","email"],
+                 "properties":{"id":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}}},
+               "currency":{"enum":["EUR","USD","GBP","JPY"]},
+               "total":{"type":"number","minimum":0},
+               "status":{"enum":["pending","paid","shipped","cancelled"]},
+               "createdAt":{"type":"string","format":"date-time"},
+               "items":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"object",
+                 "required":["sku","quantity","price"],"additionalProperties":false,
+                 "properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},
+                   "price":{"type":"number","minimum":0}}}},
+               "seq":{"type":"integer"},
+               "note":{"type":"string","maxLength":65536}},
+             "additionalProperties":false}""";
 
     /** One send: when it was meant to go, when its answer came, the status and the message id it returned. */
     static final class Sent {
@@ -108,6 +139,22 @@ final class LoadGenerator implements AutoCloseable {
     /** Sends by URL to a receiver that never answers (at {@code baseUrl}, its own host). */
     Route stalledSends(Tenant tenant, String baseUrl) {
         return new Route(tenant, baseUrl + Sink.STALL_PATH, "bench.stalled", List.of());
+    }
+
+    /**
+     * Sends by URL like {@link #urlSends}, under an event type the tenant has declared with {@link #ORDER_SCHEMA}
+     * ({@code PUT /api/event-types/{name}}): every send's payload is validated against it before it is stored.
+     */
+    Route schemaSends(Tenant tenant) throws IOException, InterruptedException {
+        expect(
+                java.net.http.HttpClient.newHttpClient(),
+                request(
+                        "PUT",
+                        "/api/event-types/" + ORDER_TYPE,
+                        tenant.token,
+                        "{\"description\":\"An order was paid (bench)\",\"schema\":" + ORDER_SCHEMA + "}"),
+                200);
+        return new Route(tenant, sinkUrl + Sink.HOOK_PATH, ORDER_TYPE, List.of(""), true);
     }
 
     /**
@@ -255,21 +302,44 @@ final class LoadGenerator implements AutoCloseable {
     private byte[] body(Route route, long seq) {
         StringBuilder json = new StringBuilder(payloadBytes + 160).append('{');
         if (route.url() != null) json.append("\"url\":\"").append(route.url()).append("\",");
-        json.append("\"eventType\":\"")
-                .append(route.eventType())
-                .append("\",\"payload\":{\"seq\":")
-                .append(seq)
-                .append(",\"pad\":\"");
-        int pad = Math.max(0, payloadBytes - 30);
+        json.append("\"eventType\":\"").append(route.eventType()).append("\",\"payload\":");
+        int start = json.length();
+        if (route.orders()) {
+            json.append("{\"id\":\"ord-")
+                    .append(seq)
+                    .append("\",\"customer\":{\"id\":\"cus-")
+                    .append(seq % 1000)
+                    .append("\",\"email\":\"buyer")
+                    .append(seq % 1000)
+                    .append("@example.com\"},\"currency\":\"EUR\",\"total\":")
+                    .append(seq % 500 + 19.9)
+                    .append(",\"status\":\"paid\",\"createdAt\":\"2025-06-01T12:00:00Z\",\"items\":[")
+                    .append("{\"sku\":\"SKU-1\",\"quantity\":2,\"price\":9.95},")
+                    .append("{\"sku\":\"SKU-2\",\"quantity\":1,\"price\":")
+                    .append(seq % 500)
+                    .append("}],\"seq\":")
+                    .append(seq)
+                    .append(",\"note\":\"");
+        } else {
+            json.append("{\"seq\":").append(seq).append(",\"pad\":\"");
+        }
+        // an order is padded to --payload-bytes as a whole (it is ~300 bytes without its note)
+        int pad = route.orders()
+                ? Math.max(0, payloadBytes - 2 - (json.length() - start))
+                : Math.max(0, payloadBytes - 30);
         for (int i = 0; i < pad; i++) json.append((char) ('a' + i % 26));
         return json.append("\"}}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private HttpRequest post(String path, String bearer, String json) {
+        return request("POST", path, bearer, json);
+    }
+
+    private HttpRequest request(String method, String path, String bearer, String json) {
         var request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
+                .method(method, HttpRequest.BodyPublishers.ofString(json));
         if (bearer != null) request.header("Authorization", "Bearer " + bearer);
         return request.build();
     }

@@ -36,7 +36,8 @@ record Options(
         int fanout,
         long outage,
         int tenants,
-        int noisyRate) {
+        int noisyRate,
+        boolean schema) {
 
     /**
      * Container-like limits, so RSS stays under 512 MiB whatever the load: a fixed 256 MiB heap, capped direct
@@ -89,6 +90,8 @@ record Options(
               --prefill-dir DIR       where prefilled data directories are kept (default bench/prefill)
               --prefill-span 1h       the prefilled messages' created_at spread over this much time before the prefill
               --no-pg-statements      do not load pg_stat_statements (statements per webhook then come from commits only)
+              --schema                a max-throughput phase of URL sends under an event type with a JSON Schema (an
+                                      order document), reported beside the plain max phase (which it adds if not asked)
               --fanout E              a max-throughput phase sending by event type to E endpoints of the account
               --outage K              a phase with the receivers down (503) while K messages are accepted, then back:
                                       the API's accept rate meanwhile and the drain rate (README suggests 200000)
@@ -114,7 +117,7 @@ record Options(
         long prefill = 0, outage = 0;
         Path prefillDir = Path.of("bench/prefill");
         Duration prefillSpan = Duration.ofHours(1);
-        boolean pgStatements = true, noisy = false;
+        boolean pgStatements = true, noisy = false, schema = false;
         int fanout = 0, tenants = 3, noisyRate = 100;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -149,6 +152,7 @@ record Options(
                 case "--prefill-dir" -> prefillDir = Path.of(value(args, ++i, arg));
                 case "--prefill-span" -> prefillSpan = duration(value(args, ++i, arg));
                 case "--no-pg-statements" -> pgStatements = false;
+                case "--schema" -> schema = true;
                 case "--fanout" -> fanout = Integer.parseInt(value(args, ++i, arg));
                 case "--outage" -> outage = Long.parseLong(value(args, ++i, arg).replace("_", ""));
                 case "--noisy" -> noisy = true;
@@ -160,7 +164,9 @@ record Options(
         }
         if (!sink.equals("netty") && !sink.equals("jdk")) throw new IllegalArgumentException("--sink is netty or jdk");
         // the extra phases alone are a run of their own: the default phases only when nothing else is asked
-        if (rates.isEmpty() && fanout == 0 && outage == 0 && !noisy) rates = List.of(0, 1000);
+        if (rates.isEmpty() && fanout == 0 && outage == 0 && !noisy && !schema) rates = List.of(0, 1000);
+        // schema'd sends are judged against plain ones of the same run
+        if (schema && !rates.contains(0)) rates.add(0);
         if (prefill < 0 || fanout < 0 || outage < 0 || tenants < 1 || noisyRate < 1)
             throw new IllegalArgumentException(
                     "--prefill, --fanout, --outage, --tenants and --noisy-rate must be positive");
@@ -195,7 +201,8 @@ record Options(
                 fanout,
                 outage,
                 noisy ? tenants : 0,
-                noisyRate);
+                noisyRate,
+                schema);
     }
 
     /** How a phase loads the API, for the report. */
@@ -203,6 +210,11 @@ record Options(
         return rate > 0
                 ? "steady " + rate + "/s (open loop)"
                 : "max throughput (" + concurrency + " in flight, closed loop)";
+    }
+
+    /** How the schema'd phase loads the API, for the report. */
+    String schemaMode() {
+        return "max throughput, schema'd event type (" + concurrency + " in flight, closed loop)";
     }
 
     /** A phase's key in the saved figures: {@code rate1000} or {@code max}. */

@@ -550,6 +550,7 @@ final class Report {
     }
 
     private void extraPhases(StringBuilder md) {
+        schemaBeside(md);
         for (PhaseResult p : phases) {
             if (p.outage == null) continue;
             PhaseResult.Outage o = p.outage;
@@ -615,6 +616,60 @@ final class Report {
                     noisy.beside().deliveredPerSecond,
                     100 * noisy.beside().deliveredPerSecond / noisy.alone().deliveredPerSecond));
         }
+    }
+
+    /** The schema'd phase beside the plain max phase of the same run: what validating every payload costs. */
+    private void schemaBeside(StringBuilder md) {
+        PhaseResult plain = phase("max"), schemad = phase(Bench.SCHEMA);
+        if (plain == null || schemad == null) return;
+        md.append("## Sends with a schema'd event type\n\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "The same URL sends at max throughput, but under an event type declared with a JSON Schema (`%s`: an "
+                        + "order with required fields, a nested customer, line items, enums, `email` and `date-time` "
+                        + "formats, bounds, a pattern, no other properties): the API validates each payload before "
+                        + "storing it. Payloads of about %,d bytes, an order at least its ~300 bytes.%n%n",
+                LoadGenerator.ORDER_TYPE,
+                options.payloadBytes()));
+        md.append("| | plain (max) | schema'd | ratio |\n|---|---|---|---|\n");
+        beside(md, "**accepted/s**", plain.acceptedPerSecond, schemad.acceptedPerSecond, "%,.0f");
+        beside(md, "**delivered/s**", plain.deliveredPerSecond, schemad.deliveredPerSecond, "%,.0f");
+        beside(md, "API answer p50 (ms)", plain.apiMs(50), schemad.apiMs(50), "%.2f");
+        beside(md, "API answer p99 (ms)", plain.apiMs(99), schemad.apiMs(99), "%.2f");
+        beside(md, "submit→delivered p99 (ms)", plain.latencyMs(99), schemad.latencyMs(99), "%.1f");
+        beside(
+                md,
+                "runtime CPU µs per webhook",
+                plain.cpuMicrosPerWebhook(plain.runtimeCpuPercent),
+                schemad.cpuMicrosPerWebhook(schemad.runtimeCpuPercent),
+                "%.0f");
+        beside(
+                md,
+                "PostgreSQL CPU µs per webhook",
+                plain.cpuMicrosPerWebhook(plain.postgresCpuPercent),
+                schemad.cpuMicrosPerWebhook(schemad.postgresCpuPercent),
+                "%.0f");
+        md.append(String.format(
+                Locale.ROOT,
+                "| refused (not 202) | %,d | %,d | |%n%n",
+                plain.sent - plain.accepted,
+                schemad.sent - schemad.accepted));
+    }
+
+    private static void beside(StringBuilder md, String figure, double plain, double schemad, String format) {
+        md.append("| ")
+                .append(figure)
+                .append(" | ")
+                .append(String.format(Locale.ROOT, format, plain))
+                .append(" | ")
+                .append(String.format(Locale.ROOT, format, schemad))
+                .append(" | ")
+                .append(plain > 0 ? String.format(Locale.ROOT, "%.2f", schemad / plain) : "–")
+                .append(" |\n");
+    }
+
+    private PhaseResult phase(String key) {
+        return phases.stream().filter(p -> p.key.equals(key)).findFirst().orElse(null);
     }
 
     private void beforeAfter(StringBuilder md, Properties baseline) {
@@ -812,6 +867,7 @@ final class Report {
         args.add("--duration");
         args.add(options.duration().toSeconds() + "s");
         if (options.prefill() > 0) args.addAll(List.of("--prefill", String.valueOf(options.prefill())));
+        if (options.schema()) args.add("--schema");
         if (options.fanout() > 0) args.addAll(List.of("--fanout", String.valueOf(options.fanout())));
         if (options.outage() > 0) args.addAll(List.of("--outage", String.valueOf(options.outage())));
         if (options.tenants() > 0)

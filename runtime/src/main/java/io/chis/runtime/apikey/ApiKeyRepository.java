@@ -1,6 +1,7 @@
 package io.chis.runtime.apikey;
 
 import io.chis.runtime.auth.AccountRepository;
+import io.chis.runtime.support.RecentLookups;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,8 +10,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -18,19 +17,15 @@ import reactor.core.publisher.Mono;
 public class ApiKeyRepository {
 
     // Every send authenticates: a verified key is remembered briefly instead of read again. Revoking through this
-    // process forgets it at once (also a lookup racing the revocation); another api replica's revocation takes
-    // effect within VERIFIED_FOR.
+    // process forgets every key at once (also a lookup racing the revocation); another api replica's revocation takes
+    // effect within VERIFIED_FOR. Unknown keys are not remembered: they would only crowd out the real ones.
     static final Duration VERIFIED_FOR = Duration.ofSeconds(5);
     private static final int MAX_VERIFIED = 10_000;
-
-    private record Verified(UUID keyId, UUID accountId, long untilNanos) {}
 
     private record ActiveKey(UUID keyId, UUID accountId, Instant lastUsedAt) {}
 
     private final DatabaseClient db;
-    private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
-    // bumped after each revocation commits: a lookup that started before it must not cache what it read
-    private final AtomicLong revocations = new AtomicLong();
+    private final RecentLookups<String, UUID> verified = new RecentLookups<>(VERIFIED_FOR, MAX_VERIFIED, false);
 
     public ApiKeyRepository(DatabaseClient db) {
         this.db = db;
@@ -68,36 +63,25 @@ public class ApiKeyRepository {
                 .fetch()
                 .rowsUpdated()
                 .map(count -> count > 0)
-                .doOnNext(revoked -> {
-                    revocations.incrementAndGet();
-                    verified.values().removeIf(v -> v.keyId().equals(keyId));
-                });
+                // rare enough that forgetting every key costs less than tracking which entry holds this one
+                .doOnNext(revoked -> verified.forgetAll());
     }
 
     /** The account owning an active key; empty for unknown or revoked keys. */
     public Mono<UUID> accountFor(String key) {
         byte[] hash = hash(key);
-        String cacheKey = Base64.getEncoder().encodeToString(hash);
-        Verified known = verified.get(cacheKey);
-        if (known != null && known.untilNanos() - System.nanoTime() > 0) return Mono.just(known.accountId());
-        long revocationsSeen = revocations.get();
-        return db.sql("select id, account_id, last_used_at from api_keys where key_hash = :hash and revoked_at is null")
-                .bind("hash", hash)
-                .map(row -> new ActiveKey(
-                        row.get("id", UUID.class),
-                        row.get("account_id", UUID.class),
-                        AccountRepository.instant(row, "last_used_at")))
-                .one()
-                .flatMap(found -> touch(found.keyId(), found.lastUsedAt()).thenReturn(found))
-                .map(found -> {
-                    if (verified.size() >= MAX_VERIFIED) verified.clear();
-                    verified.put(
-                            cacheKey,
-                            new Verified(found.keyId(), found.accountId(), System.nanoTime() + VERIFIED_FOR.toNanos()));
-                    // a revocation committed meanwhile may have read the cache before this entry: drop it again
-                    if (revocations.get() != revocationsSeen) verified.remove(cacheKey);
-                    return found.accountId();
-                });
+        return verified.get(
+                Base64.getEncoder().encodeToString(hash),
+                k -> db.sql(
+                                "select id, account_id, last_used_at from api_keys where key_hash = :hash and revoked_at is null")
+                        .bind("hash", hash)
+                        .map(row -> new ActiveKey(
+                                row.get("id", UUID.class),
+                                row.get("account_id", UUID.class),
+                                AccountRepository.instant(row, "last_used_at")))
+                        .one()
+                        .flatMap(found ->
+                                touch(found.keyId(), found.lastUsedAt()).thenReturn(found.accountId())));
     }
 
     // last_used_at is written at most once a minute per key, to keep sends free of a write per request.

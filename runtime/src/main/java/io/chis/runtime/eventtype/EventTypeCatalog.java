@@ -6,10 +6,10 @@ import com.networknt.schema.Schema;
 import io.chis.runtime.endpoint.EndpointService;
 import io.chis.runtime.endpoint.EventTypes;
 import io.chis.runtime.support.ApiException;
+import io.chis.runtime.support.RecentLookups;
 import io.chis.runtime.support.Violation;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -18,8 +18,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * An account's event types from both sources (REST and WebhookEventType resources, named by {@code ref}), and the
- * check of a payload against its type's schema on the send path. Compiled schemas are cached: this process drops an
- * entry as soon as it changes the type, other processes re-read it within {@link #REREAD}.
+ * check of a payload against its type's schema on the send path. What the send path finds for a type (its compiled
+ * schema, or that it has none or does not exist) is remembered: this process forgets it as soon as it changes the
+ * type, other processes read it again within {@link #REREAD}.
  */
 @Service
 public class EventTypeCatalog {
@@ -33,9 +34,9 @@ public class EventTypeCatalog {
 
     private final EventTypeRepository types;
     private final EndpointService owners;
-    // the schema each (account, type) has now; empty = none, which is what most sends find
-    private final Cache<Key, Optional<Schema>> current =
-            Caffeine.newBuilder().expireAfterWrite(REREAD).maximumSize(100_000).build();
+    // the schema each (account, type) has now; none (no schema, or no such type) is what most sends find, so it is
+    // remembered too
+    private final RecentLookups<Key, Schema> current = new RecentLookups<>(REREAD, 100_000, true);
     // compiled once per distinct schema document, whichever types share it
     private final Cache<String, Schema> compiled = Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofHours(1))
@@ -101,17 +102,8 @@ public class EventTypeCatalog {
 
     /** Completes when the payload satisfies its type's schema (or the type has none); else a 422 listing why. */
     public Mono<Void> check(UUID accountId, String eventType, byte[] payload) {
-        Key key = new Key(accountId, eventType);
-        Optional<Schema> known = current.getIfPresent(key);
-        Mono<Optional<Schema>> schema = known != null
-                ? Mono.just(known)
-                : types.find(accountId, eventType)
-                        .map(t -> Optional.ofNullable(t.schema()).map(s -> compiled.get(s, EventSchemas::compile)))
-                        .defaultIfEmpty(Optional.empty())
-                        .doOnNext(s -> current.put(key, s));
-        return schema.flatMap(s -> {
-            if (s.isEmpty()) return Mono.empty();
-            List<Violation> violations = EventSchemas.violations(s.get(), payload);
+        return current.get(new Key(accountId, eventType), this::schemaOf).flatMap(schema -> {
+            List<Violation> violations = EventSchemas.violations(schema, payload);
             if (violations.isEmpty()) return Mono.empty();
             return Mono.error(new ApiException(
                     HttpStatus.UNPROCESSABLE_CONTENT,
@@ -121,8 +113,19 @@ public class EventTypeCatalog {
         });
     }
 
+    /** How many times the send path read a type from the database (the rest were answered from memory). */
+    public long lookups() {
+        return current.lookups();
+    }
+
+    private Mono<Schema> schemaOf(Key key) {
+        return types.find(key.accountId(), key.name())
+                .flatMap(t -> Mono.justOrEmpty(t.schema()))
+                .map(s -> compiled.get(s, EventSchemas::compile));
+    }
+
     private void forget(EventType type) {
-        current.invalidate(new Key(type.accountId(), type.name()));
+        current.forget(new Key(type.accountId(), type.name()));
     }
 
     private static void validate(String name, String description, String schema) {

@@ -142,6 +142,33 @@ class EventTypeIT {
     }
 
     @Test
+    void repeatedSendsReadTheCatalogOnceAndAPutAppliesAtOnce() {
+        EventTypeCatalog catalog = runtime.context().getBean(EventTypeCatalog.class);
+        String token = api.newAccountToken();
+        String key = api.newApiKey(token);
+        put(token, "invoice.paid", Map.of("schema", ORDER_SCHEMA))
+                .expectStatus()
+                .isOk();
+        String schemad = "{\"url\":\"https://example.com/h\",\"eventType\":\"invoice.paid\","
+                + "\"payload\":{\"id\":\"i-1\",\"total\":3}}";
+        String unknown = "{\"url\":\"https://example.com/h\",\"eventType\":\"invoice.sent\",\"payload\":{}}";
+        long before = catalog.lookups();
+        for (int i = 0; i < 20; i++) {
+            sendStatus(key, schemad, 202);
+            sendStatus(key, unknown, 202);
+        }
+        // one read per type, the type without a catalog entry included: 40 sends, 2 statements
+        assertThat(catalog.lookups() - before).isEqualTo(2);
+
+        // the type this process remembered as unknown gets a schema: the very next send is checked against it
+        put(token, "invoice.sent", Map.of("schema", Map.of("required", List.of("email"))))
+                .expectStatus()
+                .isOk();
+        sendStatus(key, unknown, 422);
+        assertThat(catalog.lookups() - before).isEqualTo(3);
+    }
+
+    @Test
     void invalidSchemasAndNamesAre400() {
         String token = api.newAccountToken();
         put(token, "order.created", Map.of("schema", Map.of("type", "strng")))

@@ -144,13 +144,7 @@ public class PlatformReconciler implements Reconciler<WebhookPlatform> {
         engines.report(settings, status);
         announce(platform, status, !problems.isEmpty());
         announceVolumes(platform, observed);
-        UpdateControl<WebhookPlatform> control;
-        if (Conditions.same(platform.getStatus(), status)) {
-            control = UpdateControl.noUpdate();
-        } else {
-            platform.setStatus(status);
-            control = UpdateControl.patchStatus(platform);
-        }
+        UpdateControl<WebhookPlatform> control = Conditions.patchIfChanged(platform, status);
         // the user's Secrets are not watched (only labelled children are), so look again for the one that is missing
         if (problems.stream().anyMatch(SpecProblem::waitsForSecret) || observed.grpcTlsPending()) {
             control.rescheduleAfter(secretRecheck);

@@ -11,6 +11,8 @@ import io.chis.runtime.config.StartupFailure;
 import io.chis.stores.AlreadyRunningException;
 import io.chis.stores.EmbeddedStores;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -44,8 +46,9 @@ public final class ChisDev {
         ChisSettings settings = StartupFailure.orExit(() -> ChisSettings.fromEnv(System.getenv()));
         switch (command) {
             case "serve" -> {
+                Duration delay = StartupFailure.orExit(() -> shutdownDelay(System.getenv()));
                 Dev dev = StartupFailure.orExit(() -> start(settings));
-                Runtime.getRuntime().addShutdownHook(new Thread(dev::close, "chis-shutdown"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> dev.shutdown(delay), "chis-shutdown"));
                 if (dev.stores() != null) dev.stores().onUnexpectedExit(ChisDev::storeDied);
                 // Roles without a web server run only on daemon threads: keep the JVM up until it is stopped.
                 new CountDownLatch(1).await();
@@ -67,6 +70,14 @@ public final class ChisDev {
         }
     }
 
+    /**
+     * {@code CHIS_SHUTDOWN_DELAY} only when set: on a developer's machine no Service sends to this process, and
+     * Ctrl-C should stop it at once.
+     */
+    static Duration shutdownDelay(Map<String, String> env) {
+        return Setting.CHIS_SHUTDOWN_DELAY.raw(env) == null ? Duration.ZERO : ChisSettings.shutdownDelay(env);
+    }
+
     /** A store that dies under a running Chis leaves it degraded for ever: stop, and say how to go on. */
     private static void storeDied(String what) {
         System.err.println("chis: " + what + " unexpectedly; stopping Chis (start it again with make run)");
@@ -76,11 +87,16 @@ public final class ChisDev {
     /** A runtime and the embedded stores it started for itself (none when both URLs were given). */
     public record Dev(ChisRuntime runtime, EmbeddedStores stores) implements AutoCloseable {
 
+        /** SIGTERM or Ctrl-C: the runtime drains for {@code delay}, then closes with the stores. */
+        void shutdown(Duration delay) {
+            // the roles first: they still use the stores while they stop
+            runtime.shutdown(delay);
+            if (stores != null) stores.close();
+        }
+
         @Override
         public void close() {
-            // the roles first: they still use the stores while they stop
-            runtime.close();
-            if (stores != null) stores.close();
+            shutdown(Duration.ZERO);
         }
     }
 

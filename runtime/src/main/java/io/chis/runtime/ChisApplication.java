@@ -7,6 +7,7 @@ import io.chis.runtime.config.Migrations;
 import io.chis.runtime.config.Preflight;
 import io.chis.runtime.config.Setting;
 import io.chis.runtime.config.StartupFailure;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.springframework.boot.SpringBootConfiguration;
@@ -45,8 +46,9 @@ public class ChisApplication {
         ChisSettings settings = StartupFailure.orExit(() -> ChisSettings.fromEnv(System.getenv()));
         switch (command) {
             case "serve" -> {
+                Duration delay = StartupFailure.orExit(() -> ChisSettings.shutdownDelay(System.getenv()));
                 ChisRuntime runtime = StartupFailure.orExit(() -> ChisRuntime.start(settings));
-                Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "chis-shutdown"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> runtime.shutdown(delay), "chis-shutdown"));
                 // Roles without a web server run only on daemon threads: keep the JVM up until it is stopped.
                 new CountDownLatch(1).await();
             }

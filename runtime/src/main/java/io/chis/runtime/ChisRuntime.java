@@ -8,10 +8,12 @@ import io.chis.runtime.config.Migrations;
 import io.chis.runtime.config.Preflight;
 import io.chis.runtime.config.SecuritySettings;
 import io.chis.runtime.config.StartupFailure;
+import io.chis.runtime.health.Readiness;
 import io.chis.runtime.roles.ApiRole;
 import io.chis.runtime.roles.DeliveryRole;
 import io.chis.runtime.roles.SchedulerRole;
 import io.chis.runtime.roles.WorkerRole;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -141,6 +143,25 @@ public final class ChisRuntime implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * What SIGTERM does. A process that serves through a Service (api, delivery) first turns unready and keeps
+     * serving for {@code delay}, the time endpoint removal takes to reach kube-proxy and ingresses, so that clients
+     * are not sent to a closed port; then it closes as {@link #close} does, gracefully (in-flight requests, gRPC calls
+     * and attempts finish). Workers and the scheduler receive no traffic and close at once.
+     */
+    public void shutdown(Duration delay) {
+        if (delay.isPositive() && (settings.runs(Role.API) || settings.runs(Role.DELIVERY))) {
+            context.getBean(Readiness.class).drain(delay);
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
+    }
+
+    /** Closes the roles now (gracefully, but with no drain delay). */
     @Override
     public void close() {
         context.close();

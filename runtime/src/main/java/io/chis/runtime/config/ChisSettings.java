@@ -103,6 +103,14 @@ public record ChisSettings(
                 bindAddress(Setting.CHIS_BIND_ADDRESS.raw(env)));
     }
 
+    /**
+     * {@code CHIS_SHUTDOWN_DELAY}, read apart from the roles' settings: it concerns only how the process stops
+     * ({@link io.chis.runtime.ChisRuntime#shutdown}), and its launchers choose the default.
+     */
+    public static java.time.Duration shutdownDelay(Map<String, String> env) {
+        return DeliverySettings.duration(env, Setting.CHIS_SHUTDOWN_DELAY, true);
+    }
+
     public boolean runs(Role role) {
         return roles.contains(role);
     }

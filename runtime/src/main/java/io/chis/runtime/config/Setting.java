@@ -35,6 +35,11 @@ public enum Setting {
     CHIS_CLAIM_TIMEOUT(
             null, "2 x CHIS_DELIVERY_TIMEOUT", "idle time after which another worker takes over a queued delivery"),
     CHIS_WORKER_SHUTDOWN_GRACE("10s", "how long a stopping worker lets attempts finish"),
+    CHIS_SHUTDOWN_DELAY(
+            "5s",
+            "5s (make run's dev jar: 0 unless set)",
+            "how long a stopping api or delivery process stays unready (/readyz 503) but serving before it shuts down,"
+                    + " so that Services stop sending to it first; 0 stops at once"),
     CHIS_SCHEDULER_TICK("200ms", "how often due retries are queued again"),
     CHIS_SWEEP_INTERVAL("15s", "how often PostgreSQL is swept for work Redis lost"),
     CHIS_SWEEP_GRACE("60s", "how long past its due time a delivery waits before the sweep queues it again"),

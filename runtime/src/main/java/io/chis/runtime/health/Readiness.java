@@ -37,6 +37,18 @@ public class Readiness {
         state = State.DRAINING;
     }
 
+    /**
+     * The first step of stopping: unready at once, while everything still serves for {@code delay}, the time the
+     * Service's endpoints (kube-proxy, ingress) need to stop sending here.
+     */
+    public void drain(java.time.Duration delay) {
+        state = State.DRAINING;
+        log.info(
+                "Stopping: /readyz answers 503, still serving for {} so that traffic moves elsewhere"
+                        + " (CHIS_SHUTDOWN_DELAY), then shutting down",
+                io.chis.common.Durations.format(delay));
+    }
+
     public State state() {
         return state;
     }

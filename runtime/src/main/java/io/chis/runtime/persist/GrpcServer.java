@@ -2,6 +2,7 @@ package io.chis.runtime.persist;
 
 import io.chis.runtime.config.ChisSettings;
 import io.chis.runtime.grpc.GrpcTls;
+import io.chis.runtime.grpc.ServiceChannel;
 import io.chis.runtime.tracing.GrpcTracing;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -11,6 +12,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,6 +28,10 @@ public class GrpcServer implements SmartLifecycle {
 
     public static final String IN_PROCESS_NAME = "chis-delivery";
     private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
+    /** How long calls in flight may finish when the server stops: longer than its callers' deadlines (5 s). */
+    static final Duration CALL_GRACE = Duration.ofSeconds(10);
+
+    private static final Duration MAX_CONNECTION_AGE = Duration.ofMinutes(5);
 
     private final ChisSettings settings;
     private final List<BindableService> services;
@@ -46,6 +52,14 @@ public class GrpcServer implements SmartLifecycle {
                 NettyServerBuilder.forAddress(settings.listenAddress(settings.grpcPort()), tls.server());
         InProcessServerBuilder inProcessBuilder =
                 InProcessServerBuilder.forName(IN_PROCESS_NAME).directExecutor();
+        // the api's and the operator's keepalive pings (ServiceChannel.KEEPALIVE_TIME) are welcome, even between calls
+        networkBuilder
+                .permitKeepAliveTime(ServiceChannel.KEEPALIVE_TIME.toSeconds() / 2, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                // a client's one connection is sent away now and then (GOAWAY, in-flight calls finish), so that
+                // through a ClusterIP Service it lands on the replicas that started after it connected
+                .maxConnectionAge(MAX_CONNECTION_AGE.toSeconds(), TimeUnit.SECONDS)
+                .maxConnectionAgeGrace(CALL_GRACE.toSeconds(), TimeUnit.SECONDS);
         networkBuilder.intercept(GrpcTracing.SERVER);
         inProcessBuilder.intercept(GrpcTracing.SERVER);
         for (BindableService service : services) {
@@ -66,14 +80,21 @@ public class GrpcServer implements SmartLifecycle {
                 tls.enabled() ? "mutual TLS" : "plaintext; set CHIS_GRPC_TLS_CERT, _KEY and _CA for TLS");
     }
 
+    /**
+     * Graceful: no new calls (clients get GOAWAY and reconnect elsewhere), calls in flight finish within
+     * {@link #CALL_GRACE}, the api's deadline, on both servers at once.
+     */
     @Override
     public void stop() {
         health.enterTerminalState();
-        for (Server server : new Server[] {network, inProcess}) {
-            if (server == null) continue;
-            server.shutdown();
+        List<Server> servers = java.util.stream.Stream.of(network, inProcess)
+                .filter(java.util.Objects::nonNull)
+                .toList();
+        servers.forEach(Server::shutdown);
+        long deadline = System.nanoTime() + CALL_GRACE.toNanos();
+        for (Server server : servers) {
             try {
-                server.awaitTermination(10, TimeUnit.SECONDS);
+                server.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -18,6 +18,7 @@ import io.chis.runtime.endpoint.NamespaceGrantHandler;
 import io.chis.runtime.eventtype.EventTypeHandler;
 import io.chis.runtime.grpc.BearerToken;
 import io.chis.runtime.grpc.GrpcTls;
+import io.chis.runtime.grpc.ServiceChannel;
 import io.chis.runtime.metrics.HttpMetricsFilter;
 import io.chis.runtime.persist.GrpcServer;
 import io.chis.runtime.recovery.RecoveryHandler;
@@ -28,8 +29,6 @@ import io.chis.runtime.tracing.GrpcTracing;
 import io.chis.runtime.tracing.RestTracingFilter;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.util.concurrent.TimeUnit;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -85,15 +84,16 @@ public class ApiRole {
                     .directExecutor()
                     .build();
         }
-        return NettyChannelBuilder.forTarget(settings.grpcAddress(), deliveryTls.client())
-                .keepAliveTime(30, TimeUnit.SECONDS)
-                .build();
+        return ServiceChannel.open(settings.grpcAddress(), deliveryTls.client());
     }
 
     /** Every call carries the internal token, which is what DeliveryService admits. */
     @Bean
     DeliveryServiceGrpc.DeliveryServiceStub deliveryStub(ManagedChannel deliveryChannel, ChisSettings settings) {
         return DeliveryServiceGrpc.newStub(deliveryChannel)
-                .withInterceptors(BearerToken.attached(settings.security().internalToken()), GrpcTracing.CLIENT);
+                .withInterceptors(
+                        BearerToken.attached(settings.security().internalToken()),
+                        GrpcTracing.CLIENT,
+                        ServiceChannel.reconnecting(deliveryChannel));
     }
 }

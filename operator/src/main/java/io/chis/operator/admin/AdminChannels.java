@@ -8,11 +8,21 @@ import io.chis.operator.platform.PlatformSettings;
 import io.chis.operator.support.Hashes;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -34,6 +44,10 @@ import java.util.function.BinaryOperator;
 public final class AdminChannels implements AutoCloseable {
     /** Every admin call gives up after this long, so a hung runtime never holds a reconcile thread. */
     public static final Duration DEADLINE = Duration.ofSeconds(5);
+
+    // gRPC's shortest allowed keepalive; the delivery role permits pings this often
+    private static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
+    private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(5);
 
     private final BinaryOperator<String> address;
     private final Duration deadline;
@@ -67,7 +81,9 @@ public final class AdminChannels implements AutoCloseable {
                         true));
         String target = address.apply(settings.namespace(), settings.name());
         Optional<Tls> tls = settings.grpcTls() ? Optional.of(tls(client, settings)) : Optional.empty();
-        return new AdminClient(settings.name(), target, channel(target, tls), token, deadline);
+        ManagedChannel channel = channel(target, tls);
+        return new AdminClient(
+                settings.name(), target, ClientInterceptors.intercept(channel, reconnecting(channel)), token, deadline);
     }
 
     /** The certificate, key and CA the operator calls a platform with. */
@@ -136,9 +152,46 @@ public final class AdminChannels implements AutoCloseable {
                     ? Grpc.newChannelBuilder(t, tls.get().credentials())
                             .overrideAuthority(tls.get().authority())
                     : Grpc.newChannelBuilder(t, InsecureChannelCredentials.create());
-            return new Keyed(fingerprint, builder.build());
+            return new Keyed(
+                    fingerprint,
+                    builder
+                            // a delivery pod gone without closing its connections is noticed in seconds
+                            .keepAliveTime(KEEPALIVE_TIME.toSeconds(), TimeUnit.SECONDS)
+                            .keepAliveTimeout(KEEPALIVE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                            .keepAliveWithoutCalls(true)
+                            .build());
         });
         return current.channel();
+    }
+
+    /**
+     * A call that failed for want of a connection (the pod behind the Service went away) idles the channel, so the
+     * next reconcile resolves the Service name and connects afresh instead of waiting out gRPC's connect backoff.
+     */
+    private static ClientInterceptor reconnecting(ManagedChannel channel) {
+        return new ClientInterceptor() {
+            @Override
+            public <Q, A> ClientCall<Q, A> interceptCall(
+                    MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                    @Override
+                    public void start(Listener<A> listener, Metadata headers) {
+                        super.start(
+                                new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                                    @Override
+                                    public void onClose(Status status, Metadata trailers) {
+                                        if (status.getCode() == Status.Code.UNAVAILABLE
+                                                || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                                            channel.enterIdle(); // calls in flight finish on the old connection
+                                        }
+                                        super.onClose(status, trailers);
+                                    }
+                                },
+                                headers);
+                    }
+                };
+            }
+        };
     }
 
     @Override

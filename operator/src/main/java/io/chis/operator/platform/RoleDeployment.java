@@ -29,6 +29,16 @@ public final class RoleDeployment {
     static final String RUNTIME_CONTAINER = "runtime";
     private static final long RUNTIME_UID = 65532L;
 
+    /**
+     * How long a stopping api or delivery pod stays unready but serving ({@code CHIS_SHUTDOWN_DELAY}), so that
+     * kube-proxy and ingresses stop sending to it before it closes its ports.
+     */
+    static final long SHUTDOWN_DELAY_SECONDS = 5;
+    /** What a pod needs after SIGTERM on top of the drain delay: in-flight REST requests and gRPC calls (5 s deadlines, 10 s call grace) with room for Spring's graceful phases, or a worker's CHIS_WORKER_SHUTDOWN_GRACE (10 s) and its records. */
+    private static final long STOP_SECONDS = 25;
+
+    private static final long WORKER_STOP_SECONDS = 60;
+
     private RoleDeployment() {}
 
     public static Deployment desired(
@@ -62,7 +72,7 @@ public final class RoleDeployment {
                 .endMetadata()
                 .withNewSpec()
                 .withSecurityContext(podSecurity())
-                .withTerminationGracePeriodSeconds(role == Role.WORKER ? 60L : 30L)
+                .withTerminationGracePeriodSeconds(terminationGraceSeconds(role))
                 .addNewContainer()
                 .withName(RUNTIME_CONTAINER)
                 .withImage(settings.image())
@@ -105,6 +115,15 @@ public final class RoleDeployment {
         return deployment;
     }
 
+    /** Long enough for the drain delay and then a graceful stop, so the kubelet never has to SIGKILL a pod. */
+    static long terminationGraceSeconds(Role role) {
+        return switch (role) {
+            case API, DELIVERY -> SHUTDOWN_DELAY_SECONDS + STOP_SECONDS;
+            case WORKER -> WORKER_STOP_SECONDS; // receives no traffic: no drain delay
+            case SCHEDULER -> 30; // Kubernetes' default: its ticks are short
+        };
+    }
+
     static List<ContainerPort> ports(Role role) {
         List<ContainerPort> ports = new ArrayList<>();
         if (role == Role.API) {
@@ -140,6 +159,10 @@ public final class RoleDeployment {
         });
         if (settings.grpcTls()) {
             env.addAll(GrpcTls.env());
+        }
+        if (role == Role.API || role == Role.DELIVERY) {
+            // named rather than left to the runtime's default, so terminationGracePeriodSeconds is sure to cover it
+            env.add(new EnvVar("CHIS_SHUTDOWN_DELAY", SHUTDOWN_DELAY_SECONDS + "s", null));
         }
         switch (role) {
             case API ->

@@ -163,11 +163,27 @@ class PlatformBuildersTest {
         assertThat(secretRef(container(api), "CHIS_ADMIN_TOKEN")).isNull();
         assertThat(env(api, "GRPC_ADDRESS")).isEqualTo("acme-delivery:50051");
 
+        // pods behind a Service drain (unready but serving) before they stop; the kubelet waits for both
+        Deployment scheduler = RoleDeployment.desired(platform, settings, Role.SCHEDULER, refs, "abc");
+        assertThat(env(api, "CHIS_SHUTDOWN_DELAY")).isEqualTo("5s");
+        assertThat(env(delivery, "CHIS_SHUTDOWN_DELAY")).isEqualTo("5s");
+        assertThat(env(worker, "CHIS_SHUTDOWN_DELAY")).isNull();
+        assertThat(env(scheduler, "CHIS_SHUTDOWN_DELAY")).isNull();
+        // api/delivery: 5 s drain + 5 s requests + 10 s gRPC call grace; worker: 10 s CHIS_WORKER_SHUTDOWN_GRACE
+        assertThat(terminationGrace(api)).isEqualTo(30L).isGreaterThanOrEqualTo(5 + 5 + 10);
+        assertThat(terminationGrace(delivery)).isEqualTo(30L);
+        assertThat(terminationGrace(worker)).isEqualTo(60L).isGreaterThanOrEqualTo(10);
+        assertThat(terminationGrace(scheduler)).isEqualTo(30L);
+
         // a different config hash is a different pod template: the pods roll
         assertThat(RoleDeployment.desired(platform, settings, Role.API, refs, "def")
                         .getSpec()
                         .getTemplate())
                 .isNotEqualTo(api.getSpec().getTemplate());
+    }
+
+    private static Long terminationGrace(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
     }
 
     @Test

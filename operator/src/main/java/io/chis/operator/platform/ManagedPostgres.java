@@ -5,23 +5,23 @@ import io.chis.operator.support.Labels;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.util.List;
 import java.util.Optional;
 
 /** The managed PostgreSQL 16: one StatefulSet with a claim for its data, and a ClusterIP Service. */
 public final class ManagedPostgres {
     static final String COMPONENT = "postgres";
     private static final String DATA_DIR = "/var/lib/postgresql/data";
-    private static final String DATA_VOLUME = "data";
 
     private ManagedPostgres() {}
 
     /** The claim of the StatefulSet's one pod, named as its volumeClaimTemplate makes it. */
     public static String claimName(PlatformSettings settings) {
-        return DATA_VOLUME + "-" + settings.postgresName() + "-0";
+        return StorePod.DATA_VOLUME + "-" + settings.postgresName() + "-0";
     }
 
     /**
@@ -47,105 +47,64 @@ public final class ManagedPostgres {
         PlatformSettings.ManagedPostgres postgres = settings.managedPostgres().orElseThrow();
         String name = settings.postgresName();
         String[] ready = {"sh", "-c", "pg_isready -h 127.0.0.1 -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\""};
-        StatefulSet statefulSet = new StatefulSetBuilder()
+        StorePod pod = new StorePod(
+                COMPONENT,
+                postgres.image(),
+                // explicit, so the roles' pools (CHIS_DB_POOL_SIZE) are sized against a known limit
+                List.of("-c", "max_connections=" + settings.databaseMaxConnections()),
+                List.of(
+                        fromSecret("POSTGRES_USER", name, PlatformSecrets.USERNAME),
+                        fromSecret("POSTGRES_PASSWORD", name, PlatformSecrets.PASSWORD),
+                        fromSecret("POSTGRES_DB", name, PlatformSecrets.DATABASE),
+                        // a subdirectory: the volume's root may hold lost+found, which initdb refuses
+                        new EnvVar("PGDATA", DATA_DIR + "/pgdata", null)),
+                PlatformSettings.POSTGRES_PORT,
+                postgres.resources(),
+                DATA_DIR,
+                new ProbeBuilder()
+                        .withNewExec()
+                        .withCommand(ready)
+                        .endExec()
+                        .withPeriodSeconds(5)
+                        .withTimeoutSeconds(5)
+                        .withFailureThreshold(3)
+                        .build(),
+                new ProbeBuilder()
+                        .withNewExec()
+                        .withCommand(ready)
+                        .endExec()
+                        .withInitialDelaySeconds(30)
+                        .withPeriodSeconds(10)
+                        .withTimeoutSeconds(5)
+                        .withFailureThreshold(6)
+                        .build(),
+                false,
+                postgres.placement());
+        return new StatefulSetBuilder()
                 .withMetadata(ChildMetadata.of(platform, name, COMPONENT))
                 .withNewSpec()
                 .withServiceName(name)
                 .withReplicas(1)
-                .withNewSelector()
-                .withMatchLabels(Labels.selector(platform, COMPONENT))
-                .endSelector()
+                .withSelector(pod.selector(platform))
                 // deleting the platform deletes the data with it: it leaves nothing behind
                 .withNewPersistentVolumeClaimRetentionPolicy()
                 .withWhenDeleted("Delete")
                 .withWhenScaled("Retain")
                 .endPersistentVolumeClaimRetentionPolicy()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(Labels.selector(platform, COMPONENT))
-                .endMetadata()
-                .withNewSpec()
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withRunAsUser(999L)
-                .withFsGroup(999L)
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
-                .addNewContainer()
-                .withName(COMPONENT)
-                .withImage(postgres.image())
-                // explicit, so the roles' pools (CHIS_DB_POOL_SIZE) are sized against a known limit
-                .withArgs("-c", "max_connections=" + settings.databaseMaxConnections())
-                .addNewPort()
-                .withName(COMPONENT)
-                .withContainerPort(PlatformSettings.POSTGRES_PORT)
-                .endPort()
-                .withEnv(
-                        fromSecret("POSTGRES_USER", name, PlatformSecrets.USERNAME),
-                        fromSecret("POSTGRES_PASSWORD", name, PlatformSecrets.PASSWORD),
-                        fromSecret("POSTGRES_DB", name, PlatformSecrets.DATABASE),
-                        // a subdirectory: the volume's root may hold lost+found, which initdb refuses
-                        new EnvVar("PGDATA", DATA_DIR + "/pgdata", null))
-                .withResources(postgres.resources())
-                .addNewVolumeMount()
-                .withName(DATA_VOLUME)
-                .withMountPath(DATA_DIR)
-                .endVolumeMount()
-                .withNewReadinessProbe()
-                .withNewExec()
-                .withCommand(ready)
-                .endExec()
-                .withPeriodSeconds(5)
-                .withTimeoutSeconds(5)
-                .withFailureThreshold(3)
-                .endReadinessProbe()
-                .withNewLivenessProbe()
-                .withNewExec()
-                .withCommand(ready)
-                .endExec()
-                .withInitialDelaySeconds(30)
-                .withPeriodSeconds(10)
-                .withTimeoutSeconds(5)
-                .withFailureThreshold(6)
-                .endLivenessProbe()
-                .withNewSecurityContext()
-                .withAllowPrivilegeEscalation(false)
-                .withNewCapabilities()
-                .addToDrop("ALL")
-                .endCapabilities()
-                .endSecurityContext()
-                .endContainer()
-                .endSpec()
-                .endTemplate()
+                .withTemplate(pod.template(platform, List.of()))
                 .addNewVolumeClaimTemplate()
                 .withNewMetadata()
-                .withName(DATA_VOLUME)
+                .withName(StorePod.DATA_VOLUME)
                 .withLabels(Labels.selector(platform, COMPONENT))
                 .endMetadata()
-                .withNewSpec()
-                .withAccessModes("ReadWriteOnce")
-                .withStorageClassName(postgres.storageClassName().orElse(null))
-                .withNewResources()
-                .addToRequests("storage", new Quantity(postgres.storage()))
-                .endResources()
-                .endSpec()
+                .withSpec(StorePod.claimSpec(postgres.storage(), postgres.storageClassName()))
                 .endVolumeClaimTemplate()
                 .endSpec()
                 .build();
-        postgres.placement()
-                .applyTo(statefulSet.getSpec().getTemplate().getSpec(), Labels.selector(platform, COMPONENT), false);
-        return statefulSet;
     }
 
     public static Service service(WebhookPlatform platform, PlatformSettings settings) {
-        return ChildService.of(
-                platform,
-                settings.postgresName(),
-                COMPONENT,
-                "ClusterIP",
-                ChildService.port(COMPONENT, PlatformSettings.POSTGRES_PORT).build());
+        return StorePod.service(platform, settings.postgresName(), COMPONENT, PlatformSettings.POSTGRES_PORT);
     }
 
     static EnvVar fromSecret(String env, String secret, String key) {

@@ -1,14 +1,16 @@
 package io.chis.operator.platform;
 
 import io.chis.operator.api.WebhookPlatform;
-import io.chis.operator.support.Labels;
 import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
@@ -28,7 +30,40 @@ public final class ManagedRedis {
     public static Deployment deployment(WebhookPlatform platform, PlatformSettings settings) {
         PlatformSettings.ManagedRedis redis = settings.managedRedis().orElseThrow();
         String name = settings.redisName();
-        Deployment deployment = new DeploymentBuilder()
+        StorePod pod = new StorePod(
+                COMPONENT,
+                redis.image(),
+                args(redis),
+                List.of(ManagedPostgres.fromSecret("REDIS_PASSWORD", name, PlatformSecrets.PASSWORD)),
+                PlatformSettings.REDIS_PORT,
+                redis.resources(),
+                "/data",
+                new ProbeBuilder()
+                        .withNewExec()
+                        .withCommand(
+                                "sh", "-c", "redis-cli --no-auth-warning -a \"$REDIS_PASSWORD\" ping | grep -q PONG")
+                        .endExec()
+                        .withPeriodSeconds(5)
+                        .withTimeoutSeconds(3)
+                        .build(),
+                new ProbeBuilder()
+                        .withNewTcpSocket()
+                        .withPort(new IntOrString(COMPONENT))
+                        .endTcpSocket()
+                        .withInitialDelaySeconds(10)
+                        .withPeriodSeconds(10)
+                        .build(),
+                true,
+                redis.placement());
+        Volume data = new VolumeBuilder()
+                .withName(StorePod.DATA_VOLUME)
+                .withEmptyDir(redis.persistence().isEmpty() ? new EmptyDirVolumeSource() : null)
+                .withPersistentVolumeClaim(
+                        redis.persistence().isPresent()
+                                ? new PersistentVolumeClaimVolumeSource(settings.redisClaimName(), false)
+                                : null)
+                .build();
+        return new DeploymentBuilder()
                 .withMetadata(ChildMetadata.of(platform, name, COMPONENT))
                 .withNewSpec()
                 .withReplicas(1)
@@ -36,73 +71,10 @@ public final class ManagedRedis {
                 .withNewStrategy()
                 .withType("Recreate")
                 .endStrategy()
-                .withNewSelector()
-                .withMatchLabels(Labels.selector(platform, COMPONENT))
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(Labels.selector(platform, COMPONENT))
-                .endMetadata()
-                .withNewSpec()
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withRunAsUser(999L)
-                .withFsGroup(999L)
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
-                .addNewContainer()
-                .withName(COMPONENT)
-                .withImage(redis.image())
-                .withArgs(args(redis))
-                .withEnv(ManagedPostgres.fromSecret("REDIS_PASSWORD", name, PlatformSecrets.PASSWORD))
-                .addNewPort()
-                .withName(COMPONENT)
-                .withContainerPort(PlatformSettings.REDIS_PORT)
-                .endPort()
-                .withResources(redis.resources())
-                .addNewVolumeMount()
-                .withName("data")
-                .withMountPath("/data")
-                .endVolumeMount()
-                .withNewReadinessProbe()
-                .withNewExec()
-                .withCommand("sh", "-c", "redis-cli --no-auth-warning -a \"$REDIS_PASSWORD\" ping | grep -q PONG")
-                .endExec()
-                .withPeriodSeconds(5)
-                .withTimeoutSeconds(3)
-                .endReadinessProbe()
-                .withNewLivenessProbe()
-                .withNewTcpSocket()
-                .withPort(new IntOrString(COMPONENT))
-                .endTcpSocket()
-                .withInitialDelaySeconds(10)
-                .withPeriodSeconds(10)
-                .endLivenessProbe()
-                .withNewSecurityContext()
-                .withAllowPrivilegeEscalation(false)
-                .withReadOnlyRootFilesystem(true)
-                .withNewCapabilities()
-                .addToDrop("ALL")
-                .endCapabilities()
-                .endSecurityContext()
-                .endContainer()
-                .addNewVolume()
-                .withName("data")
-                .withEmptyDir(redis.persistence().isEmpty() ? new EmptyDirVolumeSource() : null)
-                .withPersistentVolumeClaim(
-                        redis.persistence().isPresent()
-                                ? new PersistentVolumeClaimVolumeSource(settings.redisClaimName(), false)
-                                : null)
-                .endVolume()
-                .endSpec()
-                .endTemplate()
+                .withSelector(pod.selector(platform))
+                .withTemplate(pod.template(platform, List.of(data)))
                 .endSpec()
                 .build();
-        redis.placement()
-                .applyTo(deployment.getSpec().getTemplate().getSpec(), Labels.selector(platform, COMPONENT), false);
-        return deployment;
     }
 
     /** The claim of the append-only file, when persistence is on; a bigger size is applied by {@link StoreVolumes}. */
@@ -111,13 +83,7 @@ public final class ManagedRedis {
                 .flatMap(PlatformSettings.ManagedRedis::persistence)
                 .map(claim -> new PersistentVolumeClaimBuilder()
                         .withMetadata(ChildMetadata.of(platform, settings.redisClaimName(), COMPONENT))
-                        .withNewSpec()
-                        .withAccessModes("ReadWriteOnce")
-                        .withStorageClassName(claim.storageClassName().orElse(null))
-                        .withNewResources()
-                        .addToRequests("storage", new Quantity(claim.storage()))
-                        .endResources()
-                        .endSpec()
+                        .withSpec(StorePod.claimSpec(claim.storage(), claim.storageClassName()))
                         .build());
     }
 
@@ -147,11 +113,6 @@ public final class ManagedRedis {
     }
 
     public static Service service(WebhookPlatform platform, PlatformSettings settings) {
-        return ChildService.of(
-                platform,
-                settings.redisName(),
-                COMPONENT,
-                "ClusterIP",
-                ChildService.port(COMPONENT, PlatformSettings.REDIS_PORT).build());
+        return StorePod.service(platform, settings.redisName(), COMPONENT, PlatformSettings.REDIS_PORT);
     }
 }

@@ -3,6 +3,7 @@ package io.chis.runtime.roles;
 import io.chis.common.Role;
 import io.chis.proto.v1.DeliveryServiceGrpc;
 import io.chis.runtime.api.ApiRouter;
+import io.chis.runtime.api.ErrorConnectionClose;
 import io.chis.runtime.api.MessageHandler;
 import io.chis.runtime.api.OpenApiDocument;
 import io.chis.runtime.apikey.ApiKeyHandler;
@@ -57,6 +58,7 @@ import org.springframework.context.annotation.Import;
     NamespaceGrantHandler.class,
     RecoveryHandler.class,
     HttpMetricsFilter.class,
+    ErrorConnectionClose.class,
     RestTracingFilter.class,
     ProblemWebExceptionHandler.class
 })

@@ -114,20 +114,31 @@ class HardeningIT {
     }
 
     @Test
-    void requestsAnsweredBeforeTheirBodyWasReadLeaveTheKeepAliveConnectionUsable() throws Exception {
-        // a client retrying with a bad key on one connection: each 401 goes out before the body is read (Reactor
-        // Netty 1.3.6 then stopped reading the connection, and the next request hung until the client gave up)
-        String request = "POST /webhook/send HTTP/1.1\r\nHost: x\r\nX-API-Key: nope\r\n"
+    void anErrorAnswerEndsItsConnectionRatherThanStallingTheNextRequest() throws Exception {
+        // a client retrying with a bad key on one connection: on a kept connection the next request could hang
+        // (Reactor Netty 1.3.6), so error answers close it and the client opens a new one
+        String badKey = "POST /webhook/send HTTP/1.1\r\nHost: x\r\nX-API-Key: nope\r\n"
                 + "Content-Type: application/json\r\nContent-Length: 14\r\n\r\n{\"payload\":{}}";
+        String badCursor = "GET /webhook/messages?cursor=x HTTP/1.1\r\nHost: x\r\n\r\n";
+        for (String request : new String[] {badKey, badCursor, badKey}) {
+            try (Socket socket = new Socket("localhost", runtime.settings().httpPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                InputStream in = socket.getInputStream();
+                assertThat(readResponse(in)).startsWith("HTTP/1.1 4").containsIgnoringCase("connection: close");
+                assertThat(in.read()).as("closed by the server").isEqualTo(-1);
+            }
+        }
+        // successful answers keep the connection: two on one socket
         try (Socket socket = new Socket("localhost", runtime.settings().httpPort())) {
             socket.setSoTimeout(10_000);
             InputStream in = socket.getInputStream();
-            for (int i = 0; i < 3; i++) {
-                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 2; i++) {
+                socket.getOutputStream()
+                        .write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
-                assertThat(readResponse(in))
-                        .as("answer %d on one connection", i + 1)
-                        .startsWith("HTTP/1.1 401");
+                assertThat(readResponse(in)).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("connection: close");
             }
         }
     }

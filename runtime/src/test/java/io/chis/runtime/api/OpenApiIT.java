@@ -42,15 +42,11 @@ import tools.jackson.databind.json.JsonMapper;
 class OpenApiIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    // A connection per request: with one shared JDK client, a request on a reused connection intermittently hangs
-    // until its timeout (a different one each run). Reactor Netty 1.3.6's stall after a request answered before its
-    // body was read is fixed (HardeningIT); this one is not explained yet. The contract is about answers.
-    private static HttpClient client() {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-    }
+    // one client for the whole test: its keep-alive connections carry every route's answers, errors included
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     static ChisRuntime runtime;
     static Receiver receiver;
@@ -65,7 +61,7 @@ class OpenApiIT {
                 : Receiver.Reply.ok().withBody("{\"received\":true}"));
         runtime = TestRuntime.start(TestRuntime.environment());
         base = "http://localhost:" + runtime.settings().httpPort();
-        contract = new OpenApiContract(client().send(
+        contract = new OpenApiContract(CLIENT.send(
                         HttpRequest.newBuilder(URI.create(base + "/openapi.json"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
@@ -419,7 +415,7 @@ class OpenApiIT {
                         json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) request.header("Content-Type", "application/json");
         if (headers != null) headers.forEach(request::header);
-        HttpResponse<String> response = client().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
         contract.check(
                 method,
                 template,

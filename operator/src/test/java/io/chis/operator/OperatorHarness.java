@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -57,7 +58,14 @@ public final class OperatorHarness implements AutoCloseable {
         server = new KubernetesMockServer(
                 new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), true);
         server.init();
-        client = server.createClient();
+        // without "Expect: 100-continue": the mock answers such a request without asking for its body, so what it
+        // records of a large request (a server-side apply) would be cut short
+        client = server.createClient(new JdkHttpClientFactory() {
+            @Override
+            protected boolean useExpectContinue() {
+                return false;
+            }
+        });
         try (Stream<Path> files = Files.list(CRDS)) {
             for (Path file :
                     files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
